@@ -1,0 +1,165 @@
+"""`patron`: serve, migrate, read the outbox, manage tenants."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from patron.services import resolve_database_url
+from patron.settings import Settings
+from patron.storage.database import create_pool
+from patron.storage.migrate import migrate as run_migrations
+from patron.storage.outbox import OutboxStore
+from patron.storage.tenants import TenantAdmin
+
+app = typer.Typer(help="Patron: one customer store, many commerce API dialects.", no_args_is_help=True)
+mail_app = typer.Typer(help="Read the mail outbox.", no_args_is_help=True)
+tenant_app = typer.Typer(help="View and change tenants and their settings.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+app.add_typer(tenant_app, name="tenant")
+console = Console()
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _with_pool(work: Callable[[Any], Awaitable[T]]) -> T:
+    dsn = resolve_database_url(_settings())
+
+    async def run() -> T:
+        pool = await create_pool(dsn, min_size=1, max_size=2)
+        try:
+            return await work(pool)
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the schema to the newest revision (idempotent; safe from several processes)."""
+    asyncio.run(run_migrations(resolve_database_url(_settings())))
+    console.print("schema is current")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+) -> None:
+    """Serve every dialect with granian."""
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+
+    settings = _settings()
+    dsn = resolve_database_url(settings)
+    if migrate_first:
+        asyncio.run(run_migrations(dsn))
+    # Workers are separate processes: hand them the resolved database, not the embedded start.
+    os.environ["PATRON_DATABASE_URL"] = dsn
+    console.print(f"serving on http://{host or settings.host}:{port or settings.port}")
+    Granian(
+        "patron.app:app_from_environment",
+        factory=True,
+        address=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        log_access=False,
+    ).serve()
+
+
+@mail_app.command("list")
+def mail_list(
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    to: Annotated[str | None, typer.Option(help="Only messages to this address.")] = None,
+) -> None:
+    """List outbox messages."""
+    messages = _with_pool(lambda pool: OutboxStore(pool).list(limit=limit, recipient=to))
+    table = Table("id", "created", "to", "subject", "status", "attempts")
+    for m in messages:
+        table.add_row(
+            str(m.id), m.created_at.isoformat(timespec="seconds"), m.recipient, m.subject,
+            m.status, str(m.attempts),
+        )  # fmt: skip
+    console.print(table)
+
+
+@mail_app.command("show")
+def mail_show(message_id: int) -> None:
+    """Show one outbox message in full."""
+    message = _with_pool(lambda pool: OutboxStore(pool).get(message_id))
+    if message is None:
+        console.print(f"no message {message_id}")
+        raise typer.Exit(1)
+    console.print(f"To: {message.recipient}\nSubject: {message.subject}\nStatus: {message.status}")
+    if message.last_error:
+        console.print(f"Last error: {message.last_error}")
+    console.print()
+    console.print(message.body, markup=False, highlight=False)
+
+
+@tenant_app.command("list")
+def tenant_list() -> None:
+    """List tenants."""
+    tenants = _with_pool(lambda pool: TenantAdmin(pool).list())
+    table = Table("id", "code", "name", "settings")
+    for t in tenants:
+        table.add_row(str(t.id), t.code, t.name, json.dumps(t.settings.to_json()))
+    console.print(table)
+
+
+@tenant_app.command("show")
+def tenant_show(code: str = "default") -> None:
+    """Show one tenant's settings as JSON."""
+    tenant = _with_pool(lambda pool: TenantAdmin(pool).get(code))
+    console.print_json(json.dumps({"code": tenant.code, "name": tenant.name, **tenant.settings.to_json()}))
+
+
+@tenant_app.command("create")
+def tenant_create(code: str, name: Annotated[str | None, typer.Option()] = None) -> None:
+    """Create a tenant with default settings."""
+    from patron.core.model import TenantSettings
+
+    tenant = _with_pool(lambda pool: TenantAdmin(pool).create(code, name or code, TenantSettings()))
+    console.print(f"created tenant {tenant.code} (id {tenant.id})")
+
+
+@tenant_app.command("set")
+def tenant_set(
+    code: str,
+    assignments: Annotated[list[str], typer.Argument(help="KEY=VALUE; VALUE is JSON or text.")],
+) -> None:
+    """Change settings, e.g. `patron tenant set default password_policy=strict`."""
+    changes: dict[str, Any] = {}
+    for assignment in assignments:
+        key, sep, raw = assignment.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"expected KEY=VALUE, got {assignment!r}")
+        try:
+            changes[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            changes[key] = raw
+    try:
+        tenant = _with_pool(lambda pool: TenantAdmin(pool).update_settings(code, changes))
+    except (ValueError, KeyError) as error:
+        console.print(f"[red]refused:[/red] {error}")
+        raise typer.Exit(2) from None
+    console.print_json(json.dumps(tenant.settings.to_json()))
+
+
+def main() -> None:
+    app()

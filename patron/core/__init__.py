@@ -1,0 +1,1 @@
+"""Framework-free domain: model, rules and use cases. Imports no web or database code."""

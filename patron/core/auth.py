@@ -1,0 +1,146 @@
+"""Log in, refresh, revoke: token lifecycles and login protection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from patron.core.config import CoreConfig
+from patron.core.emails import lookup_key
+from patron.core.errors import InvalidCredentials, InvalidRefreshToken, LoginBlocked
+from patron.core.model import AccessClaims, Customer, Tenant, TokenPair
+from patron.core.ports import (
+    Clock,
+    CustomerReads,
+    LoginThrottle,
+    PasswordHasher,
+    TokenCodec,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+
+def throttle_keys(tenant: Tenant, email: str, client_ip: str | None) -> list[str]:
+    """One counter per account and one per client address.
+
+    The account key is built from the typed email whether or not such an account exists,
+    so a lockout says nothing about existence.
+    """
+    keys = [f"account:{tenant.id}:{lookup_key(email)}"]
+    if client_ip:
+        keys.append(f"ip:{client_ip}")
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Authentication:
+    uow: UnitOfWorkFactory
+    reads: CustomerReads
+    hasher: PasswordHasher
+    tokens: TokenCodec
+    throttle: LoginThrottle
+    clock: Clock
+    config: CoreConfig
+
+    async def login(
+        self, tenant: Tenant, email: str, password: str, *, client_ip: str | None
+    ) -> TokenPair:
+        keys = throttle_keys(tenant, email, client_ip)
+        if wait := await self.throttle.retry_after(keys):
+            raise LoginBlocked(wait)
+        credentials = await self.reads.credentials_by_email(
+            tenant.id, email, confirmation_required=tenant.settings.confirmation_required
+        )
+        if credentials is None or credentials.password_hash is None:
+            await self.hasher.burn(password)
+            await self.throttle.record_failure(keys)
+            raise InvalidCredentials()
+        if not await self.hasher.verify(credentials.password_hash, password):
+            await self.throttle.record_failure(keys)
+            raise InvalidCredentials()
+        if not credentials.may_log_in:
+            raise InvalidCredentials()
+        await self.throttle.record_success(keys[:1])
+        new_hash = (
+            await self.hasher.hash(password)
+            if self.hasher.needs_rehash(credentials.password_hash)
+            else None
+        )
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await uow.customers.get(credentials.customer_id)
+            if customer is None:
+                raise InvalidCredentials()
+            if new_hash is not None:
+                await uow.customers.set_password_hash(customer.id, new_hash)
+            await uow.customers.record_login(customer.id, now)
+            pair = await self._issue(uow, customer, family_id=uuid4())
+            await uow.commit()
+        return pair
+
+    async def refresh(self, tenant: Tenant, refresh_token: str) -> TokenPair:
+        """Rotate: the old token is spent; spending it twice revokes its whole family."""
+        if not refresh_token:
+            raise InvalidRefreshToken()
+        now = self.clock()
+        async with self.uow() as uow:
+            record = await uow.tokens.find_refresh(self.tokens.hash_opaque(refresh_token))
+            if record is None or record.revoked_at is not None or record.expires_at <= now:
+                raise InvalidRefreshToken()
+            if record.rotated_at is not None:
+                await uow.tokens.revoke_family(record.family_id, now)
+                await uow.commit()
+                raise InvalidRefreshToken()
+            customer = await uow.customers.get(record.customer_id)
+            if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+                raise InvalidRefreshToken()
+            await uow.tokens.mark_rotated(record.id, now)
+            pair = await self._issue(uow, customer, family_id=record.family_id)
+            await uow.commit()
+        return pair
+
+    async def revoke(self, claims: AccessClaims, refresh_token: str) -> None:
+        """Revoke one of the bearer's own refresh tokens; silent when there is none."""
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await uow.customers.get_by_number(claims.tenant_id, claims.customer_number)
+            if customer is not None:
+                await uow.tokens.revoke_refresh(
+                    token_hash=self.tokens.hash_opaque(refresh_token),
+                    customer_id=customer.id,
+                    now=now,
+                )
+                await uow.commit()
+
+    async def revoke_all(self, claims: AccessClaims) -> None:
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await uow.customers.get_by_number(claims.tenant_id, claims.customer_number)
+            if customer is not None:
+                await uow.tokens.revoke_all_for(customer.id, now)
+                await uow.commit()
+
+    def verify(self, access_token: str) -> AccessClaims:
+        """Check signature and expiry; revocation is checked where the customer is loaded."""
+        return self.tokens.verify_access(access_token, self.clock())
+
+    async def _issue(self, uow: UnitOfWork, customer: Customer, *, family_id: UUID) -> TokenPair:
+        now = self.clock()
+        access, lifetime = self.tokens.issue_access(customer, now)
+        refresh, refresh_hash = self.tokens.new_opaque()
+        ttl = self.config.refresh_token_ttl_seconds
+        await uow.tokens.add_refresh(
+            customer_id=customer.id,
+            family_id=family_id,
+            token_hash=refresh_hash,
+            expires_at=now + timedelta(seconds=ttl),
+            now=now,
+        )
+        return TokenPair(
+            access_token=access,
+            refresh_token=refresh,
+            token_type="Bearer",
+            expires_in=lifetime,
+            refresh_expires_in=ttl,
+        )

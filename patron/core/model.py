@@ -1,0 +1,236 @@
+"""The domain: plain dataclasses, no database or web code.
+
+One `Customer` record serves every dialect: each dialect picks its own identifier
+(internal `id` for Aimeos, `uuid` rendered as `cus_<ulid>` for Medusa, `customer_number`
+for Glue's customerReference and Emporix's customerNumber) and its own subset of fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+
+class Gender(StrEnum):
+    MALE = "Male"
+    FEMALE = "Female"
+
+
+class Salutation(StrEnum):
+    """Canonical salutations; dialects map their own spellings onto these."""
+
+    MR = "Mr"
+    MRS = "Mrs"
+    MS = "Ms"
+    DR = "Dr"
+    NONE = "n/a"
+
+
+class PasswordPolicyName(StrEnum):
+    COMPATIBLE = "compatible"
+    STRICT = "strict"
+
+
+@dataclass(frozen=True, slots=True)
+class TenantSettings:
+    """Per-tenant behaviour, kept as JSON in the tenants table and changed with the CLI."""
+
+    reference_pattern: str = "DE--{n}"
+    store_code: str = "DE"
+    password_policy: PasswordPolicyName = PasswordPolicyName.COMPATIBLE
+    confirmation_required: bool = True
+    active_on_creation: bool = True
+    on_hold_on_creation: bool = False
+    default_locale: str = "en_US"
+    locales: tuple[str, ...] = ("en_US", "de_DE")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reference_pattern": self.reference_pattern,
+            "store_code": self.store_code,
+            "password_policy": self.password_policy.value,
+            "confirmation_required": self.confirmation_required,
+            "active_on_creation": self.active_on_creation,
+            "on_hold_on_creation": self.on_hold_on_creation,
+            "default_locale": self.default_locale,
+            "locales": list(self.locales),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TenantSettings:
+        defaults = cls()
+        return cls(
+            reference_pattern=str(data.get("reference_pattern", defaults.reference_pattern)),
+            store_code=str(data.get("store_code", defaults.store_code)),
+            password_policy=PasswordPolicyName(
+                data.get("password_policy", defaults.password_policy)
+            ),
+            confirmation_required=bool(
+                data.get("confirmation_required", defaults.confirmation_required)
+            ),
+            active_on_creation=bool(data.get("active_on_creation", defaults.active_on_creation)),
+            on_hold_on_creation=bool(
+                data.get("on_hold_on_creation", defaults.on_hold_on_creation)
+            ),
+            default_locale=str(data.get("default_locale", defaults.default_locale)),
+            locales=tuple(data.get("locales", defaults.locales)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    id: int
+    code: str
+    name: str
+    settings: TenantSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: int
+    uuid: UUID
+    tenant_id: int
+    customer_number: str
+    email: str | None
+    has_account: bool
+    salutation: Salutation | None
+    title: str | None
+    first_name: str | None
+    middle_name: str | None
+    last_name: str | None
+    gender: Gender | None
+    birth_date: date | None
+    company: str | None
+    vat_id: str | None
+    phone: str | None
+    language: str | None
+    currency: str | None
+    site: str | None
+    metadata: dict[str, Any]
+    is_active: bool
+    on_hold: bool
+    email_verified_at: datetime | None
+    terms_accepted_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    anonymized_at: datetime | None = None
+    last_login_at: datetime | None = None
+    tokens_valid_after: datetime | None = None
+
+    @property
+    def is_anonymized(self) -> bool:
+        return self.anonymized_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What login needs of a customer; kept apart so the hash never travels with profiles."""
+
+    customer_id: int
+    customer_number: str
+    password_hash: str | None
+    may_log_in: bool
+
+
+# --- commands: typed input to the use cases ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registration:
+    email: str
+    password: str
+    password_confirmation: str
+    accepted_terms: bool
+    salutation: Salutation | None = None
+    title: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    gender: Gender | None = None
+    birth_date: date | None = None
+    company: str | None = None
+    vat_id: str | None = None
+    phone: str | None = None
+    language: str | None = None
+    currency: str | None = None
+    site: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+UNSET: Any = object()
+"""Marks a field a partial update leaves alone (distinct from an explicit None)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileChange:
+    """A partial update: only fields not left `UNSET` are written."""
+
+    email: str = UNSET
+    salutation: Salutation | None = UNSET
+    title: str | None = UNSET
+    first_name: str | None = UNSET
+    middle_name: str | None = UNSET
+    last_name: str | None = UNSET
+    gender: Gender | None = UNSET
+    birth_date: date | None = UNSET
+    company: str | None = UNSET
+    vat_id: str | None = UNSET
+    phone: str | None = UNSET
+    language: str | None = UNSET
+    currency: str | None = UNSET
+    site: str | None = UNSET
+    metadata: dict[str, Any] = UNSET
+
+    def changed_fields(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if getattr(self, name) is not UNSET
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    refresh_expires_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    """What a verified access token says about its bearer."""
+
+    customer_uuid: UUID
+    customer_number: str
+    tenant_id: int
+    issued_at: datetime
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    recipient: str
+    subject: str
+    body: str
+    template: str
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    template: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None

@@ -1,0 +1,76 @@
+"""Password policies: pure functions, chosen per tenant.
+
+`compatible` accepts every example password of the vendor documents (8-64 characters);
+`strict` follows Spryker's current module default (12-128 characters, four character
+classes from a fixed alphabet, not a common password).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from patron.core.errors import PasswordPolicyViolation, PasswordRule, PasswordViolation
+from patron.core.model import PasswordPolicyName
+
+SPECIAL_CHARACTERS = "!@#$%^&*()_-=+[]{}|;:<>.,/?\\~"
+_STRICT_ALPHABET = re.compile(r"^[A-Za-z\d" + re.escape(SPECIAL_CHARACTERS) + r"]+$")
+_SPECIAL = re.compile("[" + re.escape(SPECIAL_CHARACTERS) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordPolicy:
+    min_length: int
+    max_length: int
+    require_character_classes: bool
+    reject_common: bool
+
+    def violations(self, password: str) -> list[PasswordViolation]:
+        found: list[PasswordViolation] = []
+        if len(password) < self.min_length:
+            found.append(PasswordViolation(PasswordRule.TOO_SHORT, self.min_length))
+        if len(password) > self.max_length:
+            found.append(PasswordViolation(PasswordRule.TOO_LONG, self.max_length))
+        if self.require_character_classes and not _has_all_classes(password):
+            found.append(PasswordViolation(PasswordRule.CHARACTER_SET))
+        if self.reject_common and is_common_password(password):
+            found.append(PasswordViolation(PasswordRule.COMMON))
+        return found
+
+    def check(self, password: str) -> None:
+        if found := self.violations(password):
+            raise PasswordPolicyViolation(found)
+
+
+POLICIES: dict[PasswordPolicyName, PasswordPolicy] = {
+    PasswordPolicyName.COMPATIBLE: PasswordPolicy(8, 64, False, False),
+    PasswordPolicyName.STRICT: PasswordPolicy(12, 128, True, True),
+}
+
+
+def _has_all_classes(password: str) -> bool:
+    return bool(
+        _STRICT_ALPHABET.match(password)
+        and re.search(r"[A-Z]", password)
+        and re.search(r"[a-z]", password)
+        and re.search(r"\d", password)
+        and _SPECIAL.search(password)
+    )
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """Django's list of 20,000 common passwords (BSD licence), lower-cased."""
+    blob = resources.files("patron.core").joinpath("common-passwords.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(blob).decode().split())
+
+
+def is_common_password(password: str) -> bool:
+    """Also catches a common word dressed up with case and punctuation ('Qwerty123456!')."""
+    lowered = password.lower()
+    bare = _SPECIAL.sub("", lowered)
+    common = _common_passwords()
+    return lowered in common or bare in common

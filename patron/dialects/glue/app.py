@@ -1,0 +1,67 @@
+"""The Glue storefront API as a FastAPI sub-application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from patron.core.errors import DomainError
+from patron.core.service import Core
+from patron.dialects.glue import customers, tokens
+from patron.dialects.glue.context import GlueContext
+from patron.dialects.glue.documents import JsonApiResponse
+from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, translate
+from patron.dialects.glue.http import WWW_AUTHENTICATE, GlueConfig, GlueTransport
+
+log = logging.getLogger("patron.glue")
+
+
+def error_response(error: GlueError) -> Response:
+    headers = (
+        {"WWW-Authenticate": WWW_AUTHENTICATE}
+        if any(e.status == 401 for e in error.errors)
+        else None
+    )
+    return JsonApiResponse(
+        {"errors": [e.to_json() for e in error.errors]}, error.status, headers=headers
+    )
+
+
+def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
+    ctx = GlueContext(get_core, config)
+    app = FastAPI(
+        title="Patron: Spryker Glue storefront API (customers)",
+        version="1.0",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        servers=[{"url": config.base_url}],
+    )
+    app.include_router(customers.router(ctx))
+    app.include_router(tokens.router(ctx))
+
+    @app.exception_handler(GlueError)
+    async def on_glue_error(request: Request, error: GlueError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, error: DomainError) -> Response:
+        return error_response(GlueError(*translate(error)))
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, error: HTTPException) -> Response:
+        # Glue's router answers 404 both for unknown paths and for unsupported methods.
+        known = error.status_code in (404, 405)
+        return error_response(GlueError(NOT_FOUND if known else BAD_REQUEST))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_request_error(request: Request, error: RequestValidationError) -> Response:
+        return error_response(GlueError(BAD_REQUEST))
+
+    app.add_middleware(GlueTransport, core=get_core, config=config)
+    return app

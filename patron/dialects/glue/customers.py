@@ -1,0 +1,231 @@
+"""`customers` and `customer-confirmation` resources."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from patron.core.errors import DomainError, ErrorCode, PasswordMismatch
+from patron.core.model import Gender, ProfileChange, Registration, Salutation
+from patron.core.passwords import POLICIES
+from patron.dialects.glue import validation as v
+from patron.dialects.glue.context import GlueContext
+from patron.dialects.glue.documents import (
+    JsonApiResponse,
+    collection,
+    customer_resource,
+    single,
+)
+from patron.dialects.glue.errors import (
+    CUSTOMER_NOT_FOUND,
+    CUSTOMER_REFERENCE_MISSING,
+    GENDER_INVALID,
+    GlueError,
+    translate,
+    validation_errors,
+)
+from patron.dialects.glue.http import (
+    optional_claims,
+    read_attributes,
+    required_claims,
+    self_link,
+)
+from patron.dialects.glue.schemas import (
+    ERRORS,
+    ConfirmationAttributes,
+    CustomerCollectionDocument,
+    CustomerCreateAttributes,
+    CustomerDocument,
+    CustomerUpdateAttributes,
+    request_document,
+)
+
+SALUTATIONS = ("Mr", "Mrs", "Ms", "Dr")
+GENDERS = tuple(g.value for g in Gender)
+NAME = v.length(maximum=100)
+
+# Reading another customer answers "not found", so references cannot be probed.
+READ_OVERRIDES = {ErrorCode.NOT_OWNER: CUSTOMER_NOT_FOUND}
+
+
+def _gender(value: Any) -> Gender | None:
+    """Glue's own gender error (414) for a value outside Male/Female."""
+    if value is None:
+        return None
+    if value not in GENDERS:
+        raise GlueError(GENDER_INVALID)
+    return Gender(value)
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _registration_schema(min_length: int, max_length: int) -> dict[str, v.Field]:
+    password = v.length(min_length, max_length)
+    return {
+        "email": v.required(v.email),
+        "gender": v.required(v.is_string),
+        "salutation": v.required(v.choice(SALUTATIONS)),
+        "firstName": v.required(NAME),
+        "lastName": v.required(NAME),
+        "password": v.required(password),
+        "confirmPassword": v.required(password),
+        "acceptedTerms": v.Field(checks=(v.is_true,)),
+        "dateOfBirth": v.optional(v.iso_date, nullable=True),
+    }
+
+
+UPDATE_SCHEMA: dict[str, v.Field] = {
+    "email": v.optional(v.not_blank, v.email),
+    "gender": v.optional(v.is_string, nullable=True),
+    "salutation": v.optional(v.choice(SALUTATIONS), nullable=True),
+    "firstName": v.optional(v.not_blank, NAME),
+    "lastName": v.optional(v.not_blank, NAME),
+    "dateOfBirth": v.optional(v.iso_date, nullable=True),
+}
+
+CONFIRMATION_SCHEMA = {"registrationKey": v.required(v.length(maximum=150))}
+
+
+def router(ctx: GlueContext) -> APIRouter:
+    api = APIRouter(tags=["customers"], responses=ERRORS)
+
+    @api.post(
+        "/customers",
+        status_code=201,
+        response_model=CustomerDocument,
+        openapi_extra=request_document("customers", CustomerCreateAttributes),
+        summary="Register a customer",
+    )
+    async def create_customer(request: Request) -> Response:
+        core = ctx.core
+        optional_claims(request, core)
+        attributes = await read_attributes(request, "customers")
+        tenant = await ctx.tenant()
+        policy = POLICIES[tenant.settings.password_policy]
+        schema = _registration_schema(policy.min_length, policy.max_length)
+        if problems := v.violations(attributes, schema):
+            raise validation_errors(problems)
+        registration = Registration(
+            email=attributes["email"],
+            password=attributes["password"],
+            password_confirmation=attributes["confirmPassword"],
+            accepted_terms=attributes["acceptedTerms"],
+            salutation=Salutation(attributes["salutation"]),
+            first_name=attributes["firstName"],
+            last_name=attributes["lastName"],
+            gender=_gender(attributes["gender"]),
+            birth_date=_date(attributes.get("dateOfBirth")),
+        )
+        try:
+            customer = await core.accounts.register(tenant, registration)
+        except DomainError as error:
+            raise GlueError(*translate(error)) from None
+        return JsonApiResponse(single(customer_resource(customer, ctx.base_url)), 201)
+
+    @api.get("/customers", response_model=CustomerCollectionDocument, summary="My customer")
+    async def list_customers(request: Request) -> Response:
+        claims = required_claims(request, ctx.core)
+        try:
+            customer = await ctx.core.accounts.get_own(claims, claims.customer_number)
+        except DomainError as error:
+            raise GlueError(*translate(error, READ_OVERRIDES)) from None
+        return JsonApiResponse(
+            collection(
+                [customer_resource(customer, ctx.base_url)],
+                self_link(request, ctx.base_url, "/customers"),
+            )
+        )
+
+    @api.get(
+        "/customers/{customer_reference}",
+        response_model=CustomerDocument,
+        summary="Read a customer",
+    )
+    async def get_customer(request: Request, customer_reference: str) -> Response:
+        claims = required_claims(request, ctx.core)
+        try:
+            customer = await ctx.core.accounts.get_own(claims, customer_reference)
+        except DomainError as error:
+            raise GlueError(*translate(error, READ_OVERRIDES)) from None
+        return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
+
+    @api.patch(
+        "/customers/{customer_reference}",
+        response_model=CustomerDocument,
+        openapi_extra=request_document("customers", CustomerUpdateAttributes),
+        summary="Edit a customer",
+    )
+    async def update_customer(request: Request, customer_reference: str) -> Response:
+        claims = required_claims(request, ctx.core)
+        attributes = await read_attributes(request, "customers")
+        if problems := v.violations(attributes, UPDATE_SCHEMA):
+            raise validation_errors(problems)
+        if "password" in attributes and attributes["password"] != attributes.get(
+            "confirmPassword"
+        ):
+            raise GlueError(*translate(PasswordMismatch("password", "confirmPassword")))
+        change = ProfileChange(**_profile_fields(attributes))
+        try:
+            customer = await ctx.core.accounts.update_own(claims, customer_reference, change)
+        except DomainError as error:
+            raise GlueError(*translate(error)) from None
+        return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
+
+    @api.delete(
+        "/customers/{customer_reference}", status_code=204, summary="Anonymize a customer"
+    )
+    async def anonymize_customer(request: Request, customer_reference: str) -> Response:
+        claims = required_claims(request, ctx.core)
+        try:
+            await ctx.core.accounts.anonymize_own(claims, customer_reference)
+        except DomainError as error:
+            raise GlueError(*translate(error)) from None
+        return Response(status_code=204)
+
+    @api.patch("/customers", include_in_schema=False)
+    @api.delete("/customers", include_in_schema=False)
+    async def customer_reference_missing(request: Request) -> Response:
+        required_claims(request, ctx.core)
+        raise GlueError(CUSTOMER_REFERENCE_MISSING)
+
+    @api.post(
+        "/customer-confirmation",
+        status_code=204,
+        openapi_extra=request_document("customer-confirmation", ConfirmationAttributes),
+        summary="Confirm a registration with the key from the email",
+    )
+    async def confirm_customer(request: Request) -> Response:
+        optional_claims(request, ctx.core)
+        attributes = await read_attributes(request, "customer-confirmation")
+        if problems := v.violations(attributes, CONFIRMATION_SCHEMA):
+            raise validation_errors(problems)
+        try:
+            await ctx.core.accounts.confirm(await ctx.tenant(), attributes["registrationKey"])
+        except DomainError as error:
+            raise GlueError(*translate(error)) from None
+        return Response(status_code=204)
+
+    return api
+
+
+_PROFILE_FIELDS = {
+    "firstName": ("first_name", lambda value: value),
+    "lastName": ("last_name", lambda value: value),
+    "email": ("email", lambda value: value),
+    "salutation": ("salutation", lambda value: Salutation(value) if value else None),
+    "gender": ("gender", _gender),
+    "dateOfBirth": ("birth_date", _date),
+}
+
+
+def _profile_fields(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: convert(attributes[key])
+        for key, (name, convert) in _PROFILE_FIELDS.items()
+        if key in attributes
+    }

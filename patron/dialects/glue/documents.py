@@ -1,0 +1,75 @@
+"""JSON:API documents in Glue's shape: absolute self links, nulls kept, Propel timestamps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from patron.core.model import Customer, TokenPair
+
+MEDIA_TYPE = "application/vnd.api+json"
+
+
+class JsonApiResponse(Response):
+    media_type = MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def timestamp(value: datetime) -> str:
+    """Glue's customer samples show Propel's `2018-11-06 08:15:02.694668`, in UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def resource(
+    type_: str, id_: str | None, attributes: dict[str, Any], self_link: str
+) -> dict[str, Any]:
+    return {"type": type_, "id": id_, "attributes": attributes, "links": {"self": self_link}}
+
+
+def single(item: dict[str, Any]) -> dict[str, Any]:
+    return {"data": item}
+
+
+def collection(items: Iterable[dict[str, Any]], self_link: str) -> dict[str, Any]:
+    return {"data": list(items), "links": {"self": self_link}}
+
+
+def customer_attributes(customer: Customer) -> dict[str, Any]:
+    return {
+        "firstName": customer.first_name,
+        "lastName": customer.last_name,
+        "email": customer.email,
+        "gender": customer.gender.value if customer.gender else None,
+        "dateOfBirth": iso_date(customer.birth_date),
+        "salutation": customer.salutation.value if customer.salutation else None,
+        "createdAt": timestamp(customer.created_at),
+        "updatedAt": timestamp(customer.updated_at),
+    }
+
+
+def customer_resource(customer: Customer, base_url: str) -> dict[str, Any]:
+    return resource(
+        "customers",
+        customer.customer_number,
+        customer_attributes(customer),
+        f"{base_url}/customers/{customer.customer_number}",
+    )
+
+
+def token_attributes(pair: TokenPair) -> dict[str, Any]:
+    return {
+        "tokenType": pair.token_type,
+        "expiresIn": pair.expires_in,
+        "accessToken": pair.access_token,
+        "refreshToken": pair.refresh_token,
+    }

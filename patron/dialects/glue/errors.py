@@ -1,0 +1,144 @@
+"""The one table from core errors to Glue error objects, and the Glue error document.
+
+Codes, statuses and details follow the "exact" tables of the reference (Spryker's module
+code), not the prose of its docs; `docs/decisions.md` lists where the two disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from patron.core.errors import (
+    DomainError,
+    ErrorCode,
+    LoginBlocked,
+    PasswordMismatch,
+    PasswordPolicyViolation,
+    PasswordRule,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GlueErrorObject:
+    status: int
+    detail: str
+    code: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        body: dict[str, object] = {"status": self.status, "detail": self.detail}
+        if self.code is not None:
+            body["code"] = self.code
+        return body
+
+
+class GlueError(Exception):
+    """Raised by the dialect itself; rendered as one error document."""
+
+    def __init__(self, *errors: GlueErrorObject) -> None:
+        super().__init__(", ".join(e.detail for e in errors))
+        self.errors = errors
+
+    @property
+    def status(self) -> int:
+        # Glue answers with the status of the last error in the list.
+        return self.errors[-1].status
+
+
+# Generic Glue errors (GlueApplication, auth-rest-api).
+NOT_FOUND = GlueErrorObject(404, "Not Found")
+BAD_REQUEST = GlueErrorObject(400, "Bad Request")
+INVALID_TYPE = GlueErrorObject(400, "Invalid type.")
+POST_DATA_INVALID = GlueErrorObject(400, "Post data is invalid.")
+RESOURCE_ID_MISSING = GlueErrorObject(400, "Resource id is not specified.")
+NOT_ACCEPTABLE = GlueErrorObject(406, "Not acceptable.")
+UNSUPPORTED_MEDIA_TYPE = GlueErrorObject(415, "Unsupported media type.")
+INVALID_ACCESS_TOKEN = GlueErrorObject(401, "Invalid access token.", "001")
+MISSING_ACCESS_TOKEN = GlueErrorObject(403, "Missing access token.", "002")
+LOGIN_FAILED = GlueErrorObject(401, "Failed to authenticate user.", "003")
+REFRESH_FAILED = GlueErrorObject(401, "Failed to refresh token.", "004")
+
+# customers-rest-api
+EMAIL_TAKEN = GlueErrorObject(
+    422,
+    "If this email address is already in use, you will receive a password reset link. "
+    "Otherwise you must first validate your e-mail address to finish registration. "
+    "Please check your e-mail.",
+    "400",
+)
+CUSTOMER_NOT_FOUND = GlueErrorObject(404, "Customer not found.", "402")
+CUSTOMER_REFERENCE_MISSING = GlueErrorObject(400, "Customer reference is missing.", "405")
+FAILED_TO_SAVE = GlueErrorObject(400, "Failed to save customer.", "410")
+UNAUTHORIZED = GlueErrorObject(403, "Unauthorized request.", "411")
+TERMS_NOT_ACCEPTED = GlueErrorObject(400, "Terms and Conditions was not accepted.", "413")
+GENDER_INVALID = GlueErrorObject(
+    400, "Gender is not valid. Possible options are: Male, Female", "414"
+)
+EMAIL_FORMAT_INVALID = GlueErrorObject(422, "Invalid Email address format.", "416")
+CONFIRMATION_INVALID = GlueErrorObject(
+    422, "This email confirmation code is invalid or has been already used.", "423"
+)
+VERSION_CONFLICT = GlueErrorObject(409, "Failed to save customer.", "410")
+
+PASSWORD_RULES: Mapping[PasswordRule, GlueErrorObject] = {
+    PasswordRule.TOO_SHORT: GlueErrorObject(400, "The password is too short.", "418"),
+    PasswordRule.TOO_LONG: GlueErrorObject(400, "The password is too long.", "419"),
+    PasswordRule.CHARACTER_SET: GlueErrorObject(
+        400, "The password character set is invalid.", "420"
+    ),
+    PasswordRule.SEQUENCE: GlueErrorObject(
+        400, "The password contains sequence of the same character.", "421"
+    ),
+    PasswordRule.COMMON: GlueErrorObject(400, "The password is listed as common.", "422"),
+}
+
+TABLE: Mapping[ErrorCode, GlueErrorObject] = {
+    ErrorCode.EMAIL_TAKEN: EMAIL_TAKEN,
+    ErrorCode.EMAIL_INVALID: EMAIL_FORMAT_INVALID,
+    ErrorCode.CUSTOMER_NOT_FOUND: CUSTOMER_NOT_FOUND,
+    ErrorCode.TENANT_NOT_FOUND: NOT_FOUND,
+    ErrorCode.TERMS_NOT_ACCEPTED: TERMS_NOT_ACCEPTED,
+    ErrorCode.INVALID_FIELD: FAILED_TO_SAVE,
+    ErrorCode.INVALID_CREDENTIALS: LOGIN_FAILED,
+    ErrorCode.INVALID_REFRESH_TOKEN: REFRESH_FAILED,
+    ErrorCode.INVALID_ACCESS_TOKEN: INVALID_ACCESS_TOKEN,
+    ErrorCode.CONFIRMATION_INVALID: CONFIRMATION_INVALID,
+    ErrorCode.VERSION_CONFLICT: VERSION_CONFLICT,
+    ErrorCode.NOT_OWNER: UNAUTHORIZED,
+}
+
+
+def login_blocked(retry_after_seconds: int) -> GlueErrorObject:
+    minutes = max(1, math.ceil(retry_after_seconds / 60))
+    return GlueErrorObject(
+        429,
+        f"Too many log in attempts from your address. "
+        f"Please wait {minutes} minutes before trying again.",
+        "4401",
+    )
+
+
+def translate(
+    error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
+) -> list[GlueErrorObject]:
+    if overrides and error.code in overrides:
+        return [overrides[error.code]]
+    if isinstance(error, PasswordMismatch):
+        return [
+            GlueErrorObject(
+                422,
+                f"Value in field {error.field} should be identical to value in the "
+                f"{error.confirmation_field} field.",
+                "406",
+            )
+        ]
+    if isinstance(error, PasswordPolicyViolation):
+        return [PASSWORD_RULES[v.rule] for v in error.violations]
+    if isinstance(error, LoginBlocked):
+        return [login_blocked(error.retry_after_seconds)]
+    return [TABLE[error.code]]
+
+
+def validation_errors(messages: list[str]) -> GlueError:
+    return GlueError(*(GlueErrorObject(422, message, "901") for message in messages))

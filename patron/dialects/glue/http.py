@@ -1,0 +1,174 @@
+"""Glue's transport rules: media types, security headers, language, tokens, documents in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from patron.core.errors import InvalidAccessToken, TenantNotFound
+from patron.core.model import AccessClaims, Tenant
+from patron.core.service import Core
+from patron.dialects.glue.errors import (
+    INVALID_ACCESS_TOKEN,
+    MISSING_ACCESS_TOKEN,
+    NOT_ACCEPTABLE,
+    NOT_FOUND,
+    POST_DATA_INVALID,
+    INVALID_TYPE,
+    UNSUPPORTED_MEDIA_TYPE,
+    GlueError,
+    GlueErrorObject,
+)
+
+SECURITY_HEADERS = (
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"content-security-policy", b"frame-ancestors 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-xss-protection", b"1; mode=block"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b""),
+)
+_VND = re.compile(r"application/vnd\.api\+([a-z]+)", re.IGNORECASE)
+WWW_AUTHENTICATE = 'Bearer realm="Access to shop API"'
+
+
+@dataclass(frozen=True, slots=True)
+class GlueConfig:
+    public_url: str
+    tenant_code: str = "default"
+    mount_path: str = "/glue"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.public_url}{self.mount_path}"
+
+
+def error_body(*errors: GlueErrorObject) -> bytes:
+    return orjson.dumps({"errors": [e.to_json() for e in errors]})
+
+
+def negotiate_locale(accept_language: str | None, tenant: Tenant) -> str:
+    """Match `de-DE`, `de_DE` or `de` against the tenant's locales, else its default."""
+    locales = tenant.settings.locales
+    if accept_language:
+        ranked = []
+        for position, part in enumerate(accept_language.split(",")):
+            tag, _, params = part.strip().partition(";")
+            quality = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    quality = float(params.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+            if tag:
+                ranked.append((-quality, position, tag.strip().replace("-", "_").lower()))
+        for _, _, tag in sorted(ranked):
+            for locale in locales:
+                if locale.lower() == tag or locale.lower().split("_")[0] == tag:
+                    return locale
+    return tenant.settings.default_locale
+
+
+class GlueTransport:
+    """Pure ASGI middleware: header checks before routing, Glue headers on every answer."""
+
+    def __init__(self, app: ASGIApp, core: Callable[[], Core], config: GlueConfig) -> None:
+        self.app = app
+        self.core = core
+        self.config = config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        try:
+            tenant = await self.core().tenants.get(self.config.tenant_code)
+        except TenantNotFound:
+            await _send_raw(send, 404, error_body(NOT_FOUND), b"application/vnd.api+json")
+            return
+        locale = negotiate_locale(headers.get("accept-language"), tenant)
+        scope.setdefault("state", {})["glue_locale"] = locale
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                raw.extend(SECURITY_HEADERS)
+                raw.append((b"content-language", locale.encode()))
+                message["headers"] = raw
+            await send(message)
+
+        rejection = self._reject(headers)
+        if rejection is not None:
+            await _send_raw(send_with_headers, *rejection)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    def _reject(headers: Headers) -> tuple[int, bytes, bytes] | None:
+        accept = headers.get("accept")
+        if accept is None:
+            return 406, error_body(NOT_ACCEPTABLE), b"application/vnd.api+json"
+        match = _VND.search(accept)
+        if match and match.group(1).lower() != "json":
+            return 415, b"Unsupported Media Type", b"text/plain"
+        if "content-type" in headers and not headers["content-type"].strip():
+            return 415, error_body(UNSUPPORTED_MEDIA_TYPE), b"application/vnd.api+json"
+        return None
+
+
+async def _send_raw(send: Send, status: int, body: bytes, media_type: bytes) -> None:
+    headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def read_attributes(request: Request, resource_type: str) -> dict[str, Any]:
+    """The `data.attributes` of a JSON:API request, after Glue's generic request checks."""
+    try:
+        document = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        raise GlueError(POST_DATA_INVALID) from None
+    data = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(data, dict):
+        raise GlueError(POST_DATA_INVALID)
+    if data.get("type") != resource_type:
+        raise GlueError(INVALID_TYPE)
+    attributes = data.get("attributes")
+    if not isinstance(attributes, dict):
+        raise GlueError(POST_DATA_INVALID)
+    return attributes
+
+
+def optional_claims(request: Request, core: Core) -> AccessClaims | None:
+    """Any invalid token fails, even on a public route (Glue validates whatever is sent)."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise GlueError(INVALID_ACCESS_TOKEN)
+    try:
+        return core.auth.verify(token.strip())
+    except InvalidAccessToken:
+        raise GlueError(INVALID_ACCESS_TOKEN) from None
+
+
+def required_claims(request: Request, core: Core) -> AccessClaims:
+    claims = optional_claims(request, core)
+    if claims is None:
+        raise GlueError(MISSING_ACCESS_TOKEN)
+    return claims
+
+
+def self_link(request: Request, base_url: str, path: str) -> str:
+    query = request.url.query
+    return f"{base_url}{path}" + (f"?{query}" if query else "")
+

@@ -1,0 +1,198 @@
+"""`access-tokens`, `refresh-tokens` and the OAuth 2.0 `token` endpoint."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from patron.core.errors import (
+    DomainError,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    LoginBlocked,
+)
+from patron.core.model import TokenPair
+from patron.dialects.glue import validation as v
+from patron.dialects.glue.context import GlueContext
+from patron.dialects.glue.documents import JsonApiResponse, resource, single, token_attributes
+from patron.dialects.glue.errors import (
+    RESOURCE_ID_MISSING,
+    GlueError,
+    translate,
+    validation_errors,
+)
+from patron.dialects.glue.http import optional_claims, read_attributes, required_claims
+from patron.dialects.glue.schemas import (
+    ERRORS,
+    AccessTokenDocument,
+    LoginAttributes,
+    OAuthTokenResponse,
+    RefreshAttributes,
+    request_document,
+)
+
+LOGIN_SCHEMA = {"username": v.required(v.email), "password": v.required(v.is_string)}
+REFRESH_SCHEMA = {"refreshToken": v.required(v.is_string)}
+
+INVALID_GRANT = (
+    "The provided authorization grant (e.g., authorization code, resource owner credentials) "
+    "or refresh token is invalid, expired, revoked, does not match the redirection URI used in "
+    "the authorization request, or was issued to another client."
+)
+
+
+def _client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _token_document(pair: TokenPair, type_: str, base_url: str) -> JsonApiResponse:
+    item = resource(type_, None, token_attributes(pair), f"{base_url}/{type_}")
+    return JsonApiResponse(single(item), 201)
+
+
+def _oauth_error(status: int, error: str, description: str, **headers: str) -> Response:
+    return JsonApiResponse(
+        {"error": error, "error_description": description},
+        status,
+        media_type="application/json",
+        headers=headers or None,
+    )
+
+
+def router(ctx: GlueContext) -> APIRouter:
+    api = APIRouter(tags=["authentication"], responses=ERRORS)
+
+    @api.post(
+        "/access-tokens",
+        status_code=201,
+        response_model=AccessTokenDocument,
+        openapi_extra=request_document("access-tokens", LoginAttributes),
+        summary="Log in with email and password",
+    )
+    async def create_access_token(request: Request) -> Response:
+        optional_claims(request, ctx.core)
+        attributes = await read_attributes(request, "access-tokens")
+        if problems := v.violations(attributes, LOGIN_SCHEMA):
+            raise validation_errors(problems)
+        try:
+            pair = await ctx.core.auth.login(
+                await ctx.tenant(),
+                attributes["username"],
+                attributes["password"],
+                client_ip=_client_ip(request),
+            )
+        except DomainError as error:
+            raise GlueError(*translate(error)) from None
+        return _token_document(pair, "access-tokens", ctx.base_url)
+
+    @api.post(
+        "/refresh-tokens",
+        status_code=201,
+        response_model=AccessTokenDocument,
+        openapi_extra=request_document("refresh-tokens", RefreshAttributes),
+        summary="Exchange a refresh token for new tokens",
+    )
+    async def create_refresh_token(request: Request) -> Response:
+        optional_claims(request, ctx.core)
+        attributes = await read_attributes(request, "refresh-tokens")
+        if problems := v.violations(attributes, REFRESH_SCHEMA):
+            raise validation_errors(problems)
+        try:
+            pair = await ctx.core.auth.refresh(await ctx.tenant(), attributes["refreshToken"])
+        except DomainError as error:
+            raise GlueError(*translate(error)) from None
+        return _token_document(pair, "refresh-tokens", ctx.base_url)
+
+    @api.delete(
+        "/refresh-tokens/{refresh_token}",
+        status_code=204,
+        summary="Revoke a refresh token, or all of mine with `mine`",
+    )
+    async def revoke_refresh_token(request: Request, refresh_token: str) -> Response:
+        claims = required_claims(request, ctx.core)
+        if refresh_token == "mine":
+            await ctx.core.auth.revoke_all(claims)
+        else:
+            await ctx.core.auth.revoke(claims, refresh_token)
+        return Response(status_code=204)  # always, whether or not anything was revoked
+
+    @api.delete("/refresh-tokens", include_in_schema=False)
+    async def revoke_without_id(request: Request) -> Response:
+        required_claims(request, ctx.core)
+        raise GlueError(RESOURCE_ID_MISSING)
+
+    @api.post(
+        "/token",
+        response_model=OAuthTokenResponse,
+        summary="OAuth 2.0 token endpoint (password and refresh_token grants)",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["grant_type"],
+                            "properties": {
+                                "grant_type": {"enum": ["password", "refresh_token"]},
+                                "username": {"type": "string"},
+                                "password": {"type": "string"},
+                                "refresh_token": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    )
+    async def oauth_token(request: Request) -> Response:
+        content_type = request.headers.get("content-type", "")
+        if not content_type.startswith("application/x-www-form-urlencoded"):
+            return _oauth_error(400, "invalid_request", "Use application/x-www-form-urlencoded.")
+        form = await request.form()
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        grant = fields.get("grant_type")
+        tenant = await ctx.tenant()
+        try:
+            if grant == "password":
+                username, password = fields.get("username"), fields.get("password")
+                if not username or not password:
+                    return _oauth_error(
+                        400, "invalid_request", "The username and password are required."
+                    )
+                pair = await ctx.core.auth.login(
+                    tenant, username, password, client_ip=_client_ip(request)
+                )
+            elif grant == "refresh_token":
+                token = fields.get("refresh_token")
+                if not token:
+                    return _oauth_error(
+                        400, "invalid_request", "The refresh token is required."
+                    )
+                pair = await ctx.core.auth.refresh(tenant, token)
+            else:
+                return _oauth_error(400, "invalid_grant", INVALID_GRANT)
+        except LoginBlocked as blocked:
+            return _oauth_error(
+                429,
+                "invalid_grant",
+                "Too many log in attempts from your address. Please try again later.",
+                **{"Retry-After": str(blocked.retry_after_seconds)},
+            )
+        except InvalidCredentials:
+            return _oauth_error(400, "invalid_grant", INVALID_GRANT)
+        except InvalidRefreshToken:
+            return _oauth_error(400, "invalid_request", "The refresh token is invalid.")
+        return JsonApiResponse(
+            {
+                "access_token": pair.access_token,
+                "token_type": pair.token_type,
+                "expires_in": pair.expires_in,
+                "refresh_token": pair.refresh_token,
+            },
+            200,
+            media_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    return api

@@ -1,0 +1,1 @@
+"""Password hashing, tokens and login throttling behind the core's ports."""

@@ -1,0 +1,116 @@
+"""Login throttling: the policy is pure arithmetic; counters live in memory or in Redis.
+
+After `max_failures` failures within `window_seconds`, a key is blocked for
+`block_seconds`. Keys name an account (by the email typed) and a client address.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    max_failures: int = 10
+    window_seconds: int = 15 * 60
+    block_seconds: int = 15 * 60
+
+    def should_block(self, failures: int) -> bool:
+        return failures >= self.max_failures
+
+
+class Counters(Protocol):
+    async def add_failure(self, key: str, window_seconds: int) -> int:
+        """Count one failure; return the failures within the current window."""
+
+    async def block(self, key: str, seconds: int) -> None: ...
+
+    async def blocked_for(self, key: str) -> int: ...
+
+    async def clear(self, key: str) -> None: ...
+
+
+class Throttle:
+    def __init__(self, policy: ThrottlePolicy, counters: Counters) -> None:
+        self.policy = policy
+        self._counters = counters
+
+    async def retry_after(self, keys: Sequence[str]) -> int:
+        return max([await self._counters.blocked_for(key) for key in keys], default=0)
+
+    async def record_failure(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            failures = await self._counters.add_failure(key, self.policy.window_seconds)
+            if self.policy.should_block(failures):
+                await self._counters.block(key, self.policy.block_seconds)
+
+    async def record_success(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            await self._counters.clear(key)
+
+
+class MemoryCounters:
+    """For a single process (the embedded default)."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._now = monotonic
+        self._failures: dict[str, list[float]] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    async def add_failure(self, key: str, window_seconds: int) -> int:
+        now = self._now()
+        recent = [t for t in self._failures.get(key, []) if t > now - window_seconds]
+        recent.append(now)
+        self._failures[key] = recent
+        return len(recent)
+
+    async def block(self, key: str, seconds: int) -> None:
+        self._blocked_until[key] = self._now() + seconds
+        self._failures.pop(key, None)
+
+    async def blocked_for(self, key: str) -> int:
+        until = self._blocked_until.get(key)
+        if until is None:
+            return 0
+        remaining = until - self._now()
+        if remaining <= 0:
+            del self._blocked_until[key]
+            return 0
+        return max(1, round(remaining))
+
+    async def clear(self, key: str) -> None:
+        self._failures.pop(key, None)
+
+
+class RedisCounters:
+    """Shared by every worker and host. A fixed window per key, started by its first failure."""
+
+    def __init__(self, redis: Redis, prefix: str = "patron:throttle:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    async def add_failure(self, key: str, window_seconds: int) -> int:
+        name = f"{self._prefix}fail:{key}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window_seconds, nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def block(self, key: str, seconds: int) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(f"{self._prefix}block:{key}", 1, ex=seconds)
+            pipe.delete(f"{self._prefix}fail:{key}")
+            await pipe.execute()
+
+    async def blocked_for(self, key: str) -> int:
+        ttl = int(await self._redis.ttl(f"{self._prefix}block:{key}"))
+        return max(ttl, 0)
+
+    async def clear(self, key: str) -> None:
+        await self._redis.delete(f"{self._prefix}fail:{key}")

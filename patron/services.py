@@ -1,0 +1,124 @@
+"""Builds the running parts from settings: the one place that knows every adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+from redis.asyncio import Redis
+
+from patron.core.accounts import Accounts
+from patron.core.auth import Authentication
+from patron.core.config import CoreConfig
+from patron.core.ports import Clock
+from patron.core.service import Core
+from patron.mail.delivery import OutboxDelivery, SmtpSender
+from patron.security.hashing import Argon2Hasher
+from patron.security.keys import load_or_create_signing_key
+from patron.security.throttle import (
+    Counters,
+    MemoryCounters,
+    RedisCounters,
+    Throttle,
+    ThrottlePolicy,
+)
+from patron.security.tokens import JwtCodec
+from patron.settings import Settings
+from patron.storage.customers import PgCustomerReads
+from patron.storage.database import create_pool
+from patron.storage.outbox import OutboxStore
+from patron.storage.tenants import PgTenantDirectory
+from patron.storage.uow import PgUnitOfWork
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The configured server, or else the embedded one under `var_dir`."""
+    if settings.database_url:
+        return settings.database_url
+    from patron.storage.embedded import start_embedded
+
+    return start_embedded(settings.var_dir / "pg")
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    dsn: str
+    pool: asyncpg.Pool
+    core: Core
+    outbox: OutboxStore
+    redis: Redis | None
+    clock: Clock
+
+    @classmethod
+    async def start(
+        cls, settings: Settings, dsn: str, *, clock: Clock = utc_now
+    ) -> Services:
+        pool = await create_pool(
+            dsn, min_size=settings.database_pool_min, max_size=settings.database_pool_max
+        )
+        try:
+            configured = settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
+            secret = await load_or_create_signing_key(pool, configured)
+            redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+            counters: Counters = RedisCounters(redis) if redis else MemoryCounters()
+            throttle = Throttle(
+                ThrottlePolicy(
+                    max_failures=settings.login_max_failures,
+                    window_seconds=settings.login_failure_window_seconds,
+                    block_seconds=settings.login_block_seconds,
+                ),
+                counters,
+            )
+            hasher = Argon2Hasher(
+                memory_kib=settings.argon2_memory_kib,
+                time_cost=settings.argon2_time_cost,
+                parallelism=settings.argon2_parallelism,
+            )
+            codec = JwtCodec(secret=secret, access_ttl_seconds=settings.access_token_ttl_seconds)
+            config = CoreConfig(
+                public_url=settings.public_url,
+                confirm_url_template=settings.storefront_confirm_url,
+                confirmation_token_ttl_seconds=settings.confirmation_token_ttl_seconds,
+                refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+            )
+            reads = PgCustomerReads(pool)
+
+            def uow() -> PgUnitOfWork:
+                return PgUnitOfWork(pool)
+
+            core = Core(
+                tenants=PgTenantDirectory(pool),
+                accounts=Accounts(uow, reads, hasher, codec, clock, config),
+                auth=Authentication(uow, reads, hasher, codec, throttle, clock, config),
+            )
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
+
+    def mail_delivery(self) -> OutboxDelivery | None:
+        s = self.settings
+        if not s.smtp_host:
+            return None
+        sender = SmtpSender(
+            host=s.smtp_host,
+            port=s.smtp_port,
+            sender=s.mail_from,
+            username=s.smtp_user,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            tls=s.smtp_tls,
+        )
+        return OutboxDelivery(
+            self.outbox, sender, clock=self.clock, max_attempts=s.mail_max_attempts
+        )
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.pool.close()

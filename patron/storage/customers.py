@@ -1,0 +1,223 @@
+"""Customers in SQL: the repository used inside a unit of work, and the hot-path reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import asyncpg
+
+from patron.core.errors import EmailTaken
+from patron.core.model import Credentials, Customer, Gender, Salutation
+from patron.core.ports import Anonymization, NewCustomer
+
+COLUMNS = (
+    "id, uuid, tenant_id, customer_number, email, has_account, salutation, title, first_name, "
+    "middle_name, last_name, gender, birth_date, company, vat_id, phone, language, currency, "
+    "site, metadata, is_active, on_hold, email_verified_at, terms_accepted_at, version, "
+    "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after"
+)
+
+# Fields a profile change may write; names are the core's and the columns'.
+WRITABLE = frozenset(
+    {
+        "email", "salutation", "title", "first_name", "middle_name", "last_name", "gender",
+        "birth_date", "company", "vat_id", "phone", "language", "currency", "site", "metadata",
+        "email_verified_at", "is_active", "on_hold",
+    }
+)  # fmt: skip
+
+EMAIL_INDEX = "customers_account_email_unique"
+
+
+def row_to_customer(row: asyncpg.Record) -> Customer:
+    return Customer(
+        id=row["id"],
+        uuid=row["uuid"],
+        tenant_id=row["tenant_id"],
+        customer_number=row["customer_number"],
+        email=row["email"],
+        has_account=row["has_account"],
+        salutation=Salutation(row["salutation"]) if row["salutation"] else None,
+        title=row["title"],
+        first_name=row["first_name"],
+        middle_name=row["middle_name"],
+        last_name=row["last_name"],
+        gender=Gender(row["gender"]) if row["gender"] else None,
+        birth_date=row["birth_date"],
+        company=row["company"],
+        vat_id=row["vat_id"],
+        phone=row["phone"],
+        language=row["language"],
+        currency=row["currency"],
+        site=row["site"],
+        metadata=row["metadata"],
+        is_active=row["is_active"],
+        on_hold=row["on_hold"],
+        email_verified_at=row["email_verified_at"],
+        terms_accepted_at=row["terms_accepted_at"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        anonymized_at=row["anonymized_at"],
+        last_login_at=row["last_login_at"],
+        tokens_valid_after=row["tokens_valid_after"],
+    )
+
+
+def _db_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exception:
+    if error.constraint_name == EMAIL_INDEX:
+        return EmailTaken()
+    return error
+
+
+class PgCustomers:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._db = connection
+
+    async def next_number(self, tenant_id: int) -> int:
+        # The row lock is held to commit, so numbers are gapless and never reused.
+        value: int = await self._db.fetchval(
+            "UPDATE tenants SET next_customer_number = next_customer_number + 1 "
+            "WHERE id = $1 RETURNING next_customer_number - 1",
+            tenant_id,
+        )
+        return value
+
+    async def add(self, new: NewCustomer) -> Customer:
+        r = new.registration
+        try:
+            row = await self._db.fetchrow(
+                f"""
+                INSERT INTO customers (
+                    uuid, tenant_id, customer_number, email, password_hash, salutation, title,
+                    first_name, middle_name, last_name, gender, birth_date, company, vat_id,
+                    phone, language, currency, site, metadata, is_active, on_hold,
+                    terms_accepted_at, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                        $17, $18, $19, $20, $21, $22, $23, $23)
+                RETURNING {COLUMNS}
+                """,
+                new.uuid, new.tenant_id, new.customer_number, new.email, new.password_hash,
+                _db_value(r.salutation), r.title, r.first_name, r.middle_name, r.last_name,
+                _db_value(r.gender), r.birth_date, r.company, r.vat_id, r.phone, r.language,
+                r.currency, r.site, r.metadata, new.is_active, new.on_hold,
+                new.terms_accepted_at, new.now,
+            )  # fmt: skip
+        except asyncpg.UniqueViolationError as error:
+            raise _translate_unique_violation(error) from None
+        return row_to_customer(row)
+
+    async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._db.fetchrow(f"SELECT {COLUMNS} FROM customers WHERE id = $1{lock}", customer_id)
+        return row_to_customer(row) if row else None
+
+    async def get_by_number(
+        self, tenant_id: int, customer_number: str, *, for_update: bool = False
+    ) -> Customer | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._db.fetchrow(
+            f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2{lock}",
+            tenant_id,
+            customer_number,
+        )
+        return row_to_customer(row) if row else None
+
+    async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
+        unknown = set(changes) - WRITABLE
+        if unknown:
+            raise ValueError(f"not writable: {sorted(unknown)}")
+        names = sorted(changes)
+        assignments = ", ".join(f"{name} = ${index}" for index, name in enumerate(names, start=3))
+        try:
+            row = await self._db.fetchrow(
+                f"UPDATE customers SET {assignments}, updated_at = $2, version = version + 1 "
+                f"WHERE id = $1 RETURNING {COLUMNS}",
+                customer_id,
+                now,
+                *(_db_value(changes[name]) for name in names),
+            )
+        except asyncpg.UniqueViolationError as error:
+            raise _translate_unique_violation(error) from None
+        return row_to_customer(row)
+
+    async def set_password_hash(self, customer_id: int, password_hash: str) -> None:
+        await self._db.execute(
+            "UPDATE customers SET password_hash = $2 WHERE id = $1", customer_id, password_hash
+        )
+
+    async def mark_email_verified(self, customer_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE customers SET email_verified_at = $2, updated_at = $2, version = version + 1 "
+            "WHERE id = $1",
+            customer_id,
+            now,
+        )
+
+    async def record_login(self, customer_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE customers SET last_login_at = $2 WHERE id = $1", customer_id, now
+        )
+
+    async def anonymize(self, customer_id: int, anonymization: Anonymization) -> None:
+        await self._db.execute(
+            """
+            UPDATE customers SET
+                email = $2, password_hash = NULL, email_verified_at = NULL,
+                salutation = NULL, title = NULL, first_name = NULL, middle_name = NULL,
+                last_name = NULL, gender = NULL, birth_date = NULL, phone = NULL,
+                metadata = '{}', anonymized_at = $3, tokens_valid_after = $3,
+                updated_at = $3, version = version + 1
+            WHERE id = $1
+            """,
+            customer_id,
+            anonymization.replacement_email,
+            anonymization.now,
+        )
+        await self._db.execute("DELETE FROM addresses WHERE customer_id = $1", customer_id)
+
+
+class PgCustomerReads:
+    """One statement each, straight from the pool: no transaction round trips."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2",
+            tenant_id,
+            customer_number,
+        )
+        return row_to_customer(row) if row else None
+
+    async def credentials_by_email(
+        self, tenant_id: int, email: str, *, confirmation_required: bool
+    ) -> Credentials | None:
+        row = await self._pool.fetchrow(
+            """
+            SELECT id, customer_number, password_hash,
+                   is_active AND NOT on_hold AND anonymized_at IS NULL
+                   AND (NOT $3 OR email_verified_at IS NOT NULL) AS may_log_in
+            FROM customers
+            WHERE tenant_id = $1 AND lower(email) = lower($2)
+              AND has_account AND deleted_at IS NULL
+            """,
+            tenant_id,
+            email.strip(),
+            confirmation_required,
+        )
+        if row is None:
+            return None
+        return Credentials(
+            customer_id=row["id"],
+            customer_number=row["customer_number"],
+            password_hash=row["password_hash"],
+            may_log_in=row["may_log_in"],
+        )

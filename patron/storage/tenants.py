@@ -1,0 +1,86 @@
+"""Tenants: a short-lived in-process cache for requests, plain reads and writes for the CLI."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+
+from patron.core.errors import TenantNotFound
+from patron.core.model import Tenant, TenantSettings
+
+
+def _row_to_tenant(row: asyncpg.Record) -> Tenant:
+    return Tenant(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        settings=TenantSettings.from_json(row["settings"]),
+    )
+
+
+class PgTenantDirectory:
+    """Tenant settings change rarely and are read on every request: cache them briefly,
+    so a change made with the CLI reaches every worker within `ttl_seconds`."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        ttl_seconds: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._pool = pool
+        self._ttl = ttl_seconds
+        self._monotonic = monotonic
+        self._cache: dict[str, tuple[float, Tenant]] = {}
+
+    async def get(self, code: str) -> Tenant:
+        now = self._monotonic()
+        cached = self._cache.get(code)
+        if cached and cached[0] > now:
+            return cached[1]
+        row = await self._pool.fetchrow(
+            "SELECT id, code, name, settings FROM tenants WHERE code = $1", code
+        )
+        if row is None:
+            raise TenantNotFound(code)
+        tenant = _row_to_tenant(row)
+        self._cache[code] = (now + self._ttl, tenant)
+        return tenant
+
+
+class TenantAdmin:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def list(self) -> list[Tenant]:
+        rows = await self._pool.fetch("SELECT id, code, name, settings FROM tenants ORDER BY id")
+        return [_row_to_tenant(row) for row in rows]
+
+    async def get(self, code: str) -> Tenant:
+        return await PgTenantDirectory(self._pool, ttl_seconds=0).get(code)
+
+    async def create(self, code: str, name: str, settings: TenantSettings) -> Tenant:
+        row = await self._pool.fetchrow(
+            "INSERT INTO tenants (code, name, settings) VALUES ($1, $2, $3) "
+            "RETURNING id, code, name, settings",
+            code,
+            name,
+            settings.to_json(),
+        )
+        return _row_to_tenant(row)
+
+    async def update_settings(self, code: str, changes: dict[str, Any]) -> Tenant:
+        tenant = await self.get(code)
+        merged = {**tenant.settings.to_json(), **changes}
+        settings = TenantSettings.from_json(merged)  # validates before anything is written
+        row = await self._pool.fetchrow(
+            "UPDATE tenants SET settings = $2, updated_at = now() WHERE code = $1 "
+            "RETURNING id, code, name, settings",
+            code,
+            settings.to_json(),
+        )
+        return _row_to_tenant(row)
