@@ -56,50 +56,55 @@ class Services:
     clock: Clock
 
     @classmethod
-    async def start(
-        cls, settings: Settings, dsn: str, *, clock: Clock = utc_now
-    ) -> Services:
+    async def start(cls, settings: Settings, dsn: str, *, clock: Clock = utc_now) -> Services:
         pool = await create_pool(
             dsn, min_size=settings.database_pool_min, max_size=settings.database_pool_max
         )
         try:
-            configured = settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
-            secret = await load_or_create_signing_key(pool, configured)
-            redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-            counters: Counters = RedisCounters(redis) if redis else MemoryCounters()
-            throttle = Throttle(
-                ThrottlePolicy(
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_failure_window_seconds,
-                    block_seconds=settings.login_block_seconds,
-                ),
-                counters,
-            )
-            hasher = Argon2Hasher(
-                memory_kib=settings.argon2_memory_kib,
-                time_cost=settings.argon2_time_cost,
-                parallelism=settings.argon2_parallelism,
-            )
-            codec = JwtCodec(secret=secret, access_ttl_seconds=settings.access_token_ttl_seconds)
-            config = CoreConfig(
-                public_url=settings.public_url,
-                confirm_url_template=settings.storefront_confirm_url,
-                confirmation_token_ttl_seconds=settings.confirmation_token_ttl_seconds,
-                refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
-            )
-            reads = PgCustomerReads(pool)
-
-            def uow() -> PgUnitOfWork:
-                return PgUnitOfWork(pool)
-
-            core = Core(
-                tenants=PgTenantDirectory(pool),
-                accounts=Accounts(uow, reads, hasher, codec, clock, config),
-                auth=Authentication(uow, reads, hasher, codec, throttle, clock, config),
-            )
+            return await cls.build(settings, dsn, pool, clock=clock)
         except BaseException:
             await pool.close()
             raise
+
+    @classmethod
+    async def build(
+        cls, settings: Settings, dsn: str, pool: asyncpg.Pool, *, clock: Clock = utc_now
+    ) -> Services:
+        """Wire the adapters around an open pool (tests share one pool between apps)."""
+        configured = settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
+        secret = await load_or_create_signing_key(pool, configured)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        counters: Counters = RedisCounters(redis) if redis else MemoryCounters()
+        throttle = Throttle(
+            ThrottlePolicy(
+                max_failures=settings.login_max_failures,
+                window_seconds=settings.login_failure_window_seconds,
+                block_seconds=settings.login_block_seconds,
+            ),
+            counters,
+        )
+        hasher = Argon2Hasher(
+            memory_kib=settings.argon2_memory_kib,
+            time_cost=settings.argon2_time_cost,
+            parallelism=settings.argon2_parallelism,
+        )
+        codec = JwtCodec(secret=secret, access_ttl_seconds=settings.access_token_ttl_seconds)
+        config = CoreConfig(
+            public_url=settings.public_url,
+            confirm_url_template=settings.storefront_confirm_url,
+            confirmation_token_ttl_seconds=settings.confirmation_token_ttl_seconds,
+            refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+        )
+        reads = PgCustomerReads(pool)
+
+        def uow() -> PgUnitOfWork:
+            return PgUnitOfWork(pool)
+
+        core = Core(
+            tenants=PgTenantDirectory(pool),
+            accounts=Accounts(uow, reads, hasher, codec, clock, config),
+            auth=Authentication(uow, reads, hasher, codec, throttle, clock, config),
+        )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 
     def mail_delivery(self) -> OutboxDelivery | None:
@@ -118,7 +123,8 @@ class Services:
             self.outbox, sender, clock=self.clock, max_attempts=s.mail_max_attempts
         )
 
-    async def close(self) -> None:
+    async def close(self, *, keep_pool: bool = False) -> None:
         if self.redis is not None:
             await self.redis.aclose()
-        await self.pool.close()
+        if not keep_pool:
+            await self.pool.close()

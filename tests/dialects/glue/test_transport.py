@@ -1,0 +1,133 @@
+"""Glue's transport rules: media types, unknown routes, headers, language, documents."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.dialects.glue.helpers import error_codes, registration
+
+
+async def test_no_accept_header_is_not_acceptable(client: httpx.AsyncClient) -> None:
+    request = client.build_request("GET", "/glue/customers")
+    del request.headers["accept"]
+
+    response = await client.send(request)
+
+    assert response.status_code == 406
+    assert response.json() == {"errors": [{"status": 406, "detail": "Not acceptable."}]}
+
+
+async def test_an_unknown_json_api_format_is_unsupported(client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        "/glue/customers", headers={"Accept": "application/vnd.api+xml"}
+    )
+
+    assert response.status_code == 415
+    assert response.text == "Unsupported Media Type"
+
+
+async def test_an_empty_content_type_is_unsupported(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/glue/customers", content=b"{}", headers={"Content-Type": ""}
+    )
+
+    assert response.status_code == 415
+    assert response.json() == {"errors": [{"status": 415, "detail": "Unsupported media type."}]}
+
+
+@pytest.mark.parametrize("accept", ["application/json", "*/*", "application/vnd.api+json; version=1.1"])
+async def test_lenient_accept_values_are_served(client: httpx.AsyncClient, accept: str) -> None:
+    response = await client.post(
+        "/glue/customers", json=registration(), headers={"Accept": accept}
+    )
+
+    assert response.status_code == 201
+    assert response.headers["content-type"] == "application/vnd.api+json"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/glue/nothing-here"), ("PUT", "/glue/customers"), ("POST", "/glue/customers/DE--1")],
+)
+async def test_unknown_routes_and_methods_are_not_found(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await client.request(method, path)
+
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"status": 404, "detail": "Not Found"}]}
+
+
+async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClient) -> None:
+    for response in (
+        await client.get("/glue/customers"),
+        await client.post("/glue/customers", json=registration()),
+        await client.get("/glue/nothing-here"),
+    ):
+        assert response.headers["x-frame-options"] == "SAMEORIGIN"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'self'"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-xss-protection"] == "1; mode=block"
+        assert response.headers["referrer-policy"] == "same-origin"
+        assert response.headers["permissions-policy"] == ""
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [("de-DE", "de_DE"), ("de;, en;q=0.5", "de_DE"), ("fr-FR, en;q=0.3", "en_US"), ("", "en_US"),
+     ("xx", "en_US")],
+)  # fmt: skip
+async def test_accept_language_is_negotiated_against_the_store(
+    client: httpx.AsyncClient, accept_language: str, expected: str
+) -> None:
+    response = await client.get("/glue/customers", headers={"Accept-Language": accept_language})
+
+    assert response.headers["content-language"] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b"{not json", "Post data is invalid."),
+        (b'{"data": {"type": "customers"}}', "Post data is invalid."),
+        (b'{"data": {"type": "addresses", "attributes": {}}}', "Invalid type."),
+        (b"[]", "Post data is invalid."),
+    ],
+)
+async def test_malformed_documents_get_generic_400s(
+    client: httpx.AsyncClient, body: bytes, detail: str
+) -> None:
+    response = await client.post(
+        "/glue/customers", content=body, headers={"Content-Type": "application/vnd.api+json"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": [{"status": 400, "detail": detail}]}
+
+
+async def test_refresh_token_deletion_without_an_id(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/glue/refresh-tokens", headers={"Authorization": "Bearer x"})
+
+    assert error_codes(response) == [(401, "001")]
+
+
+async def test_openapi_document_and_docs_are_served(client: httpx.AsyncClient) -> None:
+    spec = await client.get("/glue/openapi.json")
+    docs = await client.get("/glue/docs", headers={"Accept": "text/html"})
+
+    assert spec.status_code == 200
+    paths = spec.json()["paths"]
+    for path in ("/customers", "/customers/{customer_reference}", "/customer-confirmation",
+                 "/access-tokens", "/refresh-tokens", "/refresh-tokens/{refresh_token}", "/token"):
+        assert path in paths, path
+    assert "requestBody" in paths["/customers"]["post"]
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/health")).json() == {"status": "ok"}
+    ready = await client.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok"}
