@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from patron.app import create_app
+from patron.core.model import Registration, Tenant
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool
@@ -160,3 +161,30 @@ def redis_url() -> Iterator[str]:
             pytest.fail("CI must test against the Redis named by PATRON_TEST_REDIS_URL")
         pytest.skip("PATRON_TEST_REDIS_URL is not set")
     yield url
+
+
+@pytest.fixture
+async def timed_services(
+    clean_db: asyncpg.Pool, database_url: str, settings: Settings, clock: FrozenClock
+) -> AsyncIterator[Services]:
+    """Services whose clock the test controls."""
+    built = await Services.build(settings, database_url, clean_db, clock=clock)
+    yield built
+    await built.close(keep_pool=True)
+
+
+@pytest.fixture
+async def tenant(timed_services: Services) -> Tenant:
+    return await timed_services.core.tenants.get("default")
+
+
+def registration_for(email: str, password: str = "change123", **extra: object) -> Registration:
+    return Registration(
+        email=email,
+        password=password,
+        password_confirmation=password,
+        accepted_terms=True,
+        first_name="Sonia",
+        last_name="Wagner",
+        **extra,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,60 @@
+"""Password policies are pure rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from patron.core.errors import PasswordPolicyViolation, PasswordRule
+from patron.core.model import PasswordPolicyName
+from patron.core.passwords import POLICIES, is_common_password
+
+COMPATIBLE = POLICIES[PasswordPolicyName.COMPATIBLE]
+STRICT = POLICIES[PasswordPolicyName.STRICT]
+
+
+@pytest.mark.parametrize("password", ["change123", "321egnahc", "wwfh234fr943434cf", "x" * 64])
+def test_compatible_accepts_every_seed_example(password: str) -> None:
+    COMPATIBLE.check(password)
+
+
+@pytest.mark.parametrize(
+    ("password", "rules"),
+    [
+        ("short", [PasswordRule.TOO_SHORT]),
+        ("x" * 65, [PasswordRule.TOO_LONG]),
+    ],
+)
+def test_compatible_enforces_only_length(password: str, rules: list[PasswordRule]) -> None:
+    assert [v.rule for v in COMPATIBLE.violations(password)] == rules
+
+
+@pytest.mark.parametrize(
+    ("password", "rules"),
+    [
+        ("Ab1!", [PasswordRule.TOO_SHORT]),
+        ("alllowercase1!", [PasswordRule.CHARACTER_SET]),
+        ("NoDigitsHere!!", [PasswordRule.CHARACTER_SET]),
+        ("Umlaut-Ä-123abc", [PasswordRule.CHARACTER_SET]),
+        ("Qwerty123456!", [PasswordRule.COMMON]),
+        ("Tr0ub4dor&3-Horse", []),
+    ],
+)
+def test_strict_policy(password: str, rules: list[PasswordRule]) -> None:
+    assert [v.rule for v in STRICT.violations(password)] == rules
+
+
+def test_check_raises_every_violation() -> None:
+    with pytest.raises(PasswordPolicyViolation) as caught:
+        STRICT.check("abc")
+
+    assert {v.rule for v in caught.value.violations} == {
+        PasswordRule.TOO_SHORT,
+        PasswordRule.CHARACTER_SET,
+        PasswordRule.COMMON,
+    }
+
+
+def test_common_password_list_ships_with_the_package() -> None:
+    assert is_common_password("password")
+    assert is_common_password("PASSWORD")
+    assert not is_common_password("correct horse battery staple 8731")

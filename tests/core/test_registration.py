@@ -1,0 +1,121 @@
+"""Registration rules, on real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from patron.core.errors import (
+    EmailInvalid,
+    EmailTaken,
+    PasswordMismatch,
+    PasswordPolicyViolation,
+    TermsNotAccepted,
+)
+from patron.core.model import Registration, Tenant
+from patron.services import Services
+from patron.settings import Settings
+from tests.conftest import cheap_settings
+from tests.conftest import registration_for
+
+
+async def test_twenty_racing_registrations_leave_exactly_one_account(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    emails = [f"Race{'' if n % 2 else '.'}@Example.com".replace(".@", "@") for n in range(20)]
+    emails = [e if n % 3 else e.upper() for n, e in enumerate(emails)]
+
+    results = await asyncio.gather(
+        *(timed_services.core.accounts.register(tenant, registration_for(e)) for e in emails),
+        return_exceptions=True,
+    )
+
+    created = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(created) == 1
+    assert len(refused) == 19
+    assert all(isinstance(r, EmailTaken) for r in refused)
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 1
+    assert await clean_db.fetchval("SELECT next_customer_number FROM tenants") == 2
+
+
+async def test_racing_registrations_of_different_emails_get_distinct_numbers(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    customers = await asyncio.gather(
+        *(timed_services.core.accounts.register(tenant, registration_for(f"u{n}@example.com"))
+          for n in range(20))
+    )  # fmt: skip
+
+    numbers = sorted(int(c.customer_number.removeprefix("DE--")) for c in customers)
+    assert numbers == list(range(1, 21))
+
+
+@pytest.mark.parametrize(
+    ("registration", "error"),
+    [
+        (Registration(email="a@b.de", password="change123", password_confirmation="change123",
+                      accepted_terms=False), TermsNotAccepted),
+        (Registration(email="a@b.de", password="change123", password_confirmation="change124",
+                      accepted_terms=True), PasswordMismatch),
+        (registration_for("not an email"), EmailInvalid),
+        (registration_for("a@b.de", password="short"), PasswordPolicyViolation),
+    ],
+)  # fmt: skip
+async def test_refused_registrations_store_nothing(
+    timed_services: Services,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    registration: Registration,
+    error: type[Exception],
+) -> None:
+    with pytest.raises(error):
+        await timed_services.core.accounts.register(tenant, registration)
+
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_the_email_keeps_its_case_for_display(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    customer = await timed_services.core.accounts.register(
+        tenant, registration_for("  Sonia.Wagner@Example.COM ")
+    )
+
+    assert customer.email == "Sonia.Wagner@Example.COM"
+
+
+async def test_passwords_are_hashed_with_argon2id_at_owasp_cost(
+    clean_db: asyncpg.Pool, database_url: str
+) -> None:
+    services = await Services.build(Settings(database_url=database_url), database_url, clean_db)
+    tenant = await services.core.tenants.get("default")
+
+    await services.core.accounts.register(tenant, registration_for("hash@example.com"))
+
+    stored = await clean_db.fetchval("SELECT password_hash FROM customers")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert "change123" not in stored
+
+
+async def test_outdated_hashes_are_upgraded_at_the_next_login(
+    clean_db: asyncpg.Pool, database_url: str
+) -> None:
+    old = await Services.build(cheap_settings(), database_url, clean_db)
+    tenant = await old.core.tenants.get("default")
+    await old.core.accounts.register(tenant, registration_for("up@example.com"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    before = await clean_db.fetchval("SELECT password_hash FROM customers")
+
+    stronger = cheap_settings(argon2_time_cost=3)
+    new = await Services.build(stronger, database_url, clean_db)
+    await new.core.auth.login(tenant, "up@example.com", "change123", client_ip=None)
+
+    after = await clean_db.fetchval("SELECT password_hash FROM customers")
+    assert ",t=1," in before
+    assert ",t=3," in after
+    await new.core.auth.login(tenant, "up@example.com", "change123", client_ip=None)

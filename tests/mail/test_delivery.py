@@ -1,0 +1,83 @@
+"""Outbox delivery over a real SMTP connection."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import asyncpg
+
+from patron.core.model import Tenant
+from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay
+from patron.services import Services
+from tests.conftest import FrozenClock
+from tests.conftest import registration_for
+from tests.smtp import free_port, smtp_server
+
+
+def _delivery(services: Services, port: int, clock: FrozenClock, attempts: int = 3) -> OutboxDelivery:
+    sender = SmtpSender(host="127.0.0.1", port=port, sender="shop@example.com", timeout=5)
+    return OutboxDelivery(services.outbox, sender, clock=clock, max_attempts=attempts)
+
+
+async def test_committed_mail_is_delivered_once(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("mail@example.com"))
+
+    with smtp_server() as (inbox, port):
+        delivery = _delivery(timed_services, port, clock)
+        sent = await delivery.deliver_due()
+        again = await delivery.deliver_due()
+
+    assert (sent, again) == (1, 0)
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == "mail@example.com"
+    assert message["Subject"] == "Confirm your registration"
+    assert "http://testserver/register/confirm?token=" in message.get_payload()
+    row = await clean_db.fetchrow("SELECT status, attempts, sent_at FROM outbox")
+    assert (row["status"], row["attempts"]) == ("sent", 1)
+    assert row["sent_at"] is not None
+
+
+async def test_a_failed_delivery_is_retried_later_then_given_up(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("mail@example.com"))
+    delivery = _delivery(timed_services, free_port(), clock, attempts=2)  # nobody listens
+
+    assert await delivery.deliver_due() == 0
+    first = await clean_db.fetchrow("SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM outbox")
+    await clean_db.execute("UPDATE outbox SET next_attempt_at = now()")
+    assert await delivery.deliver_due() == 0
+    final = await clean_db.fetchrow("SELECT status, attempts FROM outbox")
+
+    assert (first["status"], first["attempts"], first["later"]) == ("pending", 1, True)
+    assert first["last_error"]
+    assert (final["status"], final["attempts"]) == ("failed", 2)
+
+
+async def test_the_worker_wakes_on_commit(
+    timed_services: Services, tenant: Tenant, database_url: str, clock: FrozenClock
+) -> None:
+    with smtp_server() as (inbox, port):
+        worker = asyncio.create_task(
+            _delivery(timed_services, port, clock).run(database_url, poll_seconds=60)
+        )
+        await asyncio.sleep(0.3)  # let it listen
+        await timed_services.core.accounts.register(tenant, registration_for("wake@example.com"))
+        for _ in range(50):
+            if inbox.messages:
+                break
+            await asyncio.sleep(0.1)
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+    assert [m["To"] for m in inbox.messages] == ["wake@example.com"]
+
+
+def test_retry_delays_grow_and_are_capped() -> None:
+    assert retry_delay(1) == timedelta(seconds=30)
+    assert retry_delay(2) == timedelta(seconds=60)
+    assert retry_delay(20) == timedelta(hours=1)

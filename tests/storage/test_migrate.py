@@ -1,0 +1,92 @@
+"""Migrations: idempotent, safe from several processes at once, and the embedded server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from patron.storage.migrate import current_revision
+from tests.conftest import ROOT, _with_database
+from tests.smtp import free_port
+
+PATRON = [sys.executable, "-m", "patron"]
+
+
+@pytest.fixture
+async def empty_database(server_dsn: str) -> AsyncIterator[str]:
+    name = f"patron_mig_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    yield _with_database(server_dsn, name)
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+async def test_four_processes_migrating_at_once_leave_one_schema(empty_database: str) -> None:
+    env = {**os.environ, "PATRON_DATABASE_URL": empty_database}
+    processes = [
+        await asyncio.create_subprocess_exec(
+            *PATRON, "migrate", env=env, cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        for _ in range(4)
+    ]
+    outputs = [await p.communicate() for p in processes]
+
+    assert [p.returncode for p in processes] == [0] * 4, outputs
+    assert await current_revision(empty_database) == "0001"
+    connection = await asyncpg.connect(empty_database)
+    try:
+        assert await connection.fetchval("SELECT count(*) FROM tenants") == 1
+    finally:
+        await connection.close()
+
+
+@pytest.mark.slow
+def test_the_embedded_server_serves_without_any_configuration(tmp_path: Path) -> None:
+    """`make run` on a fresh machine: no database configured, a private PostgreSQL starts."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env.update(PATRON_VAR_DIR=str(tmp_path / "var"), PATRON_PORT=str(port))
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*PATRON, "serve"], env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        ready = None
+        for _ in range(120):
+            try:
+                ready = httpx.get(f"{base}/ready", timeout=1)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert ready is not None and ready.status_code == 200, log.read_text()
+        created = httpx.post(
+            f"{base}/glue/customers",
+            headers={"Accept": "application/vnd.api+json"},
+            json={"data": {"type": "customers", "attributes": {
+                "salutation": "Mr", "firstName": "Emb", "lastName": "Edded",
+                "email": "embedded@example.com", "gender": "Male", "password": "change123",
+                "confirmPassword": "change123", "acceptedTerms": True}}},
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        assert (tmp_path / "var" / "pg" / "PG_VERSION").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
