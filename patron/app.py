@@ -78,7 +78,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    glue_config = glue.GlueConfig(public_url=settings.public_url, tenant_code=settings.default_tenant)
+    glue_config = glue.GlueConfig(
+        public_url=settings.public_url, tenant_code=settings.default_tenant
+    )
     routes: list[Any] = [
         Route("/health", health),
         Route("/ready", ready),

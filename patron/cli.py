@@ -19,7 +19,9 @@ from patron.storage.migrate import migrate as run_migrations
 from patron.storage.outbox import OutboxStore
 from patron.storage.tenants import TenantAdmin
 
-app = typer.Typer(help="Patron: one customer store, many commerce API dialects.", no_args_is_help=True)
+app = typer.Typer(
+    help="Patron: one customer store, many commerce API dialects.", no_args_is_help=True
+)
 mail_app = typer.Typer(help="Read the mail outbox.", no_args_is_help=True)
 tenant_app = typer.Typer(help="View and change tenants and their settings.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
@@ -88,13 +90,17 @@ def mail_list(
     to: Annotated[str | None, typer.Option(help="Only messages to this address.")] = None,
 ) -> None:
     """List outbox messages."""
-    messages = _with_pool(lambda pool: OutboxStore(pool).list(limit=limit, recipient=to))
+    messages = _with_pool(lambda pool: OutboxStore(pool).recent(limit=limit, recipient=to))
     table = Table("id", "created", "to", "subject", "status", "attempts")
     for m in messages:
         table.add_row(
-            str(m.id), m.created_at.isoformat(timespec="seconds"), m.recipient, m.subject,
-            m.status, str(m.attempts),
-        )  # fmt: skip
+            str(m.id),
+            m.created_at.isoformat(timespec="seconds"),
+            m.recipient,
+            m.subject,
+            m.status,
+            str(m.attempts),
+        )
     console.print(table)
 
 
@@ -126,7 +132,9 @@ def tenant_list() -> None:
 def tenant_show(code: str = "default") -> None:
     """Show one tenant's settings as JSON."""
     tenant = _with_pool(lambda pool: TenantAdmin(pool).get(code))
-    console.print_json(json.dumps({"code": tenant.code, "name": tenant.name, **tenant.settings.to_json()}))
+    console.print_json(
+        json.dumps({"code": tenant.code, "name": tenant.name, **tenant.settings.to_json()})
+    )
 
 
 @tenant_app.command("create")

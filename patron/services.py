@@ -71,7 +71,9 @@ class Services:
         cls, settings: Settings, dsn: str, pool: asyncpg.Pool, *, clock: Clock = utc_now
     ) -> Services:
         """Wire the adapters around an open pool (tests share one pool between apps)."""
-        configured = settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
+        configured = (
+            settings.jwt_secret.get_secret_value().encode() if settings.jwt_secret else None
+        )
         secret = await load_or_create_signing_key(pool, configured)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         counters: Counters = RedisCounters(redis) if redis else MemoryCounters()

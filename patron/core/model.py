@@ -72,9 +72,7 @@ class TenantSettings:
                 data.get("confirmation_required", defaults.confirmation_required)
             ),
             active_on_creation=bool(data.get("active_on_creation", defaults.active_on_creation)),
-            on_hold_on_creation=bool(
-                data.get("on_hold_on_creation", defaults.on_hold_on_creation)
-            ),
+            on_hold_on_creation=bool(data.get("on_hold_on_creation", defaults.on_hold_on_creation)),
             default_locale=str(data.get("default_locale", defaults.default_locale)),
             locales=tuple(data.get("locales", defaults.locales)),
         )

@@ -66,9 +66,7 @@ class CustomerRepository(Protocol):
         self, tenant_id: int, customer_number: str, *, for_update: bool = False
     ) -> Customer | None: ...
 
-    async def update(
-        self, customer_id: int, changes: dict[str, Any], *, now: datetime
-    ) -> Customer:
+    async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
         """Write `changes`, bump the version; raises `EmailTaken` on a duplicate email."""
 
     async def set_password_hash(self, customer_id: int, password_hash: str) -> None: ...
@@ -108,8 +106,9 @@ class TokenRepository(Protocol):
 
     async def revoke_family(self, family_id: UUID, now: datetime) -> None: ...
 
-    async def revoke_refresh(self, *, token_hash: bytes, customer_id: int, now: datetime) -> None:
-        ...
+    async def revoke_refresh(
+        self, *, token_hash: bytes, customer_id: int, now: datetime
+    ) -> None: ...
 
     async def revoke_all_for(self, customer_id: int, now: datetime) -> None:
         """Revoke every refresh token of a customer."""
@@ -128,9 +127,14 @@ class Outbox(Protocol):
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless `commit()` was called."""
 
-    customers: CustomerRepository
-    tokens: TokenRepository
-    outbox: Outbox
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -150,8 +154,7 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 class CustomerReads(Protocol):
     """Single-statement reads outside a transaction: the hot path."""
 
-    async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None:
-        ...
+    async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None: ...
 
     async def credentials_by_email(
         self, tenant_id: int, email: str, *, confirmation_required: bool

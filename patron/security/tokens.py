@@ -46,9 +46,12 @@ class JwtCodec:
                 self._secret,
                 algorithms=[ALGORITHM],
                 issuer=ISSUER,
-                options={"require": ["iss", "sub", "iat", "exp"], "verify_exp": False,
-                         "verify_iat": False},
-            )  # fmt: skip
+                options={
+                    "require": ["iss", "sub", "iat", "exp"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                },
+            )
             if claims["exp"] <= now.timestamp():
                 raise InvalidAccessToken("expired")
             return AccessClaims(

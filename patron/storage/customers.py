@@ -8,9 +8,10 @@ from typing import Any
 
 import asyncpg
 
-from patron.core.errors import EmailTaken
+from patron.core.errors import CustomerNotFound, EmailTaken
 from patron.core.model import Credentials, Customer, Gender, Salutation
 from patron.core.ports import Anonymization, NewCustomer
+from patron.storage.database import Connection
 
 COLUMNS = (
     "id, uuid, tenant_id, customer_number, email, has_account, salutation, title, first_name, "
@@ -22,11 +23,26 @@ COLUMNS = (
 # Fields a profile change may write; names are the core's and the columns'.
 WRITABLE = frozenset(
     {
-        "email", "salutation", "title", "first_name", "middle_name", "last_name", "gender",
-        "birth_date", "company", "vat_id", "phone", "language", "currency", "site", "metadata",
-        "email_verified_at", "is_active", "on_hold",
+        "email",
+        "salutation",
+        "title",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "gender",
+        "birth_date",
+        "company",
+        "vat_id",
+        "phone",
+        "language",
+        "currency",
+        "site",
+        "metadata",
+        "email_verified_at",
+        "is_active",
+        "on_hold",
     }
-)  # fmt: skip
+)
 
 EMAIL_INDEX = "customers_account_email_unique"
 
@@ -71,13 +87,14 @@ def _db_value(value: Any) -> Any:
 
 
 def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exception:
-    if error.constraint_name == EMAIL_INDEX:
+    constraint: str | None = error.constraint_name
+    if constraint == EMAIL_INDEX:
         return EmailTaken()
     return error
 
 
 class PgCustomers:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._db = connection
 
     async def next_number(self, tenant_id: int) -> int:
@@ -103,19 +120,41 @@ class PgCustomers:
                         $17, $18, $19, $20, $21, $22, $23, $23)
                 RETURNING {COLUMNS}
                 """,
-                new.uuid, new.tenant_id, new.customer_number, new.email, new.password_hash,
-                _db_value(r.salutation), r.title, r.first_name, r.middle_name, r.last_name,
-                _db_value(r.gender), r.birth_date, r.company, r.vat_id, r.phone, r.language,
-                r.currency, r.site, r.metadata, new.is_active, new.on_hold,
-                new.terms_accepted_at, new.now,
-            )  # fmt: skip
+                new.uuid,
+                new.tenant_id,
+                new.customer_number,
+                new.email,
+                new.password_hash,
+                _db_value(r.salutation),
+                r.title,
+                r.first_name,
+                r.middle_name,
+                r.last_name,
+                _db_value(r.gender),
+                r.birth_date,
+                r.company,
+                r.vat_id,
+                r.phone,
+                r.language,
+                r.currency,
+                r.site,
+                r.metadata,
+                new.is_active,
+                new.on_hold,
+                new.terms_accepted_at,
+                new.now,
+            )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
+        if row is None:
+            raise RuntimeError("INSERT ... RETURNING returned no row")
         return row_to_customer(row)
 
     async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None:
         lock = " FOR UPDATE" if for_update else ""
-        row = await self._db.fetchrow(f"SELECT {COLUMNS} FROM customers WHERE id = $1{lock}", customer_id)
+        row = await self._db.fetchrow(
+            f"SELECT {COLUMNS} FROM customers WHERE id = $1{lock}", customer_id
+        )
         return row_to_customer(row) if row else None
 
     async def get_by_number(
@@ -145,6 +184,8 @@ class PgCustomers:
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
+        if row is None:
+            raise CustomerNotFound()
         return row_to_customer(row)
 
     async def set_password_hash(self, customer_id: int, password_hash: str) -> None:

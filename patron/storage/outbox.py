@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from patron.core.model import OutboxMessage, OutgoingMail
+from patron.storage.database import Connection
 
 NOTIFY_CHANNEL = "patron_outbox"
 _MESSAGE_COLUMNS = (
@@ -15,7 +16,7 @@ _MESSAGE_COLUMNS = (
 
 
 class PgOutbox:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._db = connection
 
     async def enqueue(self, tenant_id: int, mail: OutgoingMail) -> int:
@@ -53,7 +54,7 @@ class OutboxStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def list(self, *, limit: int = 50, recipient: str | None = None) -> list[OutboxMessage]:
+    async def recent(self, *, limit: int = 50, recipient: str | None = None) -> list[OutboxMessage]:
         rows = await self._pool.fetch(
             f"SELECT {_MESSAGE_COLUMNS} FROM outbox "
             "WHERE ($2::text IS NULL OR lower(recipient) = lower($2)) ORDER BY id DESC LIMIT $1",
@@ -90,9 +91,7 @@ class OutboxStore:
             now,
         )
 
-    async def mark_failed(
-        self, message_id: int, error: str, *, retry_at: datetime | None
-    ) -> None:
+    async def mark_failed(self, message_id: int, error: str, *, retry_at: datetime | None) -> None:
         """Schedule a retry, or give up when `retry_at` is None."""
         await self._pool.execute(
             "UPDATE outbox SET last_error = $2, "

@@ -71,6 +71,8 @@ class TenantAdmin:
             name,
             settings.to_json(),
         )
+        if row is None:
+            raise TenantNotFound(code)
         return _row_to_tenant(row)
 
     async def update_settings(self, code: str, changes: dict[str, Any]) -> Tenant:
@@ -83,4 +85,6 @@ class TenantAdmin:
             code,
             settings.to_json(),
         )
+        if row is None:
+            raise TenantNotFound(code)
         return _row_to_tenant(row)

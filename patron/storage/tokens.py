@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-import asyncpg
-
 from patron.core.ports import RefreshTokenRecord
+from patron.storage.database import Connection
 
 
 class PgTokens:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._db = connection
 
     async def add_one_time(
@@ -54,7 +53,8 @@ class PgTokens:
         now: datetime,
     ) -> None:
         await self._db.execute(
-            "INSERT INTO refresh_tokens (customer_id, family_id, token_hash, expires_at, created_at) "
+            "INSERT INTO refresh_tokens "
+            "(customer_id, family_id, token_hash, expires_at, created_at) "
             "VALUES ($1, $2, $3, $4, $5)",
             customer_id,
             family_id,
@@ -94,7 +94,8 @@ class PgTokens:
 
     async def revoke_all_for(self, customer_id: int, now: datetime) -> None:
         await self._db.execute(
-            "UPDATE refresh_tokens SET revoked_at = $2 WHERE customer_id = $1 AND revoked_at IS NULL",
+            "UPDATE refresh_tokens SET revoked_at = $2 "
+            "WHERE customer_id = $1 AND revoked_at IS NULL",
             customer_id,
             now,
         )

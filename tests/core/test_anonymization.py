@@ -39,8 +39,6 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
     assert row["company"] == "ACME"  # business data stays, as in Spryker
     assert row["anonymized_at"] is not None
     assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 0
-    assert await clean_db.fetchval(
-        "SELECT bool_and(revoked_at IS NOT NULL) FROM refresh_tokens"
-    )
+    assert await clean_db.fetchval("SELECT bool_and(revoked_at IS NOT NULL) FROM refresh_tokens")
     mail = await clean_db.fetchrow("SELECT recipient, body FROM outbox")
     assert (mail["recipient"], mail["body"]) == ("", "")

@@ -17,8 +17,7 @@ from patron.core.errors import (
 from patron.core.model import Registration, Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.conftest import cheap_settings
-from tests.conftest import registration_for
+from tests.conftest import cheap_settings, registration_for
 
 
 async def test_twenty_racing_registrations_leave_exactly_one_account(
@@ -46,9 +45,11 @@ async def test_racing_registrations_of_different_emails_get_distinct_numbers(
     timed_services: Services, tenant: Tenant
 ) -> None:
     customers = await asyncio.gather(
-        *(timed_services.core.accounts.register(tenant, registration_for(f"u{n}@example.com"))
-          for n in range(20))
-    )  # fmt: skip
+        *(
+            timed_services.core.accounts.register(tenant, registration_for(f"u{n}@example.com"))
+            for n in range(20)
+        )
+    )
 
     numbers = sorted(int(c.customer_number.removeprefix("DE--")) for c in customers)
     assert numbers == list(range(1, 21))
@@ -57,14 +58,28 @@ async def test_racing_registrations_of_different_emails_get_distinct_numbers(
 @pytest.mark.parametrize(
     ("registration", "error"),
     [
-        (Registration(email="a@b.de", password="change123", password_confirmation="change123",
-                      accepted_terms=False), TermsNotAccepted),
-        (Registration(email="a@b.de", password="change123", password_confirmation="change124",
-                      accepted_terms=True), PasswordMismatch),
+        (
+            Registration(
+                email="a@b.de",
+                password="change123",
+                password_confirmation="change123",
+                accepted_terms=False,
+            ),
+            TermsNotAccepted,
+        ),
+        (
+            Registration(
+                email="a@b.de",
+                password="change123",
+                password_confirmation="change124",
+                accepted_terms=True,
+            ),
+            PasswordMismatch,
+        ),
         (registration_for("not an email"), EmailInvalid),
         (registration_for("a@b.de", password="short"), PasswordPolicyViolation),
     ],
-)  # fmt: skip
+)
 async def test_refused_registrations_store_nothing(
     timed_services: Services,
     tenant: Tenant,

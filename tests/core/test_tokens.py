@@ -13,8 +13,7 @@ from patron.core.errors import (
 )
 from patron.core.model import Tenant
 from patron.services import Services
-from tests.conftest import FrozenClock
-from tests.conftest import registration_for
+from tests.conftest import FrozenClock, registration_for
 
 
 async def _confirmed(services: Services, tenant: Tenant, pool: asyncpg.Pool, email: str) -> None:
@@ -26,7 +25,9 @@ async def test_access_tokens_expire_after_their_lifetime(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
 ) -> None:
     await _confirmed(timed_services, tenant, clean_db, "t@example.com")
-    pair = await timed_services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+    pair = await timed_services.core.auth.login(
+        tenant, "t@example.com", "change123", client_ip=None
+    )
 
     clock.advance(seconds=pair.expires_in - 1)
     claims = timed_services.core.auth.verify(pair.access_token)
@@ -41,7 +42,9 @@ async def test_refresh_tokens_expire_after_their_lifetime(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
 ) -> None:
     await _confirmed(timed_services, tenant, clean_db, "t@example.com")
-    pair = await timed_services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+    pair = await timed_services.core.auth.login(
+        tenant, "t@example.com", "change123", client_ip=None
+    )
 
     clock.advance(days=30)
 
@@ -71,10 +74,17 @@ async def test_a_token_signed_with_another_key_is_refused(
     import jwt
 
     forged = jwt.encode(
-        {"iss": "patron", "sub": "00000000-0000-0000-0000-000000000000", "ref": "DE--1",
-         "tid": tenant.id, "iat": 1, "exp": 4_000_000_000},
-        b"k" * 64, algorithm="HS256",
-    )  # fmt: skip
+        {
+            "iss": "patron",
+            "sub": "00000000-0000-0000-0000-000000000000",
+            "ref": "DE--1",
+            "tid": tenant.id,
+            "iat": 1,
+            "exp": 4_000_000_000,
+        },
+        b"k" * 64,
+        algorithm="HS256",
+    )
 
     with pytest.raises(InvalidAccessToken):
         timed_services.core.auth.verify(forged)

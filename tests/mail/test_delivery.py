@@ -10,12 +10,13 @@ import asyncpg
 from patron.core.model import Tenant
 from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay
 from patron.services import Services
-from tests.conftest import FrozenClock
-from tests.conftest import registration_for
+from tests.conftest import FrozenClock, registration_for
 from tests.smtp import free_port, smtp_server
 
 
-def _delivery(services: Services, port: int, clock: FrozenClock, attempts: int = 3) -> OutboxDelivery:
+def _delivery(
+    services: Services, port: int, clock: FrozenClock, attempts: int = 3
+) -> OutboxDelivery:
     sender = SmtpSender(host="127.0.0.1", port=port, sender="shop@example.com", timeout=5)
     return OutboxDelivery(services.outbox, sender, clock=clock, max_attempts=attempts)
 
@@ -48,7 +49,9 @@ async def test_a_failed_delivery_is_retried_later_then_given_up(
     delivery = _delivery(timed_services, free_port(), clock, attempts=2)  # nobody listens
 
     assert await delivery.deliver_due() == 0
-    first = await clean_db.fetchrow("SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM outbox")
+    first = await clean_db.fetchrow(
+        "SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM outbox"
+    )
     await clean_db.execute("UPDATE outbox SET next_attempt_at = now()")
     assert await delivery.deliver_due() == 0
     final = await clean_db.fetchrow("SELECT status, attempts FROM outbox")

@@ -38,9 +38,13 @@ async def test_four_processes_migrating_at_once_leave_one_schema(empty_database:
     env = {**os.environ, "PATRON_DATABASE_URL": empty_database}
     processes = [
         await asyncio.create_subprocess_exec(
-            *PATRON, "migrate", env=env, cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
+            *PATRON,
+            "migrate",
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         for _ in range(4)
     ]
     outputs = [await p.communicate() for p in processes]
@@ -80,11 +84,22 @@ def test_the_embedded_server_serves_without_any_configuration(tmp_path: Path) ->
         created = httpx.post(
             f"{base}/glue/customers",
             headers={"Accept": "application/vnd.api+json"},
-            json={"data": {"type": "customers", "attributes": {
-                "salutation": "Mr", "firstName": "Emb", "lastName": "Edded",
-                "email": "embedded@example.com", "gender": "Male", "password": "change123",
-                "confirmPassword": "change123", "acceptedTerms": True}}},
-        )  # fmt: skip
+            json={
+                "data": {
+                    "type": "customers",
+                    "attributes": {
+                        "salutation": "Mr",
+                        "firstName": "Emb",
+                        "lastName": "Edded",
+                        "email": "embedded@example.com",
+                        "gender": "Male",
+                        "password": "change123",
+                        "confirmPassword": "change123",
+                        "acceptedTerms": True,
+                    },
+                }
+            },
+        )
         assert created.status_code == 201, created.text
         assert (tmp_path / "var" / "pg" / "PG_VERSION").exists()
     finally:

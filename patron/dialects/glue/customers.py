@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -165,9 +166,7 @@ def router(ctx: GlueContext) -> APIRouter:
         attributes = await read_attributes(request, "customers")
         if problems := v.violations(attributes, UPDATE_SCHEMA):
             raise validation_errors(problems)
-        if "password" in attributes and attributes["password"] != attributes.get(
-            "confirmPassword"
-        ):
+        if "password" in attributes and attributes["password"] != attributes.get("confirmPassword"):
             raise GlueError(*translate(PasswordMismatch("password", "confirmPassword")))
         change = ProfileChange(**_profile_fields(attributes))
         try:
@@ -176,9 +175,7 @@ def router(ctx: GlueContext) -> APIRouter:
             raise GlueError(*translate(error)) from None
         return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
 
-    @api.delete(
-        "/customers/{customer_reference}", status_code=204, summary="Anonymize a customer"
-    )
+    @api.delete("/customers/{customer_reference}", status_code=204, summary="Anonymize a customer")
     async def anonymize_customer(request: Request, customer_reference: str) -> Response:
         claims = required_claims(request, ctx.core)
         try:
@@ -213,11 +210,19 @@ def router(ctx: GlueContext) -> APIRouter:
     return api
 
 
-_PROFILE_FIELDS = {
-    "firstName": ("first_name", lambda value: value),
-    "lastName": ("last_name", lambda value: value),
-    "email": ("email", lambda value: value),
-    "salutation": ("salutation", lambda value: Salutation(value) if value else None),
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _salutation(value: Any) -> Salutation | None:
+    return Salutation(value) if value else None
+
+
+_PROFILE_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "firstName": ("first_name", _as_is),
+    "lastName": ("last_name", _as_is),
+    "email": ("email", _as_is),
+    "salutation": ("salutation", _salutation),
     "gender": ("gender", _gender),
     "dateOfBirth": ("birth_date", _date),
 }

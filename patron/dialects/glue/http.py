@@ -17,11 +17,11 @@ from patron.core.model import AccessClaims, Tenant
 from patron.core.service import Core
 from patron.dialects.glue.errors import (
     INVALID_ACCESS_TOKEN,
+    INVALID_TYPE,
     MISSING_ACCESS_TOKEN,
     NOT_ACCEPTABLE,
     NOT_FOUND,
     POST_DATA_INVALID,
-    INVALID_TYPE,
     UNSUPPORTED_MEDIA_TYPE,
     GlueError,
     GlueErrorObject,
@@ -171,4 +171,3 @@ def required_claims(request: Request, core: Core) -> AccessClaims:
 def self_link(request: Request, base_url: str, path: str) -> str:
     query = request.url.query
     return f"{base_url}{path}" + (f"?{query}" if query else "")
-

@@ -166,9 +166,7 @@ def router(ctx: GlueContext) -> APIRouter:
             elif grant == "refresh_token":
                 token = fields.get("refresh_token")
                 if not token:
-                    return _oauth_error(
-                        400, "invalid_request", "The refresh token is required."
-                    )
+                    return _oauth_error(400, "invalid_request", "The refresh token is required.")
                 pair = await ctx.core.auth.refresh(tenant, token)
             else:
                 return _oauth_error(400, "invalid_grant", INVALID_GRANT)

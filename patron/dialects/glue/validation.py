@@ -18,8 +18,12 @@ Check = Callable[[Any], str | None]
 
 
 def not_blank(value: Any) -> str | None:
-    if value is None or value is False or value == "" or value == [] or (
-        isinstance(value, str) and not value.strip()
+    if (
+        value is None
+        or value is False
+        or value == ""
+        or value == []
+        or (isinstance(value, str) and not value.strip())
     ):
         return "This value should not be blank."
     return None

@@ -31,7 +31,9 @@ def registration(email: str = "sonia@spryker.com", **overrides: Any) -> dict[str
     return document("customers", **attributes)
 
 
-async def register(client: httpx.AsyncClient, email: str = "sonia@spryker.com", **overrides: Any) -> dict[str, Any]:
+async def register(
+    client: httpx.AsyncClient, email: str = "sonia@spryker.com", **overrides: Any
+) -> dict[str, Any]:
     response = await client.post("/glue/customers", json=registration(email, **overrides))
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()["data"]

@@ -21,9 +21,15 @@ from tests.dialects.glue.helpers import (
 )
 
 CUSTOMER_ATTRIBUTES = {
-    "firstName", "lastName", "email", "gender", "dateOfBirth", "salutation", "createdAt",
+    "firstName",
+    "lastName",
+    "email",
+    "gender",
+    "dateOfBirth",
+    "salutation",
+    "createdAt",
     "updatedAt",
-}  # fmt: skip
+}
 EMAIL_TAKEN_DETAIL = (
     "If this email address is already in use, you will receive a password reset link. "
     "Otherwise you must first validate your e-mail address to finish registration. "
@@ -34,9 +40,7 @@ EMAIL_TAKEN_DETAIL = (
 async def test_registration_returns_the_customer_without_any_password(
     client: httpx.AsyncClient,
 ) -> None:
-    response = await client.post(
-        "/glue/customers", json=registration(dateOfBirth="1990-04-01")
-    )
+    response = await client.post("/glue/customers", json=registration(dateOfBirth="1990-04-01"))
 
     assert response.status_code == 201
     assert response.headers["content-type"] == JSON_API
@@ -74,18 +78,24 @@ async def test_an_email_is_taken_whatever_its_letter_case(client: httpx.AsyncCli
     ("overrides", "detail"),
     [
         ({"email": "not-an-email"}, "email => This value is not a valid email address."),
-        ({"password": "short12", "confirmPassword": "short12"},
-         "password => This value is too short. It should have 8 characters or more."),
-        ({"password": "x" * 65, "confirmPassword": "x" * 65},
-         "password => This value is too long. It should have 64 characters or less."),
+        (
+            {"password": "short12", "confirmPassword": "short12"},
+            "password => This value is too short. It should have 8 characters or more.",
+        ),
+        (
+            {"password": "x" * 65, "confirmPassword": "x" * 65},
+            "password => This value is too long. It should have 64 characters or less.",
+        ),
         ({"acceptedTerms": False}, "acceptedTerms => This value should be true."),
         ({"salutation": "Sir"}, "salutation => The value you selected is not a valid choice."),
         ({"firstName": ""}, "firstName => This value should not be blank."),
-        ({"lastName": "x" * 101},
-         "lastName => This value is too long. It should have 100 characters or less."),
+        (
+            {"lastName": "x" * 101},
+            "lastName => This value is too long. It should have 100 characters or less.",
+        ),
         ({"dateOfBirth": "01.04.1990"}, "dateOfBirth => This value is not a valid date."),
     ],
-)  # fmt: skip
+)
 async def test_invalid_registration_fields_get_901(
     client: httpx.AsyncClient, overrides: dict[str, object], detail: str
 ) -> None:
@@ -109,9 +119,7 @@ async def test_every_invalid_field_is_reported_at_once(client: httpx.AsyncClient
 
 
 async def test_mismatched_password_confirmation_gets_406(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/glue/customers", json=registration(confirmPassword="change124")
-    )
+    response = await client.post("/glue/customers", json=registration(confirmPassword="change124"))
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
@@ -231,9 +239,11 @@ async def test_another_customers_reference_reads_as_not_found(
     unknown = await client.get("/glue/customers/DE--999", headers=bearer(tokens))
 
     assert foreign.status_code == unknown.status_code == 404
-    assert foreign.json() == unknown.json() == {
-        "errors": [{"status": 404, "code": "402", "detail": "Customer not found."}]
-    }
+    assert (
+        foreign.json()
+        == unknown.json()
+        == {"errors": [{"status": 404, "code": "402", "detail": "Customer not found."}]}
+    )
 
 
 async def test_protected_routes_need_a_token(client: httpx.AsyncClient) -> None:
@@ -282,7 +292,9 @@ async def test_patch_changes_only_the_attributes_sent(
     assert attributes["email"] == "sonia.johnson@spryker.com"
     assert attributes["firstName"] == "Sonia"
     assert attributes["updatedAt"] >= attributes["createdAt"]
-    version = await clean_db.fetchval("SELECT version FROM customers WHERE customer_number = $1", reference)
+    version = await clean_db.fetchval(
+        "SELECT version FROM customers WHERE customer_number = $1", reference
+    )
     assert version == 3  # created, confirmed, edited
 
 
@@ -300,7 +312,9 @@ async def test_patch_cannot_take_another_customers_email(
 
     assert response.status_code == 422
     assert error_codes(response) == [(422, "400")]
-    email = await clean_db.fetchval("SELECT email FROM customers WHERE customer_number = $1", reference)
+    email = await clean_db.fetchval(
+        "SELECT email FROM customers WHERE customer_number = $1", reference
+    )
     assert email == "sonia@spryker.com"
 
 
@@ -405,7 +419,7 @@ async def test_delete_of_another_customer_is_refused(
 
 async def test_strict_policy_errors(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> None:
     await clean_db.execute(
-        "UPDATE tenants SET settings = settings || '{\"password_policy\": \"strict\"}'"
+        'UPDATE tenants SET settings = settings || \'{"password_policy": "strict"}\''
     )
 
     too_short = await client.post(

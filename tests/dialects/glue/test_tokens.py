@@ -25,7 +25,9 @@ def refresh_body(token: str) -> dict[str, object]:
     return document("refresh-tokens", refreshToken=token)
 
 
-async def test_login_returns_bearer_tokens(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> None:
+async def test_login_returns_bearer_tokens(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
     await signed_up(client, clean_db)
 
     response = await client.post(
@@ -57,14 +59,19 @@ async def test_tokens_are_stored_only_as_hashes(
 @pytest.mark.parametrize(
     ("attributes", "detail"),
     [
-        ({"username": "nope", "password": "x"}, "username => This value is not a valid email address."),
+        (
+            {"username": "nope", "password": "x"},
+            "username => This value is not a valid email address.",
+        ),
         ({"username": "a@b.de", "password": ""}, "password => This value should not be blank."),
     ],
-)  # fmt: skip
+)
 async def test_login_validation_gets_901(
     client: httpx.AsyncClient, attributes: dict[str, str], detail: str
 ) -> None:
-    response = await client.post("/glue/access-tokens", json=document("access-tokens", **attributes))
+    response = await client.post(
+        "/glue/access-tokens", json=document("access-tokens", **attributes)
+    )
 
     assert response.status_code == 422
     assert response.json()["errors"] == [{"status": 422, "code": "901", "detail": detail}]
@@ -85,9 +92,11 @@ async def test_wrong_password_and_unknown_account_answer_alike(
     )
 
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {
-        "errors": [{"status": 401, "code": "003", "detail": "Failed to authenticate user."}]
-    }
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {"errors": [{"status": 401, "code": "003", "detail": "Failed to authenticate user."}]}
+    )
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_family(
@@ -98,7 +107,9 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(
     first = await client.post("/glue/refresh-tokens", json=refresh_body(tokens["refreshToken"]))
     rotated = first.json()["data"]["attributes"]
     replay = await client.post("/glue/refresh-tokens", json=refresh_body(tokens["refreshToken"]))
-    after_replay = await client.post("/glue/refresh-tokens", json=refresh_body(rotated["refreshToken"]))
+    after_replay = await client.post(
+        "/glue/refresh-tokens", json=refresh_body(rotated["refreshToken"])
+    )
 
     assert first.status_code == 201
     assert first.json()["data"]["type"] == "refresh-tokens"
@@ -119,7 +130,9 @@ async def test_refresh_needs_a_token(client: httpx.AsyncClient) -> None:
     assert error_codes(unknown) == [(401, "004")]
 
 
-async def test_revoking_one_refresh_token(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> None:
+async def test_revoking_one_refresh_token(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
     _, tokens = await signed_up(client, clean_db)
     other_session = await client.post(
         "/glue/access-tokens",
@@ -199,7 +212,9 @@ async def test_oauth_password_and_refresh_grants(
     assert body["token_type"] == "Bearer"
     assert refreshed.status_code == 200
     assert refreshed.json()["refresh_token"] != body["refresh_token"]
-    me = await client.get("/glue/customers", headers={"Authorization": f"Bearer {body['access_token']}"})
+    me = await client.get(
+        "/glue/customers", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert me.status_code == 200
 
 
@@ -265,9 +280,10 @@ async def test_an_unknown_account_is_locked_out_exactly_alike(
     for index, email in enumerate(("sonia@spryker.com", "ghost@spryker.com")):
         transport = httpx.ASGITransport(app=app, client=(f"198.51.100.{index}", 1))
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver",
+            transport=transport,
+            base_url="http://testserver",
             headers={"Accept": "application/vnd.api+json"},
-        ) as http:  # fmt: skip
+        ) as http:
             if index == 0:
                 await register(http, email)
             responses = await _fail_logins(http, email, 11)
@@ -282,12 +298,11 @@ async def test_lockout_is_per_client_address_too(services: Services, settings: S
     app = create_app(settings, services)
     transport = httpx.ASGITransport(app=app, client=("192.0.2.50", 1))
     async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver",
+        transport=transport,
+        base_url="http://testserver",
         headers={"Accept": "application/vnd.api+json"},
-    ) as http:  # fmt: skip
-        responses = [
-            (await _fail_logins(http, f"user{n}@example.com", 1))[0] for n in range(11)
-        ]
+    ) as http:
+        responses = [(await _fail_logins(http, f"user{n}@example.com", 1))[0] for n in range(11)]
 
     assert [r.status_code for r in responses] == [401] * 10 + [429]
 
@@ -309,12 +324,17 @@ async def test_lockout_is_shared_through_redis(
     async def failures_through_a_new_worker(count: int) -> list[int]:
         services = await Services.build(settings, database_url, clean_db)
         try:
-            transport = httpx.ASGITransport(app=create_app(settings, services), client=("192.0.2.9", 1))
+            transport = httpx.ASGITransport(
+                app=create_app(settings, services), client=("192.0.2.9", 1)
+            )
             async with httpx.AsyncClient(
-                transport=transport, base_url="http://testserver",
+                transport=transport,
+                base_url="http://testserver",
                 headers={"Accept": "application/vnd.api+json"},
-            ) as http:  # fmt: skip
-                return [r.status_code for r in await _fail_logins(http, "shared@example.com", count)]
+            ) as http:
+                return [
+                    r.status_code for r in await _fail_logins(http, "shared@example.com", count)
+                ]
         finally:
             await services.close(keep_pool=True)
 

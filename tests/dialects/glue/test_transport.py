@@ -19,28 +19,24 @@ async def test_no_accept_header_is_not_acceptable(client: httpx.AsyncClient) -> 
 
 
 async def test_an_unknown_json_api_format_is_unsupported(client: httpx.AsyncClient) -> None:
-    response = await client.get(
-        "/glue/customers", headers={"Accept": "application/vnd.api+xml"}
-    )
+    response = await client.get("/glue/customers", headers={"Accept": "application/vnd.api+xml"})
 
     assert response.status_code == 415
     assert response.text == "Unsupported Media Type"
 
 
 async def test_an_empty_content_type_is_unsupported(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/glue/customers", content=b"{}", headers={"Content-Type": ""}
-    )
+    response = await client.post("/glue/customers", content=b"{}", headers={"Content-Type": ""})
 
     assert response.status_code == 415
     assert response.json() == {"errors": [{"status": 415, "detail": "Unsupported media type."}]}
 
 
-@pytest.mark.parametrize("accept", ["application/json", "*/*", "application/vnd.api+json; version=1.1"])
+@pytest.mark.parametrize(
+    "accept", ["application/json", "*/*", "application/vnd.api+json; version=1.1"]
+)
 async def test_lenient_accept_values_are_served(client: httpx.AsyncClient, accept: str) -> None:
-    response = await client.post(
-        "/glue/customers", json=registration(), headers={"Accept": accept}
-    )
+    response = await client.post("/glue/customers", json=registration(), headers={"Accept": accept})
 
     assert response.status_code == 201
     assert response.headers["content-type"] == "application/vnd.api+json"
@@ -75,9 +71,14 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
 
 @pytest.mark.parametrize(
     ("accept_language", "expected"),
-    [("de-DE", "de_DE"), ("de;, en;q=0.5", "de_DE"), ("fr-FR, en;q=0.3", "en_US"), ("", "en_US"),
-     ("xx", "en_US")],
-)  # fmt: skip
+    [
+        ("de-DE", "de_DE"),
+        ("de;, en;q=0.5", "de_DE"),
+        ("fr-FR, en;q=0.3", "en_US"),
+        ("", "en_US"),
+        ("xx", "en_US"),
+    ],
+)
 async def test_accept_language_is_negotiated_against_the_store(
     client: httpx.AsyncClient, accept_language: str, expected: str
 ) -> None:
@@ -118,8 +119,15 @@ async def test_openapi_document_and_docs_are_served(client: httpx.AsyncClient) -
 
     assert spec.status_code == 200
     paths = spec.json()["paths"]
-    for path in ("/customers", "/customers/{customer_reference}", "/customer-confirmation",
-                 "/access-tokens", "/refresh-tokens", "/refresh-tokens/{refresh_token}", "/token"):
+    for path in (
+        "/customers",
+        "/customers/{customer_reference}",
+        "/customer-confirmation",
+        "/access-tokens",
+        "/refresh-tokens",
+        "/refresh-tokens/{refresh_token}",
+        "/token",
+    ):
         assert path in paths, path
     assert "requestBody" in paths["/customers"]["post"]
     assert docs.status_code == 200

@@ -125,7 +125,8 @@ SCHEMA = """
             revoked_at  timestamptz,
             created_at  timestamptz NOT NULL
         );
-        CREATE INDEX refresh_tokens_customer ON refresh_tokens (customer_id) WHERE revoked_at IS NULL;
+        CREATE INDEX refresh_tokens_customer ON refresh_tokens (customer_id)
+            WHERE revoked_at IS NULL;
         CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
 
         CREATE TABLE outbox (
