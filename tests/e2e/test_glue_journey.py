@@ -1,0 +1,149 @@
+"""The whole Glue journey through a real server process and a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import ROOT
+from tests.smtp import Inbox, free_port, smtp_server
+
+JSON_API = {"Accept": "application/vnd.api+json"}
+
+
+@pytest.fixture
+def mail() -> Iterator[tuple[Inbox, int]]:
+    with smtp_server() as (inbox, port):
+        yield inbox, port
+
+
+@pytest.fixture
+def server(
+    clean_db: asyncpg.Pool, database_url: str, mail: tuple[Inbox, int], tmp_path: Path
+) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env.update(
+        PATRON_DATABASE_URL=database_url,
+        PATRON_PUBLIC_URL=base,
+        PATRON_PORT=str(port),
+        PATRON_SMTP_HOST="127.0.0.1",
+        PATRON_SMTP_PORT=str(mail[1]),
+        PATRON_ARGON2_MEMORY_KIB="1024",
+        PATRON_ARGON2_TIME_COST="1",
+    )
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "patron", "serve", "--no-migrate"],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                pytest.fail(log.read_text())
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def http(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{server}/glue", headers=JSON_API, timeout=10) as client:
+        yield client
+
+
+def _wait_for_mail(inbox: Inbox, count: int) -> None:
+    for _ in range(100):
+        if len(inbox.messages) >= count:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"expected {count} mails, got {len(inbox.messages)}")
+
+
+def _doc(type_: str, **attributes: object) -> dict[str, object]:
+    return {"data": {"type": type_, "attributes": attributes}}
+
+
+@pytest.mark.slow
+def test_register_confirm_login_edit_refresh_revoke_anonymize(
+    server: str, mail: tuple[Inbox, int], http: httpx.Client
+) -> None:
+    inbox, _ = mail
+    email = "journey@example.com"
+
+    registered = http.post(
+        "/customers",
+        json=_doc(
+            "customers", salutation="Ms", firstName="Jo", lastName="Urney", email=email,
+            gender="Female", password="change123", confirmPassword="change123",
+            acceptedTerms=True,
+        ),
+    )  # fmt: skip
+    assert registered.status_code == 201, registered.text
+    reference = registered.json()["data"]["id"]
+    assert registered.json()["data"]["links"]["self"] == f"{server}/glue/customers/{reference}"
+
+    _wait_for_mail(inbox, 1)
+    message = inbox.messages[0]
+    assert message["To"] == email
+    link = re.search(r"\S+/register/confirm\?token=([\w-]+)", message.get_content())
+    assert link, message.get_content()
+    assert link.group(0).startswith(server)
+
+    login = _doc("access-tokens", username=email, password="change123")
+    assert http.post("/access-tokens", json=login).status_code == 401  # not confirmed yet
+    confirmed = http.post(
+        "/customer-confirmation", json=_doc("customer-confirmation", registrationKey=link.group(1))
+    )
+    assert confirmed.status_code == 204
+
+    tokens = http.post("/access-tokens", json=login).json()["data"]["attributes"]
+    auth = {"Authorization": f"Bearer {tokens['accessToken']}"}
+    read = http.get(f"/customers/{reference}", headers=auth)
+    assert read.status_code == 200
+    assert read.json()["data"]["attributes"]["email"] == email
+
+    edited = http.patch(
+        f"/customers/{reference}", json=_doc("customers", firstName="Joanna"), headers=auth
+    )
+    assert edited.json()["data"]["attributes"]["firstName"] == "Joanna"
+
+    refreshed = http.post(
+        "/refresh-tokens", json=_doc("refresh-tokens", refreshToken=tokens["refreshToken"])
+    )
+    assert refreshed.status_code == 201
+    new = refreshed.json()["data"]["attributes"]
+    auth = {"Authorization": f"Bearer {new['accessToken']}"}
+
+    revoked = http.delete(f"/refresh-tokens/{new['refreshToken']}", headers=auth)
+    assert revoked.status_code == 204
+    dead = http.post(
+        "/refresh-tokens", json=_doc("refresh-tokens", refreshToken=new["refreshToken"])
+    )
+    assert dead.status_code == 401
+
+    anonymized = http.delete(f"/customers/{reference}", headers=auth)
+    assert anonymized.status_code == 204
+    assert http.post("/access-tokens", json=login).status_code == 401
+    assert http.get(f"/customers/{reference}", headers=auth).status_code == 401

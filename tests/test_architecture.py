@@ -1,0 +1,56 @@
+"""Imports point one way: core imports no framework, storage or dialect; dialects never
+touch storage or each other; only the composition root imports the dialects."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "patron"
+FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy", "asyncpg", "alembic", "redis", "pydantic")
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+def test_core_imports_no_framework_storage_or_dialect() -> None:
+    for path in modules("core"):
+        for name in imports_of(path):
+            assert not name.startswith(FRAMEWORKS), f"{path.name} imports {name}"
+            assert not name.startswith(("patron.storage", "patron.dialects", "patron.security",
+                                        "patron.mail", "patron.app", "patron.services")), (
+                f"{path.name} imports {name}"
+            )  # fmt: skip
+
+
+def test_dialects_never_reach_storage_or_each_other() -> None:
+    for path in modules("dialects"):
+        parts = path.relative_to(PACKAGE / "dialects").parts
+        own = f"patron.dialects.{parts[0]}" if len(parts) > 1 else "patron.dialects"
+        for name in imports_of(path):
+            assert not name.startswith(("patron.storage", "asyncpg", "patron.services")), (
+                f"{path} imports {name}"
+            )
+            if name.startswith("patron.dialects."):
+                assert name.startswith(own), f"{path} imports {name}"
+
+
+def test_only_the_composition_root_imports_dialects() -> None:
+    allowed = {PACKAGE / "app.py"}
+    for path in PACKAGE.rglob("*.py"):
+        if path in allowed or (PACKAGE / "dialects") in path.parents:
+            continue
+        for name in imports_of(path):
+            assert not name.startswith("patron.dialects"), f"{path} imports {name}"
