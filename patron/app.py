@@ -9,12 +9,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+import orjson
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.service import Core
 from patron.dialects import glue
@@ -39,21 +36,75 @@ class _Running:
         return self.get().core
 
 
-def create_app(settings: Settings, services: Services | None = None) -> Starlette:
-    """Serve every dialect. Given `services` (tests), the app uses them and owns nothing;
-    otherwise it starts and stops its own in the lifespan."""
-    running = _Running(services)
+class Patron:
+    """The root ASGI app: `/health`, `/ready`, and one mounted app per dialect prefix.
+
+    A plain dispatcher rather than a Starlette router: each dialect app has its own error
+    handling, so a second layer of middleware here would only cost time on every request.
+    """
+
+    def __init__(
+        self, settings: Settings, running: _Running, mounts: dict[str, ASGIApp], *, owns: bool
+    ) -> None:
+        self.settings = settings
+        self.running = running
+        self.mounts = mounts
+        self.owns_services = owns
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope["path"]
+        for prefix, app in self.mounts.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                # As Starlette's Mount does: the full path stays, the prefix joins root_path.
+                child = dict(scope)
+                child["root_path"] = scope.get("root_path", "") + prefix
+                child.setdefault("state", {})
+                await app(child, receive, send)
+                return
+        if scope["type"] != "http":
+            return
+        if path == "/health":
+            await _json(send, 200, {"status": "ok"})
+        elif path == "/ready":
+            await self._ready(send)
+        else:
+            await _json(send, 404, {"detail": "Not Found"})
+
+    async def _ready(self, send: Send) -> None:
+        try:
+            await self.running.get().pool.fetchval("SELECT 1")
+        except Exception as error:  # any failure means "not ready", never a 500
+            log.warning("not ready: %s", type(error).__name__)
+            await _json(send, 503, {"status": "unavailable", "database": "unreachable"})
+            return
+        await _json(send, 200, {"status": "ok", "database": "ok"})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        message = await receive()
+        if message["type"] != "lifespan.startup":
+            return
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                if self.owns_services:
+                    await stack.enter_async_context(self._services())
+            except Exception as error:
+                log.exception("start-up failed")
+                await send({"type": "lifespan.startup.failed", "message": str(error)})
+                return
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # lifespan.shutdown
+        await send({"type": "lifespan.shutdown.complete"})
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if services is not None:
-            yield
-            return
-        dsn = await asyncio.to_thread(resolve_database_url, settings)
-        running.services = await Services.start(settings, dsn)
-        delivery = running.services.mail_delivery()
+    async def _services(self) -> AsyncIterator[None]:
+        dsn = await asyncio.to_thread(resolve_database_url, self.settings)
+        services = self.running.services = await Services.start(self.settings, dsn)
+        delivery = services.mail_delivery()
         task = (
-            asyncio.create_task(delivery.run(dsn, poll_seconds=settings.mail_poll_seconds))
+            asyncio.create_task(delivery.run(dsn, poll_seconds=self.settings.mail_poll_seconds))
             if delivery
             else None
         )
@@ -64,32 +115,32 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await running.get().close()
-            running.services = None
+            await services.close()
+            self.running.services = None
 
-    async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
 
-    async def ready(request: Request) -> JSONResponse:
-        try:
-            await running.get().pool.fetchval("SELECT 1")
-        except Exception as error:  # any failure means "not ready", never a 500
-            log.warning("not ready: %s", type(error).__name__)
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+async def _json(send: Send, status: int, body: object) -> None:
+    content = orjson.dumps(body)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
 
+
+def create_app(settings: Settings, services: Services | None = None) -> Patron:
+    """Serve every dialect. Given `services` (tests), the app uses them and owns nothing;
+    otherwise it starts and stops its own in the lifespan."""
+    running = _Running(services)
     glue_config = glue.GlueConfig(
         public_url=settings.public_url, tenant_code=settings.default_tenant
     )
-    routes: list[Any] = [
-        Route("/health", health),
-        Route("/ready", ready),
-        Mount("/glue", app=glue.build_app(running.core, glue_config)),
-    ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    mounts: dict[str, ASGIApp] = {"/glue": glue.build_app(running.core, glue_config)}
+    return Patron(settings, running, mounts, owns=services is None)
 
 
-def app_from_environment() -> Starlette:
+def app_from_environment() -> Patron:
     """Factory for granian workers: settings come from `PATRON_*` variables."""
     logging.basicConfig(level=logging.INFO)
     return create_app(Settings())

@@ -17,6 +17,7 @@ from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, translate
 from patron.dialects.glue.http import WWW_AUTHENTICATE, GlueConfig, GlueTransport
+from patron.dialects.glue.schemas import ERRORS
 
 log = logging.getLogger("patron.glue")
 
@@ -41,9 +42,11 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         servers=[{"url": config.base_url}],
+        responses=ERRORS,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.include_router(customers.router(ctx))
-    app.include_router(tokens.router(ctx))
+    customers.add_routes(app, ctx)
+    tokens.add_routes(app, ctx)
 
     @app.exception_handler(GlueError)
     async def on_glue_error(request: Request, error: GlueError) -> Response:

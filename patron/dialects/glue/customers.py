@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.errors import DomainError, ErrorCode, PasswordMismatch
@@ -35,7 +35,6 @@ from patron.dialects.glue.http import (
     self_link,
 )
 from patron.dialects.glue.schemas import (
-    ERRORS,
     ConfirmationAttributes,
     CustomerCollectionDocument,
     CustomerCreateAttributes,
@@ -92,8 +91,8 @@ UPDATE_SCHEMA: dict[str, v.Field] = {
 CONFIRMATION_SCHEMA = {"registrationKey": v.required(v.length(maximum=150))}
 
 
-def router(ctx: GlueContext) -> APIRouter:
-    api = APIRouter(tags=["customers"], responses=ERRORS)
+def add_routes(api: FastAPI, ctx: GlueContext) -> None:
+    """Routes go straight on the app: an included router costs a second match per request."""
 
     @api.post(
         "/customers",
@@ -147,7 +146,8 @@ def router(ctx: GlueContext) -> APIRouter:
         response_model=CustomerDocument,
         summary="Read a customer",
     )
-    async def get_customer(request: Request, customer_reference: str) -> Response:
+    async def get_customer(request: Request) -> Response:
+        customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         try:
             customer = await ctx.core.accounts.get_own(claims, customer_reference)
@@ -161,7 +161,8 @@ def router(ctx: GlueContext) -> APIRouter:
         openapi_extra=request_document("customers", CustomerUpdateAttributes),
         summary="Edit a customer",
     )
-    async def update_customer(request: Request, customer_reference: str) -> Response:
+    async def update_customer(request: Request) -> Response:
+        customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         attributes = await read_attributes(request, "customers")
         if problems := v.violations(attributes, UPDATE_SCHEMA):
@@ -176,7 +177,8 @@ def router(ctx: GlueContext) -> APIRouter:
         return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
 
     @api.delete("/customers/{customer_reference}", status_code=204, summary="Anonymize a customer")
-    async def anonymize_customer(request: Request, customer_reference: str) -> Response:
+    async def anonymize_customer(request: Request) -> Response:
+        customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         try:
             await ctx.core.accounts.anonymize_own(claims, customer_reference)
@@ -206,8 +208,6 @@ def router(ctx: GlueContext) -> APIRouter:
         except DomainError as error:
             raise GlueError(*translate(error)) from None
         return Response(status_code=204)
-
-    return api
 
 
 def _as_is(value: Any) -> Any:

@@ -23,7 +23,7 @@ class JsonApiResponse(Response):
 
 def timestamp(value: datetime) -> str:
     """Glue's customer samples show Propel's `2018-11-06 08:15:02.694668`, in UTC."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def iso_date(value: date | None) -> str | None:

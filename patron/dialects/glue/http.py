@@ -83,6 +83,7 @@ class GlueTransport:
         self.app = app
         self.core = core
         self.config = config
+        self._locales: dict[tuple[tuple[str, ...], str, str | None], str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,7 +95,7 @@ class GlueTransport:
         except TenantNotFound:
             await _send_raw(send, 404, error_body(NOT_FOUND), b"application/vnd.api+json")
             return
-        locale = negotiate_locale(headers.get("accept-language"), tenant)
+        locale = self._locale(headers.get("accept-language"), tenant)
         scope.setdefault("state", {})["glue_locale"] = locale
 
         async def send_with_headers(message: Message) -> None:
@@ -110,6 +111,16 @@ class GlueTransport:
             await _send_raw(send_with_headers, *rejection)
             return
         await self.app(scope, receive, send_with_headers)
+
+    def _locale(self, accept_language: str | None, tenant: Tenant) -> str:
+        """Clients repeat the same header: remember the answer (bounded)."""
+        key = (tenant.settings.locales, tenant.settings.default_locale, accept_language)
+        locale = self._locales.get(key)
+        if locale is None:
+            if len(self._locales) > 1000:
+                self._locales.clear()
+            locale = self._locales[key] = negotiate_locale(accept_language, tenant)
+        return locale
 
     @staticmethod
     def _reject(headers: Headers) -> tuple[int, bytes, bytes] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.errors import (
@@ -23,7 +23,6 @@ from patron.dialects.glue.errors import (
 )
 from patron.dialects.glue.http import optional_claims, read_attributes, required_claims
 from patron.dialects.glue.schemas import (
-    ERRORS,
     AccessTokenDocument,
     LoginAttributes,
     OAuthTokenResponse,
@@ -59,8 +58,8 @@ def _oauth_error(status: int, error: str, description: str, **headers: str) -> R
     )
 
 
-def router(ctx: GlueContext) -> APIRouter:
-    api = APIRouter(tags=["authentication"], responses=ERRORS)
+def add_routes(api: FastAPI, ctx: GlueContext) -> None:
+    """Routes go straight on the app: an included router costs a second match per request."""
 
     @api.post(
         "/access-tokens",
@@ -108,7 +107,8 @@ def router(ctx: GlueContext) -> APIRouter:
         status_code=204,
         summary="Revoke a refresh token, or all of mine with `mine`",
     )
-    async def revoke_refresh_token(request: Request, refresh_token: str) -> Response:
+    async def revoke_refresh_token(request: Request) -> Response:
+        refresh_token = request.path_params["refresh_token"]
         claims = required_claims(request, ctx.core)
         if refresh_token == "mine":
             await ctx.core.auth.revoke_all(claims)
@@ -192,5 +192,3 @@ def router(ctx: GlueContext) -> APIRouter:
             media_type="application/json",
             headers={"Cache-Control": "no-store"},
         )
-
-    return api

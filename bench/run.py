@@ -1,0 +1,198 @@
+"""`make bench`: GET /glue/customers/{ref} with valid tokens over 100,000 customers, next to
+a bare Starlette + asyncpg baseline doing the same lookup, both measured in this run on the
+same database, with the same number of granian workers.
+
+Settings: PATRON_BENCH_DATABASE_URL (else PATRON_DATABASE_URL, else the embedded server),
+PATRON_WORKERS (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
+BENCH_CUSTOMERS (default 100000).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+import uvloop
+
+from bench.load import LoadResult, request_bytes, run
+from patron.security.tokens import JwtCodec
+from patron.settings import Settings
+from patron.storage.customers import row_to_customer
+from patron.storage.migrate import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BENCH_DATABASE = "patron_bench"
+TOKENS = 1000
+
+
+def _database_url() -> str:
+    base = os.environ.get("PATRON_BENCH_DATABASE_URL") or os.environ.get("PATRON_DATABASE_URL")
+    if base is None:
+        from patron.storage.embedded import start_embedded
+
+        return start_embedded(ROOT / "var" / "bench-pg")
+    return base
+
+
+async def _prepare(server_dsn: str, customers: int) -> str:
+    """A database of its own with `customers` registered customers in the default tenant."""
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", BENCH_DATABASE):
+            await admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    finally:
+        await admin.close()
+    dsn = _swap_database(server_dsn, BENCH_DATABASE)
+    await migrate(dsn)
+    connection = await asyncpg.connect(dsn)
+    try:
+        have = await connection.fetchval("SELECT count(*) FROM customers")
+        if have < customers:
+            await connection.execute(
+                """
+                INSERT INTO customers (uuid, tenant_id, customer_number, email, password_hash,
+                    salutation, first_name, last_name, gender, email_verified_at,
+                    terms_accepted_at, created_at, updated_at)
+                SELECT gen_random_uuid(), 1, 'DE--' || n, 'user' || n || '@bench.example',
+                    'not-a-usable-hash', 'Ms', 'First' || n, 'Last' || n, 'Female',
+                    now(), now(), now(), now()
+                FROM generate_series($1::bigint, $2::bigint) AS n
+                """,
+                have + 1,
+                customers,
+            )
+            await connection.execute(
+                "UPDATE tenants SET next_customer_number = $1 WHERE id = 1", customers + 1
+            )
+            await connection.execute("ANALYZE customers")
+    finally:
+        await connection.close()
+    return dsn
+
+
+def _swap_database(dsn: str, database: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
+
+
+async def _tokens(dsn: str, secret: bytes, customers: int) -> list[tuple[str, str]]:
+    """(reference, bearer token) for a random sample of customers."""
+    codec = JwtCodec(secret=secret, access_ttl_seconds=3600)
+    picks = random.sample(range(1, customers + 1), min(TOKENS, customers))
+    connection = await asyncpg.connect(dsn)
+    try:
+        from patron.storage.customers import COLUMNS
+
+        rows = await connection.fetch(
+            f"SELECT {COLUMNS} FROM customers WHERE tenant_id = 1 AND customer_number = ANY($1)",
+            [f"DE--{n}" for n in picks],
+        )
+    finally:
+        await connection.close()
+    now = datetime.now(UTC)
+    return [
+        (row["customer_number"], codec.issue_access(row_to_customer(row), now)[0]) for row in rows
+    ]
+
+
+def _start(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--loop", "uvloop",
+        "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port), "--no-log",
+        target,
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def _wait(port: int, path: str) -> None:
+    for _ in range(150):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+def _measure(port: int, requests: list[bytes], seconds: float, connections: int) -> LoadResult:
+    return uvloop.run(run(port, requests, connections=connections, seconds=seconds, warmup=2))
+
+
+def main() -> None:
+    customers = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
+    seconds = float(os.environ.get("BENCH_SECONDS", "10"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+    workers = Settings().workers
+    server_dsn = _database_url()
+    dsn = asyncio.run(_prepare(server_dsn, customers))
+    # The key reaches the server through the environment, so it is printable text.
+    secret = secrets.token_urlsafe(48)
+    pairs = asyncio.run(_tokens(dsn, secret.encode(), customers))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env.update(PATRON_DATABASE_URL=dsn, PATRON_JWT_SECRET=secret, BENCH_DATABASE_URL=dsn)
+
+    accept = {"Accept": "application/vnd.api+json"}
+    patron_requests = [
+        request_bytes(f"/glue/customers/{ref}", {**accept, "Authorization": f"Bearer {token}"})
+        for ref, token in pairs
+    ]
+    baseline_requests = [request_bytes(f"/customers/{ref}", accept) for ref, _ in pairs]
+
+    results: dict[str, LoadResult] = {}
+    for name, target, requests, probe in (
+        ("baseline", "bench.baseline:app", baseline_requests, "/customers/DE--1"),
+        ("patron", "patron.app:app_from_environment", patron_requests, "/health"),
+    ):
+        port = 18000 + len(results)
+        server = _start(target, port, workers, env)
+        try:
+            _wait(port, probe)
+            results[name] = _measure(port, requests, seconds, connections)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    ratio = results["patron"].rps / results["baseline"].rps
+    report = {
+        "benchmark": "GET /glue/customers/{ref} with a valid token",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "customers": customers,
+        "workers": workers,
+        "connections": connections,
+        "seconds": seconds,
+        "cpus": os.cpu_count(),
+        "results": {
+            name: {
+                "requests_per_second": round(r.rps, 1),
+                "p50_ms": round(r.p50_ms, 2),
+                "p99_ms": round(r.p99_ms, 2),
+                "requests": r.requests,
+                "errors": r.errors,
+            }
+            for name, r in results.items()
+        },
+        "ratio_to_baseline": round(ratio, 3),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"glue-customer-read-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<10}{r.rps:>12.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.errors:>8}")
+    print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
