@@ -138,8 +138,6 @@ class Accounts:
                 raise VersionConflict(customer.version)
             if not fields:
                 return customer
-            if "email" in fields and fields["email"] != customer.email:
-                fields["email_verified_at"] = None
             updated = await uow.customers.update(customer.id, fields, now=self.clock())
             await uow.commit()
         return updated

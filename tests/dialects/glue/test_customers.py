@@ -292,6 +292,7 @@ async def test_patch_changes_only_the_attributes_sent(
     assert attributes["email"] == "sonia.johnson@spryker.com"
     assert attributes["firstName"] == "Sonia"
     assert attributes["updatedAt"] >= attributes["createdAt"]
+    await login(client, "sonia.johnson@spryker.com")  # the new email logs in at once
     version = await clean_db.fetchval(
         "SELECT version FROM customers WHERE customer_number = $1", reference
     )
