@@ -129,7 +129,7 @@ def tenant_list() -> None:
 
 
 @tenant_app.command("show")
-def tenant_show(code: str = "default") -> None:
+def tenant_show(code: Annotated[str, typer.Argument()] = "default") -> None:
     """Show one tenant's settings as JSON."""
     tenant = _with_pool(lambda pool: TenantAdmin(pool).get(code))
     console.print_json(

@@ -449,3 +449,19 @@ async def test_strict_policy_errors(client: httpx.AsyncClient, clean_db: asyncpg
         {"status": 400, "code": "422", "detail": "The password is listed as common."}
     ]
     assert fine.status_code == 201
+
+
+async def test_twenty_racing_http_registrations_leave_one_account(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    import asyncio
+
+    emails = [("RACE@example.com" if n % 2 else "race@EXAMPLE.com") for n in range(20)]
+
+    responses = await asyncio.gather(
+        *(client.post("/glue/customers", json=registration(email)) for email in emails)
+    )
+
+    assert sorted(r.status_code for r in responses) == [201] + [422] * 19
+    assert all(error_codes(r) == [(422, "400")] for r in responses if r.status_code == 422)
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1

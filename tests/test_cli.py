@@ -1,0 +1,82 @@
+"""The `patron` command against the test database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import httpx
+import pytest
+from typer.testing import CliRunner, Result
+
+from patron.cli import app
+from tests.dialects.glue.helpers import register
+
+
+async def invoke(cli: CliRunner, args: list[str]) -> Result:
+    """The CLI runs its own event loop, so it runs in a thread of its own."""
+    return await asyncio.to_thread(cli.invoke, app, args)
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables to the terminal's width
+    return CliRunner()
+
+
+async def test_tenant_settings_are_shown_and_changed(
+    cli: CliRunner, clean_db: asyncpg.Pool
+) -> None:
+    changed = await invoke(cli, ["tenant", "set", "default", "password_policy=strict",
+                               "confirmation_required=false"])  # fmt: skip
+    shown = await invoke(cli, ["tenant", "show", "default"])
+
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(shown.output)["password_policy"] == "strict"
+    assert json.loads(shown.output)["confirmation_required"] is False
+    stored = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'default'")
+    assert stored["password_policy"] == "strict"
+
+
+async def test_an_invalid_tenant_setting_is_refused_and_nothing_changes(
+    cli: CliRunner, clean_db: asyncpg.Pool
+) -> None:
+    refused = await invoke(cli, ["tenant", "set", "default", "password_policy=weak"])
+
+    assert refused.exit_code == 2
+    stored = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'default'")
+    assert stored["password_policy"] == "compatible"
+
+
+async def test_tenants_are_created_and_listed(cli: CliRunner, clean_db: asyncpg.Pool) -> None:
+    created = await invoke(cli, ["tenant", "create", "acme", "--name", "ACME Inc."])
+    listed = await invoke(cli, ["tenant", "list"])
+
+    assert created.exit_code == 0, created.output
+    assert "acme" in listed.output and "default" in listed.output
+
+
+async def test_the_outbox_is_listed_and_shown(
+    cli: CliRunner, client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    await register(client, "outbox@example.com")
+    message_id = await clean_db.fetchval("SELECT id FROM outbox")
+
+    listed = await invoke(cli, ["mail", "list"])
+    shown = await invoke(cli, ["mail", "show", str(message_id)])
+    missing = await invoke(cli, ["mail", "show", "999999"])
+
+    assert listed.exit_code == 0
+    assert "outbox@example.com" in listed.output
+    assert "register/confirm?token=" in shown.output
+    assert missing.exit_code == 1
+
+
+async def test_migrate_is_idempotent(cli: CliRunner, clean_db: asyncpg.Pool) -> None:
+    first = await invoke(cli, ["migrate"])
+    second = await invoke(cli, ["migrate"])
+
+    assert first.exit_code == second.exit_code == 0
+    assert "schema is current" in second.output
