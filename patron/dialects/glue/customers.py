@@ -26,13 +26,12 @@ from patron.dialects.glue.errors import (
     GENDER_INVALID,
     GlueError,
     translate,
-    validation_errors,
 )
 from patron.dialects.glue.http import (
     optional_claims,
-    read_attributes,
     required_claims,
     self_link,
+    valid_attributes,
 )
 from patron.dialects.glue.schemas import (
     ConfirmationAttributes,
@@ -117,14 +116,11 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         summary="Register a customer",
     )
     async def create_customer(request: Request) -> Response:
-        core = ctx.core
-        optional_claims(request, core)
-        attributes = await read_attributes(request, "customers")
+        optional_claims(request, ctx.core)
         tenant = await ctx.tenant()
         policy = POLICIES[tenant.settings.password_policy]
         schema = _registration_schema(policy.min_length, policy.max_length)
-        if problems := v.violations(attributes, schema):
-            raise validation_errors(problems)
+        attributes = await valid_attributes(request, "customers", schema)
         registration = Registration(
             email=attributes["email"],
             password=attributes["password"],
@@ -136,10 +132,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             gender=_gender(attributes["gender"]),
             birth_date=_date(attributes.get("dateOfBirth")),
         )
-        try:
-            customer = await core.accounts.register(tenant, registration)
-        except DomainError as error:
-            raise GlueError(*translate(error)) from None
+        customer = await ctx.core.accounts.register(tenant, registration)
         return JsonApiResponse(single(customer_resource(customer, ctx.base_url)), 201)
 
     @api.get("/customers", response_model=CustomerCollectionDocument, summary="My customer")
@@ -165,26 +158,18 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def update_customer(request: Request) -> Response:
         customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
-        attributes = await read_attributes(request, "customers")
-        if problems := v.violations(attributes, UPDATE_SCHEMA):
-            raise validation_errors(problems)
+        attributes = await valid_attributes(request, "customers", UPDATE_SCHEMA)
         if "password" in attributes and attributes["password"] != attributes.get("confirmPassword"):
-            raise GlueError(*translate(PasswordMismatch("password", "confirmPassword")))
+            raise PasswordMismatch("password", "confirmPassword")  # checked, never stored
         change = ProfileChange(**_profile_fields(attributes))
-        try:
-            customer = await ctx.core.accounts.update_own(claims, customer_reference, change)
-        except DomainError as error:
-            raise GlueError(*translate(error)) from None
+        customer = await ctx.core.accounts.update_own(claims, customer_reference, change)
         return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
 
     @api.delete("/customers/{customer_reference}", status_code=204, summary="Anonymize a customer")
     async def anonymize_customer(request: Request) -> Response:
         customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
-        try:
-            await ctx.core.accounts.anonymize_own(claims, customer_reference)
-        except DomainError as error:
-            raise GlueError(*translate(error)) from None
+        await ctx.core.accounts.anonymize_own(claims, customer_reference)
         return Response(status_code=204)
 
     @api.patch("/customers", include_in_schema=False)
@@ -201,13 +186,8 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def confirm_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await read_attributes(request, "customer-confirmation")
-        if problems := v.violations(attributes, CONFIRMATION_SCHEMA):
-            raise validation_errors(problems)
-        try:
-            await ctx.core.accounts.confirm(await ctx.tenant(), attributes["registrationKey"])
-        except DomainError as error:
-            raise GlueError(*translate(error)) from None
+        attributes = await valid_attributes(request, "customer-confirmation", CONFIRMATION_SCHEMA)
+        await ctx.core.accounts.confirm(await ctx.tenant(), attributes["registrationKey"])
         return Response(status_code=204)
 
 

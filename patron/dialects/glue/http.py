@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,9 @@ from patron.dialects.glue.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     GlueError,
     GlueErrorObject,
+    validation_errors,
 )
+from patron.dialects.glue.validation import Field, violations
 
 SECURITY_HEADERS = (
     (b"x-frame-options", b"SAMEORIGIN"),
@@ -155,6 +157,16 @@ async def read_attributes(request: Request, resource_type: str) -> dict[str, Any
     attributes = data.get("attributes")
     if not isinstance(attributes, dict):
         raise GlueError(POST_DATA_INVALID)
+    return attributes
+
+
+async def valid_attributes(
+    request: Request, resource_type: str, schema: Mapping[str, Field]
+) -> dict[str, Any]:
+    """`read_attributes`, then Glue's request validation (901) against `schema`."""
+    attributes = await read_attributes(request, resource_type)
+    if problems := violations(attributes, schema):
+        raise validation_errors(problems)
     return attributes
 
 

@@ -6,7 +6,6 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.errors import (
-    DomainError,
     InvalidCredentials,
     InvalidRefreshToken,
     LoginBlocked,
@@ -18,10 +17,8 @@ from patron.dialects.glue.documents import JsonApiResponse, resource, single, to
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     GlueError,
-    translate,
-    validation_errors,
 )
-from patron.dialects.glue.http import optional_claims, read_attributes, required_claims
+from patron.dialects.glue.http import optional_claims, required_claims, valid_attributes
 from patron.dialects.glue.schemas import (
     AccessTokenDocument,
     LoginAttributes,
@@ -70,18 +67,13 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def create_access_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await read_attributes(request, "access-tokens")
-        if problems := v.violations(attributes, LOGIN_SCHEMA):
-            raise validation_errors(problems)
-        try:
-            pair = await ctx.core.auth.login(
-                await ctx.tenant(),
-                attributes["username"],
-                attributes["password"],
-                client_ip=_client_ip(request),
-            )
-        except DomainError as error:
-            raise GlueError(*translate(error)) from None
+        attributes = await valid_attributes(request, "access-tokens", LOGIN_SCHEMA)
+        pair = await ctx.core.auth.login(
+            await ctx.tenant(),
+            attributes["username"],
+            attributes["password"],
+            client_ip=_client_ip(request),
+        )
         return _token_document(pair, "access-tokens", ctx.base_url)
 
     @api.post(
@@ -93,13 +85,8 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def create_refresh_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await read_attributes(request, "refresh-tokens")
-        if problems := v.violations(attributes, REFRESH_SCHEMA):
-            raise validation_errors(problems)
-        try:
-            pair = await ctx.core.auth.refresh(await ctx.tenant(), attributes["refreshToken"])
-        except DomainError as error:
-            raise GlueError(*translate(error)) from None
+        attributes = await valid_attributes(request, "refresh-tokens", REFRESH_SCHEMA)
+        pair = await ctx.core.auth.refresh(await ctx.tenant(), attributes["refreshToken"])
         return _token_document(pair, "refresh-tokens", ctx.base_url)
 
     @api.delete(
