@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncpg
 import httpx
 import pytest
 
+from patron.app import create_app
+from patron.services import Services
+from patron.settings import Settings
+from patron.storage.database import create_pool
 from tests.dialects.glue.helpers import error_codes, registration
 
 
@@ -139,3 +144,19 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     ready = await client.get("/ready")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_readiness_reports_an_unreachable_database(
+    database_url: str, settings: Settings, clean_db: asyncpg.Pool
+) -> None:
+    pool = await create_pool(database_url, min_size=1, max_size=1)
+    services = await Services.build(settings, database_url, pool)
+    await pool.close()  # the database is gone as far as this app can tell
+    transport = httpx.ASGITransport(app=create_app(settings, services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        ready = await http.get("/ready")
+        health = await http.get("/health")
+
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "database": "unreachable"}
+    assert health.status_code == 200
