@@ -15,21 +15,45 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LoadResult:
-    requests: int
+    latencies: list[float]
     errors: int
     seconds: float
-    p50_ms: float
-    p99_ms: float
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
 
+    def percentile_ms(self, fraction: float) -> float:
+        ordered = sorted(self.latencies) or [0.0]
+        return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies or [0.0]) * 1000
+
+    @property
+    def p99_ms(self) -> float:
+        return self.percentile_ms(0.99)
+
+    def __add__(self, other: LoadResult) -> LoadResult:
+        return LoadResult(
+            self.latencies + other.latencies,
+            self.errors + other.errors,
+            self.seconds + other.seconds,
+        )
+
 
 async def _connection(
-    port: int, requests: itertools.cycle[bytes], deadline: float, latencies: list[float],
+    port: int,
+    requests: itertools.cycle[bytes],
+    deadline: float,
+    latencies: list[float],
     errors: list[int],
-) -> None:  # fmt: skip
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < deadline:
@@ -56,25 +80,21 @@ async def run(
     requests = itertools.cycle(raw_requests)
     warm: list[float] = []
     await asyncio.gather(
-        *(_connection(port, requests, time.perf_counter() + warmup, warm, [])
-          for _ in range(connections))
-    )  # fmt: skip
+        *(
+            _connection(port, requests, time.perf_counter() + warmup, warm, [])
+            for _ in range(connections)
+        )
+    )
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     await asyncio.gather(
-        *(_connection(port, requests, started + seconds, latencies, errors)
-          for _ in range(connections))
-    )  # fmt: skip
-    elapsed = time.perf_counter() - started
-    ordered = sorted(latencies) or [0.0]
-    return LoadResult(
-        requests=len(latencies),
-        errors=len(errors),
-        seconds=elapsed,
-        p50_ms=statistics.median(ordered) * 1000,
-        p99_ms=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        *(
+            _connection(port, requests, started + seconds, latencies, errors)
+            for _ in range(connections)
+        )
     )
+    return LoadResult(latencies, len(errors), time.perf_counter() - started)
 
 
 def request_bytes(path: str, headers: dict[str, str]) -> bytes:

@@ -3,7 +3,8 @@ a bare Starlette + asyncpg baseline doing the same lookup, both measured in this
 same database, with the same number of granian workers.
 
 Settings: PATRON_BENCH_DATABASE_URL (else PATRON_DATABASE_URL, else the embedded server),
-PATRON_WORKERS (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
+PATRON_WORKERS (default 1), BENCH_SECONDS (per target, default 20), BENCH_ROUNDS (default 4:
+the targets alternate, each round measuring both), BENCH_CONNECTIONS (default 32),
 BENCH_CUSTOMERS (default 100000).
 """
 
@@ -127,13 +128,14 @@ def _wait(port: int, path: str) -> None:
 
 
 def _measure(port: int, requests: list[bytes], seconds: float, connections: int) -> LoadResult:
-    return uvloop.run(run(port, requests, connections=connections, seconds=seconds, warmup=2))
+    return uvloop.run(run(port, requests, connections=connections, seconds=seconds, warmup=1))
 
 
 def main() -> None:
     customers = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
-    seconds = float(os.environ.get("BENCH_SECONDS", "10"))
+    seconds = float(os.environ.get("BENCH_SECONDS", "20"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "4"))
     workers = Settings().workers
     server_dsn = _database_url()
     dsn = asyncio.run(_prepare(server_dsn, customers))
@@ -150,17 +152,24 @@ def main() -> None:
     ]
     baseline_requests = [request_bytes(f"/customers/{ref}", accept) for ref, _ in pairs]
 
+    targets = {
+        "baseline": (18000, "bench.baseline:app", baseline_requests, "/customers/DE--1"),
+        "patron": (18001, "patron.app:app_from_environment", patron_requests, "/health"),
+    }
+    servers = [_start(target, port, workers, env) for port, target, _, _ in targets.values()]
     results: dict[str, LoadResult] = {}
-    for name, target, requests, probe in (
-        ("baseline", "bench.baseline:app", baseline_requests, "/customers/DE--1"),
-        ("patron", "patron.app:app_from_environment", patron_requests, "/health"),
-    ):
-        port = 18000 + len(results)
-        server = _start(target, port, workers, env)
-        try:
+    try:
+        for port, _, _, probe in targets.values():
             _wait(port, probe)
-            results[name] = _measure(port, requests, seconds, connections)
-        finally:
+        # Alternate in rounds, so a drift of the machine's speed hits both alike.
+        for round_ in range(rounds):
+            order = list(targets) if round_ % 2 == 0 else list(reversed(targets))
+            for name in order:
+                port, _, requests, _ = targets[name]
+                measured = _measure(port, requests, seconds / rounds, connections)
+                results[name] = results[name] + measured if name in results else measured
+    finally:
+        for server in servers:
             server.terminate()
             server.wait(timeout=30)
 
@@ -172,6 +181,7 @@ def main() -> None:
         "workers": workers,
         "connections": connections,
         "seconds": seconds,
+        "rounds": rounds,
         "cpus": os.cpu_count(),
         "results": {
             name: {

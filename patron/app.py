@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -94,6 +95,9 @@ class Patron:
                 log.exception("start-up failed")
                 await send({"type": "lifespan.startup.failed", "message": str(error)})
                 return
+            # Everything built so far lives as long as the process: keep it out of every
+            # later garbage collection (shorter pauses, fewer tail-latency spikes).
+            gc.freeze()
             await send({"type": "lifespan.startup.complete"})
             await receive()  # lifespan.shutdown
         await send({"type": "lifespan.shutdown.complete"})
