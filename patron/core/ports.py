@@ -15,7 +15,6 @@ from patron.core.model import (
     Customer,
     OutgoingMail,
     Registration,
-    Salutation,
     Tenant,
 )
 
@@ -51,7 +50,6 @@ class RefreshTokenRecord:
 class Anonymization:
     replacement_email: str
     now: datetime
-    salutation_kept: Salutation | None = None
 
 
 class CustomerRepository(Protocol):
