@@ -28,7 +28,7 @@ import uvloop
 from bench.load import LoadResult, request_bytes, run
 from patron.security.tokens import JwtCodec
 from patron.settings import Settings
-from patron.storage.customers import row_to_customer
+from patron.storage.customers import COLUMNS, row_to_customer
 from patron.storage.migrate import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,8 +94,6 @@ async def _tokens(dsn: str, secret: bytes, customers: int) -> list[tuple[str, st
     picks = random.sample(range(1, customers + 1), min(TOKENS, customers))
     connection = await asyncpg.connect(dsn)
     try:
-        from patron.storage.customers import COLUMNS
-
         rows = await connection.fetch(
             f"SELECT {COLUMNS} FROM customers WHERE tenant_id = 1 AND customer_number = ANY($1)",
             [f"DE--{n}" for n in picks],

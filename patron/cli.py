@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from patron.core.errors import TenantNotFound
+from patron.core.model import PasswordPolicyName, TenantSettings
 from patron.services import resolve_database_url
 from patron.settings import Settings
 from patron.storage.database import create_pool
@@ -131,7 +133,11 @@ def tenant_list() -> None:
 @tenant_app.command("show")
 def tenant_show(code: Annotated[str, typer.Argument()] = "default") -> None:
     """Show one tenant's settings as JSON."""
-    tenant = _with_pool(lambda pool: TenantAdmin(pool).get(code))
+    try:
+        tenant = _with_pool(lambda pool: TenantAdmin(pool).get(code))
+    except TenantNotFound:
+        console.print(f"no tenant {code!r}")
+        raise typer.Exit(1) from None
     console.print_json(
         json.dumps({"code": tenant.code, "name": tenant.name, **tenant.settings.to_json()})
     )
@@ -139,10 +145,13 @@ def tenant_show(code: Annotated[str, typer.Argument()] = "default") -> None:
 
 @tenant_app.command("create")
 def tenant_create(code: str, name: Annotated[str | None, typer.Option()] = None) -> None:
-    """Create a tenant with default settings."""
-    from patron.core.model import TenantSettings
-
-    tenant = _with_pool(lambda pool: TenantAdmin(pool).create(code, name or code, TenantSettings()))
+    """Create a tenant with default settings and the policy of PATRON_PASSWORD_POLICY."""
+    policy = PasswordPolicyName(_settings().password_policy)
+    tenant = _with_pool(
+        lambda pool: TenantAdmin(pool).create(
+            code, name or code, TenantSettings(password_policy=policy)
+        )
+    )
     console.print(f"created tenant {tenant.code} (id {tenant.id})")
 
 
@@ -163,7 +172,7 @@ def tenant_set(
             changes[key] = raw
     try:
         tenant = _with_pool(lambda pool: TenantAdmin(pool).update_settings(code, changes))
-    except (ValueError, KeyError) as error:
+    except (ValueError, KeyError, TenantNotFound) as error:
         console.print(f"[red]refused:[/red] {error}")
         raise typer.Exit(2) from None
     console.print_json(json.dumps(tenant.settings.to_json()))

@@ -82,7 +82,3 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
-
-    @property
-    def smtp_enabled(self) -> bool:
-        return bool(self.smtp_host)

@@ -99,12 +99,10 @@ class Accounts:
             customer_id = await uow.tokens.consume_one_time(
                 purpose=CONFIRM_EMAIL, token_hash=self.tokens.hash_opaque(key), now=now
             )
-            if customer_id is None:
-                raise ConfirmationInvalid()
-            customer = await uow.customers.get(customer_id)
-            if customer is None or customer.tenant_id != tenant.id:
-                raise ConfirmationInvalid()
-            await uow.customers.mark_email_verified(customer_id, now)
+            if customer_id is None or not await uow.customers.mark_email_verified(
+                customer_id, tenant.id, now
+            ):
+                raise ConfirmationInvalid()  # rolled back: a key of another tenant stays unused
             await uow.commit()
 
     async def get_own(self, claims: AccessClaims, customer_number: str) -> Customer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from patron.core.config import CoreConfig
@@ -68,14 +68,12 @@ class Authentication:
             else None
         )
         now = self.clock()
+        customer = credentials.customer
         async with self.uow() as uow:
-            customer = await uow.customers.get(credentials.customer_id)
-            if customer is None:
-                raise InvalidCredentials()
             if new_hash is not None:
                 await uow.customers.set_password_hash(customer.id, new_hash)
             await uow.customers.record_login(customer.id, now)
-            pair = await self._issue(uow, customer, family_id=uuid4())
+            pair = await self._issue(uow, customer, family_id=uuid4(), now=now)
             await uow.commit()
         return pair
 
@@ -96,37 +94,37 @@ class Authentication:
             if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
                 raise InvalidRefreshToken()
             await uow.tokens.mark_rotated(record.id, now)
-            pair = await self._issue(uow, customer, family_id=record.family_id)
+            pair = await self._issue(uow, customer, family_id=record.family_id, now=now)
             await uow.commit()
         return pair
 
-    async def revoke(self, claims: AccessClaims, refresh_token: str) -> None:
-        """Revoke one of the bearer's own refresh tokens; silent when there is none."""
+    async def revoke(self, claims: AccessClaims, refresh_token: str | None) -> None:
+        """Revoke one of the bearer's own refresh tokens, or all of them when None.
+
+        Silent when there is nothing to revoke: callers must not learn whether a token exists.
+        """
         now = self.clock()
         async with self.uow() as uow:
             customer = await uow.customers.get_by_number(claims.tenant_id, claims.customer_number)
-            if customer is not None:
+            if customer is None:
+                return
+            if refresh_token is None:
+                await uow.tokens.revoke_all_for(customer.id, now)
+            else:
                 await uow.tokens.revoke_refresh(
                     token_hash=self.tokens.hash_opaque(refresh_token),
                     customer_id=customer.id,
                     now=now,
                 )
-                await uow.commit()
-
-    async def revoke_all(self, claims: AccessClaims) -> None:
-        now = self.clock()
-        async with self.uow() as uow:
-            customer = await uow.customers.get_by_number(claims.tenant_id, claims.customer_number)
-            if customer is not None:
-                await uow.tokens.revoke_all_for(customer.id, now)
-                await uow.commit()
+            await uow.commit()
 
     def verify(self, access_token: str) -> AccessClaims:
         """Check signature and expiry; revocation is checked where the customer is loaded."""
         return self.tokens.verify_access(access_token, self.clock())
 
-    async def _issue(self, uow: UnitOfWork, customer: Customer, *, family_id: UUID) -> TokenPair:
-        now = self.clock()
+    async def _issue(
+        self, uow: UnitOfWork, customer: Customer, *, family_id: UUID, now: datetime
+    ) -> TokenPair:
         access, lifetime = self.tokens.issue_access(customer, now)
         refresh, refresh_hash = self.tokens.new_opaque()
         ttl = self.config.refresh_token_ttl_seconds
@@ -138,9 +136,5 @@ class Authentication:
             now=now,
         )
         return TokenPair(
-            access_token=access,
-            refresh_token=refresh,
-            token_type="Bearer",
-            expires_in=lifetime,
-            refresh_expires_in=ttl,
+            access_token=access, refresh_token=refresh, token_type="Bearer", expires_in=lifetime
         )

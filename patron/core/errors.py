@@ -19,7 +19,6 @@ class ErrorCode(StrEnum):
     TERMS_NOT_ACCEPTED = "terms_not_accepted"
     PASSWORD_MISMATCH = "password_mismatch"
     PASSWORD_POLICY = "password_policy"
-    INVALID_FIELD = "invalid_field"
     INVALID_CREDENTIALS = "invalid_credentials"
     LOGIN_BLOCKED = "login_blocked"
     INVALID_REFRESH_TOKEN = "invalid_refresh_token"
@@ -89,17 +88,6 @@ class PasswordPolicyViolation(DomainError):
     def __init__(self, violations: Sequence[PasswordViolation]) -> None:
         super().__init__(", ".join(v.rule.value for v in violations))
         self.violations = tuple(violations)
-
-
-class InvalidField(DomainError):
-    """A field value the core refuses (an unknown gender, a malformed date...)."""
-
-    code = ErrorCode.INVALID_FIELD
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 class InvalidCredentials(DomainError):

@@ -47,6 +47,15 @@ class TenantSettings:
     default_locale: str = "en_US"
     locales: tuple[str, ...] = ("en_US", "de_DE")
 
+    def __post_init__(self) -> None:
+        # A pattern without {n} would give every customer the same number.
+        if "{n}" not in self.reference_pattern:
+            raise ValueError("reference_pattern must contain {n}")
+        try:
+            self.reference_pattern.format(n=1, store=self.store_code)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"reference_pattern cannot be filled in: {error}") from None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "reference_pattern": self.reference_pattern,
@@ -126,10 +135,10 @@ class Customer:
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """What login needs of a customer; kept apart so the hash never travels with profiles."""
+    """What login needs: the customer and its hash, kept apart so the hash never travels
+    with a profile."""
 
-    customer_id: int
-    customer_number: str
+    customer: Customer
     password_hash: str | None
     may_log_in: bool
 
@@ -197,7 +206,6 @@ class TokenPair:
     refresh_token: str
     token_type: str
     expires_in: int
-    refresh_expires_in: int
 
 
 @dataclass(frozen=True, slots=True)

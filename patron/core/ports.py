@@ -69,7 +69,8 @@ class CustomerRepository(Protocol):
 
     async def set_password_hash(self, customer_id: int, password_hash: str) -> None: ...
 
-    async def mark_email_verified(self, customer_id: int, now: datetime) -> None: ...
+    async def mark_email_verified(self, customer_id: int, tenant_id: int, now: datetime) -> bool:
+        """False when the customer is not of that tenant; nothing is written then."""
 
     async def record_login(self, customer_id: int, now: datetime) -> None: ...
 

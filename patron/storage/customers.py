@@ -20,6 +20,8 @@ COLUMNS = (
     "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after"
 )
 
+BY_NUMBER = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2"
+
 # Fields a profile change may write; names are the core's and the columns'.
 WRITABLE = frozenset(
     {
@@ -161,11 +163,7 @@ class PgCustomers:
         self, tenant_id: int, customer_number: str, *, for_update: bool = False
     ) -> Customer | None:
         lock = " FOR UPDATE" if for_update else ""
-        row = await self._db.fetchrow(
-            f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2{lock}",
-            tenant_id,
-            customer_number,
-        )
+        row = await self._db.fetchrow(BY_NUMBER + lock, tenant_id, customer_number)
         return row_to_customer(row) if row else None
 
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
@@ -193,13 +191,15 @@ class PgCustomers:
             "UPDATE customers SET password_hash = $2 WHERE id = $1", customer_id, password_hash
         )
 
-    async def mark_email_verified(self, customer_id: int, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE customers SET email_verified_at = $2, updated_at = $2, version = version + 1 "
-            "WHERE id = $1",
+    async def mark_email_verified(self, customer_id: int, tenant_id: int, now: datetime) -> bool:
+        verified: bool = await self._db.fetchval(
+            "UPDATE customers SET email_verified_at = $3, updated_at = $3, version = version + 1 "
+            "WHERE id = $1 AND tenant_id = $2 RETURNING true",
             customer_id,
+            tenant_id,
             now,
         )
+        return bool(verified)
 
     async def record_login(self, customer_id: int, now: datetime) -> None:
         await self._db.execute(
@@ -231,19 +231,15 @@ class PgCustomerReads:
         self._pool = pool
 
     async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None:
-        row = await self._pool.fetchrow(
-            f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2",
-            tenant_id,
-            customer_number,
-        )
+        row = await self._pool.fetchrow(BY_NUMBER, tenant_id, customer_number)
         return row_to_customer(row) if row else None
 
     async def credentials_by_email(
         self, tenant_id: int, email: str, *, confirmation_required: bool
     ) -> Credentials | None:
         row = await self._pool.fetchrow(
-            """
-            SELECT id, customer_number, password_hash,
+            f"""
+            SELECT {COLUMNS}, password_hash,
                    is_active AND NOT on_hold AND anonymized_at IS NULL
                    AND (NOT $3 OR email_verified_at IS NOT NULL) AS may_log_in
             FROM customers
@@ -257,8 +253,7 @@ class PgCustomerReads:
         if row is None:
             return None
         return Credentials(
-            customer_id=row["id"],
-            customer_number=row["customer_number"],
+            customer=row_to_customer(row),
             password_hash=row["password_hash"],
             may_log_in=row["may_log_in"],
         )

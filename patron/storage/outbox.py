@@ -20,9 +20,15 @@ class PgOutbox:
         self._db = connection
 
     async def enqueue(self, tenant_id: int, mail: OutgoingMail) -> int:
+        # The notification is delivered at commit only, so a worker never wakes for a
+        # rolled-back message; one statement, one round trip.
         message_id: int = await self._db.fetchval(
-            "INSERT INTO outbox (tenant_id, customer_id, template, recipient, subject, body) "
-            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            f"""
+            WITH message AS (
+                INSERT INTO outbox (tenant_id, customer_id, template, recipient, subject, body)
+                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+            SELECT id FROM message, pg_notify('{NOTIFY_CHANNEL}', '')
+            """,
             tenant_id,
             mail.customer_id,
             mail.template,
@@ -30,8 +36,6 @@ class PgOutbox:
             mail.subject,
             mail.body,
         )
-        # Delivered at commit only, so a worker never wakes for a rolled-back message.
-        await self._db.execute(f"NOTIFY {NOTIFY_CHANNEL}")
         return message_id
 
     async def redact_for(self, customer_id: int) -> None:

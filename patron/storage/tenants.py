@@ -12,6 +12,13 @@ from patron.core.errors import TenantNotFound
 from patron.core.model import Tenant, TenantSettings
 
 
+async def _load(pool: asyncpg.Pool, code: str) -> Tenant:
+    row = await pool.fetchrow("SELECT id, code, name, settings FROM tenants WHERE code = $1", code)
+    if row is None:
+        raise TenantNotFound(code)
+    return _row_to_tenant(row)
+
+
 def _row_to_tenant(row: asyncpg.Record) -> Tenant:
     return Tenant(
         id=row["id"],
@@ -42,12 +49,7 @@ class PgTenantDirectory:
         cached = self._cache.get(code)
         if cached and cached[0] > now:
             return cached[1]
-        row = await self._pool.fetchrow(
-            "SELECT id, code, name, settings FROM tenants WHERE code = $1", code
-        )
-        if row is None:
-            raise TenantNotFound(code)
-        tenant = _row_to_tenant(row)
+        tenant = await _load(self._pool, code)
         self._cache[code] = (now + self._ttl, tenant)
         return tenant
 
@@ -61,7 +63,7 @@ class TenantAdmin:
         return [_row_to_tenant(row) for row in rows]
 
     async def get(self, code: str) -> Tenant:
-        return await PgTenantDirectory(self._pool, ttl_seconds=0).get(code)
+        return await _load(self._pool, code)
 
     async def create(self, code: str, name: str, settings: TenantSettings) -> Tenant:
         row = await self._pool.fetchrow(

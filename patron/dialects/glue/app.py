@@ -28,9 +28,7 @@ def error_response(error: GlueError) -> Response:
         if any(e.status == 401 for e in error.errors)
         else None
     )
-    return JsonApiResponse(
-        {"errors": [e.to_json() for e in error.errors]}, error.status, headers=headers
-    )
+    return JsonApiResponse(error.document(), error.status, headers=headers)
 
 
 def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:

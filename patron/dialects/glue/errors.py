@@ -45,6 +45,9 @@ class GlueError(Exception):
         # Glue answers with the status of the last error in the list.
         return self.errors[-1].status
 
+    def document(self) -> dict[str, object]:
+        return {"errors": [e.to_json() for e in self.errors]}
+
 
 # Generic Glue errors (GlueApplication, auth-rest-api).
 NOT_FOUND = GlueErrorObject(404, "Not Found")
@@ -69,7 +72,6 @@ EMAIL_TAKEN = GlueErrorObject(
 )
 CUSTOMER_NOT_FOUND = GlueErrorObject(404, "Customer not found.", "402")
 CUSTOMER_REFERENCE_MISSING = GlueErrorObject(400, "Customer reference is missing.", "405")
-FAILED_TO_SAVE = GlueErrorObject(400, "Failed to save customer.", "410")
 UNAUTHORIZED = GlueErrorObject(403, "Unauthorized request.", "411")
 TERMS_NOT_ACCEPTED = GlueErrorObject(400, "Terms and Conditions was not accepted.", "413")
 GENDER_INVALID = GlueErrorObject(
@@ -99,7 +101,6 @@ TABLE: Mapping[ErrorCode, GlueErrorObject] = {
     ErrorCode.CUSTOMER_NOT_FOUND: CUSTOMER_NOT_FOUND,
     ErrorCode.TENANT_NOT_FOUND: NOT_FOUND,
     ErrorCode.TERMS_NOT_ACCEPTED: TERMS_NOT_ACCEPTED,
-    ErrorCode.INVALID_FIELD: FAILED_TO_SAVE,
     ErrorCode.INVALID_CREDENTIALS: LOGIN_FAILED,
     ErrorCode.INVALID_REFRESH_TOKEN: REFRESH_FAILED,
     ErrorCode.INVALID_ACCESS_TOKEN: INVALID_ACCESS_TOKEN,

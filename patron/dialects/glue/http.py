@@ -53,7 +53,7 @@ class GlueConfig:
 
 
 def error_body(*errors: GlueErrorObject) -> bytes:
-    return orjson.dumps({"errors": [e.to_json() for e in errors]})
+    return orjson.dumps(GlueError(*errors).document())
 
 
 def negotiate_locale(accept_language: str | None, tenant: Tenant) -> str:
@@ -98,7 +98,6 @@ class GlueTransport:
             await _send_raw(send, 404, error_body(NOT_FOUND), b"application/vnd.api+json")
             return
         locale = self._locale(headers.get("accept-language"), tenant)
-        scope.setdefault("state", {})["glue_locale"] = locale
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

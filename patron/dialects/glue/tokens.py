@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from patron.core.errors import (
     InvalidCredentials,
@@ -47,11 +47,9 @@ def _token_document(pair: TokenPair, type_: str, base_url: str) -> JsonApiRespon
 
 
 def _oauth_error(status: int, error: str, description: str, **headers: str) -> Response:
-    return JsonApiResponse(
-        {"error": error, "error_description": description},
-        status,
-        media_type="application/json",
-        headers=headers or None,
+    """OAuth 2.0 answers plain JSON, not JSON:API."""
+    return JSONResponse(
+        {"error": error, "error_description": description}, status, headers=headers or None
     )
 
 
@@ -97,10 +95,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def revoke_refresh_token(request: Request) -> Response:
         refresh_token = request.path_params["refresh_token"]
         claims = required_claims(request, ctx.core)
-        if refresh_token == "mine":
-            await ctx.core.auth.revoke_all(claims)
-        else:
-            await ctx.core.auth.revoke(claims, refresh_token)
+        await ctx.core.auth.revoke(claims, None if refresh_token == "mine" else refresh_token)
         return Response(status_code=204)  # always, whether or not anything was revoked
 
     @api.delete("/refresh-tokens", include_in_schema=False)
@@ -168,14 +163,12 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             return _oauth_error(400, "invalid_grant", INVALID_GRANT)
         except InvalidRefreshToken:
             return _oauth_error(400, "invalid_request", "The refresh token is invalid.")
-        return JsonApiResponse(
+        return JSONResponse(
             {
                 "access_token": pair.access_token,
                 "token_type": pair.token_type,
                 "expires_in": pair.expires_in,
                 "refresh_token": pair.refresh_token,
             },
-            200,
-            media_type="application/json",
             headers={"Cache-Control": "no-store"},
         )

@@ -33,10 +33,6 @@ def is_string(value: Any) -> str | None:
     return None if isinstance(value, str) else "This value should be of type string."
 
 
-def is_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "This value should be of type bool."
-
-
 def is_true(value: Any) -> str | None:
     return None if value is True else "This value should be true."
 
