@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     argon2_parallelism: int = Field(default=1, ge=1)
     password_policy: Literal["compatible", "strict"] = Field(
         default="compatible",
-        description="Policy of tenants created without one of their own.",
+        description="Policy of tenants made by `patron tenant create`.",
     )
 
     # --- login protection ------------------------------------------------------------------

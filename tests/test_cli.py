@@ -80,3 +80,27 @@ async def test_migrate_is_idempotent(cli: CliRunner, clean_db: asyncpg.Pool) -> 
 
     assert first.exit_code == second.exit_code == 0
     assert "schema is current" in second.output
+
+
+async def test_a_pattern_without_a_number_is_refused(
+    cli: CliRunner, clean_db: asyncpg.Pool
+) -> None:
+    refused = await invoke(cli, ["tenant", "set", "default", "reference_pattern=DE--"])
+
+    assert refused.exit_code == 2
+    stored = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'default'")
+    assert stored["reference_pattern"] == "DE--{n}"
+
+
+async def test_new_tenants_take_the_configured_password_policy(
+    cli: CliRunner, clean_db: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATRON_PASSWORD_POLICY", "strict")
+
+    created = await invoke(cli, ["tenant", "create", "strictshop"])
+    unknown = await invoke(cli, ["tenant", "show", "nowhere"])
+
+    assert created.exit_code == 0, created.output
+    stored = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'strictshop'")
+    assert stored["password_policy"] == "strict"
+    assert unknown.exit_code == 1

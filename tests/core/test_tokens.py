@@ -11,7 +11,7 @@ from patron.core.errors import (
     InvalidCredentials,
     InvalidRefreshToken,
 )
-from patron.core.model import Tenant
+from patron.core.model import Tenant, TokenPair
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for
 
@@ -21,13 +21,15 @@ async def _confirmed(services: Services, tenant: Tenant, pool: asyncpg.Pool, ema
     await pool.execute("UPDATE customers SET email_verified_at = now()")
 
 
+async def _logged_in(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> TokenPair:
+    await _confirmed(services, tenant, pool, "t@example.com")
+    return await services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+
+
 async def test_access_tokens_expire_after_their_lifetime(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
 ) -> None:
-    await _confirmed(timed_services, tenant, clean_db, "t@example.com")
-    pair = await timed_services.core.auth.login(
-        tenant, "t@example.com", "change123", client_ip=None
-    )
+    pair = await _logged_in(timed_services, tenant, clean_db)
 
     clock.advance(seconds=pair.expires_in - 1)
     claims = timed_services.core.auth.verify(pair.access_token)
@@ -41,10 +43,7 @@ async def test_access_tokens_expire_after_their_lifetime(
 async def test_refresh_tokens_expire_after_their_lifetime(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
 ) -> None:
-    await _confirmed(timed_services, tenant, clean_db, "t@example.com")
-    pair = await timed_services.core.auth.login(
-        tenant, "t@example.com", "change123", client_ip=None
-    )
+    pair = await _logged_in(timed_services, tenant, clean_db)
 
     clock.advance(days=30)
 

@@ -14,6 +14,7 @@ from tests.dialects.glue.helpers import (
     bearer,
     document,
     error_codes,
+    login,
     register,
     signed_up,
 )
@@ -134,11 +135,7 @@ async def test_revoking_one_refresh_token(
     client: httpx.AsyncClient, clean_db: asyncpg.Pool
 ) -> None:
     _, tokens = await signed_up(client, clean_db)
-    other_session = await client.post(
-        "/glue/access-tokens",
-        json=document("access-tokens", username="sonia@spryker.com", password=PASSWORD),
-    )
-    other = other_session.json()["data"]["attributes"]
+    other = await login(client, "sonia@spryker.com")
 
     revoked = await client.delete(
         f"/glue/refresh-tokens/{tokens['refreshToken']}", headers=bearer(tokens)
@@ -171,15 +168,12 @@ async def test_revoking_mine_revokes_every_session(
     client: httpx.AsyncClient, clean_db: asyncpg.Pool
 ) -> None:
     _, tokens = await signed_up(client, clean_db)
-    second = await client.post(
-        "/glue/access-tokens",
-        json=document("access-tokens", username="sonia@spryker.com", password=PASSWORD),
-    )
+    second = await login(client, "sonia@spryker.com")
 
     response = await client.delete("/glue/refresh-tokens/mine", headers=bearer(tokens))
 
     assert response.status_code == 204
-    for token in (tokens["refreshToken"], second.json()["data"]["attributes"]["refreshToken"]):
+    for token in (tokens["refreshToken"], second["refreshToken"]):
         refreshed = await client.post("/glue/refresh-tokens", json=refresh_body(token))
         assert error_codes(refreshed) == [(401, "004")]
 
@@ -343,3 +337,16 @@ async def test_lockout_is_shared_through_redis(
 
     assert first_worker == [401, 401]
     assert second_worker == [401, 429]  # the third failure, counted in Redis, blocked the key
+
+
+async def test_refresh_token_deletion_without_an_id(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    _, tokens = await signed_up(client, clean_db)
+
+    response = await client.delete("/glue/refresh-tokens", headers=bearer(tokens))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [{"status": 400, "detail": "Resource id is not specified."}]
+    }

@@ -112,7 +112,7 @@ async def test_malformed_documents_get_generic_400s(
     assert response.json() == {"errors": [{"status": 400, "detail": detail}]}
 
 
-async def test_refresh_token_deletion_without_an_id(client: httpx.AsyncClient) -> None:
+async def test_the_token_is_checked_before_the_missing_id(client: httpx.AsyncClient) -> None:
     response = await client.delete("/glue/refresh-tokens", headers={"Authorization": "Bearer x"})
 
     assert error_codes(response) == [(401, "001")]
