@@ -98,6 +98,7 @@ class GlueTransport:
             await _send_raw(send, 404, error_body(NOT_FOUND), b"application/vnd.api+json")
             return
         locale = self._locale(headers.get("accept-language"), tenant)
+        scope.setdefault("state", {})["locale"] = locale
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -188,6 +189,12 @@ def required_claims(request: Request, core: Core) -> AccessClaims:
     if claims is None:
         raise GlueError(MISSING_ACCESS_TOKEN)
     return claims
+
+
+def request_locale(request: Request) -> str:
+    """The locale negotiated from `Accept-Language` (echoed in `Content-Language`)."""
+    locale: str = request.state.locale
+    return locale
 
 
 def self_link(request: Request, base_url: str, path: str) -> str:
