@@ -15,7 +15,6 @@ from patron.core.passwords import POLICIES
 from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
-    JsonApiResponse,
     collection,
     customer_resource,
     single,
@@ -30,6 +29,7 @@ from patron.dialects.glue.errors import (
 from patron.dialects.glue.http import (
     optional_claims,
     required_claims,
+    respond,
     self_link,
     valid_attributes,
 )
@@ -106,7 +106,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             customer = await ctx.core.accounts.get_own(claims, customer_reference)
         except DomainError as error:
             raise GlueError(*translate(error, READ_OVERRIDES)) from None
-        return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
+        return respond(request, single(customer_resource(customer, ctx.base_url)))
 
     @api.post(
         "/customers",
@@ -133,7 +133,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             birth_date=_date(attributes.get("dateOfBirth")),
         )
         customer = await ctx.core.accounts.register(tenant, registration)
-        return JsonApiResponse(single(customer_resource(customer, ctx.base_url)), 201)
+        return respond(request, single(customer_resource(customer, ctx.base_url)), 201)
 
     @api.get("/customers", response_model=CustomerCollectionDocument, summary="My customer")
     async def list_customers(request: Request) -> Response:
@@ -142,11 +142,12 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             customer = await ctx.core.accounts.get_own(claims, claims.customer_number)
         except DomainError as error:
             raise GlueError(*translate(error, READ_OVERRIDES)) from None
-        return JsonApiResponse(
+        return respond(
+            request,
             collection(
                 [customer_resource(customer, ctx.base_url)],
                 self_link(request, ctx.base_url, "/customers"),
-            )
+            ),
         )
 
     @api.patch(
@@ -163,7 +164,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             raise PasswordMismatch("password", "confirmPassword")  # checked, never stored
         change = ProfileChange(**_profile_fields(attributes))
         customer = await ctx.core.accounts.update_own(claims, customer_reference, change)
-        return JsonApiResponse(single(customer_resource(customer, ctx.base_url)))
+        return respond(request, single(customer_resource(customer, ctx.base_url)))
 
     @api.delete("/customers/{customer_reference}", status_code=204, summary="Anonymize a customer")
     async def anonymize_customer(request: Request) -> Response:

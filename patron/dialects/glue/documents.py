@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,6 +42,21 @@ def single(item: dict[str, Any]) -> dict[str, Any]:
 
 def collection(items: Iterable[dict[str, Any]], self_link: str) -> dict[str, Any]:
     return {"data": list(items), "links": {"self": self_link}}
+
+
+def sparse(document: dict[str, Any], fieldsets: Mapping[str, frozenset[str]]) -> dict[str, Any]:
+    """Keep only the listed attributes of each resource type, main and included.
+
+    Names the resource does not have are ignored, as Glue's `ResponseBuilder` does; type,
+    id, links and relationships are never touched.
+    """
+    data = document.get("data")
+    resources = data if isinstance(data, list) else [data] if data else []
+    for item in (*resources, *document.get("included", ())):
+        wanted = fieldsets.get(item["type"])
+        if wanted is not None:
+            item["attributes"] = {k: v for k, v in item["attributes"].items() if k in wanted}
+    return document
 
 
 def customer_attributes(customer: Customer) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from patron.core.errors import InvalidAccessToken, TenantNotFound
 from patron.core.model import AccessClaims, Tenant
 from patron.core.service import Core
+from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (
     INVALID_ACCESS_TOKEN,
     INVALID_TYPE,
@@ -195,6 +196,22 @@ def request_locale(request: Request) -> str:
     """The locale negotiated from `Accept-Language` (echoed in `Content-Language`)."""
     locale: str = request.state.locale
     return locale
+
+
+def fieldsets(request: Request) -> dict[str, frozenset[str]]:
+    """`fields[type]=a,b` query parameters, by resource type."""
+    found: dict[str, frozenset[str]] = {}
+    for key, value in request.query_params.multi_items():
+        if key.startswith("fields[") and key.endswith("]"):
+            found[key[7:-1]] = frozenset(name.strip() for name in value.split(",") if name)
+    return found
+
+
+def respond(request: Request, document: dict[str, Any], status: int = 200) -> JsonApiResponse:
+    """A JSON:API answer with the request's sparse fieldsets applied."""
+    if "fields" in request.url.query:
+        document = sparse(document, fieldsets(request))
+    return JsonApiResponse(document, status)
 
 
 def self_link(request: Request, base_url: str, path: str) -> str:
