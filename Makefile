@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean install
+.PHONY: run test lint bench bench-forgot clean install
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: $(STAMP)
 ## Throughput of GET /glue/customers/{ref} against a bare Starlette + asyncpg baseline.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## Forgotten-password answer time, known against unknown address (no user enumeration).
+bench-forgot: $(STAMP)
+	$(BIN)/python -m bench.forgot_password
 
 clean:
 	rm -rf $(VENV) var

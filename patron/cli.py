@@ -1,20 +1,26 @@
-"""`patron`: serve, migrate, read the outbox, manage tenants."""
+"""`patron`: serve, migrate, read the outbox, manage tenants and the SKU register."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
 from patron.core.errors import TenantNotFound
-from patron.core.model import PasswordPolicyName, TenantSettings
-from patron.services import resolve_database_url
+from patron.core.model import PasswordPolicyName, ProductSummary, TenantSettings
+from patron.core.service import Core
+from patron.services import Services, resolve_database_url
 from patron.settings import Settings
 from patron.storage.database import create_pool
 from patron.storage.migrate import migrate as run_migrations
@@ -26,8 +32,12 @@ app = typer.Typer(
 )
 mail_app = typer.Typer(help="Read the mail outbox.", no_args_is_help=True)
 tenant_app = typer.Typer(help="View and change tenants and their settings.", no_args_is_help=True)
+availability_app = typer.Typer(
+    help="The per-tenant SKU register behind availability notifications.", no_args_is_help=True
+)
 app.add_typer(mail_app, name="mail")
 app.add_typer(tenant_app, name="tenant")
+app.add_typer(availability_app, name="availability")
 console = Console()
 T = TypeVar("T")
 
@@ -45,6 +55,22 @@ def _with_pool(work: Callable[[Any], Awaitable[T]]) -> T:
             return await work(pool)
         finally:
             await pool.close()
+
+    return asyncio.run(run())
+
+
+def _with_core(work: Callable[[Core], Awaitable[T]]) -> T:
+    """Run use cases of the core, so the CLI obeys the same rules (and writes the same mails)
+    as every dialect."""
+    settings = _settings()
+    dsn = resolve_database_url(settings)
+
+    async def run() -> T:
+        services = await Services.start(settings, dsn)
+        try:
+            return await work(services.core)
+        finally:
+            await services.close()
 
     return asyncio.run(run())
 
@@ -176,6 +202,158 @@ def tenant_set(
         console.print(f"[red]refused:[/red] {error}")
         raise typer.Exit(2) from None
     console.print_json(json.dumps(tenant.settings.to_json()))
+
+
+# --- availability ------------------------------------------------------------------------
+
+TenantOption = Annotated[str, typer.Option("--tenant", help="Tenant code.")]
+TRUE = frozenset({"true", "1", "yes"})
+FALSE = frozenset({"false", "0", "no"})
+COLUMNS = ("sku", "available", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow:
+    line: int
+    sku: str
+    available: bool
+    name: str | None
+
+
+class RegisterFileError(ValueError):
+    """A register file that cannot be imported; the message names the line."""
+
+
+def _flag(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    return True if value in TRUE else False if value in FALSE else None
+
+
+def read_register(path: Path) -> list[RegisterRow]:
+    """Parse a whole `sku,available,name` file before anything is written.
+
+    An empty `name` leaves the stored name alone; `available` is true/false, 1/0 or yes/no.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        reader = csv.DictReader(file)
+        header = [name.strip().lower() for name in reader.fieldnames or ()]
+        missing = [name for name in ("sku", "available") if name not in header]
+        unknown = [name for name in header if name not in COLUMNS]
+        if missing or unknown:
+            problem = (
+                f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+            )
+            raise RegisterFileError(f"line 1: header must be sku,available[,name] ({problem})")
+        reader.fieldnames = header
+        rows: list[RegisterRow] = []
+        for record in reader:
+            line = reader.line_num
+            if None in record:
+                raise RegisterFileError(f"line {line}: more fields than the header names")
+            sku = (record.get("sku") or "").strip()
+            available = _flag(record.get("available") or "")
+            if not sku:
+                raise RegisterFileError(f"line {line}: the SKU is empty")
+            if available is None:
+                raise RegisterFileError(
+                    f"line {line}: available must be true/false, 1/0 or yes/no, "
+                    f"not {record.get('available')!r}"
+                )
+            rows.append(
+                RegisterRow(line, sku, available, (record.get("name") or "").strip() or None)
+            )
+    return rows
+
+
+@availability_app.command("set")
+def availability_set(
+    sku: str,
+    available: Annotated[
+        bool, typer.Option("--available/--unavailable", help="The SKU's new state.")
+    ],
+    name: Annotated[str | None, typer.Option(help="Product name used in the mail.")] = None,
+    tenant: TenantOption = "default",
+) -> None:
+    """Register a SKU or change it; a change to available mails its subscribers once."""
+
+    async def work(core: Core) -> int:
+        found = await core.tenants.get(tenant)
+        return await core.availability.set_availability(found, sku, available=available, name=name)
+
+    sku = sku.strip()
+    if not sku:
+        console.print("[red]refused:[/red] the SKU is empty")
+        raise typer.Exit(2)
+    try:
+        notified = _with_core(work)
+    except TenantNotFound:
+        console.print(f"no tenant {tenant!r}")
+        raise typer.Exit(1) from None
+    state = "available" if available else "unavailable"
+    console.print(f"{escape(sku)} is {state}; {notified} notification(s) queued")
+
+
+@availability_app.command("import")
+def availability_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV file.")
+    ],
+    tenant: TenantOption = "default",
+) -> None:
+    """Apply a `sku,available,name` CSV file, row by row, in file order.
+
+    The whole file is checked first: one bad line and nothing is applied. Each row is then
+    its own transaction, so an interrupted import can simply be run again.
+    """
+    try:
+        rows = read_register(file)
+    except (RegisterFileError, UnicodeDecodeError, csv.Error) as error:
+        console.print(f"[red]refused:[/red] {escape(f'{file}: {error}')}")
+        raise typer.Exit(2) from None
+
+    async def work(core: Core) -> int:
+        found = await core.tenants.get(tenant)
+        notified = 0
+        with Progress(console=console) as progress:
+            task = progress.add_task("importing", total=len(rows))
+            for row in rows:
+                notified += await core.availability.set_availability(
+                    found, row.sku, available=row.available, name=row.name
+                )
+                progress.advance(task)
+        return notified
+
+    try:
+        notified = _with_core(work)
+    except TenantNotFound:
+        console.print(f"no tenant {tenant!r}")
+        raise typer.Exit(1) from None
+    console.print(f"imported {len(rows)} row(s); {notified} notification(s) queued")
+
+
+@availability_app.command("list")
+def availability_list(tenant: TenantOption = "default") -> None:
+    """List the register with the open subscriptions of each SKU."""
+
+    async def work(core: Core) -> list[ProductSummary]:
+        return await core.availability.products(await core.tenants.get(tenant))
+
+    try:
+        summaries = _with_core(work)
+    except TenantNotFound:
+        console.print(f"no tenant {tenant!r}")
+        raise typer.Exit(1) from None
+    table = Table("sku", "name", "available", "subscriptions", "updated")
+    for summary in summaries:
+        product = summary.product
+        table.add_row(
+            escape(product.sku),
+            escape(product.name or ""),
+            "yes" if product.is_available else "no",
+            str(summary.open_subscriptions),
+            product.updated_at.isoformat(timespec="seconds"),
+        )
+    console.print(table)
 
 
 def main() -> None:

@@ -9,8 +9,11 @@ import asyncpg
 from redis.asyncio import Redis
 
 from patron.core.accounts import Accounts
+from patron.core.addresses import Addresses
 from patron.core.auth import Authentication
+from patron.core.availability import Availability
 from patron.core.config import CoreConfig
+from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
 from patron.core.service import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
@@ -25,6 +28,8 @@ from patron.security.throttle import (
 )
 from patron.security.tokens import JwtCodec
 from patron.settings import Settings
+from patron.storage.addresses import PgAddressReads
+from patron.storage.availability import PgAvailabilityReads
 from patron.storage.customers import PgCustomerReads
 from patron.storage.database import create_pool
 from patron.storage.outbox import OutboxStore
@@ -96,6 +101,9 @@ class Services:
             confirm_url_template=settings.storefront_confirm_url,
             confirmation_token_ttl_seconds=settings.confirmation_token_ttl_seconds,
             refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+            password_reset_url_template=settings.storefront_password_reset_url,
+            password_reset_ttl_seconds=settings.password_reset_ttl_seconds,
+            max_addresses_per_customer=settings.max_addresses_per_customer,
         )
         reads = PgCustomerReads(pool)
 
@@ -106,6 +114,9 @@ class Services:
             tenants=PgTenantDirectory(pool),
             accounts=Accounts(uow, reads, hasher, codec, clock, config),
             auth=Authentication(uow, reads, hasher, codec, throttle, clock, config),
+            addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
+            passwords=PasswordChanges(uow, reads, hasher, codec, clock, config),
+            availability=Availability(uow, PgAvailabilityReads(pool), reads, clock),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

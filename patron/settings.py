@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(default=8 * 3600, ge=60)
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
     confirmation_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    password_reset_ttl_seconds: int = Field(
+        default=2 * 3600, ge=60, description="How long a password-reset key stays valid."
+    )
 
     # --- passwords -------------------------------------------------------------------------
     argon2_memory_kib: int = Field(default=19 * 1024, ge=8)
@@ -57,6 +60,13 @@ class Settings(BaseSettings):
     password_policy: Literal["compatible", "strict"] = Field(
         default="compatible",
         description="Policy of tenants made by `patron tenant create`.",
+    )
+
+    # --- addresses -------------------------------------------------------------------------
+    max_addresses_per_customer: int = Field(
+        default=100,
+        ge=1,
+        description="Addresses one customer may keep; adding one more is refused.",
     )
 
     # --- login protection ------------------------------------------------------------------
@@ -76,6 +86,10 @@ class Settings(BaseSettings):
     storefront_confirm_url: str = Field(
         default="{public_url}/register/confirm?token={token}",
         description="Link in the confirmation email; {public_url} and {token} are filled in.",
+    )
+    storefront_password_reset_url: str = Field(
+        default="{public_url}/password/restore?token={token}",
+        description="Link in the password-reset email; {public_url} and {token} are filled in.",
     )
 
     @field_validator("public_url")

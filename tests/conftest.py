@@ -28,7 +28,10 @@ from patron.storage.migrate import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-TABLES = "availability_subscriptions, products, outbox, refresh_tokens, one_time_tokens, addresses, customers, signing_keys, tenants"
+TABLES = (
+    "availability_subscriptions, products, outbox, refresh_tokens, one_time_tokens, addresses, "
+    "customers, signing_keys, tenants"
+)
 JSON_API = "application/vnd.api+json"
 
 

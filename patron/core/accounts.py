@@ -110,7 +110,7 @@ class Accounts:
         if customer_number != claims.customer_number:
             raise NotOwner()
         customer = await self.reads.customer_by_number(claims.tenant_id, customer_number)
-        return _checked_for_bearer(customer, claims)
+        return checked_for_bearer(customer, claims)
 
     async def update_own(
         self,
@@ -126,7 +126,7 @@ class Accounts:
         if "email" in fields:
             fields["email"] = clean_email(fields["email"])
         async with self.uow() as uow:
-            customer = _checked_for_bearer(
+            customer = checked_for_bearer(
                 await uow.customers.get_by_number(
                     claims.tenant_id, customer_number, for_update=True
                 ),
@@ -146,7 +146,7 @@ class Accounts:
             raise NotOwner()
         now = self.clock()
         async with self.uow() as uow:
-            customer = _checked_for_bearer(
+            customer = checked_for_bearer(
                 await uow.customers.get_by_number(
                     claims.tenant_id, customer_number, for_update=True
                 ),
@@ -158,10 +158,12 @@ class Accounts:
             await uow.tokens.revoke_all_for(customer.id, now)
             await uow.tokens.discard_one_time_for(customer.id)
             await uow.outbox.redact_for(customer.id)
+            await uow.availability.remove_for_customer(customer.id, customer.email)
             await uow.commit()
 
 
-def _checked_for_bearer(customer: Customer | None, claims: AccessClaims) -> Customer:
+def checked_for_bearer(customer: Customer | None, claims: AccessClaims) -> Customer:
+    """The customer a token speaks for, unless it is gone or the token predates a revocation."""
     if customer is None:
         raise CustomerNotFound()
     if customer.tokens_valid_after is not None and claims.issued_at < customer.tokens_valid_after:

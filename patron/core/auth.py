@@ -125,7 +125,7 @@ class Authentication:
     async def _issue(
         self, uow: UnitOfWork, customer: Customer, *, family_id: UUID, now: datetime
     ) -> TokenPair:
-        access, lifetime = self.tokens.issue_access(customer, now)
+        access, lifetime = self.tokens.issue_access(customer, now, session_id=family_id)
         refresh, refresh_hash = self.tokens.new_opaque()
         ttl = self.config.refresh_token_ttl_seconds
         await uow.tokens.add_refresh(

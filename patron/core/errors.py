@@ -26,6 +26,16 @@ class ErrorCode(StrEnum):
     CONFIRMATION_INVALID = "confirmation_invalid"
     VERSION_CONFLICT = "version_conflict"
     NOT_OWNER = "not_owner"
+    PRODUCT_NOT_FOUND = "product_not_found"
+    SUBSCRIPTION_EXISTS = "subscription_exists"
+    SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    ADDRESS_NOT_FOUND = "address_not_found"
+    ADDRESS_LIMIT_REACHED = "address_limit_reached"
+    ADDRESS_CONFLICT = "address_conflict"
+    COUNTRY_INVALID = "country_invalid"
+    WRONG_PASSWORD = "wrong_password"
+    RESET_KEY_INVALID = "reset_key_invalid"
+    PASSWORD_CHANGE_FAILED = "password_change_failed"
 
 
 class DomainError(Exception):
@@ -130,3 +140,67 @@ class NotOwner(DomainError):
     """The authenticated customer acts on another customer's resource."""
 
     code = ErrorCode.NOT_OWNER
+
+
+class ProductNotFound(DomainError):
+    """The SKU is not in the tenant's register."""
+
+    code = ErrorCode.PRODUCT_NOT_FOUND
+
+
+class SubscriptionExists(DomainError):
+    """The address already waits for this SKU (compared case-insensitively)."""
+
+    code = ErrorCode.SUBSCRIPTION_EXISTS
+
+
+class SubscriptionNotFound(DomainError):
+    """No open subscription has this key (unknown, unsubscribed, or already notified)."""
+
+    code = ErrorCode.SUBSCRIPTION_NOT_FOUND
+
+
+class AddressNotFound(DomainError):
+    """No address with that id belongs to the customer (another's reads the same)."""
+
+    code = ErrorCode.ADDRESS_NOT_FOUND
+
+
+class AddressLimitReached(DomainError):
+    """The customer already has as many addresses as the configuration allows."""
+
+    code = ErrorCode.ADDRESS_LIMIT_REACHED
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} addresses")
+        self.limit = limit
+
+
+class AddressConflict(DomainError):
+    """A concurrent write claimed the same default address; the database refused ours."""
+
+    code = ErrorCode.ADDRESS_CONFLICT
+
+
+class CountryInvalid(DomainError):
+    """The country code names no ISO 3166-1 country."""
+
+    code = ErrorCode.COUNTRY_INVALID
+
+
+class WrongPassword(DomainError):
+    """The current password given to authorise a password change is not the customer's."""
+
+    code = ErrorCode.WRONG_PASSWORD
+
+
+class ResetKeyInvalid(DomainError):
+    """The password-reset key is unknown, expired or already used."""
+
+    code = ErrorCode.RESET_KEY_INVALID
+
+
+class PasswordChangeFailed(DomainError):
+    """The account went away (anonymized) while its password was being changed."""
+
+    code = ErrorCode.PASSWORD_CHANGE_FAILED

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from patron.core.model import Customer, OutgoingMail
+from patron.core.model import Customer, OutgoingMail, Product, Subscription
+
+
+def _greeting(customer: Customer) -> str:
+    name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
+    return f"Hello {name}," if name else "Hello,"
 
 
 def confirmation_mail(customer: Customer, recipient: str, link: str) -> OutgoingMail:
-    name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
-    greeting = f"Hello {name}," if name else "Hello,"
     body = (
-        f"{greeting}\n\n"
+        f"{_greeting(customer)}\n\n"
         "please confirm your email address to finish your registration:\n\n"
         f"{link}\n\n"
         "If you did not register, ignore this message.\n"
@@ -20,4 +23,40 @@ def confirmation_mail(customer: Customer, recipient: str, link: str) -> Outgoing
         body=body,
         template="customer_confirmation",
         customer_id=customer.id,
+    )
+
+
+def password_reset_mail(
+    customer: Customer, recipient: str, link: str, valid_minutes: int
+) -> OutgoingMail:
+    body = (
+        f"{_greeting(customer)}\n\n"
+        "someone asked to reset the password of your account. To choose a new one, open:\n\n"
+        f"{link}\n\n"
+        f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
+        "ignore this message: your password stays as it is.\n"
+    )
+    return OutgoingMail(
+        recipient=recipient,
+        subject="Reset your password",
+        body=body,
+        template="customer_password_reset",
+        customer_id=customer.id,
+    )
+
+
+def availability_mail(subscription: Subscription, product: Product) -> OutgoingMail:
+    """Sent once: the subscription is closed by the change that writes this mail."""
+    label = f"{product.name} (SKU {product.sku})" if product.name else f"SKU {product.sku}"
+    body = (
+        "Hello,\n\n"
+        f"good news: {label} is available again.\n\n"
+        "You asked us to tell you once; this subscription is now closed.\n"
+    )
+    return OutgoingMail(
+        recipient=subscription.email,
+        subject=f"{product.name or product.sku} is available again",
+        body=body,
+        template="availability_notification",
+        customer_id=subscription.customer_id,
     )

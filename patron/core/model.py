@@ -143,6 +143,38 @@ class Credentials:
     may_log_in: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A customer's postal address. `uuid` is its public id; `country_code` is ISO alpha-2.
+
+    A customer has at most one default shipping and one default billing address.
+    """
+
+    id: int
+    uuid: UUID
+    customer_id: int
+    salutation: Salutation | None
+    title: str | None
+    first_name: str | None
+    last_name: str | None
+    company: str | None
+    address1: str | None
+    address2: str | None
+    address3: str | None
+    zip_code: str | None
+    city: str | None
+    region: str | None
+    country_code: str | None
+    phone: str | None
+    comment: str | None
+    is_default_shipping: bool
+    is_default_billing: bool
+    metadata: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
 # --- commands: typed input to the use cases ------------------------------------------------
 
 
@@ -200,6 +232,61 @@ class ProfileChange:
         }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddressDraft:
+    """A new address. A default flag set to True makes it that default and demotes the
+    previous one; the customer's first address of a kind becomes its default anyway."""
+
+    salutation: Salutation | None = None
+    title: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    address3: str | None = None
+    zip_code: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country_code: str | None = None
+    phone: str | None = None
+    comment: str | None = None
+    is_default_shipping: bool = False
+    is_default_billing: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddressChange:
+    """A partial address update: only fields not left `UNSET` are written. A default flag
+    set to False only clears it; no other address is promoted in its place."""
+
+    salutation: Salutation | None = UNSET
+    title: str | None = UNSET
+    first_name: str | None = UNSET
+    last_name: str | None = UNSET
+    company: str | None = UNSET
+    address1: str | None = UNSET
+    address2: str | None = UNSET
+    address3: str | None = UNSET
+    zip_code: str | None = UNSET
+    city: str | None = UNSET
+    region: str | None = UNSET
+    country_code: str | None = UNSET
+    phone: str | None = UNSET
+    comment: str | None = UNSET
+    is_default_shipping: bool = UNSET
+    is_default_billing: bool = UNSET
+    metadata: dict[str, Any] = UNSET
+
+    def changed_fields(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if getattr(self, name) is not UNSET
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class TokenPair:
     access_token: str
@@ -217,6 +304,8 @@ class AccessClaims:
     tenant_id: int
     issued_at: datetime
     scopes: tuple[str, ...]
+    session_id: UUID | None = None
+    """The refresh-token family this access token was issued with (one login session)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +329,34 @@ class OutboxMessage:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A SKU in a tenant's register: Patron keeps no catalogue, only what notifications need."""
+
+    tenant_id: int
+    sku: str
+    name: str | None
+    is_available: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    product: Product
+    open_subscriptions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """An open availability notification; `key` is its public id and the right to delete it."""
+
+    id: int
+    key: str
+    tenant_id: int
+    sku: str
+    email: str
+    customer_id: int | None
+    locale: str
+    created_at: datetime

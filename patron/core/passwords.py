@@ -2,7 +2,8 @@
 
 `compatible` accepts every example password of the vendor documents (8-64 characters);
 `strict` follows Spryker's current module default (12-128 characters, four character
-classes from a fixed alphabet, not a common password).
+classes from a fixed alphabet, not a common password) and its demo shop's sequence limit
+(no character more than three times in a row).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class PasswordPolicy:
     max_length: int
     require_character_classes: bool
     reject_common: bool
+    max_repeats: int | None = None
 
     def violations(self, password: str) -> list[PasswordViolation]:
         found: list[PasswordViolation] = []
@@ -36,6 +38,8 @@ class PasswordPolicy:
             found.append(PasswordViolation(PasswordRule.TOO_LONG, self.max_length))
         if self.require_character_classes and not _has_all_classes(password):
             found.append(PasswordViolation(PasswordRule.CHARACTER_SET))
+        if self.max_repeats is not None and _longest_run(password) > self.max_repeats:
+            found.append(PasswordViolation(PasswordRule.SEQUENCE, self.max_repeats))
         if self.reject_common and is_common_password(password):
             found.append(PasswordViolation(PasswordRule.COMMON))
         return found
@@ -47,8 +51,18 @@ class PasswordPolicy:
 
 POLICIES: dict[PasswordPolicyName, PasswordPolicy] = {
     PasswordPolicyName.COMPATIBLE: PasswordPolicy(8, 64, False, False),
-    PasswordPolicyName.STRICT: PasswordPolicy(12, 128, True, True),
+    PasswordPolicyName.STRICT: PasswordPolicy(12, 128, True, True, max_repeats=3),
 }
+
+
+def _longest_run(password: str) -> int:
+    longest = run = 0
+    previous = None
+    for character in password:
+        run = run + 1 if character == previous else 1
+        longest = max(longest, run)
+        previous = character
+    return longest
 
 
 def _has_all_classes(password: str) -> bool:

@@ -11,10 +11,15 @@ from uuid import UUID
 
 from patron.core.model import (
     AccessClaims,
+    Address,
+    AddressDraft,
     Credentials,
     Customer,
     OutgoingMail,
+    Product,
+    ProductSummary,
     Registration,
+    Subscription,
     Tenant,
 )
 
@@ -52,6 +57,27 @@ class Anonymization:
     now: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewAddress:
+    """An address to insert, its default flags already decided by the use case."""
+
+    customer_id: int
+    uuid: UUID
+    draft: AddressDraft
+    is_default_shipping: bool
+    is_default_billing: bool
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSummary:
+    """What adding an address must know of the customer's others, in one query."""
+
+    count: int
+    has_default_shipping: bool
+    has_default_billing: bool
+
+
 class CustomerRepository(Protocol):
     async def next_number(self, tenant_id: int) -> int: ...
 
@@ -67,7 +93,13 @@ class CustomerRepository(Protocol):
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
         """Write `changes`, bump the version; raises `EmailTaken` on a duplicate email."""
 
-    async def set_password_hash(self, customer_id: int, password_hash: str) -> None: ...
+    async def set_password_hash(self, customer_id: int, password_hash: str) -> None:
+        """Rehash on login: the same password, so nothing else changes."""
+
+    async def change_password(
+        self, customer_id: int, password_hash: str, *, now: datetime, end_sessions: bool
+    ) -> None:
+        """A new password; `end_sessions` also invalidates every access token issued so far."""
 
     async def mark_email_verified(self, customer_id: int, tenant_id: int, now: datetime) -> bool:
         """False when the customer is not of that tenant; nothing is written then."""
@@ -109,11 +141,13 @@ class TokenRepository(Protocol):
         self, *, token_hash: bytes, customer_id: int, now: datetime
     ) -> None: ...
 
-    async def revoke_all_for(self, customer_id: int, now: datetime) -> None:
-        """Revoke every refresh token of a customer."""
+    async def revoke_all_for(
+        self, customer_id: int, now: datetime, *, except_session: UUID | None = None
+    ) -> None:
+        """Revoke every refresh token of a customer, but those of `except_session`."""
 
-    async def discard_one_time_for(self, customer_id: int) -> None:
-        """Drop every unused confirmation or reset key of a customer."""
+    async def discard_one_time_for(self, customer_id: int, purpose: str | None = None) -> None:
+        """Drop the unused keys of a customer: of one purpose, or all of them."""
 
 
 class Outbox(Protocol):
@@ -121,6 +155,67 @@ class Outbox(Protocol):
 
     async def redact_for(self, customer_id: int) -> None:
         """Erase recipients and bodies of a customer's messages (after anonymization)."""
+
+
+class AddressRepository(Protocol):
+    """Address writes. Callers lock the customer row first, so writes of one customer's
+    addresses (and the count and defaults they rely on) are serialized."""
+
+    async def summary(self, customer_id: int) -> AddressSummary: ...
+
+    async def get(self, customer_id: int, address_uuid: UUID) -> Address | None: ...
+
+    async def add(self, new: NewAddress) -> Address:
+        """Insert; raises `AddressConflict` if the database refuses a second default."""
+
+    async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
+        """Write `changes`, bump the version; raises `AddressConflict` like `add`."""
+
+    async def clear_defaults(
+        self,
+        customer_id: int,
+        *,
+        shipping: bool,
+        billing: bool,
+        now: datetime,
+        keep: int | None = None,
+    ) -> None:
+        """Demote the current default shipping and/or billing address, except `keep`."""
+
+    async def delete(self, customer_id: int, address_uuid: UUID) -> bool:
+        """False when the customer has no such address."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewSubscription:
+    tenant_id: int
+    key: str
+    sku: str
+    email: str
+    customer_id: int | None
+    locale: str
+    now: datetime
+
+
+class AvailabilityRepository(Protocol):
+    async def add_subscription(self, new: NewSubscription) -> Subscription:
+        """Raises `ProductNotFound` for a SKU outside the register, `SubscriptionExists`
+        when the database refuses a second one for the same SKU and address."""
+
+    async def remove_subscription(self, tenant_id: int, key: str) -> bool:
+        """False when no subscription has that key."""
+
+    async def set_product(
+        self, tenant_id: int, sku: str, *, available: bool, name: str | None, now: datetime
+    ) -> tuple[Product, bool]:
+        """Insert or update (a None name keeps the old one) under a row lock; return the
+        product and whether it became available with this change."""
+
+    async def close_subscriptions(self, tenant_id: int, sku: str) -> list[Subscription]:
+        """Delete and return the SKU's subscriptions; each is returned to one caller only."""
+
+    async def remove_for_customer(self, customer_id: int, email: str | None) -> None:
+        """Drop a customer's subscriptions (anonymization), guest ones to `email` included."""
 
 
 class UnitOfWork(Protocol):
@@ -134,6 +229,12 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def availability(self) -> AvailabilityRepository: ...
+
+    @property
+    def addresses(self) -> AddressRepository: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -159,6 +260,27 @@ class CustomerReads(Protocol):
         self, tenant_id: int, email: str, *, confirmation_required: bool
     ) -> Credentials | None: ...
 
+    async def password_hash(self, customer_id: int) -> str | None: ...
+
+
+class AddressReads(Protocol):
+    """Single-statement address reads outside a transaction."""
+
+    async def addresses_of(self, customer_ids: Sequence[int]) -> dict[int, list[Address]]:
+        """Every address of these customers in ONE query, oldest first, by customer id;
+        a customer without addresses maps to an empty list."""
+
+    async def address_of(self, customer_id: int, address_uuid: UUID) -> Address | None: ...
+
+
+class AvailabilityReads(Protocol):
+    async def subscriptions_of(
+        self, tenant_id: int, customer_id: int, *, offset: int, limit: int | None
+    ) -> tuple[list[Subscription], int]:
+        """One page (oldest first; `limit=None`: all) and the total count."""
+
+    async def products(self, tenant_id: int) -> list[ProductSummary]: ...
+
 
 class TenantDirectory(Protocol):
     async def get(self, code: str) -> Tenant:
@@ -177,7 +299,9 @@ class PasswordHasher(Protocol):
 
 
 class TokenCodec(Protocol):
-    def issue_access(self, customer: Customer, now: datetime) -> tuple[str, int]:
+    def issue_access(
+        self, customer: Customer, now: datetime, *, session_id: UUID | None = None
+    ) -> tuple[str, int]:
         """Return the signed access token and its lifetime in seconds."""
 
     def verify_access(self, token: str, now: datetime) -> AccessClaims:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from patron.core.accounts import Accounts
+from patron.core.addresses import Addresses
 from patron.core.auth import Authentication
+from patron.core.availability import Availability
+from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
 
 
@@ -14,3 +17,6 @@ class Core:
     tenants: TenantDirectory
     accounts: Accounts
     auth: Authentication
+    addresses: Addresses
+    passwords: PasswordChanges
+    availability: Availability

@@ -54,7 +54,9 @@ class JwtCodec:
         self._verified: OrderedDict[str, tuple[float, AccessClaims]] = OrderedDict()
         self._cache_size = cache_size
 
-    def issue_access(self, customer: Customer, now: datetime) -> tuple[str, int]:
+    def issue_access(
+        self, customer: Customer, now: datetime, *, session_id: uuid.UUID | None = None
+    ) -> tuple[str, int]:
         issued_at = now.timestamp()
         claims = {
             "iss": ISSUER,
@@ -67,6 +69,8 @@ class JwtCodec:
             "exp": int(issued_at) + self._ttl,
             "jti": secrets.token_hex(16),
         }
+        if session_id is not None:
+            claims["sid"] = str(session_id)
         token = self._jws.encode(
             orjson.dumps(claims), self._key, algorithm=ALGORITHM, headers={"typ": "JWT"}
         )
@@ -98,6 +102,7 @@ class JwtCodec:
                 tenant_id=int(payload["tid"]),
                 issued_at=datetime.fromtimestamp(float(payload["iat"]), tz=now.tzinfo),
                 scopes=tuple(payload.get("scopes", ())),
+                session_id=uuid.UUID(payload["sid"]) if "sid" in payload else None,
             )
         except (jwt.PyJWTError, orjson.JSONDecodeError, ValueError, TypeError) as error:
             raise InvalidAccessToken(type(error).__name__) from None

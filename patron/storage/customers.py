@@ -191,6 +191,19 @@ class PgCustomers:
             "UPDATE customers SET password_hash = $2 WHERE id = $1", customer_id, password_hash
         )
 
+    async def change_password(
+        self, customer_id: int, password_hash: str, *, now: datetime, end_sessions: bool
+    ) -> None:
+        await self._db.execute(
+            "UPDATE customers SET password_hash = $2, updated_at = $3, version = version + 1, "
+            "tokens_valid_after = CASE WHEN $4 THEN $3 ELSE tokens_valid_after END "
+            "WHERE id = $1",
+            customer_id,
+            password_hash,
+            now,
+            end_sessions,
+        )
+
     async def mark_email_verified(self, customer_id: int, tenant_id: int, now: datetime) -> bool:
         verified: bool = await self._db.fetchval(
             "UPDATE customers SET email_verified_at = $3, updated_at = $3, version = version + 1 "
@@ -233,6 +246,12 @@ class PgCustomerReads:
     async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None:
         row = await self._pool.fetchrow(BY_NUMBER, tenant_id, customer_number)
         return row_to_customer(row) if row else None
+
+    async def password_hash(self, customer_id: int) -> str | None:
+        value: str | None = await self._pool.fetchval(
+            "SELECT password_hash FROM customers WHERE id = $1", customer_id
+        )
+        return value
 
     async def credentials_by_email(
         self, tenant_id: int, email: str, *, confirmation_required: bool

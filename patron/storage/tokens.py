@@ -38,9 +38,12 @@ class PgTokens:
         )
         return customer_id
 
-    async def discard_one_time_for(self, customer_id: int) -> None:
+    async def discard_one_time_for(self, customer_id: int, purpose: str | None = None) -> None:
         await self._db.execute(
-            "DELETE FROM one_time_tokens WHERE customer_id = $1 AND used_at IS NULL", customer_id
+            "DELETE FROM one_time_tokens "
+            "WHERE customer_id = $1 AND used_at IS NULL AND ($2::text IS NULL OR purpose = $2)",
+            customer_id,
+            purpose,
         )
 
     async def add_refresh(
@@ -92,10 +95,14 @@ class PgTokens:
             now,
         )
 
-    async def revoke_all_for(self, customer_id: int, now: datetime) -> None:
+    async def revoke_all_for(
+        self, customer_id: int, now: datetime, *, except_session: UUID | None = None
+    ) -> None:
         await self._db.execute(
             "UPDATE refresh_tokens SET revoked_at = $2 "
-            "WHERE customer_id = $1 AND revoked_at IS NULL",
+            "WHERE customer_id = $1 AND revoked_at IS NULL "
+            "AND family_id IS DISTINCT FROM $3",
             customer_id,
             now,
+            except_session,
         )

@@ -9,6 +9,8 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
+from patron.storage.addresses import PgAddresses
+from patron.storage.availability import PgAvailability
 from patron.storage.customers import PgCustomers
 from patron.storage.outbox import PgOutbox
 from patron.storage.tokens import PgTokens
@@ -18,6 +20,8 @@ class PgUnitOfWork:
     customers: PgCustomers
     tokens: PgTokens
     outbox: PgOutbox
+    addresses: PgAddresses
+    availability: PgAvailability
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -37,6 +41,8 @@ class PgUnitOfWork:
         self.customers = PgCustomers(connection)
         self.tokens = PgTokens(connection)
         self.outbox = PgOutbox(connection)
+        self.addresses = PgAddresses(connection)
+        self.availability = PgAvailability(connection)
         return self
 
     async def commit(self) -> None:

@@ -36,6 +36,8 @@ def test_compatible_enforces_only_length(password: str, rules: list[PasswordRule
         ("NoDigitsHere!!", [PasswordRule.CHARACTER_SET]),
         ("Umlaut-Ä-123abc", [PasswordRule.CHARACTER_SET]),
         ("Qwerty123456!", [PasswordRule.COMMON]),
+        ("Aaaaa-bcd-123", [PasswordRule.SEQUENCE]),
+        ("Aaaa-bcd-1234", []),
         ("Tr0ub4dor&3-Horse", []),
     ],
 )

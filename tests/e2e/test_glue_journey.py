@@ -147,3 +147,73 @@ def test_register_confirm_login_edit_refresh_revoke_anonymize(
     assert anonymized.status_code == 204
     assert http.post("/access-tokens", json=login).status_code == 401
     assert http.get(f"/customers/{reference}", headers=auth).status_code == 401
+
+
+def _signed_up(http: httpx.Client, inbox: Inbox, email: str) -> tuple[str, dict[str, str]]:
+    """Register and confirm through the mailbox; return the reference and a session."""
+    seen = len(inbox.messages)
+    registered = http.post(
+        "/customers",
+        json=_doc(
+            "customers", salutation="Mr", firstName="Max", lastName="Muster", email=email,
+            gender="Male", password="change123", confirmPassword="change123",
+            acceptedTerms=True,
+        ),
+    )  # fmt: skip
+    assert registered.status_code == 201, registered.text
+    _wait_for_mail(inbox, seen + 1)
+    key = re.search(r"token=([\w-]+)", inbox.messages[seen].get_content())
+    assert key
+    confirmed = http.post(
+        "/customer-confirmation", json=_doc("customer-confirmation", registrationKey=key.group(1))
+    )
+    assert confirmed.status_code == 204
+    login = _doc("access-tokens", username=email, password="change123")
+    tokens: dict[str, str] = http.post("/access-tokens", json=login).json()["data"]["attributes"]
+    return registered.json()["data"]["id"], tokens
+
+
+@pytest.mark.slow
+def test_forgot_password_restore_and_log_in_again(
+    server: str, mail: tuple[Inbox, int], http: httpx.Client
+) -> None:
+    inbox, _ = mail
+    email = "forgetful@example.com"
+    reference, tokens = _signed_up(http, inbox, email)
+    auth = {"Authorization": f"Bearer {tokens['accessToken']}"}
+
+    forgot = http.post(
+        "/customer-forgotten-password", json=_doc("customer-forgotten-password", email=email)
+    )
+    assert forgot.status_code == 204
+    _wait_for_mail(inbox, 2)
+    message = inbox.messages[1]
+    assert (message["To"], message["Subject"]) == (email, "Reset your password")
+    link = re.search(r"(\S+)/password/restore\?token=([\w-]+)", message.get_content())
+    assert link, message.get_content()
+    assert link.group(1) == server
+    key = link.group(2)
+
+    restored = http.patch(
+        f"/customer-restore-password/{key}",
+        json=_doc(
+            "customer-restore-password",
+            restorePasswordKey=key,
+            password="a-new-secret-1",
+            confirmPassword="a-new-secret-1",
+        ),
+    )
+    assert restored.status_code == 204, restored.text
+
+    assert http.get(f"/customers/{reference}", headers=auth).status_code == 401
+    stale_refresh = http.post(
+        "/refresh-tokens", json=_doc("refresh-tokens", refreshToken=tokens["refreshToken"])
+    )
+    assert stale_refresh.status_code == 401
+    old_login = _doc("access-tokens", username=email, password="change123")
+    assert http.post("/access-tokens", json=old_login).status_code == 401
+    new_login = _doc("access-tokens", username=email, password="a-new-secret-1")
+    fresh = http.post("/access-tokens", json=new_login)
+    assert fresh.status_code == 201
+    fresh_auth = {"Authorization": f"Bearer {fresh.json()['data']['attributes']['accessToken']}"}
+    assert http.get(f"/customers/{reference}", headers=fresh_auth).status_code == 200

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError
 from patron.core.service import Core
-from patron.dialects.glue import customers, tokens
+from patron.dialects.glue import addresses, availability, customers, passwords, tokens
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, translate
@@ -44,7 +44,10 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     customers.add_routes(app, ctx)
+    addresses.add_routes(app, ctx)
     tokens.add_routes(app, ctx)
+    passwords.add_routes(app, ctx)
+    availability.add_routes(app, ctx)
 
     @app.exception_handler(GlueError)
     async def on_glue_error(request: Request, error: GlueError) -> Response:

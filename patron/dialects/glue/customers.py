@@ -11,8 +11,9 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError, ErrorCode, PasswordMismatch
 from patron.core.model import Gender, ProfileChange, Registration, Salutation
-from patron.core.passwords import POLICIES
+from patron.core.passwords import PasswordPolicy
 from patron.dialects.glue import validation as v
+from patron.dialects.glue.addresses import include_addresses
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
     collection,
@@ -33,6 +34,7 @@ from patron.dialects.glue.http import (
     self_link,
     valid_attributes,
 )
+from patron.dialects.glue.passwords import password_length, tenant_policy
 from patron.dialects.glue.schemas import (
     ConfirmationAttributes,
     CustomerCollectionDocument,
@@ -63,8 +65,8 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _registration_schema(min_length: int, max_length: int) -> dict[str, v.Field]:
-    password = v.length(min_length, max_length)
+def _registration_schema(policy: PasswordPolicy) -> dict[str, v.Field]:
+    password = password_length(policy)
     return {
         "email": v.required(v.email),
         "gender": v.required(v.is_string),
@@ -106,7 +108,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             customer = await ctx.core.accounts.get_own(claims, customer_reference)
         except DomainError as error:
             raise GlueError(*translate(error, READ_OVERRIDES)) from None
-        return respond(request, single(customer_resource(customer, ctx.base_url)))
+        document = single(customer_resource(customer, ctx.base_url))
+        await include_addresses(request, ctx, document, [customer])
+        return respond(request, document)
 
     @api.post(
         "/customers",
@@ -118,8 +122,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def create_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
         tenant = await ctx.tenant()
-        policy = POLICIES[tenant.settings.password_policy]
-        schema = _registration_schema(policy.min_length, policy.max_length)
+        schema = _registration_schema(tenant_policy(tenant))
         attributes = await valid_attributes(request, "customers", schema)
         registration = Registration(
             email=attributes["email"],
@@ -142,13 +145,12 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             customer = await ctx.core.accounts.get_own(claims, claims.customer_number)
         except DomainError as error:
             raise GlueError(*translate(error, READ_OVERRIDES)) from None
-        return respond(
-            request,
-            collection(
-                [customer_resource(customer, ctx.base_url)],
-                self_link(request, ctx.base_url, "/customers"),
-            ),
+        document = collection(
+            [customer_resource(customer, ctx.base_url)],
+            self_link(request, ctx.base_url, "/customers"),
         )
+        await include_addresses(request, ctx, document, [customer])
+        return respond(request, document)
 
     @api.patch(
         "/customers/{customer_reference}",

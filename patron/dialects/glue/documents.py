@@ -9,7 +9,8 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from patron.core.model import Customer, TokenPair
+from patron.core.countries import country_name
+from patron.core.model import Address, Customer, TokenPair
 
 MEDIA_TYPE = "application/vnd.api+json"
 
@@ -79,6 +80,54 @@ def customer_resource(customer: Customer, base_url: str) -> dict[str, Any]:
         customer_attributes(customer),
         f"{base_url}/customers/{customer.customer_number}",
     )
+
+
+def address_attributes(address: Address) -> dict[str, Any]:
+    """In the order of Glue's samples; `country` is the name derived from the code."""
+    return {
+        "salutation": address.salutation.value if address.salutation else None,
+        "firstName": address.first_name,
+        "lastName": address.last_name,
+        "address1": address.address1,
+        "address2": address.address2,
+        "address3": address.address3,
+        "zipCode": address.zip_code,
+        "city": address.city,
+        "country": country_name(address.country_code),
+        "iso2Code": address.country_code,
+        "company": address.company,
+        "phone": address.phone,
+        "isDefaultShipping": address.is_default_shipping,
+        "isDefaultBilling": address.is_default_billing,
+    }
+
+
+def address_resource(address: Address, customer_reference: str, base_url: str) -> dict[str, Any]:
+    return resource(
+        "addresses",
+        str(address.uuid),
+        address_attributes(address),
+        f"{base_url}/customers/{customer_reference}/addresses/{address.uuid}",
+    )
+
+
+def relate(item: dict[str, Any], type_: str, related: Iterable[dict[str, Any]]) -> None:
+    """Name `related` in `item.relationships.<type_>` (an empty list when there are none)."""
+    item.setdefault("relationships", {})[type_] = {
+        "data": [{"type": r["type"], "id": r["id"]} for r in related]
+    }
+
+
+def include(document: dict[str, Any], related: Iterable[dict[str, Any]]) -> None:
+    """Add `related` to the top-level `included`, each resource once; no member when empty."""
+    included = document.get("included", [])
+    seen = {(r["type"], r["id"]) for r in included}
+    for item in related:
+        if (item["type"], item["id"]) not in seen:
+            seen.add((item["type"], item["id"]))
+            included.append(item)
+    if included:
+        document["included"] = included
 
 
 def token_attributes(pair: TokenPair) -> dict[str, Any]:

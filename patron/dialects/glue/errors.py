@@ -55,12 +55,21 @@ BAD_REQUEST = GlueErrorObject(400, "Bad Request")
 INVALID_TYPE = GlueErrorObject(400, "Invalid type.")
 POST_DATA_INVALID = GlueErrorObject(400, "Post data is invalid.")
 RESOURCE_ID_MISSING = GlueErrorObject(400, "Resource id is not specified.")
+PAGINATION_INVALID = GlueErrorObject(400, "Pagination parameters are invalid.")
 NOT_ACCEPTABLE = GlueErrorObject(406, "Not acceptable.")
 UNSUPPORTED_MEDIA_TYPE = GlueErrorObject(415, "Unsupported media type.")
 INVALID_ACCESS_TOKEN = GlueErrorObject(401, "Invalid access token.", "001")
 MISSING_ACCESS_TOKEN = GlueErrorObject(403, "Missing access token.", "002")
 LOGIN_FAILED = GlueErrorObject(401, "Failed to authenticate user.", "003")
 REFRESH_FAILED = GlueErrorObject(401, "Failed to refresh token.", "004")
+
+# availability-notifications-rest-api (AvailabilityNotificationsRestApiConfig)
+PRODUCT_NOT_FOUND = GlueErrorObject(404, "Product not found.", "4601")
+SUBSCRIPTION_EXISTS = GlueErrorObject(422, "Subscription already exists.", "4602")
+SUBSCRIPTION_NOT_FOUND = GlueErrorObject(404, "Subscription doesn't exist.", "4603")
+SUBSCRIBE_FAILED = GlueErrorObject(422, "Failed to subscribe.", "4604")
+UNSUBSCRIBE_FAILED = GlueErrorObject(422, "Failed to unsubscribe.", "4605")  # Spryker's default
+AVAILABILITY_UNAUTHORIZED = GlueErrorObject(403, "Unauthorized request.", "4606")
 
 # customers-rest-api
 EMAIL_TAKEN = GlueErrorObject(
@@ -82,6 +91,14 @@ CONFIRMATION_INVALID = GlueErrorObject(
     422, "This email confirmation code is invalid or has been already used.", "423"
 )
 VERSION_CONFLICT = GlueErrorObject(409, "Failed to save customer.", "410")
+ADDRESS_NOT_FOUND = GlueErrorObject(404, "Address was not found.", "404")
+ADDRESS_SAVE_FAILED = GlueErrorObject(400, "Failed to save customer address.", "409")
+ADDRESS_UUID_MISSING = GlueErrorObject(400, "Address UUID is missing.", "412")
+# The core's own country check, worded as the 901 the request validation gives first.
+COUNTRY_INVALID = GlueErrorObject(422, "iso2Code => This value is not a valid country.", "901")
+PASSWORD_CHANGE_FAILED = GlueErrorObject(400, "Failed to change password.", "407")
+WRONG_PASSWORD = GlueErrorObject(400, "Invalid password", "408")
+RESET_KEY_INVALID = GlueErrorObject(422, "Restore password key is not valid.", "415")
 
 PASSWORD_RULES: Mapping[PasswordRule, GlueErrorObject] = {
     PasswordRule.TOO_SHORT: GlueErrorObject(400, "The password is too short.", "418"),
@@ -107,6 +124,16 @@ TABLE: Mapping[ErrorCode, GlueErrorObject] = {
     ErrorCode.CONFIRMATION_INVALID: CONFIRMATION_INVALID,
     ErrorCode.VERSION_CONFLICT: VERSION_CONFLICT,
     ErrorCode.NOT_OWNER: UNAUTHORIZED,
+    ErrorCode.ADDRESS_NOT_FOUND: ADDRESS_NOT_FOUND,
+    ErrorCode.ADDRESS_LIMIT_REACHED: ADDRESS_SAVE_FAILED,
+    ErrorCode.ADDRESS_CONFLICT: ADDRESS_SAVE_FAILED,
+    ErrorCode.COUNTRY_INVALID: COUNTRY_INVALID,
+    ErrorCode.PRODUCT_NOT_FOUND: PRODUCT_NOT_FOUND,
+    ErrorCode.SUBSCRIPTION_EXISTS: SUBSCRIPTION_EXISTS,
+    ErrorCode.SUBSCRIPTION_NOT_FOUND: SUBSCRIPTION_NOT_FOUND,
+    ErrorCode.WRONG_PASSWORD: WRONG_PASSWORD,
+    ErrorCode.RESET_KEY_INVALID: RESET_KEY_INVALID,
+    ErrorCode.PASSWORD_CHANGE_FAILED: PASSWORD_CHANGE_FAILED,
 }
 
 

@@ -1,0 +1,167 @@
+"""Customer addresses: the bearer lists, reads, adds, edits and deletes their own.
+
+Every write locks the customer row before it looks at the other addresses, so the cap on
+addresses and the one-default-of-each-kind rule are decided by one writer at a time:
+concurrent requests cannot leave two defaults (the database's partial unique indexes are
+the backstop) nor more addresses than the cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from uuid import UUID
+
+from ulid import ULID
+
+from patron.core.accounts import checked_for_bearer
+from patron.core.config import CoreConfig
+from patron.core.countries import normalize_country_code
+from patron.core.errors import AddressLimitReached, AddressNotFound, CountryInvalid, NotOwner
+from patron.core.model import AccessClaims, Address, AddressChange, AddressDraft, Customer
+from patron.core.ports import (
+    AddressReads,
+    Clock,
+    CustomerReads,
+    NewAddress,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Addresses:
+    uow: UnitOfWorkFactory
+    customers: CustomerReads
+    reads: AddressReads
+    clock: Clock
+    config: CoreConfig
+
+    async def list_own(self, claims: AccessClaims, customer_number: str) -> list[Address]:
+        customer = await self._own(claims, customer_number)
+        return (await self.reads.addresses_of([customer.id]))[customer.id]
+
+    async def get_own(
+        self, claims: AccessClaims, customer_number: str, address_uuid: UUID
+    ) -> Address:
+        """Another customer's address reads as not found, so ids cannot be probed."""
+        customer = await self._own(claims, customer_number)
+        address = await self.reads.address_of(customer.id, address_uuid)
+        if address is None:
+            raise AddressNotFound()
+        return address
+
+    async def add_own(
+        self, claims: AccessClaims, customer_number: str, draft: AddressDraft
+    ) -> Address:
+        """Spryker's rule for defaults: an address asked to be a default becomes it and
+        demotes the previous one; one added while there is no default of its kind becomes
+        that default whatever it asked."""
+        _require_owner(claims, customer_number)
+        if draft.country_code is not None:
+            draft = replace(draft, country_code=_country(draft.country_code))
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await self._locked(uow, claims, customer_number)
+            summary = await uow.addresses.summary(customer.id)
+            limit = self.config.max_addresses_per_customer
+            if summary.count >= limit:
+                raise AddressLimitReached(limit)
+            shipping = draft.is_default_shipping or not summary.has_default_shipping
+            billing = draft.is_default_billing or not summary.has_default_billing
+            demote_shipping = shipping and summary.has_default_shipping
+            demote_billing = billing and summary.has_default_billing
+            if demote_shipping or demote_billing:
+                await uow.addresses.clear_defaults(
+                    customer.id, shipping=demote_shipping, billing=demote_billing, now=now
+                )
+            address = await uow.addresses.add(
+                NewAddress(
+                    customer_id=customer.id,
+                    uuid=ULID().to_uuid(),
+                    draft=draft,
+                    is_default_shipping=shipping,
+                    is_default_billing=billing,
+                    now=now,
+                )
+            )
+            await uow.commit()
+        return address
+
+    async def update_own(
+        self,
+        claims: AccessClaims,
+        customer_number: str,
+        address_uuid: UUID,
+        change: AddressChange,
+    ) -> Address:
+        """Only what `change` sets is written. Clearing a default promotes no other address."""
+        _require_owner(claims, customer_number)
+        fields = change.changed_fields()
+        if fields.get("country_code") is not None:
+            fields["country_code"] = _country(fields["country_code"])
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await self._locked(uow, claims, customer_number)
+            address = await uow.addresses.get(customer.id, address_uuid)
+            if address is None:
+                raise AddressNotFound()
+            if not fields:
+                return address
+            demote_shipping = fields.get("is_default_shipping") is True
+            demote_billing = fields.get("is_default_billing") is True
+            if demote_shipping or demote_billing:
+                await uow.addresses.clear_defaults(
+                    customer.id,
+                    shipping=demote_shipping,
+                    billing=demote_billing,
+                    now=now,
+                    keep=address.id,
+                )
+            updated = await uow.addresses.update(address.id, fields, now=now)
+            await uow.commit()
+        return updated
+
+    async def delete_own(
+        self, claims: AccessClaims, customer_number: str, address_uuid: UUID
+    ) -> None:
+        """A hard delete. A deleted default leaves no default; none is promoted."""
+        _require_owner(claims, customer_number)
+        async with self.uow() as uow:
+            customer = await self._locked(uow, claims, customer_number)
+            if not await uow.addresses.delete(customer.id, address_uuid):
+                raise AddressNotFound()
+            await uow.commit()
+
+    async def of_customers(self, customers: Sequence[Customer]) -> dict[int, list[Address]]:
+        """The addresses of customers already read through an owner-checked use case (for
+        a dialect's `include`), by customer id, in one query whatever their number."""
+        if not customers:
+            return {}
+        return await self.reads.addresses_of([customer.id for customer in customers])
+
+    async def _own(self, claims: AccessClaims, customer_number: str) -> Customer:
+        _require_owner(claims, customer_number)
+        customer = await self.customers.customer_by_number(claims.tenant_id, customer_number)
+        return checked_for_bearer(customer, claims)
+
+    async def _locked(
+        self, uow: UnitOfWork, claims: AccessClaims, customer_number: str
+    ) -> Customer:
+        """The bearer's customer row, locked until the transaction ends."""
+        customer = await uow.customers.get_by_number(
+            claims.tenant_id, customer_number, for_update=True
+        )
+        return checked_for_bearer(customer, claims)
+
+
+def _require_owner(claims: AccessClaims, customer_number: str) -> None:
+    if customer_number != claims.customer_number:
+        raise NotOwner()
+
+
+def _country(code: str) -> str:
+    normalized = normalize_country_code(code)
+    if normalized is None:
+        raise CountryInvalid()
+    return normalized

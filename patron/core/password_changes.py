@@ -1,0 +1,135 @@
+"""Passwords after registration: change one you know, or reset one you forgot.
+
+A change ends every other session; a reset ends all of them, since whoever asked for it may
+be locking out an intruder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from patron.core.accounts import checked_for_bearer
+from patron.core.config import CoreConfig
+from patron.core.errors import (
+    NotOwner,
+    PasswordChangeFailed,
+    PasswordMismatch,
+    ResetKeyInvalid,
+    WrongPassword,
+)
+from patron.core.messages import password_reset_mail
+from patron.core.model import AccessClaims, Tenant
+from patron.core.passwords import POLICIES
+from patron.core.ports import (
+    Clock,
+    CustomerReads,
+    PasswordHasher,
+    TokenCodec,
+    UnitOfWorkFactory,
+)
+
+RESET_PASSWORD = "reset_password"
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChange:
+    current: str
+    new: str
+    confirmation: str
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanges:
+    uow: UnitOfWorkFactory
+    reads: CustomerReads
+    hasher: PasswordHasher
+    tokens: TokenCodec
+    clock: Clock
+    config: CoreConfig
+
+    async def change_own(
+        self, tenant: Tenant, claims: AccessClaims, customer_number: str, change: PasswordChange
+    ) -> None:
+        """Checks run in Spryker's order: the bearer, ownership, confirmation, current
+        password, then policy. Every refresh token but those of the bearer's session is revoked.
+        """
+        bearer = checked_for_bearer(
+            await self.reads.customer_by_number(claims.tenant_id, claims.customer_number), claims
+        )
+        if customer_number != claims.customer_number:
+            raise NotOwner()
+        if change.new != change.confirmation:
+            raise PasswordMismatch("newPassword", "confirmPassword")
+        current_hash = await self.reads.password_hash(bearer.id)
+        if current_hash is None or not await self.hasher.verify(current_hash, change.current):
+            raise WrongPassword()
+        POLICIES[tenant.settings.password_policy].check(change.new)
+        password_hash = await self.hasher.hash(change.new)
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await uow.customers.get(bearer.id, for_update=True)
+            if customer is None or customer.is_anonymized:
+                raise PasswordChangeFailed()
+            await uow.customers.change_password(
+                bearer.id, password_hash, now=now, end_sessions=False
+            )
+            await uow.tokens.revoke_all_for(bearer.id, now, except_session=claims.session_id)
+            await uow.tokens.discard_one_time_for(bearer.id, RESET_PASSWORD)
+            await uow.commit()
+
+    async def request_reset(self, tenant: Tenant, email: str) -> None:
+        """Mail a single-use reset key to an account holder; silent for anybody else.
+
+        Requesting a new key spends the older ones, so only the latest mail works.
+        """
+        credentials = await self.reads.credentials_by_email(
+            tenant.id, email, confirmation_required=False
+        )
+        if credentials is None or credentials.customer.email is None:
+            return
+        customer, recipient = credentials.customer, credentials.customer.email
+        token, token_hash = self.tokens.new_opaque()
+        now = self.clock()
+        ttl = self.config.password_reset_ttl_seconds
+        async with self.uow() as uow:
+            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            await uow.tokens.add_one_time(
+                customer_id=customer.id,
+                purpose=RESET_PASSWORD,
+                token_hash=token_hash,
+                expires_at=now + timedelta(seconds=ttl),
+            )
+            link = self.config.password_reset_url(token)
+            mail = password_reset_mail(customer, recipient, link, ttl // 60)
+            await uow.outbox.enqueue(tenant.id, mail)
+            await uow.commit()
+
+    async def restore(self, tenant: Tenant, key: str, password: str, confirmation: str) -> None:
+        """Set a new password with a reset key. The key is spent, every session ends, and
+        the email counts as confirmed: the key could only be read in that mailbox.
+        """
+        if password != confirmation:
+            raise PasswordMismatch("password", "confirmPassword")
+        now = self.clock()
+        async with self.uow() as uow:
+            customer_id = await uow.tokens.consume_one_time(
+                purpose=RESET_PASSWORD, token_hash=self.tokens.hash_opaque(key), now=now
+            )
+            customer = (
+                await uow.customers.get(customer_id, for_update=True)
+                if customer_id is not None
+                else None
+            )
+            if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+                raise ResetKeyInvalid()  # rolled back: a key of another tenant stays unused
+            POLICIES[tenant.settings.password_policy].check(password)
+            password_hash = await self.hasher.hash(password)
+            await uow.customers.change_password(
+                customer.id, password_hash, now=now, end_sessions=True
+            )
+            if customer.email_verified_at is None:
+                await uow.customers.mark_email_verified(customer.id, tenant.id, now)
+            await uow.tokens.revoke_all_for(customer.id, now)
+            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            await uow.commit()

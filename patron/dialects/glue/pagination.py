@@ -1,0 +1,86 @@
+"""Glue's `page[offset]`/`page[limit]`: parsing, and links as `ResponsePagination` builds them.
+
+Pure functions of the query string, so the link arithmetic is tested without HTTP.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+from patron.dialects.glue.errors import PAGINATION_INVALID, GlueError
+
+HARD_LIMIT = 500
+OFFSET = "page[offset]"
+LIMIT = "page[limit]"
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    offset: int
+    limit: int
+
+
+def _integer(value: str) -> int:
+    if not _INTEGER.fullmatch(value.strip()):
+        raise GlueError(PAGINATION_INVALID)
+    return int(value)
+
+
+def parse_page(query: Iterable[tuple[str, str]]) -> Page | None:
+    """The requested page, or None when the request names none.
+
+    Like Glue, an offset without a limit is refused (the limit must be > 0). A limit
+    alone starts at offset 0 (Glue would ignore it). A negative offset is refused, and a
+    limit above `HARD_LIMIT` is served as `HARD_LIMIT`.
+    """
+    found: dict[str, str] = {}
+    for key, value in query:
+        if key in (OFFSET, LIMIT):
+            found[key] = value  # the last one wins, as in PHP
+    if not found:
+        return None
+    offset = _integer(found.get(OFFSET, "0"))
+    limit = _integer(found.get(LIMIT, "0"))
+    if offset < 0 or limit <= 0:
+        raise GlueError(PAGINATION_INVALID)
+    return Page(offset, min(limit, HARD_LIMIT))
+
+
+def query_without_page(raw_query: str) -> str:
+    """The query string as sent, less its `page[...]` parameters (kept in their order)."""
+    kept = [
+        part
+        for part in raw_query.split("&")
+        if part and not unquote_plus(part.partition("=")[0]).startswith("page[")
+    ]
+    return "&".join(kept)
+
+
+def page_links(resource_link: str, raw_query: str, page: Page, total: int) -> dict[str, str]:
+    """`last`, `first`, `prev` (if offset > 0), `next` (if more follow); none without items.
+
+    `resource_link` is absolute and has no query; the other query parameters come first,
+    then `page[offset]=N&page[limit]=L` with literal brackets, as Glue writes them.
+    """
+    if total <= 0:
+        return {}
+    limit = page.limit
+    total_pages = math.ceil(total / limit)
+    others = query_without_page(raw_query)
+    prefix = f"{resource_link}?{others}&" if others else f"{resource_link}?"
+
+    def link(offset: int) -> str:
+        return f"{prefix}page[offset]={offset}&page[limit]={limit}"
+
+    links = {"last": link(limit * (total_pages - 1)), "first": link(0)}
+    if page.offset > 0:
+        links["prev"] = link(max(page.offset - limit, 0))
+    next_offset = min(page.offset + limit, total_pages * limit)
+    if next_offset < total:
+        links["next"] = link(next_offset)
+    return links

@@ -1,0 +1,227 @@
+"""Addresses in SQL: the repository used inside a unit of work, and the reads for lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from patron.core.errors import AddressConflict, AddressNotFound
+from patron.core.model import Address, Salutation
+from patron.core.ports import AddressSummary, NewAddress
+from patron.storage.database import Connection
+
+COLUMNS = (
+    "id, uuid, customer_id, salutation, title, first_name, last_name, company, address1, "
+    "address2, address3, zip_code, city, region, country_code, phone, comment, "
+    "is_default_shipping, is_default_billing, metadata, version, created_at, updated_at"
+)
+
+BY_UUID = f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND uuid = $2"
+
+# Fields an address change may write; names are the core's and the columns'.
+WRITABLE = frozenset(
+    {
+        "salutation",
+        "title",
+        "first_name",
+        "last_name",
+        "company",
+        "address1",
+        "address2",
+        "address3",
+        "zip_code",
+        "city",
+        "region",
+        "country_code",
+        "phone",
+        "comment",
+        "is_default_shipping",
+        "is_default_billing",
+        "metadata",
+    }
+)
+
+DEFAULT_INDEXES = frozenset({"addresses_one_default_shipping", "addresses_one_default_billing"})
+
+
+def row_to_address(row: asyncpg.Record) -> Address:
+    return Address(
+        id=row["id"],
+        uuid=row["uuid"],
+        customer_id=row["customer_id"],
+        salutation=Salutation(row["salutation"]) if row["salutation"] else None,
+        title=row["title"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        company=row["company"],
+        address1=row["address1"],
+        address2=row["address2"],
+        address3=row["address3"],
+        zip_code=row["zip_code"],
+        city=row["city"],
+        region=row["region"],
+        country_code=row["country_code"],
+        phone=row["phone"],
+        comment=row["comment"],
+        is_default_shipping=row["is_default_shipping"],
+        is_default_billing=row["is_default_billing"],
+        metadata=row["metadata"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _db_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exception:
+    """A second default slipped past the customer-row lock: refuse it, never answer 500."""
+    if error.constraint_name in DEFAULT_INDEXES:
+        return AddressConflict()
+    return error
+
+
+class PgAddresses:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    async def summary(self, customer_id: int) -> AddressSummary:
+        row = await self._db.fetchrow(
+            "SELECT count(*) AS count, "
+            "coalesce(bool_or(is_default_shipping), false) AS shipping, "
+            "coalesce(bool_or(is_default_billing), false) AS billing "
+            "FROM addresses WHERE customer_id = $1",
+            customer_id,
+        )
+        if row is None:
+            raise RuntimeError("an aggregate returned no row")
+        return AddressSummary(row["count"], row["shipping"], row["billing"])
+
+    async def get(self, customer_id: int, address_uuid: UUID) -> Address | None:
+        row = await self._db.fetchrow(BY_UUID, customer_id, address_uuid)
+        return row_to_address(row) if row else None
+
+    async def add(self, new: NewAddress) -> Address:
+        d = new.draft
+        try:
+            row = await self._db.fetchrow(
+                f"""
+                INSERT INTO addresses (
+                    uuid, customer_id, salutation, title, first_name, last_name, company,
+                    address1, address2, address3, zip_code, city, region, country_code, phone,
+                    comment, is_default_shipping, is_default_billing, metadata, created_at,
+                    updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                        $17, $18, $19, $20, $20)
+                RETURNING {COLUMNS}
+                """,
+                new.uuid,
+                new.customer_id,
+                _db_value(d.salutation),
+                d.title,
+                d.first_name,
+                d.last_name,
+                d.company,
+                d.address1,
+                d.address2,
+                d.address3,
+                d.zip_code,
+                d.city,
+                d.region,
+                d.country_code,
+                d.phone,
+                d.comment,
+                new.is_default_shipping,
+                new.is_default_billing,
+                d.metadata,
+                new.now,
+            )
+        except asyncpg.UniqueViolationError as error:
+            raise _translate_unique_violation(error) from None
+        if row is None:
+            raise RuntimeError("INSERT ... RETURNING returned no row")
+        return row_to_address(row)
+
+    async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
+        unknown = set(changes) - WRITABLE
+        if unknown:
+            raise ValueError(f"not writable: {sorted(unknown)}")
+        names = sorted(changes)
+        assignments = ", ".join(f"{name} = ${index}" for index, name in enumerate(names, start=3))
+        try:
+            row = await self._db.fetchrow(
+                f"UPDATE addresses SET {assignments}, updated_at = $2, version = version + 1 "
+                f"WHERE id = $1 RETURNING {COLUMNS}",
+                address_id,
+                now,
+                *(_db_value(changes[name]) for name in names),
+            )
+        except asyncpg.UniqueViolationError as error:
+            raise _translate_unique_violation(error) from None
+        if row is None:
+            raise AddressNotFound()
+        return row_to_address(row)
+
+    async def clear_defaults(
+        self,
+        customer_id: int,
+        *,
+        shipping: bool,
+        billing: bool,
+        now: datetime,
+        keep: int | None = None,
+    ) -> None:
+        await self._db.execute(
+            """
+            UPDATE addresses SET
+                is_default_shipping = is_default_shipping AND NOT $2,
+                is_default_billing = is_default_billing AND NOT $3,
+                updated_at = $4, version = version + 1
+            WHERE customer_id = $1 AND id IS DISTINCT FROM $5
+              AND (($2 AND is_default_shipping) OR ($3 AND is_default_billing))
+            """,
+            customer_id,
+            shipping,
+            billing,
+            now,
+            keep,
+        )
+
+    async def delete(self, customer_id: int, address_uuid: UUID) -> bool:
+        deleted = await self._db.fetchval(
+            "DELETE FROM addresses WHERE customer_id = $1 AND uuid = $2 RETURNING true",
+            customer_id,
+            address_uuid,
+        )
+        return bool(deleted)
+
+
+class PgAddressReads:
+    """One statement each, straight from the pool: no transaction round trips."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def addresses_of(self, customer_ids: Sequence[int]) -> dict[int, list[Address]]:
+        found: dict[int, list[Address]] = {customer_id: [] for customer_id in customer_ids}
+        if not found:
+            return found
+        rows = await self._pool.fetch(
+            f"SELECT {COLUMNS} FROM addresses WHERE customer_id = ANY($1::bigint[]) "
+            "ORDER BY customer_id, id",
+            list(found),
+        )
+        for row in rows:
+            found[row["customer_id"]].append(row_to_address(row))
+        return found
+
+    async def address_of(self, customer_id: int, address_uuid: UUID) -> Address | None:
+        row = await self._pool.fetchrow(BY_UUID, customer_id, address_uuid)
+        return row_to_address(row) if row else None

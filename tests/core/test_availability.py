@@ -1,0 +1,336 @@
+"""The SKU register and availability notifications, on real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from patron.core.errors import (
+    InvalidAccessToken,
+    NotOwner,
+    ProductNotFound,
+    SubscriptionExists,
+    SubscriptionNotFound,
+)
+from patron.core.model import AccessClaims, Tenant, TenantSettings
+from patron.mail.delivery import OutboxDelivery, SmtpSender
+from patron.services import Services
+from patron.storage.tenants import TenantAdmin
+from tests.conftest import FrozenClock, registration_for
+from tests.smtp import smtp_server
+
+
+async def _customer_claims(
+    services: Services, tenant: Tenant, pool: asyncpg.Pool, email: str
+) -> AccessClaims:
+    await services.core.accounts.register(tenant, registration_for(email))
+    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    return services.core.auth.verify(pair.access_token)
+
+
+async def _mails(pool: asyncpg.Pool) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT recipient, subject, body, template, customer_id FROM outbox "
+        "WHERE template = 'availability_notification' ORDER BY id"
+    )
+
+
+async def test_a_sku_is_registered_and_changed(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+
+    first = await availability.set_availability(tenant, "SKU-1", available=False, name="Lamp")
+    second = await availability.set_availability(tenant, "SKU-1", available=False)
+
+    row = await clean_db.fetchrow("SELECT name, is_available FROM products WHERE sku = 'SKU-1'")
+    assert (first, second) == (0, 0)
+    assert (row["name"], row["is_available"]) == ("Lamp", False)  # no name keeps the old one
+
+
+async def test_a_blank_sku_is_refused(timed_services: Services, tenant: Tenant) -> None:
+    with pytest.raises(ValueError):
+        await timed_services.core.availability.set_availability(tenant, "  ", available=True)
+
+
+async def test_guests_subscribe_to_a_registered_sku_only(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False)
+
+    subscription = await availability.subscribe(
+        tenant, sku="SKU-1", email=" guest@example.com ", locale="de_DE"
+    )
+
+    assert len(subscription.key) == 32 and int(subscription.key, 16) >= 0
+    assert (subscription.email, subscription.locale) == ("guest@example.com", "de_DE")
+    assert subscription.customer_id is None
+    with pytest.raises(ProductNotFound):
+        await availability.subscribe(tenant, sku="NOPE", email="g@example.com", locale="en_US")
+
+
+async def test_one_subscription_per_sku_and_address_whatever_the_case(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False)
+    await availability.set_availability(tenant, "SKU-2", available=False)
+    await availability.subscribe(tenant, sku="SKU-1", email="a@example.com", locale="en_US")
+
+    with pytest.raises(SubscriptionExists):
+        await availability.subscribe(tenant, sku="SKU-1", email="A@Example.COM", locale="en_US")
+    other = await availability.subscribe(tenant, sku="SKU-2", email="a@example.com", locale="en_US")
+
+    assert other.sku == "SKU-2"
+
+
+async def test_racing_identical_subscriptions_leave_exactly_one(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False)
+
+    results = await asyncio.gather(
+        *(
+            availability.subscribe(tenant, sku="SKU-1", email=e, locale="en_US")
+            for e in ["race@example.com", "RACE@example.com"] * 5
+        ),
+        return_exceptions=True,
+    )
+
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(refused) == 9
+    assert all(isinstance(r, SubscriptionExists) for r in refused)
+    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 1
+
+
+async def test_a_customer_subscription_is_linked_and_listed_oldest_first(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    availability = timed_services.core.availability
+    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    for n in range(5):
+        await availability.set_availability(tenant, f"SKU-{n}", available=False)
+        await availability.subscribe(
+            tenant, sku=f"SKU-{n}", email="sonia@example.com", locale="en_US", claims=claims
+        )
+        clock.advance(seconds=1)
+    await availability.subscribe(tenant, sku="SKU-0", email="guest@example.com", locale="en_US")
+
+    everything = await availability.list_for_bearer(claims)
+    page = await availability.list_for_bearer(claims, offset=2, limit=2)
+    past_the_end = await availability.list_for_bearer(claims, offset=10, limit=2)
+    own = await availability.list_own(claims, claims.customer_number, offset=4, limit=2)
+
+    assert [s.sku for s in everything.items] == [f"SKU-{n}" for n in range(5)]
+    assert everything.total == 5
+    assert ([s.sku for s in page.items], page.total) == (["SKU-2", "SKU-3"], 5)
+    assert (past_the_end.items, past_the_end.total) == ([], 5)
+    assert ([s.sku for s in own.items], own.total) == (["SKU-4"], 5)
+    with pytest.raises(NotOwner):
+        await availability.list_own(claims, "DE--999")
+
+
+async def test_a_token_of_another_tenant_cannot_subscribe(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    await timed_services.core.availability.set_availability(other, "SKU-1", available=False)
+
+    with pytest.raises(InvalidAccessToken):
+        await timed_services.core.availability.subscribe(
+            other, sku="SKU-1", email="sonia@example.com", locale="en_US", claims=claims
+        )
+
+
+async def test_skus_are_per_tenant(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    await timed_services.core.availability.set_availability(other, "SKU-1", available=False)
+
+    with pytest.raises(ProductNotFound):
+        await timed_services.core.availability.subscribe(
+            tenant, sku="SKU-1", email="g@example.com", locale="en_US"
+        )
+
+
+async def test_back_in_stock_mails_each_subscriber_once_and_closes_the_subscriptions(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    await availability.set_availability(tenant, "SKU-1", available=False, name="Desk lamp")
+    await availability.set_availability(tenant, "SKU-2", available=False)
+    customer_key = (
+        await availability.subscribe(
+            tenant, sku="SKU-1", email="sonia@example.com", locale="en_US", claims=claims
+        )
+    ).key
+    await availability.subscribe(tenant, sku="SKU-1", email="Guest@Example.com", locale="de_DE")
+    await availability.subscribe(tenant, sku="SKU-2", email="guest@example.com", locale="en_US")
+
+    notified = await availability.set_availability(tenant, "SKU-1", available=True)
+    again = await availability.set_availability(tenant, "SKU-1", available=True)
+
+    assert (notified, again) == (2, 0)
+    mails = await _mails(clean_db)
+    assert [m["recipient"] for m in mails] == ["sonia@example.com", "Guest@Example.com"]
+    assert all("Desk lamp" in m["body"] and "SKU-1" in m["body"] for m in mails)
+    assert mails[0]["subject"] == "Desk lamp is available again"
+    assert mails[0]["customer_id"] is not None and mails[1]["customer_id"] is None
+    remaining = await clean_db.fetch("SELECT sku FROM availability_subscriptions")
+    assert [r["sku"] for r in remaining] == ["SKU-2"]
+    assert (await availability.list_for_bearer(claims)).total == 0
+    with pytest.raises(SubscriptionNotFound):
+        await availability.unsubscribe(tenant, customer_key)
+
+
+async def test_a_mail_without_a_product_name_names_the_sku(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-9", available=False)
+    await availability.subscribe(tenant, sku="SKU-9", email="g@example.com", locale="en_US")
+
+    await availability.set_availability(tenant, "SKU-9", available=True)
+
+    (mail,) = await _mails(clean_db)
+    assert mail["subject"] == "SKU-9 is available again"
+    assert "SKU SKU-9" in mail["body"]
+
+
+async def test_a_subscription_to_an_available_sku_waits_for_its_next_return(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=True)
+    await availability.subscribe(tenant, sku="SKU-1", email="g@example.com", locale="en_US")
+
+    still_available = await availability.set_availability(tenant, "SKU-1", available=True)
+    gone = await availability.set_availability(tenant, "SKU-1", available=False)
+    back = await availability.set_availability(tenant, "SKU-1", available=True)
+
+    assert (still_available, gone, back) == (0, 0, 1)
+    assert len(await _mails(clean_db)) == 1
+
+
+async def test_two_processes_marking_a_sku_available_mail_each_subscriber_once(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    for round_ in range(5):
+        sku = f"SKU-{round_}"
+        await availability.set_availability(tenant, sku, available=False)
+        emails = [f"s{n}@example.com" for n in range(15)]
+        for email in emails:
+            await availability.subscribe(tenant, sku=sku, email=email, locale="en_US")
+
+        counts = await asyncio.gather(
+            availability.set_availability(tenant, sku, available=True),
+            availability.set_availability(tenant, sku, available=True),
+        )
+
+        assert sorted(counts) == [0, 15]
+        recipients = await clean_db.fetch(
+            "SELECT recipient FROM outbox WHERE body LIKE '%' || $1 || '%'", sku
+        )
+        assert sorted(r["recipient"] for r in recipients) == sorted(emails)
+
+
+async def test_a_subscription_racing_the_return_is_either_mailed_or_kept_open(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    for round_ in range(10):
+        sku = f"SKU-{round_}"
+        await availability.set_availability(tenant, sku, available=False)
+
+        await asyncio.gather(
+            availability.subscribe(tenant, sku=sku, email="r@example.com", locale="en_US"),
+            availability.set_availability(tenant, sku, available=True),
+        )
+
+        mailed = await clean_db.fetchval(
+            "SELECT count(*) FROM outbox WHERE body LIKE '%' || $1 || ' %'", sku
+        )
+        open_ = await clean_db.fetchval(
+            "SELECT count(*) FROM availability_subscriptions WHERE sku = $1", sku
+        )
+        assert (mailed, open_) in ((1, 0), (0, 1))
+
+
+async def test_unsubscribing_needs_only_the_key(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False)
+    subscription = await availability.subscribe(
+        tenant, sku="SKU-1", email="g@example.com", locale="en_US"
+    )
+
+    await availability.unsubscribe(tenant, subscription.key)
+
+    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
+    with pytest.raises(SubscriptionNotFound):
+        await availability.unsubscribe(tenant, subscription.key)
+
+
+async def test_anonymization_drops_the_customers_subscriptions(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    await availability.set_availability(tenant, "SKU-1", available=False)
+    await availability.set_availability(tenant, "SKU-2", available=False)
+    await availability.subscribe(
+        tenant, sku="SKU-1", email="other-address@example.com", locale="en_US", claims=claims
+    )
+    await availability.subscribe(tenant, sku="SKU-2", email="SONIA@example.com", locale="en_US")
+    await availability.subscribe(tenant, sku="SKU-1", email="someone@example.com", locale="en_US")
+
+    await timed_services.core.accounts.anonymize_own(claims, claims.customer_number)
+
+    rows = await clean_db.fetch("SELECT email FROM availability_subscriptions")
+    assert [r["email"] for r in rows] == ["someone@example.com"]
+
+
+async def test_the_register_lists_open_subscriptions(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "B", available=True, name="Bee")
+    await availability.set_availability(tenant, "A", available=False)
+    await availability.subscribe(tenant, sku="A", email="g@example.com", locale="en_US")
+
+    listed = await availability.products(tenant)
+
+    assert [(p.product.sku, p.product.is_available, p.open_subscriptions) for p in listed] == [
+        ("A", False, 1),
+        ("B", True, 0),
+    ]
+
+
+async def test_the_notification_is_delivered_by_smtp(
+    timed_services: Services, tenant: Tenant, clock: FrozenClock
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False, name="Desk lamp")
+    await availability.subscribe(tenant, sku="SKU-1", email="g@example.com", locale="en_US")
+    await availability.set_availability(tenant, "SKU-1", available=True)
+
+    with smtp_server() as (inbox, port):
+        sender = SmtpSender(host="127.0.0.1", port=port, sender="shop@example.com", timeout=5)
+        delivery = OutboxDelivery(timed_services.outbox, sender, clock=clock, max_attempts=3)
+        sent = await delivery.deliver_due()
+
+    assert sent == 1
+    (message,) = inbox.messages
+    assert message["To"] == "g@example.com"
+    assert message["Subject"] == "Desk lamp is available again"
+    assert "Desk lamp (SKU SKU-1) is available again" in message.get_payload()

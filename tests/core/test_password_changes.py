@@ -1,0 +1,110 @@
+"""Password change and reset at the core: sessions, keys, races."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import asyncpg
+import pytest
+
+from patron.core.errors import PasswordChangeFailed, ResetKeyInvalid, WrongPassword
+from patron.core.model import AccessClaims, Customer, Tenant
+from patron.core.password_changes import PasswordChange
+from patron.security.hashing import Argon2Hasher
+from patron.services import Services
+from tests.conftest import FrozenClock, registration_for
+
+
+async def _confirmed_login(
+    services: Services, tenant: Tenant, pool: asyncpg.Pool
+) -> tuple[Customer, AccessClaims]:
+    customer = await services.core.accounts.register(tenant, registration_for("pw@example.com"))
+    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    pair = await services.core.auth.login(tenant, "pw@example.com", "change123", client_ip=None)
+    return customer, services.core.auth.verify(pair.access_token)
+
+
+async def test_access_tokens_name_their_session(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    _, claims = await _confirmed_login(timed_services, tenant, clean_db)
+
+    family = await clean_db.fetchval("SELECT family_id FROM refresh_tokens")
+
+    assert claims.session_id == family
+
+
+async def test_a_wrong_current_password_changes_nothing(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    customer, claims = await _confirmed_login(timed_services, tenant, clean_db)
+    before = await clean_db.fetchval("SELECT password_hash FROM customers")
+
+    with pytest.raises(WrongPassword):
+        await timed_services.core.passwords.change_own(
+            tenant,
+            claims,
+            customer.customer_number,
+            PasswordChange(current="not-it-at-all", new="321egnahc", confirmation="321egnahc"),
+        )
+
+    assert await clean_db.fetchval("SELECT password_hash FROM customers") == before
+    assert await clean_db.fetchval("SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL")
+
+
+async def test_an_account_anonymized_during_a_change_fails_cleanly(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """Between the checks and the write the account goes away: Spryker's 'failed' (407)."""
+    customer, claims = await _confirmed_login(timed_services, tenant, clean_db)
+    accounts = timed_services.core.accounts
+
+    class AnonymizingHasher(Argon2Hasher):
+        async def hash(self, password: str) -> str:
+            await accounts.anonymize_own(claims, customer.customer_number)
+            return await super().hash(password)
+
+    passwords = dataclasses.replace(
+        timed_services.core.passwords,
+        hasher=AnonymizingHasher(memory_kib=1024, time_cost=1, parallelism=1),
+    )
+
+    with pytest.raises(PasswordChangeFailed):
+        await passwords.change_own(
+            tenant,
+            claims,
+            customer.customer_number,
+            PasswordChange(current="change123", new="321egnahc", confirmation="321egnahc"),
+        )
+
+    assert await clean_db.fetchval("SELECT password_hash FROM customers") is None
+
+
+async def test_reset_keys_expire_after_the_configured_time(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
+    await timed_services.core.passwords.request_reset(tenant, "PW@example.com")
+    body = await clean_db.fetchval(
+        "SELECT body FROM outbox WHERE template = 'customer_password_reset'"
+    )
+    match = re.search(r"token=([\w-]+)", body)
+    assert match
+    assert "within 120 minutes" in body
+
+    clock.advance(hours=2, seconds=1)
+
+    with pytest.raises(ResetKeyInvalid):
+        await timed_services.core.passwords.restore(
+            tenant, match.group(1), "321egnahc", "321egnahc"
+        )
+
+
+async def test_reset_for_an_unknown_address_writes_nothing(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.passwords.request_reset(tenant, "nobody@example.com")
+
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 0
+    assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 0
