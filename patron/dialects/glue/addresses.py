@@ -21,7 +21,13 @@ from patron.dialects.glue.documents import (
     single,
 )
 from patron.dialects.glue.errors import ADDRESS_UUID_MISSING, GlueError
-from patron.dialects.glue.http import required_claims, respond, self_link, valid_attributes
+from patron.dialects.glue.http import (
+    requested_includes,
+    required_claims,
+    respond,
+    self_link,
+    valid_attributes,
+)
 from patron.dialects.glue.schemas import (
     AddressCollectionDocument,
     AddressCreateAttributes,
@@ -133,14 +139,6 @@ def _address_uuid(raw: str) -> UUID:
         return UUID(raw)
     except ValueError:
         return NO_ADDRESS
-
-
-def requested_includes(request: Request) -> frozenset[str]:
-    """The resource types named by `?include=a,b`; unknown ones are simply never used."""
-    if b"include" not in request.scope["query_string"]:
-        return frozenset()  # the usual case, on the hottest route: no query parsing
-    raw = request.query_params.get("include") or ""
-    return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
 
 async def include_addresses(
