@@ -217,3 +217,62 @@ def test_forgot_password_restore_and_log_in_again(
     assert fresh.status_code == 201
     fresh_auth = {"Authorization": f"Bearer {fresh.json()['data']['attributes']['accessToken']}"}
     assert http.get(f"/customers/{reference}", headers=fresh_auth).status_code == 200
+
+
+def _patron(database_url: str, *arguments: str) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env.update(PATRON_DATABASE_URL=database_url, COLUMNS="200")
+    return subprocess.Popen(
+        [sys.executable, "-m", "patron", *arguments],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _run_patron(database_url: str, *arguments: str) -> str:
+    process = _patron(database_url, *arguments)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output.decode()
+    return output.decode()
+
+
+@pytest.mark.slow
+def test_subscribe_mark_available_and_get_exactly_one_mail(
+    server: str, mail: tuple[Inbox, int], http: httpx.Client, database_url: str
+) -> None:
+    inbox, _ = mail
+    email = "waiting@example.com"
+    _, tokens = _signed_up(http, inbox, email)
+    auth = {"Authorization": f"Bearer {tokens['accessToken']}"}
+    _run_patron(database_url, "availability", "set", "130_24725761", "--unavailable",
+                "--name", "Canon PowerShot N")  # fmt: skip
+
+    subscribed = http.post(
+        "/availability-notifications",
+        json=_doc("availability-notifications", sku="130_24725761", email=email),
+        headers={**auth, "Accept-Language": "de-DE, en;q=0.5"},
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    assert subscribed.json()["data"]["attributes"]["localeName"] == "de_DE"
+    key = subscribed.json()["data"]["id"]
+    assert len(http.get("/my-availability-notifications", headers=auth).json()["data"]) == 1
+
+    # Two operators mark the SKU available at the same moment.
+    racing = [
+        _patron(database_url, "availability", "set", "130_24725761", "--available")
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=60)[0].decode() for process in racing]
+    assert [process.returncode for process in racing] == [0, 0], outputs
+
+    _wait_for_mail(inbox, 2)  # the confirmation, then the notification
+    time.sleep(1.0)  # a duplicate would arrive within the delivery worker's wake-up
+    notifications = [m for m in inbox.messages if "available again" in m["Subject"]]
+    assert len(notifications) == 1, [m["Subject"] for m in inbox.messages]
+    assert notifications[0]["To"] == email
+    assert "Canon PowerShot N" in notifications[0].get_content()
+
+    assert http.get("/my-availability-notifications", headers=auth).json()["data"] == []
+    assert http.delete(f"/availability-notifications/{key}").status_code == 404
