@@ -13,12 +13,12 @@ from patron.core.errors import (
 from patron.core.model import TokenPair
 from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import JsonApiResponse, resource, single, token_attributes
+from patron.dialects.glue.documents import resource, single, token_attributes
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     GlueError,
 )
-from patron.dialects.glue.http import optional_claims, required_claims, valid_attributes
+from patron.dialects.glue.http import optional_claims, required_claims, respond, valid_attributes
 from patron.dialects.glue.schemas import (
     AccessTokenDocument,
     LoginAttributes,
@@ -41,9 +41,9 @@ def _client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _token_document(pair: TokenPair, type_: str, base_url: str) -> JsonApiResponse:
+def _token_document(request: Request, pair: TokenPair, type_: str, base_url: str) -> Response:
     item = resource(type_, None, token_attributes(pair), f"{base_url}/{type_}")
-    return JsonApiResponse(single(item), 201)
+    return respond(request, single(item), 201)
 
 
 def _oauth_error(status: int, error: str, description: str, **headers: str) -> Response:
@@ -72,7 +72,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             attributes["password"],
             client_ip=_client_ip(request),
         )
-        return _token_document(pair, "access-tokens", ctx.base_url)
+        return _token_document(request, pair, "access-tokens", ctx.base_url)
 
     @api.post(
         "/refresh-tokens",
@@ -85,7 +85,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "refresh-tokens", REFRESH_SCHEMA)
         pair = await ctx.core.auth.refresh(await ctx.tenant(), attributes["refreshToken"])
-        return _token_document(pair, "refresh-tokens", ctx.base_url)
+        return _token_document(request, pair, "refresh-tokens", ctx.base_url)
 
     @api.delete(
         "/refresh-tokens/{refresh_token}",

@@ -46,6 +46,20 @@ async def test_login_returns_bearer_tokens(
     assert data["attributes"]["expiresIn"] == 28800
 
 
+async def test_sparse_fieldsets_apply_to_tokens_too(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    await signed_up(client, clean_db)
+
+    response = await client.post(
+        "/glue/access-tokens?fields[access-tokens]=accessToken,expiresIn",
+        json=document("access-tokens", username="sonia@spryker.com", password=PASSWORD),
+    )
+
+    assert response.status_code == 201
+    assert set(response.json()["data"]["attributes"]) == {"accessToken", "expiresIn"}
+
+
 async def test_tokens_are_stored_only_as_hashes(
     client: httpx.AsyncClient, clean_db: asyncpg.Pool
 ) -> None:
