@@ -138,7 +138,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
     otherwise it starts and stops its own in the lifespan."""
     running = _Running(services)
     glue_config = glue.GlueConfig(
-        public_url=settings.public_url, tenant_code=settings.default_tenant
+        public_url=settings.public_url,
+        tenant_code=settings.default_tenant,
+        cors_origins=settings.glue_cors_origins,
     )
     mounts: dict[str, ASGIApp] = {"/glue": glue.build_app(running.core, glue_config)}
     return Patron(settings, running, mounts, owns=services is None)

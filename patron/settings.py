@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=1)
     default_tenant: str = Field(default="default", description="Tenant served by /glue.")
+    glue_cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Origins whose browsers may call /glue (a JSON list, e.g. "
+        '`["https://shop.example.com"]`, or `["*"]`). Empty: no cross-origin access.',
+    )
 
     # --- tokens ----------------------------------------------------------------------------
     jwt_secret: SecretStr | None = Field(

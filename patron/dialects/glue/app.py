@@ -14,6 +14,7 @@ from patron.core.errors import DomainError
 from patron.core.service import Core
 from patron.dialects.glue import addresses, availability, customers, passwords, tokens
 from patron.dialects.glue.context import GlueContext
+from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, translate
 from patron.dialects.glue.http import WWW_AUTHENTICATE, GlueConfig, GlueTransport
@@ -67,5 +68,6 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
     async def on_request_error(request: Request, error: RequestValidationError) -> Response:
         return error_response(GlueError(BAD_REQUEST))
 
-    app.add_middleware(GlueTransport, core=get_core, config=config)
+    cors = Cors.of(app, config.cors_origins)
+    app.add_middleware(GlueTransport, core=get_core, config=config, cors=cors)
     return app

@@ -62,6 +62,12 @@ INVALID_ACCESS_TOKEN = GlueErrorObject(401, "Invalid access token.", "001")
 MISSING_ACCESS_TOKEN = GlueErrorObject(403, "Missing access token.", "002")
 LOGIN_FAILED = GlueErrorObject(401, "Failed to authenticate user.", "003")
 REFRESH_FAILED = GlueErrorObject(401, "Failed to refresh token.", "004")
+LOGGED_AND_ANONYMOUS = GlueErrorObject(
+    400,
+    "Headers request error. A user can't act as logged and not logged user at the same time.",
+    "005",
+)
+NOT_ALLOWED = GlueErrorObject(403, "Not allowed.")
 
 # availability-notifications-rest-api (AvailabilityNotificationsRestApiConfig)
 PRODUCT_NOT_FOUND = GlueErrorObject(404, "Product not found.", "4601")

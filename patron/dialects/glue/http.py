@@ -15,12 +15,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from patron.core.errors import InvalidAccessToken, TenantNotFound
 from patron.core.model import AccessClaims, Tenant
 from patron.core.service import Core
+from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (
     INVALID_ACCESS_TOKEN,
     INVALID_TYPE,
+    LOGGED_AND_ANONYMOUS,
     MISSING_ACCESS_TOKEN,
     NOT_ACCEPTABLE,
+    NOT_ALLOWED,
     NOT_FOUND,
     POST_DATA_INVALID,
     UNSUPPORTED_MEDIA_TYPE,
@@ -40,6 +43,7 @@ SECURITY_HEADERS = (
 )
 _VND = re.compile(r"application/vnd\.api\+([a-z]+)", re.IGNORECASE)
 WWW_AUTHENTICATE = 'Bearer realm="Access to shop API"'
+JSON_API = b"application/vnd.api+json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class GlueConfig:
     public_url: str
     tenant_code: str = "default"
     mount_path: str = "/glue"
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -82,10 +87,13 @@ def negotiate_locale(accept_language: str | None, tenant: Tenant) -> str:
 class GlueTransport:
     """Pure ASGI middleware: header checks before routing, Glue headers on every answer."""
 
-    def __init__(self, app: ASGIApp, core: Callable[[], Core], config: GlueConfig) -> None:
+    def __init__(
+        self, app: ASGIApp, core: Callable[[], Core], config: GlueConfig, cors: Cors
+    ) -> None:
         self.app = app
         self.core = core
         self.config = config
+        self.cors = cors
         self._locales: dict[tuple[tuple[str, ...], str, str | None], str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -96,19 +104,24 @@ class GlueTransport:
         try:
             tenant = await self.core().tenants.get(self.config.tenant_code)
         except TenantNotFound:
-            await _send_raw(send, 404, error_body(NOT_FOUND), b"application/vnd.api+json")
+            await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
             return
         locale = self._locale(headers.get("accept-language"), tenant)
         scope.setdefault("state", {})["locale"] = locale
+        cors_headers = self.cors.origin_headers(headers)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 raw.extend(SECURITY_HEADERS)
                 raw.append((b"content-language", locale.encode()))
+                raw.extend(cors_headers)
                 message["headers"] = raw
             await send(message)
 
+        if scope["method"] == "OPTIONS":
+            await self._options(scope, headers, send_with_headers)
+            return
         rejection = self._reject(headers)
         if rejection is not None:
             await _send_raw(send_with_headers, *rejection)
@@ -125,21 +138,41 @@ class GlueTransport:
             locale = self._locales[key] = negotiate_locale(accept_language, tenant)
         return locale
 
+    async def _options(self, scope: Scope, headers: Headers, send: Send) -> None:
+        """Glue routes OPTIONS for every resource itself; the app never sees it."""
+        path = scope["path"].removeprefix(scope.get("root_path", ""))
+        preflight = self.cors.preflight(path, headers)
+        if preflight is None:
+            await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
+        elif preflight.status != 200:
+            await _send_raw(send, preflight.status, error_body(NOT_ALLOWED), JSON_API)
+        else:
+            await _send_raw(send, 200, b"", JSON_API, preflight.headers)
+
     @staticmethod
     def _reject(headers: Headers) -> tuple[int, bytes, bytes] | None:
         accept = headers.get("accept")
         if accept is None:
-            return 406, error_body(NOT_ACCEPTABLE), b"application/vnd.api+json"
+            return 406, error_body(NOT_ACCEPTABLE), JSON_API
         match = _VND.search(accept)
         if match and match.group(1).lower() != "json":
             return 415, b"Unsupported Media Type", b"text/plain"
         if "content-type" in headers and not headers["content-type"].strip():
-            return 415, error_body(UNSUPPORTED_MEDIA_TYPE), b"application/vnd.api+json"
+            return 415, error_body(UNSUPPORTED_MEDIA_TYPE), JSON_API
+        if "authorization" in headers and "x-anonymous-customer-unique-id" in headers:
+            return 400, error_body(LOGGED_AND_ANONYMOUS), JSON_API
         return None
 
 
-async def _send_raw(send: Send, status: int, body: bytes, media_type: bytes) -> None:
+async def _send_raw(
+    send: Send,
+    status: int,
+    body: bytes,
+    media_type: bytes,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
+    headers.extend(extra_headers or ())
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
