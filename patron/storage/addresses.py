@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from patron.core.errors import AddressConflict, AddressNotFound
 from patron.core.model import Address, Salutation
 from patron.core.ports import AddressSummary, NewAddress
 from patron.storage.database import Connection
+from patron.storage.versioned import db_value, update_versioned
 
 COLUMNS = (
     "id, uuid, customer_id, salutation, title, first_name, last_name, company, address1, "
@@ -77,10 +77,6 @@ def row_to_address(row: asyncpg.Record) -> Address:
     )
 
 
-def _db_value(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
 def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exception:
     """A second default slipped past the customer-row lock: refuse it, never answer 500."""
     if error.constraint_name in DEFAULT_INDEXES:
@@ -124,7 +120,7 @@ class PgAddresses:
                 """,
                 new.uuid,
                 new.customer_id,
-                _db_value(d.salutation),
+                db_value(d.salutation),
                 d.title,
                 d.first_name,
                 d.last_name,
@@ -150,18 +146,15 @@ class PgAddresses:
         return row_to_address(row)
 
     async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
-        unknown = set(changes) - WRITABLE
-        if unknown:
-            raise ValueError(f"not writable: {sorted(unknown)}")
-        names = sorted(changes)
-        assignments = ", ".join(f"{name} = ${index}" for index, name in enumerate(names, start=3))
         try:
-            row = await self._db.fetchrow(
-                f"UPDATE addresses SET {assignments}, updated_at = $2, version = version + 1 "
-                f"WHERE id = $1 RETURNING {COLUMNS}",
+            row = await update_versioned(
+                self._db,
+                "addresses",
                 address_id,
-                now,
-                *(_db_value(changes[name]) for name in names),
+                changes,
+                writable=WRITABLE,
+                returning=COLUMNS,
+                now=now,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import asyncpg
@@ -12,6 +11,7 @@ from patron.core.errors import CustomerNotFound, EmailTaken
 from patron.core.model import Credentials, Customer, Gender, Salutation
 from patron.core.ports import Anonymization, NewCustomer
 from patron.storage.database import Connection
+from patron.storage.versioned import db_value, update_versioned
 
 COLUMNS = (
     "id, uuid, tenant_id, customer_number, email, has_account, salutation, title, first_name, "
@@ -84,10 +84,6 @@ def row_to_customer(row: asyncpg.Record) -> Customer:
     )
 
 
-def _db_value(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
 def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exception:
     constraint: str | None = error.constraint_name
     if constraint == EMAIL_INDEX:
@@ -127,12 +123,12 @@ class PgCustomers:
                 new.customer_number,
                 new.email,
                 new.password_hash,
-                _db_value(r.salutation),
+                db_value(r.salutation),
                 r.title,
                 r.first_name,
                 r.middle_name,
                 r.last_name,
-                _db_value(r.gender),
+                db_value(r.gender),
                 r.birth_date,
                 r.company,
                 r.vat_id,
@@ -167,18 +163,15 @@ class PgCustomers:
         return row_to_customer(row) if row else None
 
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
-        unknown = set(changes) - WRITABLE
-        if unknown:
-            raise ValueError(f"not writable: {sorted(unknown)}")
-        names = sorted(changes)
-        assignments = ", ".join(f"{name} = ${index}" for index, name in enumerate(names, start=3))
         try:
-            row = await self._db.fetchrow(
-                f"UPDATE customers SET {assignments}, updated_at = $2, version = version + 1 "
-                f"WHERE id = $1 RETURNING {COLUMNS}",
+            row = await update_versioned(
+                self._db,
+                "customers",
                 customer_id,
-                now,
-                *(_db_value(changes[name]) for name in names),
+                changes,
+                writable=WRITABLE,
+                returning=COLUMNS,
+                now=now,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
