@@ -115,7 +115,7 @@ class Services:
             accounts=Accounts(uow, reads, hasher, codec, clock, config),
             auth=Authentication(uow, reads, hasher, codec, throttle, clock, config),
             addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
-            passwords=PasswordChanges(uow, reads, hasher, codec, clock, config),
+            passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),
             availability=Availability(uow, PgAvailabilityReads(pool), reads, clock),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)

@@ -97,6 +97,18 @@ class Settings(BaseSettings):
         description="Link in the password-reset email; {public_url} and {token} are filled in.",
     )
 
+    @field_validator("storefront_confirm_url", "storefront_password_reset_url")
+    @classmethod
+    def _link_template(cls, value: str) -> str:
+        """Caught at start-up: a broken template would only fail later, mail by mail."""
+        if "{token}" not in value:
+            raise ValueError("the link template must contain {token}")
+        try:
+            value.format(public_url="http://example.com", token="key")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"the link template cannot be filled in: {error!r}") from None
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:

@@ -122,7 +122,8 @@ class Availability:
         """
         if not sku.strip():
             raise ValueError("a SKU must not be blank")
-        name = (name.strip() or None) if name is not None else None
+        # One line: the name goes into a mail subject.
+        name = (" ".join(name.split()) or None) if name is not None else None
         async with self.uow() as uow:
             product, became_available = await uow.availability.set_product(
                 tenant.id, sku, available=available, name=name, now=self.clock()

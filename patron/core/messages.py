@@ -55,7 +55,8 @@ def availability_mail(subscription: Subscription, product: Product) -> OutgoingM
     )
     return OutgoingMail(
         recipient=subscription.email,
-        subject=f"{product.name or product.sku} is available again",
+        # Collapsed to one line: a line break in a header would make the mail unsendable.
+        subject=" ".join(f"{product.name or product.sku} is available again".split()),
         body=body,
         template="availability_notification",
         customer_id=subscription.customer_id,

@@ -11,7 +11,9 @@ from datetime import timedelta
 
 from patron.core.accounts import checked_for_bearer
 from patron.core.config import CoreConfig
+from patron.core.emails import lookup_key
 from patron.core.errors import (
+    LoginBlocked,
     NotOwner,
     PasswordChangeFailed,
     PasswordMismatch,
@@ -24,6 +26,7 @@ from patron.core.passwords import POLICIES
 from patron.core.ports import (
     Clock,
     CustomerReads,
+    LoginThrottle,
     PasswordHasher,
     TokenCodec,
     UnitOfWorkFactory,
@@ -45,6 +48,7 @@ class PasswordChanges:
     reads: CustomerReads
     hasher: PasswordHasher
     tokens: TokenCodec
+    throttle: LoginThrottle
     clock: Clock
     config: CoreConfig
 
@@ -53,6 +57,10 @@ class PasswordChanges:
     ) -> None:
         """Checks run in Spryker's order: the bearer, ownership, confirmation, current
         password, then policy. Every refresh token but those of the bearer's session is revoked.
+
+        Guesses of the current password count like failed logins, so a stolen access token
+        cannot be turned into a password by trying; and the write happens only if nothing
+        changed the account since the password was checked (a reset in between wins).
         """
         bearer = checked_for_bearer(
             await self.reads.customer_by_number(claims.tenant_id, claims.customer_number), claims
@@ -61,15 +69,20 @@ class PasswordChanges:
             raise NotOwner()
         if change.new != change.confirmation:
             raise PasswordMismatch("newPassword", "confirmPassword")
+        keys = [f"password-change:{bearer.id}"]
+        if wait := await self.throttle.retry_after(keys):
+            raise LoginBlocked(wait)
         current_hash = await self.reads.password_hash(bearer.id)
         if current_hash is None or not await self.hasher.verify(current_hash, change.current):
+            await self.throttle.record_failure(keys)
             raise WrongPassword()
+        await self.throttle.record_success(keys)
         POLICIES[tenant.settings.password_policy].check(change.new)
         password_hash = await self.hasher.hash(change.new)
         now = self.clock()
         async with self.uow() as uow:
             customer = await uow.customers.get(bearer.id, for_update=True)
-            if customer is None or customer.is_anonymized:
+            if customer is None or customer.version != bearer.version:
                 raise PasswordChangeFailed()
             await uow.customers.change_password(
                 bearer.id, password_hash, now=now, end_sessions=False
@@ -81,18 +94,28 @@ class PasswordChanges:
     async def request_reset(self, tenant: Tenant, email: str) -> None:
         """Mail a single-use reset key to an account holder; silent for anybody else.
 
-        Requesting a new key spends the older ones, so only the latest mail works.
+        Requesting a new key spends the older ones, so only the latest mail works. Requests
+        per address are counted like failed logins: past the limit no more mail goes out, so
+        nobody can flood a mailbox through this endpoint.
         """
+        keys = [f"password-reset:{tenant.id}:{lookup_key(email)}"]
+        if await self.throttle.retry_after(keys):
+            return
+        await self.throttle.record_failure(keys)
         credentials = await self.reads.credentials_by_email(
             tenant.id, email, confirmation_required=False
         )
-        if credentials is None or credentials.customer.email is None:
+        if credentials is None:
             return
-        customer, recipient = credentials.customer, credentials.customer.email
         token, token_hash = self.tokens.new_opaque()
         now = self.clock()
         ttl = self.config.password_reset_ttl_seconds
         async with self.uow() as uow:
+            # The lock orders concurrent requests: each spends the keys of the one before.
+            customer = await uow.customers.get(credentials.customer.id, for_update=True)
+            if customer is None or customer.is_anonymized or customer.email is None:
+                return
+            recipient = customer.email
             await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
             await uow.tokens.add_one_time(
                 customer_id=customer.id,

@@ -50,7 +50,8 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "no migrations"
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS}")
     return head
 
 

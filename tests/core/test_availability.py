@@ -334,3 +334,17 @@ async def test_the_notification_is_delivered_by_smtp(
     assert message["To"] == "g@example.com"
     assert message["Subject"] == "Desk lamp is available again"
     assert "Desk lamp (SKU SKU-1) is available again" in message.get_payload()
+
+
+async def test_a_name_with_line_breaks_still_makes_a_sendable_mail(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-9", available=False, name="Canon\r\nBcc: x")
+    await availability.subscribe(tenant, sku="SKU-9", email="a@example.com", locale="en_US")
+
+    await availability.set_availability(tenant, "SKU-9", available=True)
+
+    (mail,) = await _mails(clean_db)
+    assert mail["subject"] == "Canon Bcc: x is available again"
+    assert await clean_db.fetchval("SELECT name FROM products") == "Canon Bcc: x"

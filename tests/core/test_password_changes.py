@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 
 import asyncpg
 import pytest
 
-from patron.core.errors import PasswordChangeFailed, ResetKeyInvalid, WrongPassword
+from patron.core.errors import (
+    LoginBlocked,
+    PasswordChangeFailed,
+    ResetKeyInvalid,
+    WrongPassword,
+)
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.password_changes import PasswordChange
 from patron.security.hashing import Argon2Hasher
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for
+
+RESET = "customer_password_reset"
 
 
 async def _confirmed_login(
@@ -108,3 +116,85 @@ async def test_reset_for_an_unknown_address_writes_nothing(
 
     assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 0
     assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 0
+
+
+async def test_racing_reset_requests_leave_one_working_key(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
+
+    await asyncio.gather(
+        *(timed_services.core.passwords.request_reset(tenant, "pw@example.com") for _ in range(5))
+    )
+
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox WHERE template = $1", RESET) == 5
+    assert (
+        await clean_db.fetchval(
+            "SELECT count(*) FROM one_time_tokens WHERE purpose = 'reset_password'"
+        )
+        == 1
+    )
+
+
+async def test_a_reset_between_check_and_write_wins_over_the_change(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """Whoever holds a stale session must not overwrite the password the owner just reset."""
+    customer, claims = await _confirmed_login(timed_services, tenant, clean_db)
+    passwords = timed_services.core.passwords
+    await passwords.request_reset(tenant, "pw@example.com")
+    body = await clean_db.fetchval("SELECT body FROM outbox WHERE template = $1", RESET)
+    match = re.search(r"token=([\w-]+)", body)
+    assert match
+
+    class RestoringHasher(Argon2Hasher):
+        async def hash(self, password: str) -> str:
+            if password == "intruder-1":
+                await passwords.restore(tenant, match.group(1), "owner-again-1", "owner-again-1")
+            return await super().hash(password)
+
+    racing = dataclasses.replace(
+        passwords, hasher=RestoringHasher(memory_kib=1024, time_cost=1, parallelism=1)
+    )
+
+    with pytest.raises(PasswordChangeFailed):
+        await racing.change_own(
+            tenant,
+            claims,
+            customer.customer_number,
+            PasswordChange(current="change123", new="intruder-1", confirmation="intruder-1"),
+        )
+
+    pair = await timed_services.core.auth.login(
+        tenant, "pw@example.com", "owner-again-1", client_ip=None
+    )
+    assert pair.access_token
+
+
+async def test_guessing_the_current_password_is_throttled(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    customer, claims = await _confirmed_login(timed_services, tenant, clean_db)
+    guess = PasswordChange(current="guess", new="321egnahc", confirmation="321egnahc")
+    for _ in range(10):
+        with pytest.raises(WrongPassword):
+            await timed_services.core.passwords.change_own(
+                tenant, claims, customer.customer_number, guess
+            )
+
+    right = PasswordChange(current="change123", new="321egnahc", confirmation="321egnahc")
+    with pytest.raises(LoginBlocked):
+        await timed_services.core.passwords.change_own(
+            tenant, claims, customer.customer_number, right
+        )
+
+
+async def test_reset_mails_to_one_address_are_capped(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
+
+    for _ in range(15):
+        await timed_services.core.passwords.request_reset(tenant, "PW@example.com")
+
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox WHERE template = $1", RESET) == 10

@@ -74,7 +74,6 @@ PRODUCT_NOT_FOUND = GlueErrorObject(404, "Product not found.", "4601")
 SUBSCRIPTION_EXISTS = GlueErrorObject(422, "Subscription already exists.", "4602")
 SUBSCRIPTION_NOT_FOUND = GlueErrorObject(404, "Subscription doesn't exist.", "4603")
 SUBSCRIBE_FAILED = GlueErrorObject(422, "Failed to subscribe.", "4604")
-UNSUBSCRIBE_FAILED = GlueErrorObject(422, "Failed to unsubscribe.", "4605")  # Spryker's default
 AVAILABILITY_UNAUTHORIZED = GlueErrorObject(403, "Unauthorized request.", "4606")
 
 # customers-rest-api

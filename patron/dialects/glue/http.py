@@ -107,7 +107,8 @@ class GlueTransport:
             await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
             return
         locale = self._locale(headers.get("accept-language"), tenant)
-        scope.setdefault("state", {})["locale"] = locale
+        state = scope.setdefault("state", {})
+        state["locale"], state["tenant_id"] = locale, tenant.id
         cors_headers = self.cors.origin_headers(headers)
 
         async def send_with_headers(message: Message) -> None:
@@ -119,6 +120,9 @@ class GlueTransport:
                 message["headers"] = raw
             await send(message)
 
+        if "\x00" in scope["path"]:  # no resource has one, and PostgreSQL text cannot hold it
+            await _send_raw(send_with_headers, 404, error_body(NOT_FOUND), JSON_API)
+            return
         if scope["method"] == "OPTIONS":
             await self._options(scope, headers, send_with_headers)
             return
@@ -189,9 +193,20 @@ async def read_attributes(request: Request, resource_type: str) -> dict[str, Any
     if data.get("type") != resource_type:
         raise GlueError(INVALID_TYPE)
     attributes = data.get("attributes")
-    if not isinstance(attributes, dict):
+    if not isinstance(attributes, dict) or _holds_nul(attributes):
         raise GlueError(POST_DATA_INVALID)
     return attributes
+
+
+def _holds_nul(value: Any) -> bool:
+    """NUL is valid JSON but no PostgreSQL text can store it."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 async def valid_attributes(
@@ -213,9 +228,12 @@ def optional_claims(request: Request, core: Core) -> AccessClaims | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise GlueError(INVALID_ACCESS_TOKEN)
     try:
-        return core.auth.verify(token.strip())
+        claims = core.auth.verify(token.strip())
     except InvalidAccessToken:
         raise GlueError(INVALID_ACCESS_TOKEN) from None
+    if claims.tenant_id != request.state.tenant_id:
+        raise GlueError(INVALID_ACCESS_TOKEN)  # a token of another tenant's shop
+    return claims
 
 
 def required_claims(request: Request, core: Core) -> AccessClaims:

@@ -16,7 +16,7 @@ from patron.dialects.glue.errors import PAGINATION_INVALID, GlueError
 HARD_LIMIT = 500
 OFFSET = "page[offset]"
 LIMIT = "page[limit]"
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits, and within PostgreSQL's bigint
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,7 +132,11 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         if not content_type.startswith("application/x-www-form-urlencoded"):
             return _oauth_error(400, "invalid_request", "Use application/x-www-form-urlencoded.")
         form = await request.form()
-        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        fields = {
+            key: value
+            for key, value in form.items()
+            if isinstance(value, str) and "\x00" not in value
+        }
         grant = fields.get("grant_type")
         tenant = await ctx.tenant()
         try:

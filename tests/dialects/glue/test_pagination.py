@@ -102,6 +102,10 @@ def test_page_parameters_are_read(query: list[tuple[str, str]], page: Page | Non
         [("page[offset]", "0"), ("page[limit]", "-2")],
         [("page[offset]", "0"), ("page[limit]", "")],
         [("page[offset]", "2")],
+        [("page[offset]", "99999999999999999999"), ("page[limit]", "2")],  # past bigint
+        [("page[offset]", "9" * 5000), ("page[limit]", "2")],  # past int()'s digit limit
+        [("page[offset]", "0"), ("page[limit]", "\u0663")],  # an Arabic-Indic 3
+        [("page[offset]", "0\x00"), ("page[limit]", "2")],
     ],
 )
 def test_invalid_page_parameters_are_refused(query: list[tuple[str, str]]) -> None:

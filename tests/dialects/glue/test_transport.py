@@ -7,10 +7,19 @@ import httpx
 import pytest
 
 from patron.app import create_app
+from patron.core.model import TenantSettings
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool
-from tests.dialects.glue.helpers import error_codes, registration
+from patron.storage.tenants import TenantAdmin
+from tests.conftest import registration_for
+from tests.dialects.glue.helpers import (
+    bearer,
+    document,
+    error_codes,
+    registration,
+    signed_up,
+)
 
 
 async def test_no_accept_header_is_not_acceptable(client: httpx.AsyncClient) -> None:
@@ -160,3 +169,44 @@ async def test_readiness_reports_an_unreachable_database(
     assert ready.status_code == 503
     assert ready.json() == {"status": "unavailable", "database": "unreachable"}
     assert health.status_code == 200
+
+
+async def test_nul_characters_are_refused_before_they_reach_the_database(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    reference, tokens = await signed_up(client, clean_db)
+    auth = bearer(tokens)
+
+    in_attributes = await client.patch(
+        f"/glue/customers/{reference}",
+        json=document("customers", firstName="So\u0000nia"),
+        headers=auth,
+    )
+    in_path = await client.get("/glue/customers/DE--1%00", headers=auth)
+    in_form = await client.post(
+        "/glue/token",
+        content=b"grant_type=password&username=a%00b%40example.com&password=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert in_attributes.json()["errors"] == [{"status": 400, "detail": "Post data is invalid."}]
+    assert in_path.json()["errors"] == [{"status": 404, "detail": "Not Found"}]
+    assert in_form.status_code == 400
+    assert in_form.json()["error"] == "invalid_request"
+    assert await clean_db.fetchval("SELECT first_name FROM customers") == "Sonia"
+
+
+async def test_a_token_of_another_tenant_is_invalid_here(
+    services: Services, client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    other = await TenantAdmin(clean_db).create("othershop", "Other", TenantSettings())
+    customer = await services.core.accounts.register(other, registration_for("x@example.com"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    pair = await services.core.auth.login(other, "x@example.com", "change123", client_ip=None)
+
+    response = await client.get(
+        f"/glue/customers/{customer.customer_number}",
+        headers={"Authorization": f"Bearer {pair.access_token}"},
+    )
+
+    assert error_codes(response) == [(401, "001")]
