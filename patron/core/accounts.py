@@ -109,8 +109,7 @@ class Accounts:
         """The bearer's own customer; another customer's number raises `NotOwner`."""
         if customer_number != claims.customer_number:
             raise NotOwner()
-        customer = await self.reads.customer_by_number(claims.tenant_id, customer_number)
-        return checked_for_bearer(customer, claims)
+        return await load_bearer(self.reads, claims)
 
     async def update_own(
         self,
@@ -160,6 +159,12 @@ class Accounts:
             await uow.outbox.redact_for(customer.id)
             await uow.availability.remove_for_customer(customer.id, customer.email)
             await uow.commit()
+
+
+async def load_bearer(reads: CustomerReads, claims: AccessClaims) -> Customer:
+    """The customer a token speaks for, read in one statement and checked."""
+    customer = await reads.customer_by_number(claims.tenant_id, claims.customer_number)
+    return checked_for_bearer(customer, claims)
 
 
 def checked_for_bearer(customer: Customer | None, claims: AccessClaims) -> Customer:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from ulid import ULID
 
-from patron.core.accounts import checked_for_bearer
+from patron.core.accounts import checked_for_bearer, load_bearer
 from patron.core.config import CoreConfig
 from patron.core.countries import normalize_country_code
 from patron.core.errors import AddressLimitReached, AddressNotFound, CountryInvalid, NotOwner
@@ -142,8 +142,7 @@ class Addresses:
 
     async def _own(self, claims: AccessClaims, customer_number: str) -> Customer:
         _require_owner(claims, customer_number)
-        customer = await self.customers.customer_by_number(claims.tenant_id, customer_number)
-        return checked_for_bearer(customer, claims)
+        return await load_bearer(self.customers, claims)
 
     async def _locked(
         self, uow: UnitOfWork, claims: AccessClaims, customer_number: str

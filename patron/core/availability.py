@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from patron.core.accounts import checked_for_bearer
+from patron.core.accounts import load_bearer
 from patron.core.emails import clean_email
 from patron.core.errors import InvalidAccessToken, NotOwner, SubscriptionNotFound
 from patron.core.messages import availability_mail
@@ -89,10 +89,7 @@ class Availability:
         self, claims: AccessClaims, *, offset: int = 0, limit: int | None = None
     ) -> SubscriptionPage:
         """The bearer's open subscriptions, oldest first; `limit=None` means all."""
-        customer = checked_for_bearer(
-            await self.customers.customer_by_number(claims.tenant_id, claims.customer_number),
-            claims,
-        )
+        customer = await load_bearer(self.customers, claims)
         items, total = await self.reads.subscriptions_of(
             claims.tenant_id, customer.id, offset=offset, limit=limit
         )
@@ -143,7 +140,4 @@ class Availability:
     async def _bearer(self, claims: AccessClaims, tenant: Tenant) -> Customer:
         if claims.tenant_id != tenant.id:
             raise InvalidAccessToken()  # a token of another tenant means nothing here
-        return checked_for_bearer(
-            await self.customers.customer_by_number(claims.tenant_id, claims.customer_number),
-            claims,
-        )
+        return await load_bearer(self.customers, claims)

@@ -204,6 +204,15 @@ UNSET: Any = object()
 """Marks a field a partial update leaves alone (distinct from an explicit None)."""
 
 
+def _set_fields(change: Any) -> dict[str, Any]:
+    """The fields of a partial-update dataclass that are not `UNSET`."""
+    return {
+        name: getattr(change, name)
+        for name in change.__dataclass_fields__
+        if getattr(change, name) is not UNSET
+    }
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProfileChange:
     """A partial update: only fields not left `UNSET` are written."""
@@ -225,11 +234,7 @@ class ProfileChange:
     metadata: dict[str, Any] = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
-        return {
-            name: getattr(self, name)
-            for name in self.__dataclass_fields__
-            if getattr(self, name) is not UNSET
-        }
+        return _set_fields(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -280,11 +285,7 @@ class AddressChange:
     metadata: dict[str, Any] = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
-        return {
-            name: getattr(self, name)
-            for name in self.__dataclass_fields__
-            if getattr(self, name) is not UNSET
-        }
+        return _set_fields(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from patron.core.accounts import checked_for_bearer
+from patron.core.accounts import load_bearer
 from patron.core.config import CoreConfig
 from patron.core.emails import lookup_key
 from patron.core.errors import (
@@ -62,9 +62,7 @@ class PasswordChanges:
         cannot be turned into a password by trying; and the write happens only if nothing
         changed the account since the password was checked (a reset in between wins).
         """
-        bearer = checked_for_bearer(
-            await self.reads.customer_by_number(claims.tenant_id, claims.customer_number), claims
-        )
+        bearer = await load_bearer(self.reads, claims)
         if customer_number != claims.customer_number:
             raise NotOwner()
         if change.new != change.confirmation:
