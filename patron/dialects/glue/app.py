@@ -17,8 +17,8 @@ from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, translate
-from patron.dialects.glue.http import WWW_AUTHENTICATE, GlueConfig, GlueTransport
 from patron.dialects.glue.schemas import ERRORS
+from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueConfig, GlueTransport
 
 log = logging.getLogger("patron.glue")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from patron.core.model import Tenant
 from patron.core.service import Core
-from patron.dialects.glue.http import GlueConfig
+from patron.dialects.glue.transport import GlueConfig
 
 
 @dataclass(frozen=True, slots=True)

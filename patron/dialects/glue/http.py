@@ -1,184 +1,26 @@
-"""Glue's transport rules: media types, security headers, language, tokens, documents in."""
+"""What Glue's handlers share: documents in (checked), tokens, locale, documents out."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from patron.core.errors import InvalidAccessToken, TenantNotFound
-from patron.core.model import AccessClaims, Tenant
+from patron.core.errors import InvalidAccessToken
+from patron.core.model import AccessClaims
 from patron.core.service import Core
-from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (
     INVALID_ACCESS_TOKEN,
     INVALID_TYPE,
-    LOGGED_AND_ANONYMOUS,
     MISSING_ACCESS_TOKEN,
-    NOT_ACCEPTABLE,
-    NOT_ALLOWED,
-    NOT_FOUND,
     POST_DATA_INVALID,
-    UNSUPPORTED_MEDIA_TYPE,
     GlueError,
-    GlueErrorObject,
     validation_errors,
 )
 from patron.dialects.glue.validation import Field, violations
-
-SECURITY_HEADERS = (
-    (b"x-frame-options", b"SAMEORIGIN"),
-    (b"content-security-policy", b"frame-ancestors 'self'"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-xss-protection", b"1; mode=block"),
-    (b"referrer-policy", b"same-origin"),
-    (b"permissions-policy", b""),
-)
-_VND = re.compile(r"application/vnd\.api\+([a-z]+)", re.IGNORECASE)
-WWW_AUTHENTICATE = 'Bearer realm="Access to shop API"'
-JSON_API = b"application/vnd.api+json"
-
-
-@dataclass(frozen=True, slots=True)
-class GlueConfig:
-    public_url: str
-    tenant_code: str = "default"
-    mount_path: str = "/glue"
-    cors_origins: tuple[str, ...] = ()
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.public_url}{self.mount_path}"
-
-
-def error_body(*errors: GlueErrorObject) -> bytes:
-    return orjson.dumps(GlueError(*errors).document())
-
-
-def negotiate_locale(accept_language: str | None, tenant: Tenant) -> str:
-    """Match `de-DE`, `de_DE` or `de` against the tenant's locales, else its default."""
-    locales = tenant.settings.locales
-    if accept_language:
-        ranked = []
-        for position, part in enumerate(accept_language.split(",")):
-            tag, _, params = part.strip().partition(";")
-            quality = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    quality = float(params.strip()[2:])
-                except ValueError:
-                    quality = 0.0
-            if tag:
-                ranked.append((-quality, position, tag.strip().replace("-", "_").lower()))
-        for _, _, tag in sorted(ranked):
-            for locale in locales:
-                if locale.lower() == tag or locale.lower().split("_")[0] == tag:
-                    return locale
-    return tenant.settings.default_locale
-
-
-class GlueTransport:
-    """Pure ASGI middleware: header checks before routing, Glue headers on every answer."""
-
-    def __init__(
-        self, app: ASGIApp, core: Callable[[], Core], config: GlueConfig, cors: Cors
-    ) -> None:
-        self.app = app
-        self.core = core
-        self.config = config
-        self.cors = cors
-        self._locales: dict[tuple[tuple[str, ...], str, str | None], str] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        try:
-            tenant = await self.core().tenants.get(self.config.tenant_code)
-        except TenantNotFound:
-            await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
-            return
-        locale = self._locale(headers.get("accept-language"), tenant)
-        state = scope.setdefault("state", {})
-        state["locale"], state["tenant_id"] = locale, tenant.id
-        cors_headers = self.cors.origin_headers(headers)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                raw = list(message.get("headers", []))
-                raw.extend(SECURITY_HEADERS)
-                raw.append((b"content-language", locale.encode()))
-                raw.extend(cors_headers)
-                message["headers"] = raw
-            await send(message)
-
-        if "\x00" in scope["path"]:  # no resource has one, and PostgreSQL text cannot hold it
-            await _send_raw(send_with_headers, 404, error_body(NOT_FOUND), JSON_API)
-            return
-        if scope["method"] == "OPTIONS":
-            await self._options(scope, headers, send_with_headers)
-            return
-        rejection = self._reject(headers)
-        if rejection is not None:
-            await _send_raw(send_with_headers, *rejection)
-            return
-        await self.app(scope, receive, send_with_headers)
-
-    def _locale(self, accept_language: str | None, tenant: Tenant) -> str:
-        """Clients repeat the same header: remember the answer (bounded)."""
-        key = (tenant.settings.locales, tenant.settings.default_locale, accept_language)
-        locale = self._locales.get(key)
-        if locale is None:
-            if len(self._locales) > 1000:
-                self._locales.clear()
-            locale = self._locales[key] = negotiate_locale(accept_language, tenant)
-        return locale
-
-    async def _options(self, scope: Scope, headers: Headers, send: Send) -> None:
-        """Glue routes OPTIONS for every resource itself; the app never sees it."""
-        path = scope["path"].removeprefix(scope.get("root_path", ""))
-        preflight = self.cors.preflight(path, headers)
-        if preflight is None:
-            await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
-        elif preflight.status != 200:
-            await _send_raw(send, preflight.status, error_body(NOT_ALLOWED), JSON_API)
-        else:
-            await _send_raw(send, 200, b"", JSON_API, preflight.headers)
-
-    @staticmethod
-    def _reject(headers: Headers) -> tuple[int, bytes, bytes] | None:
-        accept = headers.get("accept")
-        if accept is None:
-            return 406, error_body(NOT_ACCEPTABLE), JSON_API
-        match = _VND.search(accept)
-        if match and match.group(1).lower() != "json":
-            return 415, b"Unsupported Media Type", b"text/plain"
-        if "content-type" in headers and not headers["content-type"].strip():
-            return 415, error_body(UNSUPPORTED_MEDIA_TYPE), JSON_API
-        if "authorization" in headers and "x-anonymous-customer-unique-id" in headers:
-            return 400, error_body(LOGGED_AND_ANONYMOUS), JSON_API
-        return None
-
-
-async def _send_raw(
-    send: Send,
-    status: int,
-    body: bytes,
-    media_type: bytes,
-    extra_headers: list[tuple[bytes, bytes]] | None = None,
-) -> None:
-    headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
-    headers.extend(extra_headers or ())
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 async def read_attributes(request: Request, resource_type: str) -> dict[str, Any]:
