@@ -156,7 +156,7 @@ class Accounts:
             )
             await uow.tokens.revoke_all_for(customer.id, now)
             await uow.tokens.discard_one_time_for(customer.id)
-            await uow.outbox.redact_for(customer.id)
+            await uow.outbox.redact_for(customer.id, customer.email)
             await uow.availability.remove_for_customer(customer.id, customer.email)
             await uow.commit()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from patron.core.accounts import load_bearer
+from patron.core.accounts import checked_for_bearer, load_bearer
 from patron.core.emails import clean_email
 from patron.core.errors import InvalidAccessToken, NotOwner, SubscriptionNotFound
 from patron.core.messages import availability_mail
@@ -64,6 +64,10 @@ class Availability:
         address = clean_email(email)
         customer = await self._bearer(claims, tenant) if claims is not None else None
         async with self.uow() as uow:
+            if customer is not None and claims is not None:
+                # Locked and checked again: an anonymization in between must not be undone
+                # by a subscription that links the erased account to its old address.
+                checked_for_bearer(await uow.customers.get(customer.id, for_update=True), claims)
             subscription = await uow.availability.add_subscription(
                 NewSubscription(
                     tenant_id=tenant.id,

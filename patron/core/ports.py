@@ -153,8 +153,9 @@ class TokenRepository(Protocol):
 class Outbox(Protocol):
     async def enqueue(self, tenant_id: int, mail: OutgoingMail) -> int: ...
 
-    async def redact_for(self, customer_id: int) -> None:
-        """Erase recipients and bodies of a customer's messages (after anonymization)."""
+    async def redact_for(self, customer_id: int, email: str | None = None) -> None:
+        """Erase recipients and bodies of a customer's messages (after anonymization), and
+        of the tenant's messages to `email` that no customer was named on (guest mail)."""
 
 
 class AddressRepository(Protocol):

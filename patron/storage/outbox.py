@@ -38,13 +38,16 @@ class PgOutbox:
         )
         return message_id
 
-    async def redact_for(self, customer_id: int) -> None:
+    async def redact_for(self, customer_id: int, email: str | None = None) -> None:
         await self._db.execute(
             "UPDATE outbox SET recipient = '', subject = '[redacted]', body = '', "
             "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, "
             "last_error = CASE WHEN status = 'pending' THEN 'redacted before delivery' "
-            "ELSE last_error END WHERE customer_id = $1",
+            "ELSE last_error END "
+            "WHERE customer_id = $1 OR ($2::text IS NOT NULL AND lower(recipient) = lower($2) "
+            "AND tenant_id = (SELECT tenant_id FROM customers WHERE id = $1))",
             customer_id,
+            email,
         )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import asyncpg
 import pytest
 
 from patron.core.errors import (
+    CustomerNotFound,
     InvalidAccessToken,
     NotOwner,
     ProductNotFound,
@@ -18,6 +20,7 @@ from patron.core.model import AccessClaims, Tenant, TenantSettings
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.services import Services
 from patron.storage.tenants import TenantAdmin
+from patron.storage.uow import PgUnitOfWork
 from tests.conftest import FrozenClock, registration_for
 from tests.smtp import smtp_server
 
@@ -348,3 +351,45 @@ async def test_a_name_with_line_breaks_still_makes_a_sendable_mail(
     (mail,) = await _mails(clean_db)
     assert mail["subject"] == "Canon Bcc: x is available again"
     assert await clean_db.fetchval("SELECT name FROM products") == "Canon Bcc: x"
+
+
+async def test_anonymization_redacts_guest_mail_to_the_customers_address(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    claims = await _customer_claims(timed_services, tenant, clean_db, "gone@example.com")
+    await availability.set_availability(tenant, "SKU-1", available=False)
+    await availability.subscribe(tenant, sku="SKU-1", email="Gone@Example.com", locale="en_US")
+    await availability.set_availability(tenant, "SKU-1", available=True)  # a guest's mail
+
+    await timed_services.core.accounts.anonymize_own(claims, claims.customer_number)
+
+    rows = await clean_db.fetch("SELECT recipient, body FROM outbox")
+    assert len(rows) == 2  # the confirmation and the notification
+    assert all((row["recipient"], row["body"]) == ("", "") for row in rows)
+
+
+async def test_a_subscription_racing_an_anonymization_is_refused(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """The account is erased after the bearer was checked but before the subscription is
+    written: the subscription must not bring the erased address back."""
+    claims = await _customer_claims(timed_services, tenant, clean_db, "gone@example.com")
+    await timed_services.core.availability.set_availability(tenant, "SKU-1", available=False)
+    accounts = timed_services.core.accounts
+
+    class AnonymizedMeanwhile(PgUnitOfWork):
+        async def __aenter__(self) -> PgUnitOfWork:
+            await accounts.anonymize_own(claims, claims.customer_number)
+            return await super().__aenter__()
+
+    racing = dataclasses.replace(
+        timed_services.core.availability, uow=lambda: AnonymizedMeanwhile(clean_db)
+    )
+
+    with pytest.raises(CustomerNotFound):  # the frozen clock: the token is not older
+        await racing.subscribe(
+            tenant, sku="SKU-1", email="gone@example.com", locale="en_US", claims=claims
+        )
+
+    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
