@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.service import Core
 from patron.dialects import glue
+from patron.proxies import TrustedProxies
 from patron.services import Services, resolve_database_url
 from patron.settings import Settings
 
@@ -51,6 +52,7 @@ class Patron:
         self.running = running
         self.mounts = mounts
         self.owns_services = owns
+        self.proxies = TrustedProxies(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -63,6 +65,8 @@ class Patron:
                 child = dict(scope)
                 child["root_path"] = scope.get("root_path", "") + prefix
                 child.setdefault("state", {})
+                if self.proxies and scope.get("client"):
+                    child["client"] = self._client(scope)
                 await app(child, receive, send)
                 return
         if scope["type"] != "http":
@@ -73,6 +77,12 @@ class Patron:
             await self._ready(send)
         else:
             await _json(send, 404, {"detail": "Not Found"})
+
+    def _client(self, scope: Scope) -> tuple[str, int]:
+        host, port = scope["client"]
+        headers = scope["headers"]
+        forwarded = next((v.decode("latin-1") for n, v in headers if n == b"x-forwarded-for"), None)
+        return self.proxies.client(host, forwarded), port
 
     async def _ready(self, send: Send) -> None:
         try:

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=1)
     default_tenant: str = Field(default="default", description="Tenant served by /glue.")
+    trusted_proxies: tuple[str, ...] = Field(
+        default=(),
+        description="Addresses or networks (a JSON list) of reverse proxies and server-side "
+        "storefronts whose `X-Forwarded-For` names the real client. Empty: the peer is the "
+        "client.",
+    )
     glue_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /glue (a JSON list, e.g. "

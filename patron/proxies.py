@@ -1,0 +1,41 @@
+"""The client's address behind trusted reverse proxies (and server-side storefronts).
+
+Per-address login throttling counts the peer of the connection. Behind a load balancer, or
+when a storefront calls the API from its own server, that peer is the same for everybody;
+the real address is in `X-Forwarded-For`, which only a trusted hop may set.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class TrustedProxies:
+    def __init__(self, networks: Iterable[str]) -> None:
+        self.networks: tuple[Network, ...] = tuple(
+            ipaddress.ip_network(network.strip(), strict=False) for network in networks
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+    def trusts(self, host: str) -> bool:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def client(self, peer: str, forwarded_for: str | None) -> str:
+        """The right-most address in `X-Forwarded-For` that is not a trusted hop, when the
+        peer is trusted; otherwise the peer itself (anyone can write that header)."""
+        if not forwarded_for or not self.trusts(peer):
+            return peer
+        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if not self.trusts(hop):
+                return hop
+        return hops[0] if hops else peer
