@@ -79,9 +79,7 @@ class Addresses:
                 NewAddress(
                     customer_id=customer.id,
                     uuid=ULID().to_uuid(),
-                    draft=draft,
-                    is_default_shipping=shipping,
-                    is_default_billing=billing,
+                    draft=replace(draft, is_default_shipping=shipping, is_default_billing=billing),
                     now=now,
                 )
             )

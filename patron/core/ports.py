@@ -59,13 +59,11 @@ class Anonymization:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NewAddress:
-    """An address to insert, its default flags already decided by the use case."""
+    """An address to insert; the draft's default flags are already decided by the use case."""
 
     customer_id: int
     uuid: UUID
     draft: AddressDraft
-    is_default_shipping: bool
-    is_default_billing: bool
     now: datetime
 
 

@@ -89,15 +89,13 @@ class PgAddresses:
         self._db = connection
 
     async def summary(self, customer_id: int) -> AddressSummary:
-        row = await self._db.fetchrow(
+        (row,) = await self._db.fetch(  # an aggregate: always exactly one row
             "SELECT count(*) AS count, "
             "coalesce(bool_or(is_default_shipping), false) AS shipping, "
             "coalesce(bool_or(is_default_billing), false) AS billing "
             "FROM addresses WHERE customer_id = $1",
             customer_id,
         )
-        if row is None:
-            raise RuntimeError("an aggregate returned no row")
         return AddressSummary(row["count"], row["shipping"], row["billing"])
 
     async def get(self, customer_id: int, address_uuid: UUID) -> Address | None:
@@ -134,8 +132,8 @@ class PgAddresses:
                 d.country_code,
                 d.phone,
                 d.comment,
-                new.is_default_shipping,
-                new.is_default_billing,
+                d.is_default_shipping,
+                d.is_default_billing,
                 d.metadata,
                 new.now,
             )

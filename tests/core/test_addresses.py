@@ -236,9 +236,7 @@ async def test_the_database_refuses_a_second_default_as_a_domain_error(
                 NewAddress(
                     customer_id=first.customer_id,
                     uuid=uuid.uuid4(),
-                    draft=draft(),
-                    is_default_shipping=True,
-                    is_default_billing=False,
+                    draft=draft(is_default_shipping=True, is_default_billing=False),
                     now=clock(),
                 )
             )
@@ -247,9 +245,7 @@ async def test_the_database_refuses_a_second_default_as_a_domain_error(
             NewAddress(
                 customer_id=first.customer_id,
                 uuid=uuid.uuid4(),
-                draft=draft(),
-                is_default_shipping=False,
-                is_default_billing=False,
+                draft=draft(is_default_shipping=False, is_default_billing=False),
                 now=clock(),
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.countries import normalize_country_code
-from patron.core.model import AddressChange, AddressDraft, Customer, Salutation
+from patron.core.model import AddressChange, AddressDraft, Customer
 from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
@@ -22,9 +22,13 @@ from patron.dialects.glue.documents import (
 )
 from patron.dialects.glue.errors import ADDRESS_UUID_MISSING, GlueError
 from patron.dialects.glue.http import (
+    FieldMap,
+    as_is,
+    core_fields,
     requested_includes,
     required_claims,
     respond,
+    salutation,
     self_link,
     valid_attributes,
 )
@@ -91,41 +95,30 @@ UPDATE_SCHEMA: dict[str, v.Field] = {
 }
 
 
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _salutation(value: Any) -> Salutation:
-    return Salutation(value)
-
-
 # Glue attribute -> (core field, conversion). `country` and `customer_reference` are not
 # here: Glue ignores them (the name comes from iso2Code, the owner from the token).
-_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "salutation": ("salutation", _salutation),
-    "firstName": ("first_name", _as_is),
-    "lastName": ("last_name", _as_is),
-    "address1": ("address1", _as_is),
-    "address2": ("address2", _as_is),
-    "address3": ("address3", _as_is),
-    "zipCode": ("zip_code", _as_is),
-    "city": ("city", _as_is),
-    "iso2Code": ("country_code", _as_is),
-    "company": ("company", _as_is),
-    "phone": ("phone", _as_is),
-    "isDefaultShipping": ("is_default_shipping", _as_is),
-    "isDefaultBilling": ("is_default_billing", _as_is),
+_FIELDS: FieldMap = {
+    "salutation": ("salutation", salutation),
+    "firstName": ("first_name", as_is),
+    "lastName": ("last_name", as_is),
+    "address1": ("address1", as_is),
+    "address2": ("address2", as_is),
+    "address3": ("address3", as_is),
+    "zipCode": ("zip_code", as_is),
+    "city": ("city", as_is),
+    "iso2Code": ("country_code", as_is),
+    "company": ("company", as_is),
+    "phone": ("phone", as_is),
+    "isDefaultShipping": ("is_default_shipping", as_is),
+    "isDefaultBilling": ("is_default_billing", as_is),
 }
 _FLAGS = frozenset({"isDefaultShipping", "isDefaultBilling"})
 
 
 def _address_fields(attributes: dict[str, Any]) -> dict[str, Any]:
     """The core fields the request sets; a null default flag counts as not sent."""
-    return {
-        name: convert(attributes[key])
-        for key, (name, convert) in _FIELDS.items()
-        if key in attributes and not (key in _FLAGS and attributes[key] is None)
-    }
+    sent = {k: value for k, value in attributes.items() if not (k in _FLAGS and value is None)}
+    return core_fields(sent, _FIELDS)
 
 
 def _draft(attributes: dict[str, Any]) -> AddressDraft:

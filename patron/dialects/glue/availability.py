@@ -28,7 +28,7 @@ from patron.dialects.glue.http import (
     self_link,
     valid_attributes,
 )
-from patron.dialects.glue.pagination import Page, page_links, parse_page
+from patron.dialects.glue.pagination import Page, page_links, parse_page, window
 from patron.dialects.glue.schemas import (
     AvailabilityNotificationCollectionDocument,
     AvailabilityNotificationDocument,
@@ -120,11 +120,8 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def my_subscriptions(request: Request) -> Response:
         requested = parse_page(request.query_params.multi_items())  # before auth, as in Glue
         claims = required_claims(request, ctx.core)
-        page = await ctx.core.availability.list_for_bearer(
-            claims,
-            offset=requested.offset if requested else 0,
-            limit=requested.limit if requested else None,
-        )
+        offset, limit = window(requested)
+        page = await ctx.core.availability.list_for_bearer(claims, offset=offset, limit=limit)
         return respond(
             request,
             _listing(request, ctx.base_url, "/my-availability-notifications", requested, page),
@@ -140,11 +137,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         requested = parse_page(request.query_params.multi_items())
         claims = required_claims(request, ctx.core)
         try:
+            offset, limit = window(requested)
             page = await ctx.core.availability.list_own(
-                claims,
-                customer_reference,
-                offset=requested.offset if requested else 0,
-                limit=requested.limit if requested else None,
+                claims, customer_reference, offset=offset, limit=limit
             )
         except DomainError as error:
             raise GlueError(*translate(error, OWNER_OVERRIDES)) from None

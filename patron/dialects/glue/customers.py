@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,9 +27,13 @@ from patron.dialects.glue.errors import (
     translate,
 )
 from patron.dialects.glue.http import (
+    FieldMap,
+    as_is,
+    core_fields,
     optional_claims,
     required_claims,
     respond,
+    salutation,
     self_link,
     valid_attributes,
 )
@@ -164,7 +167,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         attributes = await valid_attributes(request, "customers", UPDATE_SCHEMA)
         if "password" in attributes and attributes["password"] != attributes.get("confirmPassword"):
             raise PasswordMismatch("password", "confirmPassword")  # checked, never stored
-        change = ProfileChange(**_profile_fields(attributes))
+        change = ProfileChange(**core_fields(attributes, _PROFILE_FIELDS))
         customer = await ctx.core.accounts.update_own(claims, customer_reference, change)
         return respond(request, single(customer_resource(customer, ctx.base_url)))
 
@@ -194,27 +197,11 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         return Response(status_code=204)
 
 
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _salutation(value: Any) -> Salutation | None:
-    return Salutation(value) if value else None
-
-
-_PROFILE_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "firstName": ("first_name", _as_is),
-    "lastName": ("last_name", _as_is),
-    "email": ("email", _as_is),
-    "salutation": ("salutation", _salutation),
+_PROFILE_FIELDS: FieldMap = {
+    "firstName": ("first_name", as_is),
+    "lastName": ("last_name", as_is),
+    "email": ("email", as_is),
+    "salutation": ("salutation", salutation),
     "gender": ("gender", _gender),
     "dateOfBirth": ("birth_date", _date),
 }
-
-
-def _profile_fields(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: convert(attributes[key])
-        for key, (name, convert) in _PROFILE_FIELDS.items()
-        if key in attributes
-    }

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 
 from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims
+from patron.core.model import AccessClaims, Salutation
 from patron.core.service import Core
 from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (
@@ -49,6 +49,27 @@ def _holds_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(_holds_nul(item) for item in value)
     return False
+
+
+FieldMap = Mapping[str, tuple[str, Callable[[Any], Any]]]
+"""Glue attribute name -> (core field name, conversion of the value)."""
+
+
+def as_is(value: Any) -> Any:
+    return value
+
+
+def salutation(value: Any) -> Salutation | None:
+    return Salutation(value) if value else None
+
+
+def core_fields(attributes: Mapping[str, Any], field_map: FieldMap) -> dict[str, Any]:
+    """The core's fields for the attributes a (validated) request sent, converted."""
+    return {
+        name: convert(attributes[key])
+        for key, (name, convert) in field_map.items()
+        if key in attributes
+    }
 
 
 async def valid_attributes(

@@ -51,6 +51,11 @@ def parse_page(query: Iterable[tuple[str, str]]) -> Page | None:
     return Page(offset, min(limit, HARD_LIMIT))
 
 
+def window(page: Page | None) -> tuple[int, int | None]:
+    """Offset and limit to read: everything when no page was asked for."""
+    return (page.offset, page.limit) if page else (0, None)
+
+
 def query_without_page(raw_query: str) -> str:
     """The query string as sent, less its `page[...]` parameters (kept in their order)."""
     kept = [
