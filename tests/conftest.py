@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -182,11 +183,5 @@ async def tenant(timed_services: Services) -> Tenant:
 
 
 def registration_for(email: str, password: str = "change123", **extra: object) -> Registration:
-    return Registration(
-        email=email,
-        password=password,
-        accepted_terms=True,
-        first_name="Sonia",
-        last_name="Wagner",
-        **extra,  # type: ignore[arg-type]
-    )
+    values: dict[str, Any] = {"first_name": "Sonia", "last_name": "Wagner", **extra}
+    return Registration(email=email, password=password, accepted_terms=True, **values)

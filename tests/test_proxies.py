@@ -60,3 +60,41 @@ async def test_behind_a_trusted_storefront_each_shopper_has_their_own_lockout(
 
     assert attacker == [401] * 10 + [429]
     assert shopper == 401  # a wrong password, not a lockout
+
+
+async def test_a_client_cannot_dodge_the_throttle_with_its_own_forwarded_line(
+    services: Services,
+) -> None:
+    """The trusted proxy adds its own `X-Forwarded-For` line rather than extending the
+    client's: the client's forged line, different every time, must not be the one read."""
+    settings = cheap_settings(trusted_proxies=["192.0.2.50"])
+    app = create_app(settings, services)
+    transport = httpx.ASGITransport(app=app, client=("192.0.2.50", 1))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
+    ) as proxy:
+
+        async def fail(n: int, real: str, *, joined: bool) -> int:
+            forged = f"203.0.113.{n}"
+            lines = (
+                [("X-Forwarded-For", f"{forged}, {real}")]
+                if joined
+                else [("X-Forwarded-For", forged), ("X-Forwarded-For", real)]
+            )
+            response = await proxy.post(
+                "/glue/access-tokens",
+                json={
+                    "data": {
+                        "type": "access-tokens",
+                        "attributes": {"username": f"user{n}@example.com", "password": "nope"},
+                    }
+                },
+                headers=[("Accept", JSON_API), *lines],
+            )
+            return response.status_code
+
+        separate = [await fail(n, "198.51.100.66", joined=False) for n in range(11)]
+        joined = [await fail(n, "198.51.100.77", joined=True) for n in range(20, 31)]
+
+    assert separate == [401] * 10 + [429]
+    assert joined == [401] * 10 + [429]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -290,3 +291,44 @@ async def test_tokens_from_before_anonymization_reach_no_address(
         await addresses.list_own(claims, CustomerRef.by_number(number))
     with pytest.raises(InvalidAccessToken):
         await addresses.add_own(claims, CustomerRef.by_number(number), draft())
+
+
+async def test_concurrent_new_defaults_leave_exactly_one(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    me = CustomerRef.me()
+
+    await asyncio.gather(
+        *(addresses.add_own(claims, me, draft(is_default_shipping=True)) for _ in range(10))
+    )
+
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 10
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_shipping") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_billing") == 1
+
+
+async def test_concurrent_changes_to_default_leave_exactly_one(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    me = CustomerRef.me()
+    made = [await addresses.add_own(claims, me, draft()) for _ in range(6)]
+    promote = AddressChange(is_default_shipping=True, is_default_billing=True)
+
+    await asyncio.gather(*(addresses.update_own(claims, me, a.uuid, promote) for a in made))
+
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_shipping") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_billing") == 1
+
+
+async def test_concurrent_adds_never_pass_the_cap(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=2))
+
+    results = await asyncio.gather(
+        *(capped.add_own(claims, CustomerRef.me(), draft()) for _ in range(6)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, AddressLimitReached) for r in results) == 4
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 2

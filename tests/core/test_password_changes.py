@@ -202,3 +202,17 @@ async def test_reset_mails_to_one_address_are_capped(
         await timed_services.core.passwords.request_reset(tenant, "PW@example.com").run()
 
     assert await clean_db.fetchval("SELECT count(*) FROM outbox WHERE template = $1", RESET) == 10
+
+
+async def test_a_reset_request_does_its_work_only_when_run_after_the_answer(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
+    await clean_db.execute("DELETE FROM outbox")
+
+    after = timed_services.core.passwords.request_reset(tenant, "pw@example.com")
+    before_running = await clean_db.fetchval("SELECT count(*) FROM outbox")
+    await after.run()
+
+    assert before_running == 0
+    assert await clean_db.fetchval("SELECT template FROM outbox") == "customer_password_reset"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import asyncpg
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from patron.core.errors import (
     EmailInvalid,
     EmailTaken,
+    InvalidCredentials,
     PasswordPolicyViolation,
 )
 from patron.core.model import Registration, Tenant
@@ -114,3 +116,30 @@ async def test_outdated_hashes_are_upgraded_at_the_next_login(
     assert ",t=1," in before
     assert ",t=3," in after
     await new.core.auth.login(tenant, "up@example.com", "change123", client_ip=None)
+
+
+async def test_the_confirmation_mail_follows_the_tenant_and_the_mount(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    accounts = timed_services.core.accounts
+    relaxed = replace(tenant, settings=replace(tenant.settings, confirmation_required=False))
+
+    await accounts.register(tenant, registration_for("a@example.com"), send_confirmation=False)
+    await accounts.register(relaxed, registration_for("b@example.com"), send_confirmation=True)
+    await accounts.register(relaxed, registration_for("c@example.com"), send_confirmation=False)
+
+    mailed = await clean_db.fetch("SELECT recipient FROM outbox ORDER BY id")
+    assert [row["recipient"] for row in mailed] == ["a@example.com", "b@example.com"]
+    # required: mailed even when the mount would not; not required: as the mount says
+
+
+async def test_a_customer_without_a_password_is_registered_but_cannot_log_in(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(tenant, Registration(email="np@example.com"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+
+    assert await clean_db.fetchval("SELECT password_hash FROM customers") is None
+    assert await clean_db.fetchval("SELECT terms_accepted_at FROM customers") is None
+    with pytest.raises(InvalidCredentials):
+        await timed_services.core.auth.login(tenant, "np@example.com", "", client_ip=None)

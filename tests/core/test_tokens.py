@@ -11,8 +11,9 @@ from patron.core.errors import (
     InvalidCredentials,
     InvalidRefreshToken,
 )
-from patron.core.model import Tenant, TokenPair
+from patron.core.model import Audience, Tenant, TenantSettings, TokenPair
 from patron.services import Services
+from patron.storage.tenants import TenantAdmin
 from tests.conftest import FrozenClock, registration_for
 
 
@@ -100,3 +101,96 @@ async def test_inactive_and_on_hold_customers_cannot_log_in(
     await clean_db.execute("UPDATE customers SET on_hold = false, is_active = false")
     with pytest.raises(InvalidCredentials):
         await timed_services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+
+
+async def _signed(pool: asyncpg.Pool, claims: dict[str, object]) -> str:
+    """A token signed with the service's real key: only its claims are wrong."""
+    import jwt
+
+    secret: bytes = await pool.fetchval("SELECT secret FROM signing_keys")
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def _own(tenant: Tenant, **changes: object) -> dict[str, object]:
+    return {
+        "aud": "customer",
+        "tid": tenant.id,
+        "cid": 1,
+        "cus": "00000000-0000-0000-0000-000000000001",
+        "ref": "DE--1",
+        "sid": "00000000-0000-0000-0000-000000000002",
+        "scp": ["customer"],
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("exp", ["inf", "nan", "4000000000", True, None, [1]])
+async def test_a_token_whose_expiry_is_not_a_finite_number_is_refused(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, exp: object
+) -> None:
+    claims: dict[str, object] = {"iss": "patron", "iat": 1, "patron": _own(tenant)}
+    if exp is not None:
+        claims["exp"] = exp
+
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        {"aud": "back-office"},
+        {"aud": "nobody"},
+        {"scp": ["orders"]},
+        {"tid": "1"},
+        {"cid": True},
+        {"sid": "not-a-uuid"},
+    ],
+)
+async def test_malformed_or_foreign_claims_are_refused(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, own: dict[str, object]
+) -> None:
+    claims = {"iss": "patron", "iat": 1, "exp": 4_000_000_000, "patron": _own(tenant, **own)}
+
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+
+
+async def test_a_customer_token_never_opens_a_back_office_route(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    pair = await _logged_in(timed_services, tenant, clean_db)
+
+    claims = timed_services.core.auth.verify(pair.access_token, tenant)
+
+    assert claims.audience is Audience.CUSTOMER
+    assert claims.scopes == frozenset({"customer"})
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(pair.access_token, tenant, audience=Audience.BACK_OFFICE)
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(pair.access_token, tenant, scope="customers.manage")
+
+
+async def test_a_token_is_valid_on_its_own_tenant_only(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    pair = await _logged_in(timed_services, tenant, clean_db)
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(pair.access_token, other)
+
+
+async def test_a_dialect_may_not_overwrite_patrons_own_claims(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await _confirmed(timed_services, tenant, clean_db, "t@example.com")
+
+    with pytest.raises(ValueError, match="exp"):
+        await timed_services.core.auth.login(
+            tenant,
+            "t@example.com",
+            "change123",
+            client_ip=None,
+            vendor_claims=lambda customer: {"exp": 4_000_000_000},
+        )

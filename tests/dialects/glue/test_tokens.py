@@ -364,3 +364,29 @@ async def test_refresh_token_deletion_without_an_id(
     assert response.json() == {
         "errors": [{"status": 400, "detail": "Resource id is not specified."}]
     }
+
+
+async def test_access_tokens_carry_sprykers_claim_layout(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    """Spryker's storefront (Oryx) reads `JSON.parse(payload.sub).customer_reference`."""
+    import base64
+    import json
+
+    reference, tokens = await signed_up(client, clean_db)
+    _, payload, _ = tokens["accessToken"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    subject = json.loads(claims["sub"])
+    customer_id = await clean_db.fetchval("SELECT id FROM customers")
+
+    assert subject == {
+        "id_company_user": None,
+        "id_agent": None,
+        "customer_reference": reference,
+        "id_customer": customer_id,
+        "permissions": {"permissions": []},
+    }
+    assert claims["aud"] == "frontend"
+    assert claims["scopes"] == ["customer"]
+    assert len(claims["jti"]) == 32
+    assert claims["exp"] - claims["nbf"] == 28800

@@ -1,0 +1,81 @@
+"""Who may act on which customer: one rule for every identifier a dialect uses."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import pytest
+
+from patron.core.access import CustomerRef, is_owner, require_owner
+from patron.core.errors import InvalidAccessToken, NotOwner
+from patron.core.model import AccessClaims, Tenant
+from patron.services import Services
+from tests.conftest import registration_for
+
+
+@pytest.fixture
+async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
+    await timed_services.core.accounts.register(tenant, registration_for("own@example.com"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    pair = await timed_services.core.auth.login(
+        tenant, "own@example.com", "change123", client_ip=None
+    )
+    return timed_services.core.auth.verify(pair.access_token, tenant)
+
+
+def test_the_bearer_may_act_on_itself_by_any_identifier(claims: AccessClaims) -> None:
+    for ref in (
+        CustomerRef.me(),
+        CustomerRef.by_number(claims.customer_number),
+        CustomerRef.by_id(claims.customer_id),
+        CustomerRef.by_uuid(claims.customer_uuid),
+        CustomerRef(number=claims.customer_number, id=claims.customer_id),
+    ):
+        assert is_owner(claims, ref)
+        require_owner(claims, ref)
+
+
+def test_any_other_identifier_is_not_the_bearers(claims: AccessClaims) -> None:
+    for ref in (
+        CustomerRef.by_number("DE--999"),
+        CustomerRef.by_number(claims.customer_number.lower()),
+        CustomerRef.by_id(claims.customer_id + 1),
+        CustomerRef.by_uuid(uuid.uuid4()),
+        CustomerRef(number=claims.customer_number, id=claims.customer_id + 1),
+    ):
+        assert not is_owner(claims, ref)
+        with pytest.raises(NotOwner):
+            require_owner(claims, ref)
+
+
+async def test_every_owned_use_case_refuses_another_customer(
+    timed_services: Services, claims: AccessClaims
+) -> None:
+    core = timed_services.core
+    other = CustomerRef.by_id(claims.customer_id + 1)
+
+    for attempt in (
+        core.accounts.get_own(claims, other),
+        core.accounts.anonymize_own(claims, other),
+        core.addresses.list_own(claims, other),
+        core.availability.list_own(claims, other),
+    ):
+        with pytest.raises(NotOwner):
+            await attempt
+
+
+async def test_an_ended_session_reaches_nothing(
+    timed_services: Services, claims: AccessClaims
+) -> None:
+    core = timed_services.core
+
+    await core.auth.revoke(claims, None)
+
+    for attempt in (
+        core.accounts.get_own(claims, CustomerRef.me()),
+        core.addresses.list_own(claims, CustomerRef.me()),
+        core.availability.list_for_bearer(claims),
+    ):
+        with pytest.raises(InvalidAccessToken):
+            await attempt

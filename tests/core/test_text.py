@@ -1,0 +1,118 @@
+"""Text the model cannot hold is refused by the core's commands, for every entity, before
+anything is hashed or stored."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from patron.core.access import CustomerRef
+from patron.core.errors import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.model import AccessClaims, AddressChange, ProfileChange, Tenant
+from patron.core.text import problems_in, refused_character
+from patron.services import Services
+from tests.conftest import registration_for
+from tests.core.test_addresses import draft, signed_in
+
+HOSTILE = [
+    "a\x00b",
+    "line\nbreak",
+    "\u202eoverride",
+    "zero\u200bwidth",
+    "non\uffffchar",
+    "\x1b[31m",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_single_line_text_refuses_control_and_format_characters(value: str) -> None:
+    assert refused_character(value)
+
+
+@pytest.mark.parametrize("value", ["Sonia", "José Ñúñez", "Zoë O'Brien-Smith", "山田 太郎", "🙂"])
+def test_ordinary_names_pass(value: str) -> None:
+    assert not refused_character(value)
+
+
+def test_multi_line_text_keeps_line_breaks_but_not_other_controls() -> None:
+    assert not refused_character("first\nsecond\r\n\tthird", multi_line=True)
+    assert refused_character("bell\x07", multi_line=True)
+
+
+def test_length_is_checked_before_characters() -> None:
+    from patron.core.text import CUSTOMER_TEXT
+
+    found = problems_in({"first_name": "\x00" * 101, "last_name": "ok"}, CUSTOMER_TEXT)
+
+    assert found == [FieldProblem("first_name", FieldRule.TOO_LONG, 100)]
+
+
+async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    accounts = timed_services.core.accounts
+
+    with pytest.raises(FieldsInvalid) as long:
+        await accounts.register(tenant, registration_for("a@b.de", first_name="x" * 1_000_000))
+    with pytest.raises(FieldsInvalid) as hostile:
+        await accounts.register(
+            tenant, registration_for("a@b.de", last_name="Now\nVerify at evil.example")
+        )
+    with pytest.raises(FieldsInvalid) as metadata:
+        await accounts.register(tenant, registration_for("a@b.de", metadata={"k": "\x00"}))
+
+    assert long.value.problems == (FieldProblem("first_name", FieldRule.TOO_LONG, 100),)
+    assert hostile.value.problems == (FieldProblem("last_name", FieldRule.CHARACTERS),)
+    assert metadata.value.problems == (FieldProblem("metadata", FieldRule.CHARACTERS),)
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+
+
+@pytest.fixture
+async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
+    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+
+
+async def test_profile_changes_refuse_them_too(
+    timed_services: Services, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    with pytest.raises(FieldsInvalid):
+        await timed_services.core.accounts.update_own(
+            claims, CustomerRef.me(), ProfileChange(company="A\x00B")
+        )
+    with pytest.raises(FieldsInvalid):
+        await timed_services.core.accounts.update_own(
+            claims, CustomerRef.me(), ProfileChange(phone="1" * 256)
+        )
+
+    assert await clean_db.fetchval("SELECT company FROM customers") is None
+
+
+async def test_addresses_refuse_them_and_keep_comments_multi_line(
+    timed_services: Services, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    addresses = timed_services.core.addresses
+    me = CustomerRef.me()
+
+    with pytest.raises(FieldsInvalid):
+        await addresses.add_own(claims, me, draft(city="Ber\u2028lin"))
+    with pytest.raises(FieldsInvalid):
+        await addresses.add_own(claims, me, draft(zip_code="1" * 33))
+    added = await addresses.add_own(claims, me, draft(comment="Ring twice.\nBack door."))
+    with pytest.raises(FieldsInvalid):
+        await addresses.update_own(claims, me, added.uuid, AddressChange(address1="\x00"))
+
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 1
+    assert await clean_db.fetchval("SELECT address1 FROM addresses") == "Julie-Wolfthorn-Str. 1"
+
+
+async def test_subscriptions_refuse_them(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+
+    with pytest.raises(FieldsInvalid):
+        await availability.subscribe(tenant, sku="SKU\x00", email="g@example.com", locale="en_US")
+    with pytest.raises(FieldsInvalid):
+        await availability.subscribe(tenant, sku="S" * 256, email="g@example.com", locale="en")
+
+    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
