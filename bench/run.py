@@ -29,7 +29,7 @@ import uvloop
 from bench.load import LoadResult, request_bytes, run
 from patron.core.model import CUSTOMER_SCOPE
 from patron.dialects.glue.tokens import spryker_claims
-from patron.security.tokens import JwtCodec
+from patron.security.codec import JwtCodec
 from patron.settings import Settings
 from patron.storage.customers import COLUMNS, row_to_customer
 from patron.storage.migrate import migrate

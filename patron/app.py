@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.dialects import glue
 from patron.http.dispatch import PrefixDispatch
 from patron.http.proxies import TrustedProxies

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from patron.core.errors import TenantNotFound
 from patron.core.model import PasswordPolicyName, ProductSummary, TenantSettings
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.services import Services, resolve_database_url
 from patron.settings import Settings
 from patron.storage.database import create_pool

@@ -15,8 +15,9 @@ from patron.core.availability import Availability
 from patron.core.config import CoreConfig
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
+from patron.security.codec import JwtCodec
 from patron.security.hashing import Argon2Hasher
 from patron.security.keys import load_or_create_signing_key
 from patron.security.throttle import (
@@ -26,7 +27,6 @@ from patron.security.throttle import (
     Throttle,
     ThrottlePolicy,
 )
-from patron.security.tokens import JwtCodec
 from patron.settings import Settings
 from patron.storage.addresses import PgAddressReads
 from patron.storage.availability import PgAvailabilityReads

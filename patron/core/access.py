@@ -58,9 +58,9 @@ def require_owner(claims: AccessClaims, ref: CustomerRef) -> None:
         raise NotOwner()
 
 
-async def load_bearer(reads: CustomerReads, claims: AccessClaims) -> Customer:
+async def load_bearer(customer_reads: CustomerReads, claims: AccessClaims) -> Customer:
     """The customer a token speaks for, read and checked in one statement."""
-    found = await reads.bearer(claims.tenant_id, claims.customer_id, claims.session_id)
+    found = await customer_reads.bearer(claims.tenant_id, claims.customer_id, claims.session_id)
     return checked_bearer(found, claims)
 
 

@@ -13,9 +13,9 @@ from ulid import ULID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
 from patron.core.config import CoreConfig
-from patron.core.emails import clean_email
+from patron.core.email_addresses import clean_email
 from patron.core.errors import ConfirmationInvalid, VersionConflict
-from patron.core.messages import confirmation_mail
+from patron.core.mails import confirmation_mail
 from patron.core.model import AccessClaims, Customer, ProfileChange, Registration, Tenant
 from patron.core.numbering import render_customer_number
 from patron.core.passwords import POLICIES
@@ -36,9 +36,9 @@ CONFIRM_EMAIL = "confirm_email"
 @dataclass(frozen=True, slots=True)
 class Accounts:
     uow: UnitOfWorkFactory
-    reads: CustomerReads
+    customer_reads: CustomerReads
     hasher: PasswordHasher
-    tokens: TokenCodec
+    codec: TokenCodec
     clock: Clock
     config: CoreConfig
 
@@ -79,7 +79,7 @@ class Accounts:
                 )
             )
             if mail_confirmation:
-                token, token_hash = self.tokens.new_opaque()
+                token, token_hash = self.codec.new_opaque()
                 await uow.tokens.add_one_time(
                     customer_id=customer.id,
                     purpose=CONFIRM_EMAIL,
@@ -98,7 +98,7 @@ class Accounts:
         now = self.clock()
         async with self.uow() as uow:
             customer_id = await uow.tokens.consume_one_time(
-                purpose=CONFIRM_EMAIL, token_hash=self.tokens.hash_opaque(key), now=now
+                purpose=CONFIRM_EMAIL, token_hash=self.codec.hash_opaque(key), now=now
             )
             if customer_id is None or not await uow.customers.mark_email_verified(
                 customer_id, tenant.id, now
@@ -109,7 +109,7 @@ class Accounts:
     async def get_own(self, claims: AccessClaims, ref: CustomerRef) -> Customer:
         """The bearer's own customer; another customer raises `NotOwner`."""
         require_owner(claims, ref)
-        return await load_bearer(self.reads, claims)
+        return await load_bearer(self.customer_reads, claims)
 
     async def update_own(
         self,

@@ -32,19 +32,19 @@ from patron.core.text import ADDRESS_TEXT, check_text
 @dataclass(frozen=True, slots=True)
 class Addresses:
     uow: UnitOfWorkFactory
-    customers: CustomerReads
-    reads: AddressReads
+    customer_reads: CustomerReads
+    address_reads: AddressReads
     clock: Clock
     config: CoreConfig
 
     async def list_own(self, claims: AccessClaims, ref: CustomerRef) -> list[Address]:
         customer = await self._own(claims, ref)
-        return (await self.reads.addresses_of([customer.id]))[customer.id]
+        return (await self.address_reads.addresses_of([customer.id]))[customer.id]
 
     async def get_own(self, claims: AccessClaims, ref: CustomerRef, address_uuid: UUID) -> Address:
         """Another customer's address reads as not found, so ids cannot be probed."""
         customer = await self._own(claims, ref)
-        address = await self.reads.address_of(customer.id, address_uuid)
+        address = await self.address_reads.address_of(customer.id, address_uuid)
         if address is None:
             raise AddressNotFound()
         return address
@@ -132,11 +132,11 @@ class Addresses:
         a dialect's `include`), by customer id, in one query whatever their number."""
         if not customers:
             return {}
-        return await self.reads.addresses_of([customer.id for customer in customers])
+        return await self.address_reads.addresses_of([customer.id for customer in customers])
 
     async def _own(self, claims: AccessClaims, ref: CustomerRef) -> Customer:
         require_owner(claims, ref)
-        return await load_bearer(self.customers, claims)
+        return await load_bearer(self.customer_reads, claims)
 
 
 def _country(code: str) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from patron.core.config import CoreConfig
-from patron.core.emails import lookup_key
+from patron.core.email_addresses import lookup_key
 from patron.core.errors import (
     InvalidAccessToken,
     InvalidCredentials,
@@ -42,9 +42,9 @@ def throttle_keys(tenant: Tenant, email: str, client_ip: str | None) -> list[str
 @dataclass(frozen=True, slots=True)
 class Authentication:
     uow: UnitOfWorkFactory
-    reads: CustomerReads
+    customer_reads: CustomerReads
     hasher: PasswordHasher
-    tokens: TokenCodec
+    codec: TokenCodec
     throttle: LoginThrottle
     clock: Clock
     config: CoreConfig
@@ -61,7 +61,7 @@ class Authentication:
         keys = throttle_keys(tenant, email, client_ip)
         if wait := await self.throttle.retry_after(keys):
             raise LoginBlocked(wait)
-        credentials = await self.reads.credentials_by_email(
+        credentials = await self.customer_reads.credentials_by_email(
             tenant.id, email, confirmation_required=tenant.settings.confirmation_required
         )
         if credentials is None or credentials.password_hash is None:
@@ -97,7 +97,7 @@ class Authentication:
             raise InvalidRefreshToken()
         now = self.clock()
         async with self.uow() as uow:
-            record = await uow.tokens.find_refresh(self.tokens.hash_opaque(refresh_token))
+            record = await uow.tokens.find_refresh(self.codec.hash_opaque(refresh_token))
             if record is None or record.revoked_at is not None or record.expires_at <= now:
                 raise InvalidRefreshToken()
             if record.rotated_at is not None:
@@ -123,7 +123,7 @@ class Authentication:
                 await uow.tokens.revoke_all_for(claims.customer_id, now)
             else:
                 await uow.tokens.revoke_refresh(
-                    token_hash=self.tokens.hash_opaque(refresh_token),
+                    token_hash=self.codec.hash_opaque(refresh_token),
                     customer_id=claims.customer_id,
                     now=now,
                 )
@@ -143,7 +143,7 @@ class Authentication:
         is still open is checked where the customer is loaded (`access.load_bearer`), by the
         statement that reads it anyway.
         """
-        claims = self.tokens.verify_access(access_token, self.clock())
+        claims = self.codec.verify_access(access_token, self.clock())
         if claims.tenant_id != tenant.id:
             raise InvalidAccessToken("another tenant's token")
         if claims.audience is not audience or scope not in claims.scopes:
@@ -158,14 +158,14 @@ class Authentication:
         now: datetime,
         vendor_claims: VendorClaims | None,
     ) -> TokenPair:
-        access, lifetime = self.tokens.issue_access(
+        access, lifetime = self.codec.issue_access(
             customer,
             now,
             session_id=family_id,
             scopes=(CUSTOMER_SCOPE,),
             vendor_claims=vendor_claims(customer) if vendor_claims else None,
         )
-        refresh, refresh_hash = self.tokens.new_opaque()
+        refresh, refresh_hash = self.codec.new_opaque()
         ttl = self.config.refresh_token_ttl_seconds
         await uow.tokens.add_refresh(
             customer_id=customer.id,

@@ -11,9 +11,9 @@ import secrets
 from dataclasses import dataclass
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
-from patron.core.emails import clean_email
+from patron.core.email_addresses import clean_email
 from patron.core.errors import SubscriptionNotFound
-from patron.core.messages import availability_mail
+from patron.core.mails import availability_mail
 from patron.core.model import (
     AccessClaims,
     ProductSummary,
@@ -41,8 +41,8 @@ class SubscriptionPage:
 @dataclass(frozen=True, slots=True)
 class Availability:
     uow: UnitOfWorkFactory
-    reads: AvailabilityReads
-    customers: CustomerReads
+    availability_reads: AvailabilityReads
+    customer_reads: CustomerReads
     clock: Clock
 
     async def subscribe(
@@ -63,7 +63,7 @@ class Availability:
         """
         check_text({"sku": sku, "locale": locale}, SUBSCRIPTION_TEXT)
         address = clean_email(email)
-        customer = await load_bearer(self.customers, claims) if claims is not None else None
+        customer = await load_bearer(self.customer_reads, claims) if claims is not None else None
         async with self.uow() as uow:
             if claims is not None:
                 # Locked and checked again: an anonymization in between must not be undone
@@ -94,8 +94,8 @@ class Availability:
         self, claims: AccessClaims, *, offset: int = 0, limit: int | None = None
     ) -> SubscriptionPage:
         """The bearer's open subscriptions, oldest first; `limit=None` means all."""
-        customer = await load_bearer(self.customers, claims)
-        items, total = await self.reads.subscriptions_of(
+        customer = await load_bearer(self.customer_reads, claims)
+        items, total = await self.availability_reads.subscriptions_of(
             claims.tenant_id, customer.id, offset=offset, limit=limit
         )
         return SubscriptionPage(items, total)
@@ -139,4 +139,4 @@ class Availability:
 
     async def products(self, tenant: Tenant) -> list[ProductSummary]:
         """The register with its open subscriptions, for operators."""
-        return await self.reads.products(tenant.id)
+        return await self.availability_reads.products(tenant.id)

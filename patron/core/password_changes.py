@@ -13,7 +13,7 @@ from functools import partial
 from patron.core.access import CustomerRef, load_bearer, require_owner
 from patron.core.config import CoreConfig
 from patron.core.deferred import AfterAnswer
-from patron.core.emails import lookup_key
+from patron.core.email_addresses import lookup_key
 from patron.core.errors import (
     LoginBlocked,
     PasswordChangeFailed,
@@ -21,7 +21,7 @@ from patron.core.errors import (
     ResetKeyInvalid,
     WrongPassword,
 )
-from patron.core.messages import password_reset_mail
+from patron.core.mails import password_reset_mail
 from patron.core.model import AccessClaims, Tenant
 from patron.core.passwords import POLICIES
 from patron.core.ports import (
@@ -47,9 +47,9 @@ class PasswordChange:
 @dataclass(frozen=True, slots=True)
 class PasswordChanges:
     uow: UnitOfWorkFactory
-    reads: CustomerReads
+    customer_reads: CustomerReads
     hasher: PasswordHasher
-    tokens: TokenCodec
+    codec: TokenCodec
     throttle: LoginThrottle
     clock: Clock
     config: CoreConfig
@@ -64,14 +64,14 @@ class PasswordChanges:
         cannot be turned into a password by trying; and the write happens only if nothing
         changed the account since the password was checked (a reset in between wins).
         """
-        bearer = await load_bearer(self.reads, claims)
+        bearer = await load_bearer(self.customer_reads, claims)
         require_owner(claims, ref)
         if change.confirmation is not None and change.new != change.confirmation:
             raise PasswordMismatch()
         keys = [f"password-change:{bearer.id}"]
         if wait := await self.throttle.retry_after(keys):
             raise LoginBlocked(wait)
-        current_hash = await self.reads.password_hash(bearer.id)
+        current_hash = await self.customer_reads.password_hash(bearer.id)
         if current_hash is None or not await self.hasher.verify(current_hash, change.current):
             await self.throttle.record_failure(keys)
             raise WrongPassword()
@@ -109,12 +109,12 @@ class PasswordChanges:
         if await self.throttle.retry_after(keys):
             return
         await self.throttle.record_failure(keys)
-        credentials = await self.reads.credentials_by_email(
+        credentials = await self.customer_reads.credentials_by_email(
             tenant.id, email, confirmation_required=False
         )
         if credentials is None:
             return
-        token, token_hash = self.tokens.new_opaque()
+        token, token_hash = self.codec.new_opaque()
         now = self.clock()
         ttl = self.config.password_reset_ttl_seconds
         async with self.uow() as uow:
@@ -146,7 +146,7 @@ class PasswordChanges:
         now = self.clock()
         async with self.uow() as uow:
             customer_id = await uow.tokens.consume_one_time(
-                purpose=RESET_PASSWORD, token_hash=self.tokens.hash_opaque(key), now=now
+                purpose=RESET_PASSWORD, token_hash=self.codec.hash_opaque(key), now=now
             )
             customer = (
                 await uow.customers.get(customer_id, for_update=True)

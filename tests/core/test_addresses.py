@@ -101,7 +101,7 @@ async def test_addresses_of_many_customers_are_read_in_one_query(
         await core.accounts.get_own(c, CustomerRef.by_number(c.customer_number)) for c in people
     ]
     counting = CountingPool(clean_db)
-    batch = replace(core.addresses, reads=PgAddressReads(counting))  # type: ignore[arg-type]
+    batch = replace(core.addresses, address_reads=PgAddressReads(counting))  # type: ignore[arg-type]
 
     found = await batch.of_customers(customers)
 
@@ -116,7 +116,7 @@ async def test_addresses_of_many_customers_are_read_in_one_query(
 
 async def test_no_customers_need_no_query(addresses: Addresses, clean_db: asyncpg.Pool) -> None:
     counting = CountingPool(clean_db)
-    batch = replace(addresses, reads=PgAddressReads(counting))  # type: ignore[arg-type]
+    batch = replace(addresses, address_reads=PgAddressReads(counting))  # type: ignore[arg-type]
 
     assert await batch.of_customers([]) == {}
     assert counting.statements == []

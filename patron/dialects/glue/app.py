@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from patron.core.errors import DomainError
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.dialects.glue import addresses, availability, customers, passwords, tokens
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from patron.core.access import CustomerRef
 from patron.core.model import AccessClaims, Salutation, Tenant
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (

@@ -11,7 +11,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from patron.core.errors import TenantNotFound
-from patron.core.service import Core
+from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.errors import (
