@@ -30,13 +30,14 @@ from patron.dialects.glue.http import (
     self_link,
     valid_attributes,
 )
-from patron.dialects.glue.pagination import Page, page_links, parse_page, window
+from patron.dialects.glue.pagination import page_links, parse_page, window
 from patron.dialects.glue.schemas import (
     AvailabilityNotificationCollectionDocument,
     AvailabilityNotificationDocument,
     AvailabilityNotificationRequestAttributes,
     request_document,
 )
+from patron.http.pagination import Window
 
 TYPE = "availability-notifications"
 SUBSCRIBE_SCHEMA = {
@@ -59,7 +60,7 @@ def subscription_resource(subscription: Subscription, base_url: str) -> dict[str
 
 
 def _listing(
-    request: Request, base_url: str, path: str, requested: Page | None, page: SubscriptionPage
+    request: Request, base_url: str, path: str, requested: Window | None, page: SubscriptionPage
 ) -> dict[str, Any]:
     """A collection with Glue's pagination links when the request named a page."""
     document = collection(

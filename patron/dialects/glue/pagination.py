@@ -1,28 +1,21 @@
 """Glue's `page[offset]`/`page[limit]`: parsing, and links as `ResponsePagination` builds them.
 
-Pure functions of the query string, so the link arithmetic is tested without HTTP.
+Pure functions of the query string; the arithmetic is the toolkit's `Window`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from patron.dialects.glue.errors import PAGINATION_INVALID, GlueError
+from patron.http.pagination import Window
 
 HARD_LIMIT = 500
 OFFSET = "page[offset]"
 LIMIT = "page[limit]"
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits, and within PostgreSQL's bigint
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    offset: int
-    limit: int
 
 
 def _integer(value: str) -> int:
@@ -31,7 +24,7 @@ def _integer(value: str) -> int:
     return int(value)
 
 
-def parse_page(query: Iterable[tuple[str, str]]) -> Page | None:
+def parse_page(query: Iterable[tuple[str, str]]) -> Window | None:
     """The requested page, or None when the request names none.
 
     Like Glue, an offset without a limit is refused (the limit must be > 0). A limit
@@ -48,10 +41,10 @@ def parse_page(query: Iterable[tuple[str, str]]) -> Page | None:
     limit = _integer(found.get(LIMIT, "0"))
     if offset < 0 or limit <= 0:
         raise GlueError(PAGINATION_INVALID)
-    return Page(offset, min(limit, HARD_LIMIT))
+    return Window(offset, min(limit, HARD_LIMIT))
 
 
-def window(page: Page | None) -> tuple[int, int | None]:
+def window(page: Window | None) -> tuple[int, int | None]:
     """Offset and limit to read: everything when no page was asked for."""
     return (page.offset, page.limit) if page else (0, None)
 
@@ -66,7 +59,7 @@ def query_without_page(raw_query: str) -> str:
     return "&".join(kept)
 
 
-def page_links(resource_link: str, raw_query: str, page: Page, total: int) -> dict[str, str]:
+def page_links(resource_link: str, raw_query: str, page: Window, total: int) -> dict[str, str]:
     """`last`, `first`, `prev` (if offset > 0), `next` (if more follow); none without items.
 
     `resource_link` is absolute and has no query; the other query parameters come first,
@@ -74,18 +67,15 @@ def page_links(resource_link: str, raw_query: str, page: Page, total: int) -> di
     """
     if total <= 0:
         return {}
-    limit = page.limit
-    total_pages = math.ceil(total / limit)
     others = query_without_page(raw_query)
     prefix = f"{resource_link}?{others}&" if others else f"{resource_link}?"
 
     def link(offset: int) -> str:
-        return f"{prefix}page[offset]={offset}&page[limit]={limit}"
+        return f"{prefix}page[offset]={offset}&page[limit]={page.limit}"
 
-    links = {"last": link(limit * (total_pages - 1)), "first": link(0)}
-    if page.offset > 0:
-        links["prev"] = link(max(page.offset - limit, 0))
-    next_offset = min(page.offset + limit, total_pages * limit)
-    if next_offset < total:
-        links["next"] = link(next_offset)
+    links = {"last": link(page.last_offset(total)), "first": link(0)}
+    if (previous := page.previous_offset()) is not None:
+        links["prev"] = link(previous)
+    if (following := page.next_offset(total)) is not None:
+        links["next"] = link(following)
     return links
