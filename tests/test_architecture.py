@@ -1,5 +1,6 @@
-"""Imports point one way: core imports no framework, storage or dialect; dialects never
-touch storage or each other; only the composition root imports the dialects."""
+"""Imports point one way: core imports no framework, storage, toolkit or dialect; the HTTP
+toolkit imports only the core; dialects use the core and the toolkit, never storage or each
+other; only the composition root imports the dialects."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def test_core_imports_no_framework_storage_or_dialect() -> None:
         for name in imports_of(path):
             assert not name.startswith(FRAMEWORKS), f"{path.name} imports {name}"
             assert not name.startswith(("patron.storage", "patron.dialects", "patron.security",
-                                        "patron.mail", "patron.app", "patron.services")), (
+                                        "patron.mail", "patron.app", "patron.services",
+                                        "patron.http")), (
                 f"{path.name} imports {name}"
             )  # fmt: skip
 
@@ -54,3 +56,15 @@ def test_only_the_composition_root_imports_dialects() -> None:
             continue
         for name in imports_of(path):
             assert not name.startswith("patron.dialects"), f"{path} imports {name}"
+
+
+def test_the_toolkit_imports_only_the_core() -> None:
+    for path in modules("http"):
+        for name in imports_of(path):
+            if name.startswith("patron."):
+                assert name.startswith(("patron.core", "patron.http")), f"{path} imports {name}"
+
+
+def test_every_dialect_may_use_the_toolkit() -> None:
+    used = {name for path in modules("dialects/glue") for name in imports_of(path)}
+    assert any(name.startswith("patron.http") for name in used)

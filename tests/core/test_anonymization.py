@@ -9,7 +9,7 @@ import asyncpg
 from patron.core.access import CustomerRef
 from patron.core.model import Tenant
 from patron.services import Services
-from tests.conftest import registration_for
+from tests.conftest import fetch_one, registration_for
 
 
 async def test_anonymization_erases_personal_data_and_keeps_the_number(
@@ -34,7 +34,7 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
         claims, CustomerRef.by_number(customer.customer_number)
     )
 
-    row = await clean_db.fetchrow("SELECT * FROM customers WHERE id = $1", customer.id)
+    row = await fetch_one(clean_db, "SELECT * FROM customers WHERE id = $1", customer.id)
     assert row["customer_number"] == customer.customer_number
     assert row["email"] != "gone@example.com" and row["email"].endswith(".invalid")
     for column in ("first_name", "last_name", "phone", "password_hash", "birth_date", "gender"):
@@ -43,5 +43,5 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
     assert row["anonymized_at"] is not None
     assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 0
     assert await clean_db.fetchval("SELECT bool_and(revoked_at IS NOT NULL) FROM refresh_tokens")
-    mail = await clean_db.fetchrow("SELECT recipient, body FROM outbox")
+    mail = await fetch_one(clean_db, "SELECT recipient, body FROM outbox")
     assert (mail["recipient"], mail["body"]) == ("", "")

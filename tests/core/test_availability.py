@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from typing import Self
 
 import asyncpg
 import pytest
@@ -21,7 +22,7 @@ from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.services import Services
 from patron.storage.tenants import TenantAdmin
 from patron.storage.uow import PgUnitOfWork
-from tests.conftest import FrozenClock, registration_for
+from tests.conftest import FrozenClock, fetch_one, registration_for
 from tests.smtp import smtp_server
 
 
@@ -49,7 +50,7 @@ async def test_a_sku_is_registered_and_changed(
     first = await availability.set_availability(tenant, "SKU-1", available=False, name="Lamp")
     second = await availability.set_availability(tenant, "SKU-1", available=False)
 
-    row = await clean_db.fetchrow("SELECT name, is_available FROM products WHERE sku = 'SKU-1'")
+    row = await fetch_one(clean_db, "SELECT name, is_available FROM products WHERE sku = 'SKU-1'")
     assert (first, second) == (0, 0)
     assert (row["name"], row["is_available"]) == ("Lamp", False)  # no name keeps the old one
 
@@ -388,7 +389,7 @@ async def test_a_subscription_racing_an_anonymization_is_refused(
     accounts = timed_services.core.accounts
 
     class AnonymizedMeanwhile(PgUnitOfWork):
-        async def __aenter__(self) -> PgUnitOfWork:
+        async def __aenter__(self) -> Self:
             await accounts.anonymize_own(claims, CustomerRef.by_number(claims.customer_number))
             return await super().__aenter__()
 

@@ -150,11 +150,12 @@ async def test_a_reset_between_check_and_write_wins_over_the_change(
     body = await clean_db.fetchval("SELECT body FROM outbox WHERE template = $1", RESET)
     match = re.search(r"token=([\w-]+)", body)
     assert match
+    key = match.group(1)
 
     class RestoringHasher(Argon2Hasher):
         async def hash(self, password: str) -> str:
             if password == "intruder-1":
-                await passwords.restore(tenant, match.group(1), "owner-again-1", "owner-again-1")
+                await passwords.restore(tenant, key, "owner-again-1", "owner-again-1")
             return await super().hash(password)
 
     racing = dataclasses.replace(

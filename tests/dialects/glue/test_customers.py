@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import httpx
 import pytest
 
+from tests.conftest import fetch_one
 from tests.dialects.glue.helpers import (
     JSON_API,
     PASSWORD,
@@ -97,7 +100,7 @@ async def test_an_email_is_taken_whatever_its_letter_case(client: httpx.AsyncCli
     ],
 )
 async def test_invalid_registration_fields_get_901(
-    client: httpx.AsyncClient, overrides: dict[str, object], detail: str
+    client: httpx.AsyncClient, overrides: dict[str, Any], detail: str
 ) -> None:
     response = await client.post("/glue/customers", json=registration(**overrides))
 
@@ -393,7 +396,8 @@ async def test_delete_anonymizes_and_frees_the_email(
     assert error_codes(login_after) == [(401, "003")]
     assert error_codes(refresh_after) == [(401, "004")]
     assert again["id"] == "DE--2"
-    row = await clean_db.fetchrow(
+    row = await fetch_one(
+        clean_db,
         "SELECT email, first_name, customer_number, anonymized_at FROM customers "
         "WHERE customer_number = $1",
         reference,

@@ -196,7 +196,9 @@ async def test_availability_notification_samples(
     assert created.json()["data"]["attributes"] == expected["data"]["attributes"]  # en_US too
 
     for sku in listed_skus:
-        body = {"data": {"type": "availability-notifications", "attributes": {"sku": sku}}}
+        body: dict[str, Any] = {
+            "data": {"type": "availability-notifications", "attributes": {"sku": sku}}
+        }
         body["data"]["attributes"]["email"] = email
         mine = await client.post("/glue/availability-notifications", json=body, headers=auth)
         assert mine.status_code == 201, mine.text

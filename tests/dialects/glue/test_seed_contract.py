@@ -111,7 +111,9 @@ async def test_seed_samples_replay(
     sku = subscriptions["data"][0]["attributes"]["sku"]
     tenant = await services.core.tenants.get("default")
     await services.core.availability.set_availability(tenant, sku, available=False)
-    subscribe = {"data": {"type": "availability-notifications", "attributes": {"sku": sku}}}
+    subscribe: dict[str, Any] = {
+        "data": {"type": "availability-notifications", "attributes": {"sku": sku}}
+    }
     subscribe["data"]["attributes"]["email"] = sent["email"]
     subscribed = await client.post("/glue/availability-notifications", json=subscribe, headers=auth)
     assert subscribed.status_code == 201, subscribed.text
