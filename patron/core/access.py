@@ -1,7 +1,7 @@
 """Who may act on which customer: the rules every dialect's authenticated route obeys.
 
-A dialect names the customer a request is about in its own way (Glue by customer number,
-Aimeos by internal id, Medusa by uuid, or "me"); `CustomerRef` carries any of them, and
+A dialect names the customer a request is about in its own way (by customer number, by
+internal id, by uuid, or as "me"); `CustomerRef` carries any of them, and
 `require_owner` is the one place that decides whether the bearer may act on it.
 """
 

@@ -1,6 +1,6 @@
 """ISO 3166-1 alpha-2 countries: which codes are real, and their English names.
 
-Addresses store only the code; dialects that show a country name (Glue's `country`)
+Addresses store only the code; dialects that show a country name
 derive it here, so a name can never disagree with the code it belongs to.
 """
 

@@ -308,8 +308,8 @@ class PasswordHasher(Protocol):
 
 
 VendorClaims = Callable[[Customer], Mapping[str, object]]
-"""Claims a dialect lays out in its vendor's way (Glue's `sub` is a JSON string that
-Spryker's storefront parses); Patron's own claims travel beside them."""
+"""Claims a dialect lays out in its vendor's way, where the vendor's own clients read them
+(a `sub` in the vendor's format, say); Patron's own claims travel beside them."""
 
 
 class TokenCodec(Protocol):
