@@ -108,7 +108,7 @@ async def _tokens(dsn: str, secret: bytes, customers: int) -> list[tuple[str, st
         await connection.execute("DELETE FROM refresh_tokens")
         await connection.executemany(
             "INSERT INTO refresh_tokens (customer_id, family_id, token_hash, expires_at, "
-            "created_at) VALUES ($1, $2, $3, $4 + interval '30 days', $4)",
+            "created_at) VALUES ($1, $2, $3, $4::timestamptz + interval '30 days', $4)",
             [(cid, sid, codec.new_opaque()[1], now) for cid, sid in sessions.items()],
         )
     finally:
