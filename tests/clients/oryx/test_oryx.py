@@ -144,7 +144,9 @@ async def test_oryx_storefront_account_journey(
     assert steps["identity"]["customerReference"] == reference
     assert steps["login"]["tokenUrl"] == f"{server}/glue/token"
     requests = steps["headers"]["requests"]
-    assert all(200 <= r["status"] < 300 for r in requests), report
+    answered = [r for r in requests if not r.get("cancelled")]
+    assert all(200 <= r["status"] < 300 for r in answered), report
+    assert len(answered) >= 15, report
     # A browser on the storefront's origin preflights the guest header and the bearer token.
     preflights = [r for r in requests if "preflight" in r]
     assert {r["preflight"]["asked"] for r in preflights} >= {
