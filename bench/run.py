@@ -18,6 +18,7 @@ import secrets
 import subprocess
 import sys
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,8 @@ import httpx
 import uvloop
 
 from bench.load import LoadResult, request_bytes, run
+from patron.core.model import CUSTOMER_SCOPE
+from patron.dialects.glue.tokens import spryker_claims
 from patron.security.tokens import JwtCodec
 from patron.settings import Settings
 from patron.storage.customers import COLUMNS, row_to_customer
@@ -89,20 +92,39 @@ def _swap_database(dsn: str, database: str) -> str:
 
 
 async def _tokens(dsn: str, secret: bytes, customers: int) -> list[tuple[str, str]]:
-    """(reference, bearer token) for a random sample of customers."""
+    """(reference, bearer token) for a random sample of customers, each logged in: a
+    session (refresh-token family) per customer, as a login leaves it, so every request
+    pays for the check that the session is still open."""
     codec = JwtCodec(secret=secret, access_ttl_seconds=3600)
     picks = random.sample(range(1, customers + 1), min(TOKENS, customers))
+    now = datetime.now(UTC)
     connection = await asyncpg.connect(dsn)
     try:
         rows = await connection.fetch(
             f"SELECT {COLUMNS} FROM customers WHERE tenant_id = 1 AND customer_number = ANY($1)",
             [f"DE--{n}" for n in picks],
         )
+        sessions = {row["id"]: uuid.uuid4() for row in rows}
+        await connection.execute("DELETE FROM refresh_tokens")
+        await connection.executemany(
+            "INSERT INTO refresh_tokens (customer_id, family_id, token_hash, expires_at, "
+            "created_at) VALUES ($1, $2, $3, $4 + interval '30 days', $4)",
+            [(cid, sid, codec.new_opaque()[1], now) for cid, sid in sessions.items()],
+        )
     finally:
         await connection.close()
-    now = datetime.now(UTC)
     return [
-        (row["customer_number"], codec.issue_access(row_to_customer(row), now)[0]) for row in rows
+        (
+            row["customer_number"],
+            codec.issue_access(
+                row_to_customer(row),
+                now,
+                session_id=sessions[row["id"]],
+                scopes=(CUSTOMER_SCOPE,),
+                vendor_claims=spryker_claims(row_to_customer(row)),
+            )[0],
+        )
+        for row in rows
     ]
 
 

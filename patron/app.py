@@ -16,7 +16,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.service import Core
 from patron.dialects import glue
-from patron.proxies import TrustedProxies
+from patron.http.dispatch import PrefixDispatch
+from patron.http.proxies import TrustedProxies
 from patron.services import Services, resolve_database_url
 from patron.settings import Settings
 
@@ -39,50 +40,29 @@ class _Running:
 
 
 class Patron:
-    """The root ASGI app: `/health`, `/ready`, and one mounted app per dialect prefix.
-
-    A plain dispatcher rather than a Starlette router: each dialect app has its own error
-    handling, so a second layer of middleware here would only cost time on every request.
-    """
+    """The root ASGI app: one mounted app per dialect prefix, `/health` and `/ready`."""
 
     def __init__(
         self, settings: Settings, running: _Running, mounts: dict[str, ASGIApp], *, owns: bool
     ) -> None:
         self.settings = settings
         self.running = running
-        self.mounts = mounts
+        self.dispatch = PrefixDispatch(mounts, TrustedProxies(settings.trusted_proxies))
         self.owns_services = owns
-        self.proxies = TrustedProxies(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
-        path: str = scope["path"]
-        for prefix, app in self.mounts.items():
-            if path == prefix or path.startswith(prefix + "/"):
-                # As Starlette's Mount does: the full path stays, the prefix joins root_path.
-                child = dict(scope)
-                child["root_path"] = scope.get("root_path", "") + prefix
-                child.setdefault("state", {})
-                if self.proxies and scope.get("client"):
-                    child["client"] = self._client(scope)
-                await app(child, receive, send)
-                return
-        if scope["type"] != "http":
+        if await self.dispatch(scope, receive, send) or scope["type"] != "http":
             return
+        path: str = scope["path"]
         if path == "/health":
             await _json(send, 200, {"status": "ok"})
         elif path == "/ready":
             await self._ready(send)
         else:
             await _json(send, 404, {"detail": "Not Found"})
-
-    def _client(self, scope: Scope) -> tuple[str, int]:
-        host, port = scope["client"]
-        headers = scope["headers"]
-        forwarded = next((v.decode("latin-1") for n, v in headers if n == b"x-forwarded-for"), None)
-        return self.proxies.client(host, forwarded), port
 
     async def _ready(self, send: Send) -> None:
         try:
@@ -151,6 +131,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
         public_url=settings.public_url,
         tenant_code=settings.default_tenant,
         cors_origins=settings.glue_cors_origins,
+        max_body_bytes=settings.max_body_bytes,
     )
     mounts: dict[str, ASGIApp] = {"/glue": glue.build_app(running.core, glue_config)}
     return Patron(settings, running, mounts, owns=services is None)

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         "storefronts whose `X-Forwarded-For` names the real client. Empty: the peer is the "
         "client.",
     )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest request body any dialect reads; larger ones are refused (413) "
+        "before they are read.",
+    )
     glue_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /glue (a JSON list, e.g. "

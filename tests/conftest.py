@@ -185,7 +185,6 @@ def registration_for(email: str, password: str = "change123", **extra: object) -
     return Registration(
         email=email,
         password=password,
-        password_confirmation=password,
         accepted_terms=True,
         first_name="Sonia",
         last_name="Wagner",

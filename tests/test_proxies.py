@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.proxies import TrustedProxies
+from patron.http.proxies import TrustedProxies
 from patron.services import Services
 from tests.conftest import JSON_API, cheap_settings
 

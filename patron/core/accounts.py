@@ -11,17 +11,10 @@ from datetime import timedelta
 
 from ulid import ULID
 
+from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
 from patron.core.config import CoreConfig
 from patron.core.emails import clean_email
-from patron.core.errors import (
-    ConfirmationInvalid,
-    CustomerNotFound,
-    InvalidAccessToken,
-    NotOwner,
-    PasswordMismatch,
-    TermsNotAccepted,
-    VersionConflict,
-)
+from patron.core.errors import ConfirmationInvalid, VersionConflict
 from patron.core.messages import confirmation_mail
 from patron.core.model import AccessClaims, Customer, ProfileChange, Registration, Tenant
 from patron.core.numbering import render_customer_number
@@ -35,6 +28,7 @@ from patron.core.ports import (
     TokenCodec,
     UnitOfWorkFactory,
 )
+from patron.core.text import CUSTOMER_TEXT, check_text
 
 CONFIRM_EMAIL = "confirm_email"
 
@@ -48,20 +42,25 @@ class Accounts:
     clock: Clock
     config: CoreConfig
 
-    async def register(self, tenant: Tenant, registration: Registration) -> Customer:
-        """Create an account and write its confirmation email in the same transaction.
+    async def register(
+        self, tenant: Tenant, registration: Registration, *, send_confirmation: bool = True
+    ) -> Customer:
+        """Create an account; a confirmation mail is written in the same transaction when the
+        tenant requires confirmation (or else the account could never log in) or the
+        dialect's mount asks for one.
 
-        Checks run in Spryker's order (terms, confirmation, then email and policy), so
-        each dialect sees the error its vendor would report first.
+        Cheap checks first (text, email, policy), then the hash, then one transaction.
         """
-        if not registration.accepted_terms:
-            raise TermsNotAccepted()
-        if registration.password != registration.password_confirmation:
-            raise PasswordMismatch("password", "confirmPassword")
+        check_text(registration.text_fields(), CUSTOMER_TEXT)
         email = clean_email(registration.email)
-        POLICIES[tenant.settings.password_policy].check(registration.password)
-        password_hash = await self.hasher.hash(registration.password)
-        token, token_hash = self.tokens.new_opaque()
+        if registration.password is not None:
+            POLICIES[tenant.settings.password_policy].check(registration.password)
+        password_hash = (
+            await self.hasher.hash(registration.password)
+            if registration.password is not None
+            else None
+        )
+        mail_confirmation = send_confirmation or tenant.settings.confirmation_required
         now = self.clock()
         async with self.uow() as uow:
             sequence = await uow.customers.next_number(tenant.id)
@@ -75,18 +74,20 @@ class Accounts:
                     registration=registration,
                     is_active=tenant.settings.active_on_creation,
                     on_hold=tenant.settings.on_hold_on_creation,
-                    terms_accepted_at=now,
+                    terms_accepted_at=now if registration.accepted_terms else None,
                     now=now,
                 )
             )
-            await uow.tokens.add_one_time(
-                customer_id=customer.id,
-                purpose=CONFIRM_EMAIL,
-                token_hash=token_hash,
-                expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
-            )
-            mail = confirmation_mail(customer, email, self.config.confirm_url(token))
-            await uow.outbox.enqueue(tenant.id, mail)
+            if mail_confirmation:
+                token, token_hash = self.tokens.new_opaque()
+                await uow.tokens.add_one_time(
+                    customer_id=customer.id,
+                    purpose=CONFIRM_EMAIL,
+                    token_hash=token_hash,
+                    expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
+                )
+                mail = confirmation_mail(customer, email, self.config.confirm_url(token))
+                await uow.outbox.enqueue(tenant.id, mail)
             await uow.commit()
         return customer
 
@@ -105,32 +106,26 @@ class Accounts:
                 raise ConfirmationInvalid()  # rolled back: a key of another tenant stays unused
             await uow.commit()
 
-    async def get_own(self, claims: AccessClaims, customer_number: str) -> Customer:
-        """The bearer's own customer; another customer's number raises `NotOwner`."""
-        if customer_number != claims.customer_number:
-            raise NotOwner()
+    async def get_own(self, claims: AccessClaims, ref: CustomerRef) -> Customer:
+        """The bearer's own customer; another customer raises `NotOwner`."""
+        require_owner(claims, ref)
         return await load_bearer(self.reads, claims)
 
     async def update_own(
         self,
         claims: AccessClaims,
-        customer_number: str,
+        ref: CustomerRef,
         change: ProfileChange,
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        if customer_number != claims.customer_number:
-            raise NotOwner()
+        require_owner(claims, ref)
         fields = change.changed_fields()
+        check_text(fields, CUSTOMER_TEXT)
         if "email" in fields:
             fields["email"] = clean_email(fields["email"])
         async with self.uow() as uow:
-            customer = checked_for_bearer(
-                await uow.customers.get_by_number(
-                    claims.tenant_id, customer_number, for_update=True
-                ),
-                claims,
-            )
+            customer = await lock_bearer(uow, claims)
             if expected_version is not None and expected_version != customer.version:
                 raise VersionConflict(customer.version)
             if not fields:
@@ -139,18 +134,12 @@ class Accounts:
             await uow.commit()
         return updated
 
-    async def anonymize_own(self, claims: AccessClaims, customer_number: str) -> None:
-        """Spryker's anonymization: erase personal data, keep the row and its number."""
-        if customer_number != claims.customer_number:
-            raise NotOwner()
+    async def anonymize_own(self, claims: AccessClaims, ref: CustomerRef) -> None:
+        """Erase personal data; keep the row, its number and its id (order history)."""
+        require_owner(claims, ref)
         now = self.clock()
         async with self.uow() as uow:
-            customer = checked_for_bearer(
-                await uow.customers.get_by_number(
-                    claims.tenant_id, customer_number, for_update=True
-                ),
-                claims,
-            )
+            customer = await lock_bearer(uow, claims)
             await uow.customers.anonymize(
                 customer.id, Anonymization(replacement_email=_random_email(), now=now)
             )
@@ -159,23 +148,6 @@ class Accounts:
             await uow.outbox.redact_for(customer.id, customer.email)
             await uow.availability.remove_for_customer(customer.id, customer.email)
             await uow.commit()
-
-
-async def load_bearer(reads: CustomerReads, claims: AccessClaims) -> Customer:
-    """The customer a token speaks for, read in one statement and checked."""
-    customer = await reads.customer_by_number(claims.tenant_id, claims.customer_number)
-    return checked_for_bearer(customer, claims)
-
-
-def checked_for_bearer(customer: Customer | None, claims: AccessClaims) -> Customer:
-    """The customer a token speaks for, unless it is gone or the token predates a revocation."""
-    if customer is None:
-        raise CustomerNotFound()
-    if customer.tokens_valid_after is not None and claims.issued_at < customer.tokens_valid_after:
-        raise InvalidAccessToken()
-    if customer.is_anonymized:
-        raise CustomerNotFound()
-    return customer
 
 
 def _random_email() -> str:

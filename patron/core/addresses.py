@@ -14,19 +14,19 @@ from uuid import UUID
 
 from ulid import ULID
 
-from patron.core.accounts import checked_for_bearer, load_bearer
+from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
 from patron.core.config import CoreConfig
 from patron.core.countries import normalize_country_code
-from patron.core.errors import AddressLimitReached, AddressNotFound, CountryInvalid, NotOwner
+from patron.core.errors import AddressLimitReached, AddressNotFound, CountryInvalid
 from patron.core.model import AccessClaims, Address, AddressChange, AddressDraft, Customer
 from patron.core.ports import (
     AddressReads,
     Clock,
     CustomerReads,
     NewAddress,
-    UnitOfWork,
     UnitOfWorkFactory,
 )
+from patron.core.text import ADDRESS_TEXT, check_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,32 +37,29 @@ class Addresses:
     clock: Clock
     config: CoreConfig
 
-    async def list_own(self, claims: AccessClaims, customer_number: str) -> list[Address]:
-        customer = await self._own(claims, customer_number)
+    async def list_own(self, claims: AccessClaims, ref: CustomerRef) -> list[Address]:
+        customer = await self._own(claims, ref)
         return (await self.reads.addresses_of([customer.id]))[customer.id]
 
-    async def get_own(
-        self, claims: AccessClaims, customer_number: str, address_uuid: UUID
-    ) -> Address:
+    async def get_own(self, claims: AccessClaims, ref: CustomerRef, address_uuid: UUID) -> Address:
         """Another customer's address reads as not found, so ids cannot be probed."""
-        customer = await self._own(claims, customer_number)
+        customer = await self._own(claims, ref)
         address = await self.reads.address_of(customer.id, address_uuid)
         if address is None:
             raise AddressNotFound()
         return address
 
-    async def add_own(
-        self, claims: AccessClaims, customer_number: str, draft: AddressDraft
-    ) -> Address:
+    async def add_own(self, claims: AccessClaims, ref: CustomerRef, draft: AddressDraft) -> Address:
         """Spryker's rule for defaults: an address asked to be a default becomes it and
         demotes the previous one; one added while there is no default of its kind becomes
         that default whatever it asked."""
-        _require_owner(claims, customer_number)
+        require_owner(claims, ref)
+        check_text(draft.text_fields(), ADDRESS_TEXT)
         if draft.country_code is not None:
             draft = replace(draft, country_code=_country(draft.country_code))
         now = self.clock()
         async with self.uow() as uow:
-            customer = await self._locked(uow, claims, customer_number)
+            customer = await lock_bearer(uow, claims)
             summary = await uow.addresses.summary(customer.id)
             limit = self.config.max_addresses_per_customer
             if summary.count >= limit:
@@ -89,18 +86,19 @@ class Addresses:
     async def update_own(
         self,
         claims: AccessClaims,
-        customer_number: str,
+        ref: CustomerRef,
         address_uuid: UUID,
         change: AddressChange,
     ) -> Address:
         """Only what `change` sets is written. Clearing a default promotes no other address."""
-        _require_owner(claims, customer_number)
+        require_owner(claims, ref)
         fields = change.changed_fields()
+        check_text(fields, ADDRESS_TEXT)
         if fields.get("country_code") is not None:
             fields["country_code"] = _country(fields["country_code"])
         now = self.clock()
         async with self.uow() as uow:
-            customer = await self._locked(uow, claims, customer_number)
+            customer = await lock_bearer(uow, claims)
             address = await uow.addresses.get(customer.id, address_uuid)
             if address is None:
                 raise AddressNotFound()
@@ -120,13 +118,11 @@ class Addresses:
             await uow.commit()
         return updated
 
-    async def delete_own(
-        self, claims: AccessClaims, customer_number: str, address_uuid: UUID
-    ) -> None:
+    async def delete_own(self, claims: AccessClaims, ref: CustomerRef, address_uuid: UUID) -> None:
         """A hard delete. A deleted default leaves no default; none is promoted."""
-        _require_owner(claims, customer_number)
+        require_owner(claims, ref)
         async with self.uow() as uow:
-            customer = await self._locked(uow, claims, customer_number)
+            customer = await lock_bearer(uow, claims)
             if not await uow.addresses.delete(customer.id, address_uuid):
                 raise AddressNotFound()
             await uow.commit()
@@ -138,23 +134,9 @@ class Addresses:
             return {}
         return await self.reads.addresses_of([customer.id for customer in customers])
 
-    async def _own(self, claims: AccessClaims, customer_number: str) -> Customer:
-        _require_owner(claims, customer_number)
+    async def _own(self, claims: AccessClaims, ref: CustomerRef) -> Customer:
+        require_owner(claims, ref)
         return await load_bearer(self.customers, claims)
-
-    async def _locked(
-        self, uow: UnitOfWork, claims: AccessClaims, customer_number: str
-    ) -> Customer:
-        """The bearer's customer row, locked until the transaction ends."""
-        customer = await uow.customers.get_by_number(
-            claims.tenant_id, customer_number, for_update=True
-        )
-        return checked_for_bearer(customer, claims)
-
-
-def _require_owner(claims: AccessClaims, customer_number: str) -> None:
-    if customer_number != claims.customer_number:
-        raise NotOwner()
 
 
 def _country(code: str) -> str:

@@ -8,8 +8,13 @@ from uuid import UUID, uuid4
 
 from patron.core.config import CoreConfig
 from patron.core.emails import lookup_key
-from patron.core.errors import InvalidCredentials, InvalidRefreshToken, LoginBlocked
-from patron.core.model import AccessClaims, Customer, Tenant, TokenPair
+from patron.core.errors import (
+    InvalidAccessToken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    LoginBlocked,
+)
+from patron.core.model import CUSTOMER_SCOPE, AccessClaims, Audience, Customer, Tenant, TokenPair
 from patron.core.ports import (
     Clock,
     CustomerReads,
@@ -18,6 +23,7 @@ from patron.core.ports import (
     TokenCodec,
     UnitOfWork,
     UnitOfWorkFactory,
+    VendorClaims,
 )
 
 
@@ -44,7 +50,13 @@ class Authentication:
     config: CoreConfig
 
     async def login(
-        self, tenant: Tenant, email: str, password: str, *, client_ip: str | None
+        self,
+        tenant: Tenant,
+        email: str,
+        password: str,
+        *,
+        client_ip: str | None,
+        vendor_claims: VendorClaims | None = None,
     ) -> TokenPair:
         keys = throttle_keys(tenant, email, client_ip)
         if wait := await self.throttle.retry_after(keys):
@@ -73,11 +85,13 @@ class Authentication:
             if new_hash is not None:
                 await uow.customers.set_password_hash(customer.id, new_hash)
             await uow.customers.record_login(customer.id, now)
-            pair = await self._issue(uow, customer, family_id=uuid4(), now=now)
+            pair = await self._issue(uow, customer, uuid4(), now, vendor_claims)
             await uow.commit()
         return pair
 
-    async def refresh(self, tenant: Tenant, refresh_token: str) -> TokenPair:
+    async def refresh(
+        self, tenant: Tenant, refresh_token: str, *, vendor_claims: VendorClaims | None = None
+    ) -> TokenPair:
         """Rotate: the old token is spent; spending it twice revokes its whole family."""
         if not refresh_token:
             raise InvalidRefreshToken()
@@ -94,7 +108,7 @@ class Authentication:
             if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
                 raise InvalidRefreshToken()
             await uow.tokens.mark_rotated(record.id, now)
-            pair = await self._issue(uow, customer, family_id=record.family_id, now=now)
+            pair = await self._issue(uow, customer, record.family_id, now, vendor_claims)
             await uow.commit()
         return pair
 
@@ -105,27 +119,52 @@ class Authentication:
         """
         now = self.clock()
         async with self.uow() as uow:
-            customer = await uow.customers.get_by_number(claims.tenant_id, claims.customer_number)
-            if customer is None:
-                return
             if refresh_token is None:
-                await uow.tokens.revoke_all_for(customer.id, now)
+                await uow.tokens.revoke_all_for(claims.customer_id, now)
             else:
                 await uow.tokens.revoke_refresh(
                     token_hash=self.tokens.hash_opaque(refresh_token),
-                    customer_id=customer.id,
+                    customer_id=claims.customer_id,
                     now=now,
                 )
             await uow.commit()
 
-    def verify(self, access_token: str) -> AccessClaims:
-        """Check signature and expiry; revocation is checked where the customer is loaded."""
-        return self.tokens.verify_access(access_token, self.clock())
+    def verify(
+        self,
+        access_token: str,
+        tenant: Tenant,
+        *,
+        audience: Audience = Audience.CUSTOMER,
+        scope: str = CUSTOMER_SCOPE,
+    ) -> AccessClaims:
+        """The claims of a token valid on this tenant's mount, for this audience and scope.
+
+        Signature, expiry, tenant, audience and scope are checked here; whether the session
+        is still open is checked where the customer is loaded (`access.load_bearer`), by the
+        statement that reads it anyway.
+        """
+        claims = self.tokens.verify_access(access_token, self.clock())
+        if claims.tenant_id != tenant.id:
+            raise InvalidAccessToken("another tenant's token")
+        if claims.audience is not audience or scope not in claims.scopes:
+            raise InvalidAccessToken("not for this audience or scope")
+        return claims
 
     async def _issue(
-        self, uow: UnitOfWork, customer: Customer, *, family_id: UUID, now: datetime
+        self,
+        uow: UnitOfWork,
+        customer: Customer,
+        family_id: UUID,
+        now: datetime,
+        vendor_claims: VendorClaims | None,
     ) -> TokenPair:
-        access, lifetime = self.tokens.issue_access(customer, now, session_id=family_id)
+        access, lifetime = self.tokens.issue_access(
+            customer,
+            now,
+            session_id=family_id,
+            scopes=(CUSTOMER_SCOPE,),
+            vendor_claims=vendor_claims(customer) if vendor_claims else None,
+        )
         refresh, refresh_hash = self.tokens.new_opaque()
         ttl = self.config.refresh_token_ttl_seconds
         await uow.tokens.add_refresh(

@@ -10,13 +10,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from patron.core.accounts import checked_for_bearer, load_bearer
+from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
 from patron.core.emails import clean_email
-from patron.core.errors import InvalidAccessToken, NotOwner, SubscriptionNotFound
+from patron.core.errors import SubscriptionNotFound
 from patron.core.messages import availability_mail
 from patron.core.model import (
     AccessClaims,
-    Customer,
     ProductSummary,
     Subscription,
     Tenant,
@@ -28,6 +27,7 @@ from patron.core.ports import (
     NewSubscription,
     UnitOfWorkFactory,
 )
+from patron.core.text import SUBSCRIPTION_TEXT, check_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +61,14 @@ class Availability:
         database, so racing requests cannot both succeed). A SKU that is available already
         is still accepted, as Spryker does: it is notified at its next change to available.
         """
+        check_text({"sku": sku, "locale": locale}, SUBSCRIPTION_TEXT)
         address = clean_email(email)
-        customer = await self._bearer(claims, tenant) if claims is not None else None
+        customer = await load_bearer(self.customers, claims) if claims is not None else None
         async with self.uow() as uow:
-            if customer is not None and claims is not None:
+            if claims is not None:
                 # Locked and checked again: an anonymization in between must not be undone
                 # by a subscription that links the erased account to its old address.
-                checked_for_bearer(await uow.customers.get(customer.id, for_update=True), claims)
+                await lock_bearer(uow, claims)
             subscription = await uow.availability.add_subscription(
                 NewSubscription(
                     tenant_id=tenant.id,
@@ -102,14 +103,13 @@ class Availability:
     async def list_own(
         self,
         claims: AccessClaims,
-        customer_number: str,
+        ref: CustomerRef,
         *,
         offset: int = 0,
         limit: int | None = None,
     ) -> SubscriptionPage:
-        """As `list_for_bearer`, addressed by number: another customer's raises `NotOwner`."""
-        if customer_number != claims.customer_number:
-            raise NotOwner()
+        """As `list_for_bearer`, for a named customer: another customer raises `NotOwner`."""
+        require_owner(claims, ref)
         return await self.list_for_bearer(claims, offset=offset, limit=limit)
 
     async def set_availability(
@@ -140,8 +140,3 @@ class Availability:
     async def products(self, tenant: Tenant) -> list[ProductSummary]:
         """The register with its open subscriptions, for operators."""
         return await self.reads.products(tenant.id)
-
-    async def _bearer(self, claims: AccessClaims, tenant: Tenant) -> Customer:
-        if claims.tenant_id != tenant.id:
-            raise InvalidAccessToken()  # a token of another tenant means nothing here
-        return await load_bearer(self.customers, claims)

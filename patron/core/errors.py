@@ -16,7 +16,6 @@ class ErrorCode(StrEnum):
     EMAIL_INVALID = "email_invalid"
     CUSTOMER_NOT_FOUND = "customer_not_found"
     TENANT_NOT_FOUND = "tenant_not_found"
-    TERMS_NOT_ACCEPTED = "terms_not_accepted"
     PASSWORD_MISMATCH = "password_mismatch"
     PASSWORD_POLICY = "password_policy"
     INVALID_CREDENTIALS = "invalid_credentials"
@@ -36,6 +35,7 @@ class ErrorCode(StrEnum):
     WRONG_PASSWORD = "wrong_password"
     RESET_KEY_INVALID = "reset_key_invalid"
     PASSWORD_CHANGE_FAILED = "password_change_failed"
+    FIELDS_INVALID = "fields_invalid"
 
 
 class DomainError(Exception):
@@ -63,19 +63,10 @@ class TenantNotFound(DomainError):
     code = ErrorCode.TENANT_NOT_FOUND
 
 
-class TermsNotAccepted(DomainError):
-    code = ErrorCode.TERMS_NOT_ACCEPTED
-
-
 class PasswordMismatch(DomainError):
-    """The password and its confirmation differ."""
+    """A new password and its confirmation differ (where the dialect sends one)."""
 
     code = ErrorCode.PASSWORD_MISMATCH
-
-    def __init__(self, field: str = "password", confirmation_field: str = "confirmPassword"):
-        super().__init__(f"{field} != {confirmation_field}")
-        self.field = field
-        self.confirmation_field = confirmation_field
 
 
 class PasswordRule(StrEnum):
@@ -204,3 +195,26 @@ class PasswordChangeFailed(DomainError):
     """The account went away (anonymized) while its password was being changed."""
 
     code = ErrorCode.PASSWORD_CHANGE_FAILED
+
+
+class FieldRule(StrEnum):
+    TOO_LONG = "too_long"
+    CHARACTERS = "characters"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    """The core's name of the field (`first_name`); dialects translate it."""
+    rule: FieldRule
+    limit: int | None = None
+
+
+class FieldsInvalid(DomainError):
+    """Text the model cannot hold: too long, or characters a field refuses."""
+
+    code = ErrorCode.FIELDS_INVALID
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__(", ".join(f"{p.field}: {p.rule.value}" for p in problems))
+        self.problems = tuple(problems)

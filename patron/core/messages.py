@@ -1,4 +1,9 @@
-"""The emails the core writes to the outbox. Never a password; links carry one-time keys."""
+"""The emails the core writes to the outbox. Never a password; links carry one-time keys.
+
+A mail to an address nobody has confirmed yet carries no text a stranger chose: whoever
+registers can type any address, and a "first name" such as "Your account is locked,
+verify now at https://..." must not reach that mailbox word for word.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,17 @@ from patron.core.model import Customer, OutgoingMail, Product, Subscription
 
 
 def _greeting(customer: Customer) -> str:
+    """By name only once the address is confirmed: then the name is its owner's choice."""
     name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
-    return f"Hello {name}," if name else "Hello,"
+    if not name or customer.email_verified_at is None:
+        return "Hello,"
+    return f"Hello {name},"
 
 
 def confirmation_mail(customer: Customer, recipient: str, link: str) -> OutgoingMail:
+    """Always to an unconfirmed address, so it names nobody."""
     body = (
-        f"{_greeting(customer)}\n\n"
+        "Hello,\n\n"
         "please confirm your email address to finish your registration:\n\n"
         f"{link}\n\n"
         "If you did not register, ignore this message.\n"

@@ -180,10 +180,12 @@ class Address:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Registration:
+    """What every vendor's sign-up needs; confirmations of the password and the like are
+    each dialect's own checks. No password: the customer cannot log in (yet)."""
+
     email: str
-    password: str
-    password_confirmation: str
-    accepted_terms: bool
+    password: str | None = None
+    accepted_terms: bool = False
     salutation: Salutation | None = None
     title: str | None = None
     first_name: str | None = None
@@ -198,6 +200,31 @@ class Registration:
     currency: str | None = None
     site: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def text_fields(self) -> dict[str, Any]:
+        return _text_fields(self)
+
+
+_NOT_TEXT = frozenset(
+    {
+        "password",
+        "accepted_terms",
+        "salutation",
+        "gender",
+        "birth_date",
+        "is_default_shipping",
+        "is_default_billing",
+    }
+)
+
+
+def _text_fields(command: Any) -> dict[str, Any]:
+    """A new record's free-text fields (and metadata), by core name, for the text limits."""
+    return {
+        name: getattr(command, name)
+        for name in command.__dataclass_fields__
+        if name not in _NOT_TEXT and getattr(command, name) is not None
+    }
 
 
 UNSET: Any = object()
@@ -260,6 +287,9 @@ class AddressDraft:
     is_default_billing: bool = False
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def text_fields(self) -> dict[str, Any]:
+        return _text_fields(self)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddressChange:
@@ -296,17 +326,30 @@ class TokenPair:
     expires_in: int
 
 
-@dataclass(frozen=True, slots=True)
+class Audience(StrEnum):
+    """Who a token speaks for: a shopper, or a back-office user or API client."""
+
+    CUSTOMER = "customer"
+    BACK_OFFICE = "back-office"
+
+
+CUSTOMER_SCOPE = "customer"
+"""The scope of every customer token: acting on the bearer's own account."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AccessClaims:
     """What a verified access token says about its bearer."""
 
+    audience: Audience
+    tenant_id: int
+    customer_id: int
     customer_uuid: UUID
     customer_number: str
-    tenant_id: int
-    issued_at: datetime
-    scopes: tuple[str, ...]
-    session_id: UUID | None = None
+    session_id: UUID
     """The refresh-token family this access token was issued with (one login session)."""
+    issued_at: datetime
+    scopes: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
-from patron.core.accounts import load_bearer
+from patron.core.access import CustomerRef, load_bearer, require_owner
 from patron.core.config import CoreConfig
+from patron.core.deferred import AfterAnswer
 from patron.core.emails import lookup_key
 from patron.core.errors import (
     LoginBlocked,
-    NotOwner,
     PasswordChangeFailed,
     PasswordMismatch,
     ResetKeyInvalid,
@@ -39,7 +40,8 @@ RESET_PASSWORD = "reset_password"
 class PasswordChange:
     current: str
     new: str
-    confirmation: str
+    confirmation: str | None = None
+    """Checked against `new` where the dialect's client sends one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ class PasswordChanges:
     config: CoreConfig
 
     async def change_own(
-        self, tenant: Tenant, claims: AccessClaims, customer_number: str, change: PasswordChange
+        self, tenant: Tenant, claims: AccessClaims, ref: CustomerRef, change: PasswordChange
     ) -> None:
         """Checks run in Spryker's order: the bearer, ownership, confirmation, current
         password, then policy. Every refresh token but those of the bearer's session is revoked.
@@ -63,10 +65,9 @@ class PasswordChanges:
         changed the account since the password was checked (a reset in between wins).
         """
         bearer = await load_bearer(self.reads, claims)
-        if customer_number != claims.customer_number:
-            raise NotOwner()
-        if change.new != change.confirmation:
-            raise PasswordMismatch("newPassword", "confirmPassword")
+        require_owner(claims, ref)
+        if change.confirmation is not None and change.new != change.confirmation:
+            raise PasswordMismatch()
         keys = [f"password-change:{bearer.id}"]
         if wait := await self.throttle.retry_after(keys):
             raise LoginBlocked(wait)
@@ -89,8 +90,16 @@ class PasswordChanges:
             await uow.tokens.discard_one_time_for(bearer.id, RESET_PASSWORD)
             await uow.commit()
 
-    async def request_reset(self, tenant: Tenant, email: str) -> None:
+    def request_reset(self, tenant: Tenant, email: str) -> AfterAnswer:
         """Mail a single-use reset key to an account holder; silent for anybody else.
+
+        The work runs after the dialect has answered (see `AfterAnswer`), so known and
+        unknown addresses answer alike.
+        """
+        return AfterAnswer(partial(self._send_reset_key, tenant, email))
+
+    async def _send_reset_key(self, tenant: Tenant, email: str) -> None:
+        """The work of `request_reset`.
 
         Requesting a new key spends the older ones, so only the latest mail works. Requests
         per address are counted like failed logins: past the limit no more mail goes out, so
@@ -126,12 +135,14 @@ class PasswordChanges:
             await uow.outbox.enqueue(tenant.id, mail)
             await uow.commit()
 
-    async def restore(self, tenant: Tenant, key: str, password: str, confirmation: str) -> None:
+    async def restore(
+        self, tenant: Tenant, key: str, password: str, confirmation: str | None = None
+    ) -> None:
         """Set a new password with a reset key. The key is spent, every session ends, and
         the email counts as confirmed: the key could only be read in that mailbox.
         """
-        if password != confirmation:
-            raise PasswordMismatch("password", "confirmPassword")
+        if confirmation is not None and password != confirmation:
+            raise PasswordMismatch()
         now = self.clock()
         async with self.uow() as uow:
             customer_id = await uow.tokens.consume_one_time(

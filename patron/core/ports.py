@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -87,6 +87,11 @@ class CustomerRepository(Protocol):
     async def get_by_number(
         self, tenant_id: int, customer_number: str, *, for_update: bool = False
     ) -> Customer | None: ...
+
+    async def lock_bearer(
+        self, tenant_id: int, customer_id: int, session_id: UUID
+    ) -> tuple[Customer, bool] | None:
+        """As `CustomerReads.bearer`, locking the customer row for the transaction."""
 
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
         """Write `changes`, bump the version; raises `EmailTaken` on a duplicate email."""
@@ -255,6 +260,11 @@ class CustomerReads(Protocol):
 
     async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None: ...
 
+    async def bearer(
+        self, tenant_id: int, customer_id: int, session_id: UUID
+    ) -> tuple[Customer, bool] | None:
+        """The customer and whether the login session is still open, in one statement."""
+
     async def credentials_by_email(
         self, tenant_id: int, email: str, *, confirmation_required: bool
     ) -> Credentials | None: ...
@@ -297,14 +307,25 @@ class PasswordHasher(Protocol):
         """Spend the time of a verification, so an unknown account answers as slowly."""
 
 
+VendorClaims = Callable[[Customer], Mapping[str, object]]
+"""Claims a dialect lays out in its vendor's way (Glue's `sub` is a JSON string that
+Spryker's storefront parses); Patron's own claims travel beside them."""
+
+
 class TokenCodec(Protocol):
     def issue_access(
-        self, customer: Customer, now: datetime, *, session_id: UUID | None = None
+        self,
+        customer: Customer,
+        now: datetime,
+        *,
+        session_id: UUID,
+        scopes: Iterable[str],
+        vendor_claims: Mapping[str, object] | None = None,
     ) -> tuple[str, int]:
         """Return the signed access token and its lifetime in seconds."""
 
     def verify_access(self, token: str, now: datetime) -> AccessClaims:
-        """Raises `InvalidAccessToken`."""
+        """Signature, shape and expiry; raises `InvalidAccessToken`."""
 
     def new_opaque(self) -> tuple[str, bytes]:
         """A fresh random token and the hash under which it is stored."""

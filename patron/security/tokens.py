@@ -11,22 +11,26 @@ Verification is on every authenticated request, so it is kept cheap:
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
 import jwt
 import orjson
 from jwt.algorithms import HMACAlgorithm
 
 from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims, Customer
+from patron.core.model import AccessClaims, Audience, Customer
 
 ISSUER = "patron"
 ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ("iss", "sub", "ref", "tid", "iat", "exp")
+OWN = "patron"
+"""Patron's own claims travel in one private claim, so a dialect may lay out the registered
+ones (`sub`, `aud`, `scopes`...) the way its vendor's clients read them."""
+RESERVED = frozenset({"iss", "iat", "nbf", "exp", "jti", OWN})
 
 
 class _PreparedHS256(HMACAlgorithm):
@@ -55,22 +59,37 @@ class JwtCodec:
         self._cache_size = cache_size
 
     def issue_access(
-        self, customer: Customer, now: datetime, *, session_id: uuid.UUID | None = None
+        self,
+        customer: Customer,
+        now: datetime,
+        *,
+        session_id: uuid.UUID,
+        scopes: Iterable[str],
+        vendor_claims: Mapping[str, object] | None = None,
     ) -> tuple[str, int]:
+        clashing = RESERVED & set(vendor_claims or ())
+        if clashing:
+            raise ValueError(f"a dialect may not set {sorted(clashing)}")
         issued_at = now.timestamp()
-        claims = {
-            "iss": ISSUER,
+        claims: dict[str, object] = {
             "sub": str(customer.uuid),
-            "ref": customer.customer_number,
-            "tid": customer.tenant_id,
-            "scopes": ["customer"],
+            **(vendor_claims or {}),
+            "iss": ISSUER,
             # Sub-second precision, so a token issued right after a revocation still counts.
             "iat": issued_at,
+            "nbf": int(issued_at),
             "exp": int(issued_at) + self._ttl,
             "jti": secrets.token_hex(16),
+            OWN: {
+                "aud": Audience.CUSTOMER.value,
+                "tid": customer.tenant_id,
+                "cid": customer.id,
+                "cus": str(customer.uuid),
+                "ref": customer.customer_number,
+                "sid": str(session_id),
+                "scp": sorted(scopes),
+            },
         }
-        if session_id is not None:
-            claims["sid"] = str(session_id)
         token = self._jws.encode(
             orjson.dumps(claims), self._key, algorithm=ALGORITHM, headers={"typ": "JWT"}
         )
@@ -89,22 +108,23 @@ class JwtCodec:
 
     def _verify_signature_and_claims(self, token: str, now: datetime) -> tuple[float, AccessClaims]:
         try:
-            payload: dict[str, Any] = orjson.loads(
-                self._jws.decode(token, self._key, algorithms=[ALGORITHM])
-            )
-            if not isinstance(payload, dict) or any(c not in payload for c in REQUIRED_CLAIMS):
-                raise InvalidAccessToken("claims missing")
-            if payload["iss"] != ISSUER:
+            payload = orjson.loads(self._jws.decode(token, self._key, algorithms=[ALGORITHM]))
+            if not isinstance(payload, dict) or payload.get("iss") != ISSUER:
                 raise InvalidAccessToken("issuer")
-            return float(payload["exp"]), AccessClaims(
-                customer_uuid=uuid.UUID(payload["sub"]),
-                customer_number=str(payload["ref"]),
-                tenant_id=int(payload["tid"]),
-                issued_at=datetime.fromtimestamp(float(payload["iat"]), tz=now.tzinfo),
-                scopes=tuple(payload.get("scopes", ())),
-                session_id=uuid.UUID(payload["sid"]) if "sid" in payload else None,
+            own = payload.get(OWN)
+            if not isinstance(own, dict):
+                raise InvalidAccessToken("claims missing")
+            return _finite(payload.get("exp")), AccessClaims(
+                audience=Audience(own["aud"]),
+                tenant_id=_integer(own["tid"]),
+                customer_id=_integer(own["cid"]),
+                customer_uuid=uuid.UUID(_text(own["cus"])),
+                customer_number=_text(own["ref"]),
+                session_id=uuid.UUID(_text(own["sid"])),
+                issued_at=datetime.fromtimestamp(_finite(payload.get("iat")), tz=now.tzinfo),
+                scopes=frozenset(_text(scope) for scope in own["scp"]),
             )
-        except (jwt.PyJWTError, orjson.JSONDecodeError, ValueError, TypeError) as error:
+        except (jwt.PyJWTError, orjson.JSONDecodeError, KeyError, ValueError, TypeError) as error:
             raise InvalidAccessToken(type(error).__name__) from None
 
     def _remember(self, token: str, expires: float, claims: AccessClaims) -> None:
@@ -118,3 +138,22 @@ class JwtCodec:
 
     def hash_opaque(self, token: str) -> bytes:
         return hashlib.sha256(token.encode()).digest()
+
+
+def _finite(value: object) -> float:
+    """A NumericDate: a real, finite number (a bool, NaN or infinity never expires nothing)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return float(value)
+
+
+def _integer(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("not an integer")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -47,6 +48,14 @@ WRITABLE = frozenset(
 )
 
 EMAIL_INDEX = "customers_account_email_unique"
+
+# The customer a token speaks for, and whether its login session (refresh-token family) is
+# still open: one index probe more on the statement every authenticated request runs anyway.
+BEARER = (
+    f"SELECT {COLUMNS}, EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $3 "
+    "AND t.customer_id = customers.id AND t.revoked_at IS NULL) AS session_live "
+    "FROM customers WHERE id = $2 AND tenant_id = $1"
+)
 
 
 def row_to_customer(row: asyncpg.Record) -> Customer:
@@ -162,6 +171,12 @@ class PgCustomers:
         row = await self._db.fetchrow(BY_NUMBER + lock, tenant_id, customer_number)
         return row_to_customer(row) if row else None
 
+    async def lock_bearer(
+        self, tenant_id: int, customer_id: int, session_id: UUID
+    ) -> tuple[Customer, bool] | None:
+        row = await self._db.fetchrow(BEARER + " FOR UPDATE", tenant_id, customer_id, session_id)
+        return (row_to_customer(row), row["session_live"]) if row else None
+
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
         try:
             row = await update_versioned(
@@ -239,6 +254,12 @@ class PgCustomerReads:
     async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None:
         row = await self._pool.fetchrow(BY_NUMBER, tenant_id, customer_number)
         return row_to_customer(row) if row else None
+
+    async def bearer(
+        self, tenant_id: int, customer_id: int, session_id: UUID
+    ) -> tuple[Customer, bool] | None:
+        row = await self._pool.fetchrow(BEARER, tenant_id, customer_id, session_id)
+        return (row_to_customer(row), row["session_live"]) if row else None
 
     async def password_hash(self, customer_id: int) -> str | None:
         value: str | None = await self._pool.fetchval(

@@ -87,9 +87,10 @@ class PgTokens:
         )
 
     async def revoke_refresh(self, *, token_hash: bytes, customer_id: int, now: datetime) -> None:
+        """Revoking a refresh token ends its session: its whole family goes."""
         await self._db.execute(
-            "UPDATE refresh_tokens SET revoked_at = $3 "
-            "WHERE token_hash = $1 AND customer_id = $2 AND revoked_at IS NULL",
+            "UPDATE refresh_tokens SET revoked_at = $3 WHERE revoked_at IS NULL AND family_id = "
+            "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND customer_id = $2)",
             token_hash,
             customer_id,
             now,

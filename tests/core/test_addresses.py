@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from patron.core.access import CustomerRef
 from patron.core.addresses import Addresses
 from patron.core.config import CoreConfig
 from patron.core.errors import (
@@ -50,7 +51,7 @@ async def signed_in(
         "UPDATE customers SET email_verified_at = now() WHERE email = $1", email.lower()
     )
     pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
-    return services.core.auth.verify(pair.access_token)
+    return services.core.auth.verify(pair.access_token, tenant)
 
 
 class CountingPool:
@@ -88,12 +89,16 @@ async def test_addresses_of_many_customers_are_read_in_one_query(
     ]
     made = {
         claims.customer_number: [
-            await core.addresses.add_own(claims, claims.customer_number, draft(city=f"City {k}"))
+            await core.addresses.add_own(
+                claims, CustomerRef.by_number(claims.customer_number), draft(city=f"City {k}")
+            )
             for k in range(count)
         ]
         for claims, count in zip(people, (2, 0, 3, 1), strict=True)
     }
-    customers = [await core.accounts.get_own(c, c.customer_number) for c in people]
+    customers = [
+        await core.accounts.get_own(c, CustomerRef.by_number(c.customer_number)) for c in people
+    ]
     counting = CountingPool(clean_db)
     batch = replace(core.addresses, reads=PgAddressReads(counting))  # type: ignore[arg-type]
 
@@ -120,15 +125,22 @@ async def test_add_read_change_and_delete_an_address(
     addresses: Addresses, claims: AccessClaims, clock: FrozenClock
 ) -> None:
     number = claims.customer_number
-    added = await addresses.add_own(claims, number, draft(country_code="de", company="ACME"))
+    added = await addresses.add_own(
+        claims, CustomerRef.by_number(number), draft(country_code="de", company="ACME")
+    )
     clock.advance(seconds=5)
 
     changed = await addresses.update_own(
-        claims, number, added.uuid, AddressChange(city="Potsdam", company=None)
+        claims,
+        CustomerRef.by_number(number),
+        added.uuid,
+        AddressChange(city="Potsdam", company=None),
     )
-    unchanged = await addresses.update_own(claims, number, added.uuid, AddressChange())
-    listed = await addresses.list_own(claims, number)
-    await addresses.delete_own(claims, number, added.uuid)
+    unchanged = await addresses.update_own(
+        claims, CustomerRef.by_number(number), added.uuid, AddressChange()
+    )
+    listed = await addresses.list_own(claims, CustomerRef.by_number(number))
+    await addresses.delete_own(claims, CustomerRef.by_number(number), added.uuid)
 
     assert added.country_code == "DE"
     assert (added.is_default_shipping, added.is_default_billing) == (True, True)
@@ -137,9 +149,9 @@ async def test_add_read_change_and_delete_an_address(
     assert changed.updated_at > added.updated_at == added.created_at
     assert unchanged == changed
     assert listed == [changed]
-    assert await addresses.list_own(claims, number) == []
+    assert await addresses.list_own(claims, CustomerRef.by_number(number)) == []
     with pytest.raises(AddressNotFound):
-        await addresses.get_own(claims, number, added.uuid)
+        await addresses.get_own(claims, CustomerRef.by_number(number), added.uuid)
 
 
 async def test_every_use_case_refuses_another_customers_number(
@@ -147,11 +159,13 @@ async def test_every_use_case_refuses_another_customers_number(
 ) -> None:
     some_uuid = uuid.uuid4()
     attempts = [
-        addresses.list_own(claims, "DE--999"),
-        addresses.get_own(claims, "DE--999", some_uuid),
-        addresses.add_own(claims, "DE--999", draft()),
-        addresses.update_own(claims, "DE--999", some_uuid, AddressChange(city="X")),
-        addresses.delete_own(claims, "DE--999", some_uuid),
+        addresses.list_own(claims, CustomerRef.by_number("DE--999")),
+        addresses.get_own(claims, CustomerRef.by_number("DE--999"), some_uuid),
+        addresses.add_own(claims, CustomerRef.by_number("DE--999"), draft()),
+        addresses.update_own(
+            claims, CustomerRef.by_number("DE--999"), some_uuid, AddressChange(city="X")
+        ),
+        addresses.delete_own(claims, CustomerRef.by_number("DE--999"), some_uuid),
     ]
     for attempt in attempts:
         with pytest.raises(NotOwner):
@@ -166,16 +180,18 @@ async def test_another_customers_address_is_not_found(
     claims: AccessClaims,
 ) -> None:
     other = await signed_in(timed_services, tenant, clean_db, "other@example.com")
-    theirs = await addresses.add_own(other, other.customer_number, draft())
+    theirs = await addresses.add_own(other, CustomerRef.by_number(other.customer_number), draft())
     mine = claims.customer_number
 
     with pytest.raises(AddressNotFound):
-        await addresses.get_own(claims, mine, theirs.uuid)
+        await addresses.get_own(claims, CustomerRef.by_number(mine), theirs.uuid)
     with pytest.raises(AddressNotFound):
-        await addresses.update_own(claims, mine, theirs.uuid, AddressChange(city="Mine now"))
+        await addresses.update_own(
+            claims, CustomerRef.by_number(mine), theirs.uuid, AddressChange(city="Mine now")
+        )
     with pytest.raises(AddressNotFound):
-        await addresses.delete_own(claims, mine, theirs.uuid)
-    assert await addresses.list_own(other, other.customer_number) == [theirs]
+        await addresses.delete_own(claims, CustomerRef.by_number(mine), theirs.uuid)
+    assert await addresses.list_own(other, CustomerRef.by_number(other.customer_number)) == [theirs]
 
 
 @pytest.mark.parametrize("code", ["XX", "DEU", "", "D"])
@@ -184,10 +200,12 @@ async def test_a_country_must_be_real(
 ) -> None:
     number = claims.customer_number
     with pytest.raises(CountryInvalid):
-        await addresses.add_own(claims, number, draft(country_code=code))
-    added = await addresses.add_own(claims, number, draft())
+        await addresses.add_own(claims, CustomerRef.by_number(number), draft(country_code=code))
+    added = await addresses.add_own(claims, CustomerRef.by_number(number), draft())
     with pytest.raises(CountryInvalid):
-        await addresses.update_own(claims, number, added.uuid, AddressChange(country_code=code))
+        await addresses.update_own(
+            claims, CustomerRef.by_number(number), added.uuid, AddressChange(country_code=code)
+        )
     assert await clean_db.fetchval("SELECT country_code FROM addresses") == "DE"
 
 
@@ -196,11 +214,11 @@ async def test_the_cap_counts_the_customers_addresses(
 ) -> None:
     capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=2))
     number = claims.customer_number
-    await capped.add_own(claims, number, draft())
-    await capped.add_own(claims, number, draft())
+    await capped.add_own(claims, CustomerRef.by_number(number), draft())
+    await capped.add_own(claims, CustomerRef.by_number(number), draft())
 
     with pytest.raises(AddressLimitReached) as refused:
-        await capped.add_own(claims, number, draft())
+        await capped.add_own(claims, CustomerRef.by_number(number), draft())
 
     assert refused.value.limit == 2
     assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 2
@@ -210,13 +228,19 @@ async def test_defaults_move_but_are_never_promoted(
     addresses: Addresses, claims: AccessClaims
 ) -> None:
     number = claims.customer_number
-    first = await addresses.add_own(claims, number, draft())  # the first: default anyway
-    second = await addresses.add_own(claims, number, draft(is_default_billing=True))
+    first = await addresses.add_own(
+        claims, CustomerRef.by_number(number), draft()
+    )  # the first: default anyway
+    second = await addresses.add_own(
+        claims, CustomerRef.by_number(number), draft(is_default_billing=True)
+    )
 
-    await addresses.update_own(claims, number, second.uuid, AddressChange(is_default_billing=False))
+    await addresses.update_own(
+        claims, CustomerRef.by_number(number), second.uuid, AddressChange(is_default_billing=False)
+    )
     flags = {
         a.uuid: (a.is_default_shipping, a.is_default_billing)
-        for a in await addresses.list_own(claims, number)
+        for a in await addresses.list_own(claims, CustomerRef.by_number(number))
     }
 
     assert (first.is_default_shipping, first.is_default_billing) == (True, True)
@@ -228,7 +252,7 @@ async def test_the_database_refuses_a_second_default_as_a_domain_error(
     addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool, clock: FrozenClock
 ) -> None:
     """The backstop behind the customer-row lock never surfaces as a raw UniqueViolation."""
-    first = await addresses.add_own(claims, claims.customer_number, draft())
+    first = await addresses.add_own(claims, CustomerRef.by_number(claims.customer_number), draft())
 
     async with PgUnitOfWork(clean_db) as uow:
         with pytest.raises(AddressConflict):
@@ -257,12 +281,12 @@ async def test_tokens_from_before_anonymization_reach_no_address(
     timed_services: Services, addresses: Addresses, claims: AccessClaims, clock: FrozenClock
 ) -> None:
     number = claims.customer_number
-    await addresses.add_own(claims, number, draft())
+    await addresses.add_own(claims, CustomerRef.by_number(number), draft())
     clock.advance(seconds=1)
 
-    await timed_services.core.accounts.anonymize_own(claims, number)
+    await timed_services.core.accounts.anonymize_own(claims, CustomerRef.by_number(number))
 
     with pytest.raises(InvalidAccessToken):
-        await addresses.list_own(claims, number)
+        await addresses.list_own(claims, CustomerRef.by_number(number))
     with pytest.raises(InvalidAccessToken):
-        await addresses.add_own(claims, number, draft())
+        await addresses.add_own(claims, CustomerRef.by_number(number), draft())

@@ -6,6 +6,7 @@ import uuid
 
 import asyncpg
 
+from patron.core.access import CustomerRef
 from patron.core.model import Tenant
 from patron.services import Services
 from tests.conftest import registration_for
@@ -27,9 +28,11 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
     pair = await timed_services.core.auth.login(
         tenant, "gone@example.com", "change123", client_ip=None
     )
-    claims = timed_services.core.auth.verify(pair.access_token)
+    claims = timed_services.core.auth.verify(pair.access_token, tenant)
 
-    await timed_services.core.accounts.anonymize_own(claims, customer.customer_number)
+    await timed_services.core.accounts.anonymize_own(
+        claims, CustomerRef.by_number(customer.customer_number)
+    )
 
     row = await clean_db.fetchrow("SELECT * FROM customers WHERE id = $1", customer.id)
     assert row["customer_number"] == customer.customer_number

@@ -8,8 +8,8 @@ import dataclasses
 import asyncpg
 import pytest
 
+from patron.core.access import CustomerRef
 from patron.core.errors import (
-    CustomerNotFound,
     InvalidAccessToken,
     NotOwner,
     ProductNotFound,
@@ -31,7 +31,7 @@ async def _customer_claims(
     await services.core.accounts.register(tenant, registration_for(email))
     await pool.execute("UPDATE customers SET email_verified_at = now()")
     pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
-    return services.core.auth.verify(pair.access_token)
+    return services.core.auth.verify(pair.access_token, tenant)
 
 
 async def _mails(pool: asyncpg.Pool) -> list[asyncpg.Record]:
@@ -127,7 +127,9 @@ async def test_a_customer_subscription_is_linked_and_listed_oldest_first(
     everything = await availability.list_for_bearer(claims)
     page = await availability.list_for_bearer(claims, offset=2, limit=2)
     past_the_end = await availability.list_for_bearer(claims, offset=10, limit=2)
-    own = await availability.list_own(claims, claims.customer_number, offset=4, limit=2)
+    own = await availability.list_own(
+        claims, CustomerRef.by_number(claims.customer_number), offset=4, limit=2
+    )
 
     assert [s.sku for s in everything.items] == [f"SKU-{n}" for n in range(5)]
     assert everything.total == 5
@@ -135,7 +137,7 @@ async def test_a_customer_subscription_is_linked_and_listed_oldest_first(
     assert (past_the_end.items, past_the_end.total) == ([], 5)
     assert ([s.sku for s in own.items], own.total) == (["SKU-4"], 5)
     with pytest.raises(NotOwner):
-        await availability.list_own(claims, "DE--999")
+        await availability.list_own(claims, CustomerRef.by_number("DE--999"))
 
 
 async def test_a_token_of_another_tenant_cannot_subscribe(
@@ -145,10 +147,13 @@ async def test_a_token_of_another_tenant_cannot_subscribe(
     other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
     await timed_services.core.availability.set_availability(other, "SKU-1", available=False)
 
-    with pytest.raises(InvalidAccessToken):
-        await timed_services.core.availability.subscribe(
-            other, sku="SKU-1", email="sonia@example.com", locale="en_US", claims=claims
-        )
+    pair = await timed_services.core.auth.login(
+        tenant, "sonia@example.com", "change123", client_ip=None
+    )
+
+    assert claims.tenant_id == tenant.id
+    with pytest.raises(InvalidAccessToken):  # its claims never reach another tenant's use case
+        timed_services.core.auth.verify(pair.access_token, other)
 
 
 async def test_skus_are_per_tenant(
@@ -297,7 +302,9 @@ async def test_anonymization_drops_the_customers_subscriptions(
     await availability.subscribe(tenant, sku="SKU-2", email="SONIA@example.com", locale="en_US")
     await availability.subscribe(tenant, sku="SKU-1", email="someone@example.com", locale="en_US")
 
-    await timed_services.core.accounts.anonymize_own(claims, claims.customer_number)
+    await timed_services.core.accounts.anonymize_own(
+        claims, CustomerRef.by_number(claims.customer_number)
+    )
 
     rows = await clean_db.fetch("SELECT email FROM availability_subscriptions")
     assert [r["email"] for r in rows] == ["someone@example.com"]
@@ -362,7 +369,9 @@ async def test_anonymization_redacts_guest_mail_to_the_customers_address(
     await availability.subscribe(tenant, sku="SKU-1", email="Gone@Example.com", locale="en_US")
     await availability.set_availability(tenant, "SKU-1", available=True)  # a guest's mail
 
-    await timed_services.core.accounts.anonymize_own(claims, claims.customer_number)
+    await timed_services.core.accounts.anonymize_own(
+        claims, CustomerRef.by_number(claims.customer_number)
+    )
 
     rows = await clean_db.fetch("SELECT recipient, body FROM outbox")
     assert len(rows) == 2  # the confirmation and the notification
@@ -380,14 +389,14 @@ async def test_a_subscription_racing_an_anonymization_is_refused(
 
     class AnonymizedMeanwhile(PgUnitOfWork):
         async def __aenter__(self) -> PgUnitOfWork:
-            await accounts.anonymize_own(claims, claims.customer_number)
+            await accounts.anonymize_own(claims, CustomerRef.by_number(claims.customer_number))
             return await super().__aenter__()
 
     racing = dataclasses.replace(
         timed_services.core.availability, uow=lambda: AnonymizedMeanwhile(clean_db)
     )
 
-    with pytest.raises(CustomerNotFound):  # the frozen clock: the token is not older
+    with pytest.raises(InvalidAccessToken):  # the anonymization ended the session
         await racing.subscribe(
             tenant, sku="SKU-1", email="gone@example.com", locale="en_US", claims=claims
         )

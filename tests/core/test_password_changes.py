@@ -9,6 +9,7 @@ import re
 import asyncpg
 import pytest
 
+from patron.core.access import CustomerRef
 from patron.core.errors import (
     LoginBlocked,
     PasswordChangeFailed,
@@ -30,7 +31,7 @@ async def _confirmed_login(
     customer = await services.core.accounts.register(tenant, registration_for("pw@example.com"))
     await pool.execute("UPDATE customers SET email_verified_at = now()")
     pair = await services.core.auth.login(tenant, "pw@example.com", "change123", client_ip=None)
-    return customer, services.core.auth.verify(pair.access_token)
+    return customer, services.core.auth.verify(pair.access_token, tenant)
 
 
 async def test_access_tokens_name_their_session(
@@ -53,7 +54,7 @@ async def test_a_wrong_current_password_changes_nothing(
         await timed_services.core.passwords.change_own(
             tenant,
             claims,
-            customer.customer_number,
+            CustomerRef.by_number(customer.customer_number),
             PasswordChange(current="not-it-at-all", new="321egnahc", confirmation="321egnahc"),
         )
 
@@ -70,7 +71,7 @@ async def test_an_account_anonymized_during_a_change_fails_cleanly(
 
     class AnonymizingHasher(Argon2Hasher):
         async def hash(self, password: str) -> str:
-            await accounts.anonymize_own(claims, customer.customer_number)
+            await accounts.anonymize_own(claims, CustomerRef.by_number(customer.customer_number))
             return await super().hash(password)
 
     passwords = dataclasses.replace(
@@ -82,7 +83,7 @@ async def test_an_account_anonymized_during_a_change_fails_cleanly(
         await passwords.change_own(
             tenant,
             claims,
-            customer.customer_number,
+            CustomerRef.by_number(customer.customer_number),
             PasswordChange(current="change123", new="321egnahc", confirmation="321egnahc"),
         )
 
@@ -93,7 +94,7 @@ async def test_reset_keys_expire_after_the_configured_time(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
 ) -> None:
     await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
-    await timed_services.core.passwords.request_reset(tenant, "PW@example.com")
+    await timed_services.core.passwords.request_reset(tenant, "PW@example.com").run()
     body = await clean_db.fetchval(
         "SELECT body FROM outbox WHERE template = 'customer_password_reset'"
     )
@@ -112,7 +113,7 @@ async def test_reset_keys_expire_after_the_configured_time(
 async def test_reset_for_an_unknown_address_writes_nothing(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
 ) -> None:
-    await timed_services.core.passwords.request_reset(tenant, "nobody@example.com")
+    await timed_services.core.passwords.request_reset(tenant, "nobody@example.com").run()
 
     assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 0
     assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 0
@@ -124,7 +125,10 @@ async def test_racing_reset_requests_leave_one_working_key(
     await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
 
     await asyncio.gather(
-        *(timed_services.core.passwords.request_reset(tenant, "pw@example.com") for _ in range(5))
+        *(
+            timed_services.core.passwords.request_reset(tenant, "pw@example.com").run()
+            for _ in range(5)
+        )
     )
 
     assert await clean_db.fetchval("SELECT count(*) FROM outbox WHERE template = $1", RESET) == 5
@@ -142,7 +146,7 @@ async def test_a_reset_between_check_and_write_wins_over_the_change(
     """Whoever holds a stale session must not overwrite the password the owner just reset."""
     customer, claims = await _confirmed_login(timed_services, tenant, clean_db)
     passwords = timed_services.core.passwords
-    await passwords.request_reset(tenant, "pw@example.com")
+    await passwords.request_reset(tenant, "pw@example.com").run()
     body = await clean_db.fetchval("SELECT body FROM outbox WHERE template = $1", RESET)
     match = re.search(r"token=([\w-]+)", body)
     assert match
@@ -161,7 +165,7 @@ async def test_a_reset_between_check_and_write_wins_over_the_change(
         await racing.change_own(
             tenant,
             claims,
-            customer.customer_number,
+            CustomerRef.by_number(customer.customer_number),
             PasswordChange(current="change123", new="intruder-1", confirmation="intruder-1"),
         )
 
@@ -179,13 +183,13 @@ async def test_guessing_the_current_password_is_throttled(
     for _ in range(10):
         with pytest.raises(WrongPassword):
             await timed_services.core.passwords.change_own(
-                tenant, claims, customer.customer_number, guess
+                tenant, claims, CustomerRef.by_number(customer.customer_number), guess
             )
 
     right = PasswordChange(current="change123", new="321egnahc", confirmation="321egnahc")
     with pytest.raises(LoginBlocked):
         await timed_services.core.passwords.change_own(
-            tenant, claims, customer.customer_number, right
+            tenant, claims, CustomerRef.by_number(customer.customer_number), right
         )
 
 
@@ -195,6 +199,6 @@ async def test_reset_mails_to_one_address_are_capped(
     await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
 
     for _ in range(15):
-        await timed_services.core.passwords.request_reset(tenant, "PW@example.com")
+        await timed_services.core.passwords.request_reset(tenant, "PW@example.com").run()
 
     assert await clean_db.fetchval("SELECT count(*) FROM outbox WHERE template = $1", RESET) == 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from patron.core.access import CustomerRef
 from patron.core.errors import VersionConflict
 from patron.core.model import AccessClaims, ProfileChange, Tenant, TenantSettings
 from patron.services import Services
@@ -15,7 +16,7 @@ async def _claims(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> Acc
     await services.core.accounts.register(tenant, registration_for("v@example.com"))
     await pool.execute("UPDATE customers SET email_verified_at = now()")
     pair = await services.core.auth.login(tenant, "v@example.com", "change123", client_ip=None)
-    return services.core.auth.verify(pair.access_token)
+    return services.core.auth.verify(pair.access_token, tenant)
 
 
 async def test_a_write_against_a_stale_version_is_refused_and_changes_nothing(
@@ -23,18 +24,18 @@ async def test_a_write_against_a_stale_version_is_refused_and_changes_nothing(
 ) -> None:
     claims = await _claims(timed_services, tenant, clean_db)
     accounts = timed_services.core.accounts
-    current = await accounts.get_own(claims, claims.customer_number)
+    current = await accounts.get_own(claims, CustomerRef.by_number(claims.customer_number))
 
     updated = await accounts.update_own(
         claims,
-        claims.customer_number,
+        CustomerRef.by_number(claims.customer_number),
         ProfileChange(first_name="Vera"),
         expected_version=current.version,
     )
     with pytest.raises(VersionConflict) as conflict:
         await accounts.update_own(
             claims,
-            claims.customer_number,
+            CustomerRef.by_number(claims.customer_number),
             ProfileChange(first_name="Stale"),
             expected_version=current.version,
         )

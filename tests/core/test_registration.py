@@ -10,9 +10,7 @@ import pytest
 from patron.core.errors import (
     EmailInvalid,
     EmailTaken,
-    PasswordMismatch,
     PasswordPolicyViolation,
-    TermsNotAccepted,
 )
 from patron.core.model import Registration, Tenant
 from patron.services import Services
@@ -58,24 +56,6 @@ async def test_racing_registrations_of_different_emails_get_distinct_numbers(
 @pytest.mark.parametrize(
     ("registration", "error"),
     [
-        (
-            Registration(
-                email="a@b.de",
-                password="change123",
-                password_confirmation="change123",
-                accepted_terms=False,
-            ),
-            TermsNotAccepted,
-        ),
-        (
-            Registration(
-                email="a@b.de",
-                password="change123",
-                password_confirmation="change124",
-                accepted_terms=True,
-            ),
-            PasswordMismatch,
-        ),
         (registration_for("not an email"), EmailInvalid),
         (registration_for("a@b.de", password="short"), PasswordPolicyViolation),
     ],

@@ -32,12 +32,12 @@ async def test_access_tokens_expire_after_their_lifetime(
     pair = await _logged_in(timed_services, tenant, clean_db)
 
     clock.advance(seconds=pair.expires_in - 1)
-    claims = timed_services.core.auth.verify(pair.access_token)
+    claims = timed_services.core.auth.verify(pair.access_token, tenant)
     clock.advance(seconds=1)
 
     assert claims.customer_number == "DE--1"
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(pair.access_token)
+        timed_services.core.auth.verify(pair.access_token, tenant)
 
 
 async def test_refresh_tokens_expire_after_their_lifetime(
@@ -86,7 +86,7 @@ async def test_a_token_signed_with_another_key_is_refused(
     )
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(forged)
+        timed_services.core.auth.verify(forged, tenant)
 
 
 async def test_inactive_and_on_hold_customers_cannot_log_in(

@@ -111,7 +111,11 @@ def test_register_confirm_login_edit_refresh_revoke_anonymize(
         "/refresh-tokens", json=_doc("refresh-tokens", refreshToken=new["refreshToken"])
     )
     assert dead.status_code == 401
+    ended = http.get(f"/customers/{reference}", headers=auth)
+    assert ended.status_code == 401  # the session's access token ended with it
 
+    again = http.post("/access-tokens", json=login)
+    auth = {"Authorization": f"Bearer {again.json()['data']['attributes']['accessToken']}"}
     anonymized = http.delete(f"/customers/{reference}", headers=auth)
     assert anonymized.status_code == 204
     assert http.post("/access-tokens", json=login).status_code == 401

@@ -25,6 +25,7 @@ from patron.dialects.glue.http import (
     FieldMap,
     as_is,
     core_fields,
+    path_customer,
     requested_includes,
     required_claims,
     respond,
@@ -164,7 +165,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         address = await ctx.core.addresses.get_own(
-            claims, reference, _address_uuid(request.path_params["address_uuid"])
+            claims, path_customer(request), _address_uuid(request.path_params["address_uuid"])
         )
         return respond(request, single(address_resource(address, reference, ctx.base_url)))
 
@@ -172,7 +173,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def list_addresses(request: Request) -> Response:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
-        addresses = await ctx.core.addresses.list_own(claims, reference)
+        addresses = await ctx.core.addresses.list_own(claims, path_customer(request))
         return respond(
             request,
             collection(
@@ -192,7 +193,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         attributes = await valid_attributes(request, TYPE, CREATE_SCHEMA)
-        address = await ctx.core.addresses.add_own(claims, reference, _draft(attributes))
+        address = await ctx.core.addresses.add_own(
+            claims, path_customer(request), _draft(attributes)
+        )
         return respond(request, single(address_resource(address, reference, ctx.base_url)), 201)
 
     @api.patch(
@@ -207,7 +210,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         attributes = await valid_attributes(request, TYPE, UPDATE_SCHEMA)
         address = await ctx.core.addresses.update_own(
             claims,
-            reference,
+            path_customer(request),
             _address_uuid(request.path_params["address_uuid"]),
             AddressChange(**_address_fields(attributes)),
         )
@@ -218,7 +221,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         claims = required_claims(request, ctx.core)
         await ctx.core.addresses.delete_own(
             claims,
-            request.path_params["customer_reference"],
+            path_customer(request),
             _address_uuid(request.path_params["address_uuid"]),
         )
         return Response(status_code=204)

@@ -13,23 +13,25 @@ from starlette.responses import Response
 from patron.core.errors import DomainError
 from patron.core.service import Core
 from patron.dialects.glue import addresses, availability, customers, passwords, tokens
+from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.documents import JsonApiResponse
-from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, translate
+from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, glue_error
 from patron.dialects.glue.schemas import ERRORS
-from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueConfig, GlueTransport
+from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueTransport
+from patron.http.redirects import trailing_slash_redirect
 
 log = logging.getLogger("patron.glue")
 
 
 def error_response(error: GlueError) -> Response:
-    headers = (
-        {"WWW-Authenticate": WWW_AUTHENTICATE}
-        if any(e.status == 401 for e in error.errors)
-        else None
-    )
-    return JsonApiResponse(error.document(), error.status, headers=headers)
+    headers = {}
+    if any(e.status == 401 for e in error.errors):
+        headers["WWW-Authenticate"] = WWW_AUTHENTICATE
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return JsonApiResponse(error.document(), error.status, headers=headers or None)
 
 
 def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
@@ -40,6 +42,7 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        redirect_slashes=False,  # ours builds `Location` from the public URL, not `Host`
         servers=[{"url": config.base_url}],
         responses=ERRORS,
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -56,10 +59,14 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
 
     @app.exception_handler(DomainError)
     async def on_domain_error(request: Request, error: DomainError) -> Response:
-        return error_response(GlueError(*translate(error)))
+        return error_response(glue_error(error))
 
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 404:
+            redirect = trailing_slash_redirect(app.router.routes, request.scope, config.base_url)
+            if redirect is not None:
+                return redirect
         # Glue's router answers 404 both for unknown paths and for unsupported methods.
         known = error.status_code in (404, 405)
         return error_response(GlueError(NOT_FOUND if known else BAD_REQUEST))

@@ -18,11 +18,13 @@ from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     SUBSCRIBE_FAILED,
     GlueError,
-    translate,
+    glue_error,
 )
 from patron.dialects.glue.http import (
     optional_claims,
+    path_customer,
     request_locale,
+    request_tenant,
     required_claims,
     respond,
     self_link,
@@ -86,14 +88,14 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         attributes = await valid_attributes(request, TYPE, SUBSCRIBE_SCHEMA)
         try:
             subscription = await ctx.core.availability.subscribe(
-                await ctx.tenant(),
+                request_tenant(request),
                 sku=attributes["sku"],
                 email=attributes["email"],
                 locale=request_locale(request),
                 claims=claims,
             )
         except DomainError as error:
-            raise GlueError(*translate(error, SUBSCRIBE_OVERRIDES)) from None
+            raise glue_error(error, SUBSCRIBE_OVERRIDES) from None
         return respond(request, single(subscription_resource(subscription, ctx.base_url)), 201)
 
     @api.delete(
@@ -104,7 +106,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def unsubscribe(request: Request) -> Response:
         optional_claims(request, ctx.core)
         key = request.path_params["subscription_key"]
-        await ctx.core.availability.unsubscribe(await ctx.tenant(), key)
+        await ctx.core.availability.unsubscribe(request_tenant(request), key)
         return Response(status_code=204)
 
     @api.delete(f"/{TYPE}", include_in_schema=False)
@@ -139,9 +141,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         try:
             offset, limit = window(requested)
             page = await ctx.core.availability.list_own(
-                claims, customer_reference, offset=offset, limit=limit
+                claims, path_customer(request), offset=offset, limit=limit
             )
         except DomainError as error:
-            raise GlueError(*translate(error, OWNER_OVERRIDES)) from None
+            raise glue_error(error, OWNER_OVERRIDES) from None
         path = f"/customers/{customer_reference}/{TYPE}"
         return respond(request, _listing(request, ctx.base_url, path, requested, page))

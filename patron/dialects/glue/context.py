@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from patron.core.model import Tenant
 from patron.core.service import Core
-from patron.dialects.glue.transport import GlueConfig
+from patron.dialects.glue.config import GlueConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +21,3 @@ class GlueContext:
     @property
     def base_url(self) -> str:
         return self.config.base_url
-
-    async def tenant(self) -> Tenant:
-        return await self.core.tenants.get(self.config.tenant_code)

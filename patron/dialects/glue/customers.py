@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.errors import DomainError, ErrorCode, PasswordMismatch
+from patron.core.access import CustomerRef
+from patron.core.errors import DomainError, ErrorCode
 from patron.core.model import Gender, ProfileChange, Registration, Salutation
 from patron.core.passwords import PasswordPolicy
 from patron.dialects.glue import validation as v
@@ -24,13 +25,16 @@ from patron.dialects.glue.errors import (
     CUSTOMER_REFERENCE_MISSING,
     GENDER_INVALID,
     GlueError,
-    translate,
+    glue_error,
+    password_mismatch,
 )
 from patron.dialects.glue.http import (
     FieldMap,
     as_is,
     core_fields,
     optional_claims,
+    path_customer,
+    request_tenant,
     required_claims,
     respond,
     salutation,
@@ -105,12 +109,11 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         summary="Read a customer",
     )
     async def get_customer(request: Request) -> Response:
-        customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         try:
-            customer = await ctx.core.accounts.get_own(claims, customer_reference)
+            customer = await ctx.core.accounts.get_own(claims, path_customer(request))
         except DomainError as error:
-            raise GlueError(*translate(error, READ_OVERRIDES)) from None
+            raise glue_error(error, READ_OVERRIDES) from None
         document = single(customer_resource(customer, ctx.base_url))
         await include_addresses(request, ctx, document, [customer])
         return respond(request, document)
@@ -124,13 +127,14 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def create_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        tenant = await ctx.tenant()
+        tenant = request_tenant(request)
         schema = _registration_schema(tenant_policy(tenant))
         attributes = await valid_attributes(request, "customers", schema)
+        if attributes["password"] != attributes["confirmPassword"]:
+            raise GlueError(password_mismatch())
         registration = Registration(
             email=attributes["email"],
             password=attributes["password"],
-            password_confirmation=attributes["confirmPassword"],
             accepted_terms=attributes["acceptedTerms"],
             salutation=Salutation(attributes["salutation"]),
             first_name=attributes["firstName"],
@@ -138,16 +142,18 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             gender=_gender(attributes["gender"]),
             birth_date=_date(attributes.get("dateOfBirth")),
         )
-        customer = await ctx.core.accounts.register(tenant, registration)
+        customer = await ctx.core.accounts.register(
+            tenant, registration, send_confirmation=ctx.config.send_confirmation_mail
+        )
         return respond(request, single(customer_resource(customer, ctx.base_url)), 201)
 
     @api.get("/customers", response_model=CustomerCollectionDocument, summary="My customer")
     async def list_customers(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
         try:
-            customer = await ctx.core.accounts.get_own(claims, claims.customer_number)
+            customer = await ctx.core.accounts.get_own(claims, CustomerRef.me())
         except DomainError as error:
-            raise GlueError(*translate(error, READ_OVERRIDES)) from None
+            raise glue_error(error, READ_OVERRIDES) from None
         document = collection(
             [customer_resource(customer, ctx.base_url)],
             self_link(request, ctx.base_url, "/customers"),
@@ -162,20 +168,18 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         summary="Edit a customer",
     )
     async def update_customer(request: Request) -> Response:
-        customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
         attributes = await valid_attributes(request, "customers", UPDATE_SCHEMA)
         if "password" in attributes and attributes["password"] != attributes.get("confirmPassword"):
-            raise PasswordMismatch("password", "confirmPassword")  # checked, never stored
+            raise GlueError(password_mismatch())  # checked, never stored
         change = ProfileChange(**core_fields(attributes, _PROFILE_FIELDS))
-        customer = await ctx.core.accounts.update_own(claims, customer_reference, change)
+        customer = await ctx.core.accounts.update_own(claims, path_customer(request), change)
         return respond(request, single(customer_resource(customer, ctx.base_url)))
 
     @api.delete("/customers/{customer_reference}", status_code=204, summary="Anonymize a customer")
     async def anonymize_customer(request: Request) -> Response:
-        customer_reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
-        await ctx.core.accounts.anonymize_own(claims, customer_reference)
+        await ctx.core.accounts.anonymize_own(claims, path_customer(request))
         return Response(status_code=204)
 
     @api.patch("/customers", include_in_schema=False)
@@ -193,7 +197,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def confirm_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "customer-confirmation", CONFIRMATION_SCHEMA)
-        await ctx.core.accounts.confirm(await ctx.tenant(), attributes["registrationKey"])
+        await ctx.core.accounts.confirm(request_tenant(request), attributes["registrationKey"])
         return Response(status_code=204)
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from patron.core.errors import (
     DomainError,
     ErrorCode,
+    FieldRule,
+    FieldsInvalid,
     LoginBlocked,
-    PasswordMismatch,
     PasswordPolicyViolation,
     PasswordRule,
 )
@@ -36,9 +37,11 @@ class GlueErrorObject:
 class GlueError(Exception):
     """Raised by the dialect itself; rendered as one error document."""
 
-    def __init__(self, *errors: GlueErrorObject) -> None:
+    def __init__(self, *errors: GlueErrorObject, retry_after: int | None = None) -> None:
         super().__init__(", ".join(e.detail for e in errors))
         self.errors = errors
+        self.retry_after = retry_after
+        """Seconds, for the `Retry-After` header of a 429."""
 
     @property
     def status(self) -> int:
@@ -68,6 +71,7 @@ LOGGED_AND_ANONYMOUS = GlueErrorObject(
     "005",
 )
 NOT_ALLOWED = GlueErrorObject(403, "Not allowed.")
+BODY_TOO_LARGE = GlueErrorObject(413, "Request Entity Too Large")
 
 # availability-notifications-rest-api (AvailabilityNotificationsRestApiConfig)
 PRODUCT_NOT_FOUND = GlueErrorObject(404, "Product not found.", "4601")
@@ -87,7 +91,6 @@ EMAIL_TAKEN = GlueErrorObject(
 CUSTOMER_NOT_FOUND = GlueErrorObject(404, "Customer not found.", "402")
 CUSTOMER_REFERENCE_MISSING = GlueErrorObject(400, "Customer reference is missing.", "405")
 UNAUTHORIZED = GlueErrorObject(403, "Unauthorized request.", "411")
-TERMS_NOT_ACCEPTED = GlueErrorObject(400, "Terms and Conditions was not accepted.", "413")
 GENDER_INVALID = GlueErrorObject(
     400, "Gender is not valid. Possible options are: Male, Female", "414"
 )
@@ -117,13 +120,23 @@ PASSWORD_RULES: Mapping[PasswordRule, GlueErrorObject] = {
     PasswordRule.COMMON: GlueErrorObject(400, "The password is listed as common.", "422"),
 }
 
+
+def password_mismatch(field: str = "password") -> GlueErrorObject:
+    """406 names the route's own password field (`newPassword` when changing one)."""
+    return GlueErrorObject(
+        422,
+        f"Value in field {field} should be identical to value in the confirmPassword field.",
+        "406",
+    )
+
+
 TABLE: Mapping[ErrorCode, GlueErrorObject] = {
     ErrorCode.EMAIL_TAKEN: EMAIL_TAKEN,
     ErrorCode.EMAIL_INVALID: EMAIL_FORMAT_INVALID,
     ErrorCode.CUSTOMER_NOT_FOUND: CUSTOMER_NOT_FOUND,
     ErrorCode.TENANT_NOT_FOUND: NOT_FOUND,
-    ErrorCode.TERMS_NOT_ACCEPTED: TERMS_NOT_ACCEPTED,
     ErrorCode.INVALID_CREDENTIALS: LOGIN_FAILED,
+    ErrorCode.PASSWORD_MISMATCH: password_mismatch(),
     ErrorCode.INVALID_REFRESH_TOKEN: REFRESH_FAILED,
     ErrorCode.INVALID_ACCESS_TOKEN: INVALID_ACCESS_TOKEN,
     ErrorCode.CONFIRMATION_INVALID: CONFIRMATION_INVALID,
@@ -152,25 +165,57 @@ def login_blocked(retry_after_seconds: int) -> GlueErrorObject:
     )
 
 
+# The core's field names as Glue's attributes name them (customers and addresses alike).
+ATTRIBUTES: Mapping[str, str] = {
+    "first_name": "firstName",
+    "middle_name": "middleName",
+    "last_name": "lastName",
+    "zip_code": "zipCode",
+    "country_code": "iso2Code",
+    "birth_date": "dateOfBirth",
+    "is_default_shipping": "isDefaultShipping",
+    "is_default_billing": "isDefaultBilling",
+    "locale": "localeName",
+}
+FIELD_MESSAGES: Mapping[FieldRule, str] = {
+    FieldRule.TOO_LONG: "This value is too long. It should have {limit} characters or less.",
+    FieldRule.CHARACTERS: "This value contains characters that are not allowed.",
+}
+
+
+def field_errors(error: FieldsInvalid) -> list[GlueErrorObject]:
+    """The core's text limits as Glue's request validation reports its own (901)."""
+    return [
+        GlueErrorObject(
+            422,
+            f"{ATTRIBUTES.get(p.field, p.field)} => "
+            + FIELD_MESSAGES[p.rule].format(limit=p.limit),
+            "901",
+        )
+        for p in error.problems
+    ]
+
+
 def translate(
     error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
 ) -> list[GlueErrorObject]:
     if overrides and error.code in overrides:
         return [overrides[error.code]]
-    if isinstance(error, PasswordMismatch):
-        return [
-            GlueErrorObject(
-                422,
-                f"Value in field {error.field} should be identical to value in the "
-                f"{error.confirmation_field} field.",
-                "406",
-            )
-        ]
+    if isinstance(error, FieldsInvalid):
+        return field_errors(error)
     if isinstance(error, PasswordPolicyViolation):
         return [PASSWORD_RULES[v.rule] for v in error.violations]
     if isinstance(error, LoginBlocked):
         return [login_blocked(error.retry_after_seconds)]
     return [TABLE[error.code]]
+
+
+def glue_error(
+    error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
+) -> GlueError:
+    """The Glue error document for a core error, with `Retry-After` where one applies."""
+    retry_after = error.retry_after_seconds if isinstance(error, LoginBlocked) else None
+    return GlueError(*translate(error, overrides), retry_after=retry_after)
 
 
 def validation_errors(messages: list[str]) -> GlueError:

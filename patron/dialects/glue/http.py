@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 
-from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims, Salutation
+from patron.core.access import CustomerRef
+from patron.core.model import AccessClaims, Salutation, Tenant
 from patron.core.service import Core
+from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (
+    BODY_TOO_LARGE,
     INVALID_ACCESS_TOKEN,
     INVALID_TYPE,
     MISSING_ACCESS_TOKEN,
@@ -21,13 +22,23 @@ from patron.dialects.glue.errors import (
     validation_errors,
 )
 from patron.dialects.glue.validation import Field, violations
+from patron.http.body import BodyError, BodyTooLarge, holds_nul, parse_json, read_body
+from patron.http.credentials import MalformedCredentials, bearer_token
+from patron.http.query import fieldsets, includes
 
 
 async def read_attributes(request: Request, resource_type: str) -> dict[str, Any]:
-    """The `data.attributes` of a JSON:API request, after Glue's generic request checks."""
+    """The `data.attributes` of a JSON:API request, after the toolkit's limits and Glue's
+    generic request checks."""
+    config: GlueConfig = request.state.glue
     try:
-        document = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
+        raw = await read_body(
+            request.headers.get("content-length"), request.stream(), max_bytes=config.max_body_bytes
+        )
+        document = parse_json(raw, max_depth=config.max_body_depth)
+    except BodyTooLarge:
+        raise GlueError(BODY_TOO_LARGE) from None
+    except BodyError:
         raise GlueError(POST_DATA_INVALID) from None
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, dict):
@@ -35,20 +46,9 @@ async def read_attributes(request: Request, resource_type: str) -> dict[str, Any
     if data.get("type") != resource_type:
         raise GlueError(INVALID_TYPE)
     attributes = data.get("attributes")
-    if not isinstance(attributes, dict) or _holds_nul(attributes):
+    if not isinstance(attributes, dict) or holds_nul(attributes):
         raise GlueError(POST_DATA_INVALID)
     return attributes
-
-
-def _holds_nul(value: Any) -> bool:
-    """NUL is valid JSON but no PostgreSQL text can store it."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 FieldMap = Mapping[str, tuple[str, Callable[[Any], Any]]]
@@ -82,21 +82,24 @@ async def valid_attributes(
     return attributes
 
 
+def request_tenant(request: Request) -> Tenant:
+    """The tenant this mount serves, read once per request by the transport."""
+    tenant: Tenant = request.state.tenant
+    return tenant
+
+
+def path_customer(request: Request) -> CustomerRef:
+    """The customer a Glue path names: by its `customerReference`."""
+    return CustomerRef.by_number(request.path_params["customer_reference"])
+
+
 def optional_claims(request: Request, core: Core) -> AccessClaims | None:
     """Any invalid token fails, even on a public route (Glue validates whatever is sent)."""
-    header = request.headers.get("authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise GlueError(INVALID_ACCESS_TOKEN)
     try:
-        claims = core.auth.verify(token.strip())
-    except InvalidAccessToken:
+        token = bearer_token(request.headers.get("authorization"))
+    except MalformedCredentials:
         raise GlueError(INVALID_ACCESS_TOKEN) from None
-    if claims.tenant_id != request.state.tenant_id:
-        raise GlueError(INVALID_ACCESS_TOKEN)  # a token of another tenant's shop
-    return claims
+    return None if token is None else core.auth.verify(token, request_tenant(request))
 
 
 def required_claims(request: Request, core: Core) -> AccessClaims:
@@ -112,27 +115,17 @@ def request_locale(request: Request) -> str:
     return locale
 
 
-def fieldsets(request: Request) -> dict[str, frozenset[str]]:
-    """`fields[type]=a,b` query parameters, by resource type."""
-    found: dict[str, frozenset[str]] = {}
-    for key, value in request.query_params.multi_items():
-        if key.startswith("fields[") and key.endswith("]"):
-            found[key[7:-1]] = frozenset(name.strip() for name in value.split(",") if name)
-    return found
-
-
 def requested_includes(request: Request) -> frozenset[str]:
-    """The resource types named by `?include=a,b`; unknown ones are simply never used."""
+    """The resource types named by `?include=a,b`."""
     if b"include" not in request.scope["query_string"]:
         return frozenset()  # the usual case, on the hottest route: no query parsing
-    raw = request.query_params.get("include") or ""
-    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+    return includes(request.query_params.get("include"))
 
 
 def respond(request: Request, document: dict[str, Any], status: int = 200) -> JsonApiResponse:
     """A JSON:API answer with the request's sparse fieldsets applied."""
     if b"fields" in request.scope["query_string"]:
-        document = sparse(document, fieldsets(request))
+        document = sparse(document, fieldsets(request.query_params.multi_items()))
     return JsonApiResponse(document, status)
 
 

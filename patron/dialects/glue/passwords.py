@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 
+from patron.core.errors import DomainError, ErrorCode
 from patron.core.model import Tenant
 from patron.core.password_changes import PasswordChange
 from patron.core.passwords import POLICIES, PasswordPolicy
 from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.errors import RESOURCE_ID_MISSING, GlueError
-from patron.dialects.glue.http import optional_claims, required_claims, valid_attributes
+from patron.dialects.glue.errors import (
+    RESOURCE_ID_MISSING,
+    GlueError,
+    glue_error,
+    password_mismatch,
+)
+from patron.dialects.glue.http import (
+    optional_claims,
+    path_customer,
+    request_tenant,
+    required_claims,
+    valid_attributes,
+)
 from patron.dialects.glue.schemas import (
     ForgottenPasswordAttributes,
     PasswordChangeAttributes,
     RestorePasswordAttributes,
     request_document,
 )
+from patron.http.answers import answer_then
 
 
 def tenant_policy(tenant: Tenant) -> PasswordPolicy:
@@ -30,6 +42,8 @@ def password_length(policy: PasswordPolicy) -> v.Check:
     return v.length(policy.min_length, policy.max_length)
 
 
+# A change names its new password `newPassword`.
+CHANGE_OVERRIDES = {ErrorCode.PASSWORD_MISMATCH: password_mismatch("newPassword")}
 FORGOTTEN_SCHEMA = {"email": v.required(v.email, v.length(maximum=255))}
 
 
@@ -58,7 +72,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def change_password(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
-        tenant = await ctx.tenant()
+        tenant = request_tenant(request)
         schema = _change_schema(tenant_policy(tenant))
         attributes = await valid_attributes(request, "customer-password", schema)
         change = PasswordChange(
@@ -66,9 +80,10 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             new=attributes["newPassword"],
             confirmation=attributes["confirmPassword"],
         )
-        await ctx.core.passwords.change_own(
-            tenant, claims, request.path_params["customer_reference"], change
-        )
+        try:
+            await ctx.core.passwords.change_own(tenant, claims, path_customer(request), change)
+        except DomainError as error:
+            raise glue_error(error, CHANGE_OVERRIDES) from None
         return Response(status_code=204)
 
     @api.post(
@@ -79,13 +94,11 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def forgotten_password(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        tenant = await ctx.tenant()
         attributes = await valid_attributes(
             request, "customer-forgotten-password", FORGOTTEN_SCHEMA
         )
-        # The work runs after the answer is sent: known and unknown addresses answer alike.
-        task = BackgroundTask(ctx.core.passwords.request_reset, tenant, attributes["email"])
-        return Response(status_code=204, background=task)
+        after = ctx.core.passwords.request_reset(request_tenant(request), attributes["email"])
+        return answer_then(Response(status_code=204), after)
 
     @api.patch(
         "/customer-restore-password/{restore_password_key}",
@@ -95,7 +108,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def restore_password(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        tenant = await ctx.tenant()
+        tenant = request_tenant(request)
         schema = _restore_schema(tenant_policy(tenant))
         attributes = await valid_attributes(request, "customer-restore-password", schema)
         # Spryker ignores the path: the key in the attributes is the one that counts.

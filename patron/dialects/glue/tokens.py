@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
+import orjson
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse, Response
 
@@ -10,15 +13,22 @@ from patron.core.errors import (
     InvalidRefreshToken,
     LoginBlocked,
 )
-from patron.core.model import TokenPair
+from patron.core.model import Customer, TokenPair
 from patron.dialects.glue import validation as v
+from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import resource, single, token_attributes
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     GlueError,
 )
-from patron.dialects.glue.http import optional_claims, required_claims, respond, valid_attributes
+from patron.dialects.glue.http import (
+    optional_claims,
+    request_tenant,
+    required_claims,
+    respond,
+    valid_attributes,
+)
 from patron.dialects.glue.schemas import (
     AccessTokenDocument,
     LoginAttributes,
@@ -26,6 +36,7 @@ from patron.dialects.glue.schemas import (
     RefreshAttributes,
     request_document,
 )
+from patron.http.body import BodyError, BodyTooLarge, read_body
 
 LOGIN_SCHEMA = {"username": v.required(v.email), "password": v.required(v.is_string)}
 REFRESH_SCHEMA = {"refreshToken": v.required(v.is_string)}
@@ -35,6 +46,19 @@ INVALID_GRANT = (
     "or refresh token is invalid, expired, revoked, does not match the redirection URI used in "
     "the authorization request, or was issued to another client."
 )
+
+
+def spryker_claims(customer: Customer) -> dict[str, object]:
+    """Spryker's claim layout, which its storefront (Oryx) reads: `sub` is a JSON string
+    whose `customer_reference` tells who is logged in."""
+    subject: dict[str, object] = {
+        "id_company_user": None,
+        "id_agent": None,
+        "customer_reference": customer.customer_number,
+        "id_customer": customer.id,
+        "permissions": {"permissions": []},
+    }
+    return {"aud": "frontend", "sub": orjson.dumps(subject).decode(), "scopes": ["customer"]}
 
 
 def _client_ip(request: Request) -> str | None:
@@ -67,10 +91,11 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "access-tokens", LOGIN_SCHEMA)
         pair = await ctx.core.auth.login(
-            await ctx.tenant(),
+            request_tenant(request),
             attributes["username"],
             attributes["password"],
             client_ip=_client_ip(request),
+            vendor_claims=spryker_claims,
         )
         return _token_document(request, pair, "access-tokens", ctx.base_url)
 
@@ -84,7 +109,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def create_refresh_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "refresh-tokens", REFRESH_SCHEMA)
-        pair = await ctx.core.auth.refresh(await ctx.tenant(), attributes["refreshToken"])
+        pair = await ctx.core.auth.refresh(
+            request_tenant(request), attributes["refreshToken"], vendor_claims=spryker_claims
+        )
         return _token_document(request, pair, "refresh-tokens", ctx.base_url)
 
     @api.delete(
@@ -131,14 +158,24 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith("application/x-www-form-urlencoded"):
             return _oauth_error(400, "invalid_request", "Use application/x-www-form-urlencoded.")
-        form = await request.form()
-        fields = {
-            key: value
-            for key, value in form.items()
-            if isinstance(value, str) and "\x00" not in value
-        }
+        config: GlueConfig = request.state.glue
+        try:
+            raw = await read_body(
+                request.headers.get("content-length"),
+                request.stream(),
+                max_bytes=config.max_body_bytes,
+            )
+        except BodyTooLarge:
+            return _oauth_error(413, "invalid_request", "The request is too large.")
+        except BodyError:
+            return _oauth_error(400, "invalid_request", "The request is malformed.")
+        try:
+            pairs = parse_qsl(raw.decode("latin-1"), max_num_fields=20)
+        except ValueError:
+            return _oauth_error(400, "invalid_request", "The request is malformed.")
+        fields = {key: value for key, value in pairs if "\x00" not in value}
         grant = fields.get("grant_type")
-        tenant = await ctx.tenant()
+        tenant = request_tenant(request)
         try:
             if grant == "password":
                 username, password = fields.get("username"), fields.get("password")
@@ -147,13 +184,17 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                         400, "invalid_request", "The username and password are required."
                     )
                 pair = await ctx.core.auth.login(
-                    tenant, username, password, client_ip=_client_ip(request)
+                    tenant,
+                    username,
+                    password,
+                    client_ip=_client_ip(request),
+                    vendor_claims=spryker_claims,
                 )
             elif grant == "refresh_token":
                 token = fields.get("refresh_token")
                 if not token:
                     return _oauth_error(400, "invalid_request", "The refresh token is required.")
-                pair = await ctx.core.auth.refresh(tenant, token)
+                pair = await ctx.core.auth.refresh(tenant, token, vendor_claims=spryker_claims)
             else:
                 return _oauth_error(400, "invalid_grant", INVALID_GRANT)
         except LoginBlocked as blocked:

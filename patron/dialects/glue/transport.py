@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from patron.core.errors import TenantNotFound
-from patron.core.model import Tenant
 from patron.core.service import Core
+from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.errors import (
     LOGGED_AND_ANONYMOUS,
@@ -24,56 +23,16 @@ from patron.dialects.glue.errors import (
     GlueError,
     GlueErrorObject,
 )
+from patron.http.locale import LocaleCache
+from patron.http.security_headers import SECURITY_HEADERS
 
-SECURITY_HEADERS = (
-    (b"x-frame-options", b"SAMEORIGIN"),
-    (b"content-security-policy", b"frame-ancestors 'self'"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-xss-protection", b"1; mode=block"),
-    (b"referrer-policy", b"same-origin"),
-    (b"permissions-policy", b""),
-)
 _VND = re.compile(r"application/vnd\.api\+([a-z]+)", re.IGNORECASE)
 WWW_AUTHENTICATE = 'Bearer realm="Access to shop API"'
 JSON_API = b"application/vnd.api+json"
 
 
-@dataclass(frozen=True, slots=True)
-class GlueConfig:
-    public_url: str
-    tenant_code: str = "default"
-    mount_path: str = "/glue"
-    cors_origins: tuple[str, ...] = ()
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.public_url}{self.mount_path}"
-
-
 def error_body(*errors: GlueErrorObject) -> bytes:
     return orjson.dumps(GlueError(*errors).document())
-
-
-def negotiate_locale(accept_language: str | None, tenant: Tenant) -> str:
-    """Match `de-DE`, `de_DE` or `de` against the tenant's locales, else its default."""
-    locales = tenant.settings.locales
-    if accept_language:
-        ranked = []
-        for position, part in enumerate(accept_language.split(",")):
-            tag, _, params = part.strip().partition(";")
-            quality = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    quality = float(params.strip()[2:])
-                except ValueError:
-                    quality = 0.0
-            if tag:
-                ranked.append((-quality, position, tag.strip().replace("-", "_").lower()))
-        for _, _, tag in sorted(ranked):
-            for locale in locales:
-                if locale.lower() == tag or locale.lower().split("_")[0] == tag:
-                    return locale
-    return tenant.settings.default_locale
 
 
 class GlueTransport:
@@ -86,7 +45,7 @@ class GlueTransport:
         self.core = core
         self.config = config
         self.cors = cors
-        self._locales: dict[tuple[tuple[str, ...], str, str | None], str] = {}
+        self._locales = LocaleCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,9 +57,12 @@ class GlueTransport:
         except TenantNotFound:
             await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
             return
-        locale = self._locale(headers.get("accept-language"), tenant)
+        settings = tenant.settings
+        locale = self._locales.negotiate(
+            headers.get("accept-language"), settings.locales, settings.default_locale
+        )
         state = scope.setdefault("state", {})
-        state["locale"], state["tenant_id"] = locale, tenant.id
+        state["locale"], state["tenant"], state["glue"] = locale, tenant, self.config
         cors_headers = self.cors.origin_headers(headers)
 
         async def send_with_headers(message: Message) -> None:
@@ -123,16 +85,6 @@ class GlueTransport:
             await _send_raw(send_with_headers, *rejection)
             return
         await self.app(scope, receive, send_with_headers)
-
-    def _locale(self, accept_language: str | None, tenant: Tenant) -> str:
-        """Clients repeat the same header: remember the answer (bounded)."""
-        key = (tenant.settings.locales, tenant.settings.default_locale, accept_language)
-        locale = self._locales.get(key)
-        if locale is None:
-            if len(self._locales) > 1000:
-                self._locales.clear()
-            locale = self._locales[key] = negotiate_locale(accept_language, tenant)
-        return locale
 
     async def _options(self, scope: Scope, headers: Headers, send: Send) -> None:
         """Glue routes OPTIONS for every resource itself; the app never sees it."""

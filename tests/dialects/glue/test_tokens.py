@@ -134,7 +134,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(
     }
     assert error_codes(after_replay) == [(401, "004")]  # the thief's copy died with it
     me = await client.get("/glue/customers", headers=bearer(rotated))
-    assert me.status_code == 200  # access tokens stay valid until they expire
+    assert error_codes(me) == [(401, "001")]  # the session ended: its access tokens with it
 
 
 async def test_refresh_needs_a_token(client: httpx.AsyncClient) -> None:

@@ -8,7 +8,7 @@ the real address is in `X-Forwarded-For`, which only a trusted hop may set.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -29,13 +29,24 @@ class TrustedProxies:
             return False
         return any(address in network for network in self.networks)
 
-    def client(self, peer: str, forwarded_for: str | None) -> str:
+    def client(self, peer: str, forwarded_for: str | Sequence[str] | None) -> str:
         """The right-most address in `X-Forwarded-For` that is not a trusted hop, when the
-        peer is trusted; otherwise the peer itself (anyone can write that header)."""
-        if not forwarded_for or not self.trusts(peer):
+        peer is trusted; otherwise the peer itself (anyone can write that header).
+
+        Every header line counts, in order, as one list (RFC 9110 5.3): a proxy that adds
+        its own line instead of extending the client's must not leave the client's forged
+        line as the one that is read.
+        """
+        lines = [forwarded_for] if isinstance(forwarded_for, str) else forwarded_for or []
+        if not lines or not self.trusts(peer):
             return peer
-        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+        hops = [hop.strip() for line in lines for hop in line.split(",") if hop.strip()]
         for hop in reversed(hops):
             if not self.trusts(hop):
                 return hop
         return hops[0] if hops else peer
+
+
+def forwarded_for(headers: Iterable[tuple[bytes, bytes]]) -> list[str]:
+    """Every `X-Forwarded-For` line of raw ASGI headers, in the order received."""
+    return [value.decode("latin-1") for name, value in headers if name == b"x-forwarded-for"]

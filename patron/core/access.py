@@ -1,0 +1,86 @@
+"""Who may act on which customer: the rules every dialect's authenticated route obeys.
+
+A dialect names the customer a request is about in its own way (Glue by customer number,
+Aimeos by internal id, Medusa by uuid, or "me"); `CustomerRef` carries any of them, and
+`require_owner` is the one place that decides whether the bearer may act on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from patron.core.errors import CustomerNotFound, InvalidAccessToken, NotOwner
+from patron.core.model import AccessClaims, Customer
+from patron.core.ports import CustomerReads, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerRef:
+    """A customer as a request names it; all fields None means "the bearer" ("me")."""
+
+    number: str | None = None
+    id: int | None = None
+    uuid: UUID | None = None
+
+    @classmethod
+    def me(cls) -> CustomerRef:
+        return _ME
+
+    @classmethod
+    def by_number(cls, number: str) -> CustomerRef:
+        return cls(number=number)
+
+    @classmethod
+    def by_id(cls, customer_id: int) -> CustomerRef:
+        return cls(id=customer_id)
+
+    @classmethod
+    def by_uuid(cls, customer_uuid: UUID) -> CustomerRef:
+        return cls(uuid=customer_uuid)
+
+
+_ME = CustomerRef()
+
+
+def is_owner(claims: AccessClaims, ref: CustomerRef) -> bool:
+    """True when `ref` names the bearer's own customer (every identifier given must match)."""
+    return (
+        (ref.number is None or ref.number == claims.customer_number)
+        and (ref.id is None or ref.id == claims.customer_id)
+        and (ref.uuid is None or ref.uuid == claims.customer_uuid)
+    )
+
+
+def require_owner(claims: AccessClaims, ref: CustomerRef) -> None:
+    """Customers act on their own account only; anything else is `NotOwner`."""
+    if not is_owner(claims, ref):
+        raise NotOwner()
+
+
+async def load_bearer(reads: CustomerReads, claims: AccessClaims) -> Customer:
+    """The customer a token speaks for, read and checked in one statement."""
+    found = await reads.bearer(claims.tenant_id, claims.customer_id, claims.session_id)
+    return checked_bearer(found, claims)
+
+
+async def lock_bearer(uow: UnitOfWork, claims: AccessClaims) -> Customer:
+    """As `load_bearer`, with the customer row locked until the transaction ends, so the
+    writes that follow are decided by one writer at a time."""
+    found = await uow.customers.lock_bearer(claims.tenant_id, claims.customer_id, claims.session_id)
+    return checked_bearer(found, claims)
+
+
+def checked_bearer(found: tuple[Customer, bool] | None, claims: AccessClaims) -> Customer:
+    """The customer, unless it is gone, its session ended, or the token predates a
+    revocation of every token (a password reset, an anonymization)."""
+    if found is None:
+        raise CustomerNotFound()
+    customer, session_live = found
+    if not session_live:
+        raise InvalidAccessToken("session ended")
+    if customer.tokens_valid_after is not None and claims.issued_at < customer.tokens_valid_after:
+        raise InvalidAccessToken("revoked")
+    if customer.is_anonymized:
+        raise CustomerNotFound()
+    return customer

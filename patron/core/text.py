@@ -1,0 +1,101 @@
+"""Text the model holds: how long each field may be and which characters it refuses.
+
+Every command's text is checked here, once, before anything expensive runs, so no dialect
+can store a megabyte first name, a NUL that PostgreSQL cannot hold, or a line break and a
+bidi override that turn a name into a forged line of an email. Each dialect renders
+`FieldsInvalid` in its own validation format, naming its own fields.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import orjson
+
+from patron.core.errors import FieldProblem, FieldRule, FieldsInvalid
+
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Control, format (bidi overrides, zero-width), surrogate, private-use and unassigned
+characters (noncharacters included), and line and paragraph separators."""
+MULTI_LINE_ALLOWED = frozenset("\n\r\t")
+MAX_METADATA_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    max_length: int
+    multi_line: bool = False
+
+
+NAME = Text(100)
+LINE = Text(255)
+
+# Email addresses are checked by `emails.clean_email` (length first, then syntax).
+CUSTOMER_TEXT: Mapping[str, Text] = {
+    "title": NAME,
+    "first_name": NAME,
+    "middle_name": NAME,
+    "last_name": NAME,
+    "company": LINE,
+    "vat_id": Text(64),
+    "phone": LINE,
+    "language": Text(35),
+    "currency": Text(3),
+    "site": LINE,
+}
+# Country codes are checked against ISO 3166 (`countries`).
+ADDRESS_TEXT: Mapping[str, Text] = {
+    "title": NAME,
+    "first_name": NAME,
+    "last_name": NAME,
+    "company": LINE,
+    "address1": LINE,
+    "address2": LINE,
+    "address3": LINE,
+    "zip_code": Text(32),
+    "city": LINE,
+    "region": LINE,
+    "phone": LINE,
+    "comment": Text(2000, multi_line=True),
+}
+SUBSCRIPTION_TEXT: Mapping[str, Text] = {"sku": LINE, "locale": Text(35)}
+
+
+def refused_character(value: str, *, multi_line: bool = False) -> bool:
+    """True when `value` holds a character its field refuses."""
+    if value.isprintable():  # the usual case, in C: no refused category is printable
+        return False
+    return any(
+        unicodedata.category(character) in REFUSED_CATEGORIES
+        and not (multi_line and character in MULTI_LINE_ALLOWED)
+        for character in value
+        if not character.isprintable()
+    )
+
+
+def problems_in(values: Mapping[str, object], fields: Mapping[str, Text]) -> list[FieldProblem]:
+    """Length first (cheap, and it bounds the rest), then characters, field by field."""
+    found: list[FieldProblem] = []
+    for name, value in values.items():
+        if name == "metadata":
+            encoded = orjson.dumps(value)
+            if len(encoded) > MAX_METADATA_BYTES:
+                found.append(FieldProblem(name, FieldRule.TOO_LONG, MAX_METADATA_BYTES))
+            elif b"\\u0000" in encoded:  # valid JSON, but no PostgreSQL jsonb holds it
+                found.append(FieldProblem(name, FieldRule.CHARACTERS))
+            continue
+        text = fields.get(name)
+        if text is None or not isinstance(value, str):
+            continue
+        if len(value) > text.max_length:
+            found.append(FieldProblem(name, FieldRule.TOO_LONG, text.max_length))
+        elif refused_character(value, multi_line=text.multi_line):
+            found.append(FieldProblem(name, FieldRule.CHARACTERS))
+    return found
+
+
+def check_text(values: Mapping[str, object], fields: Mapping[str, Text]) -> None:
+    if found := problems_in(values, fields):
+        raise FieldsInvalid(found)

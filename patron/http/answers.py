@@ -1,0 +1,14 @@
+"""Answers whose work goes on after they are sent."""
+
+from __future__ import annotations
+
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+
+from patron.core.deferred import AfterAnswer
+
+
+def answer_then(response: Response, after: AfterAnswer) -> Response:
+    """Send `response`, then run `after`: its duration and outcome cannot show in the answer."""
+    response.background = BackgroundTask(after.run)
+    return response
