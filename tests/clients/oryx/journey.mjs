@@ -108,6 +108,7 @@ function unsafeHeaders(headers) {
  */
 class BrowserInterceptor {
   exchanges = [];
+  #unsettled = new Set();
   constructor(origin) {
     this.origin = origin;
   }
@@ -119,6 +120,9 @@ class BrowserInterceptor {
       status: null,
     };
     this.exchanges.push(exchange);
+    let settle;
+    const settled = new Promise((resolve) => (settle = resolve));
+    this.#unsettled.add(settled);
     let sent = req;
     if (this.origin) {
       sent = req.clone();
@@ -129,6 +133,8 @@ class BrowserInterceptor {
       // Oryx's own switchMaps may drop a request it no longer needs (fromFetch then aborts).
       finalize(() => {
         if (exchange.status === null) exchange.cancelled = true;
+        this.#unsettled.delete(settled);
+        settle();
       }),
       switchMap(async (response) => {
         exchange.status = response.status;
@@ -143,6 +149,10 @@ class BrowserInterceptor {
         return response;
       }),
     );
+  }
+  /** Resolves once every request sent so far is answered or dropped. */
+  async settled() {
+    while (this.#unsettled.size) await Promise.all(this.#unsettled);
   }
   async preflight(req, exchange) {
     const unsafe = unsafeHeaders(req.headers);
@@ -420,6 +430,13 @@ async function journey() {
   passed('refresh');
 
   current = 'headers';
+  // Oryx re-reads the customer in the background after the refresh: let it finish.
+  await Promise.race([
+    browser.settled(),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('requests still unanswered')), WAIT_MS).unref(),
+    ),
+  ]);
   const loggedIn = browser.exchanges.slice(loginStart + 1).filter((e) => !e.url.endsWith('/token'));
   assert.ok(loggedIn.length >= 8, `only ${loggedIn.length} authenticated requests`);
   for (const exchange of loggedIn) {

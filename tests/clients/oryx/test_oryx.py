@@ -52,11 +52,23 @@ def _tool(name: str) -> str:
     return path
 
 
+def _versions(lock: Path) -> dict[str, str | None]:
+    packages: dict[str, dict[str, Any]] = json.loads(lock.read_text())["packages"]
+    return {path: entry.get("version") for path, entry in packages.items() if path}
+
+
+def _installed() -> bool:
+    """node_modules holds exactly what package-lock.json locks (npm records what it installed
+    in node_modules/.package-lock.json)."""
+    installed = HERE / "node_modules" / ".package-lock.json"
+    return installed.exists() and _versions(installed) == _versions(HERE / "package-lock.json")
+
+
 @pytest.fixture(scope="session")
 def node() -> str:
     """The `node` binary, with Oryx installed from the committed lock file."""
     node = _tool("node")
-    if not (HERE / "node_modules" / "@spryker-oryx" / "user" / "package.json").exists():
+    if not _installed():
         npm = _tool("npm")
         installed = subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund"],
@@ -66,6 +78,7 @@ def node() -> str:
             timeout=600,
         )
         assert installed.returncode == 0, installed.stdout + installed.stderr
+        assert _installed()
     return node
 
 
