@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.smtp import Inbox, free_port, smtp_server
+from tests.servers import patron_server
+from tests.smtp import Inbox, smtp_server
 
 JSON_API = {"Accept": "application/vnd.api+json"}
 
@@ -30,41 +31,9 @@ def mail() -> Iterator[tuple[Inbox, int]]:
 def server(
     clean_db: asyncpg.Pool, database_url: str, mail: tuple[Inbox, int], tmp_path: Path
 ) -> Iterator[str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env.update(
-        PATRON_DATABASE_URL=database_url,
-        PATRON_PUBLIC_URL=base,
-        PATRON_PORT=str(port),
-        PATRON_SMTP_HOST="127.0.0.1",
-        PATRON_SMTP_PORT=str(mail[1]),
-        PATRON_ARGON2_MEMORY_KIB="1024",
-        PATRON_ARGON2_TIME_COST="1",
-    )
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "patron", "serve", "--no-migrate"],
-            env=env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                pytest.fail(log.read_text())
-            time.sleep(0.2)
+    smtp = {"PATRON_SMTP_HOST": "127.0.0.1", "PATRON_SMTP_PORT": str(mail[1])}
+    with patron_server(database_url, tmp_path / "server.log", **smtp) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

@@ -12,7 +12,17 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 
-ALLOWED_HEADERS = ("accept", "content-type", "content-language", "accept-language", "authorization")
+# Spryker's five, plus the guest header its demo shops add (b2c-demo-shop
+# src/Pyz/Glue/GlueApplication/GlueApplicationConfig.php): storefronts such as Oryx send it on
+# guest requests (registration, login, guest carts), so a cross-origin preflight asks for it.
+ALLOWED_HEADERS = (
+    "accept",
+    "content-type",
+    "content-language",
+    "accept-language",
+    "authorization",
+    "x-anonymous-customer-unique-id",
+)
 ALLOWED_HEADERS_VALUE = ", ".join(ALLOWED_HEADERS).encode()
 
 

@@ -38,7 +38,8 @@ async def test_a_preflight_lists_the_resources_methods(
     assert response.content == b""
     assert response.headers["access-control-allow-methods"] == "DELETE, GET, OPTIONS, PATCH"
     assert response.headers["access-control-allow-headers"] == (
-        "accept, content-type, content-language, accept-language, authorization"
+        "accept, content-type, content-language, accept-language, authorization, "
+        "x-anonymous-customer-unique-id"
     )
     assert response.headers["access-control-allow-origin"] == SHOP
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
@@ -52,6 +53,18 @@ async def test_sub_resources_have_their_own_methods(
 
     assert collection.headers["access-control-allow-methods"] == "GET, OPTIONS, POST"
     assert confirmation.headers["access-control-allow-methods"] == "OPTIONS, POST"
+
+
+async def test_a_guest_storefront_may_send_its_guest_header(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    """Oryx sends X-Anonymous-Customer-Unique-Id on a guest's registration and login."""
+    response = await client.options(
+        "/glue/customers", headers=preflight("POST", "x-anonymous-customer-unique-id")
+    )
+
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == SHOP
 
 
 @pytest.mark.parametrize(
