@@ -11,24 +11,21 @@ from patron.core.errors import (
     LoginBlocked,
 )
 from patron.core.model import TokenPair
-from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import resource, single, token_attributes
+from patron.dialects.glue.documents import MEDIA_TYPE, resource, single, token_attributes
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     GlueError,
 )
 from patron.dialects.glue.http import optional_claims, required_claims, respond, valid_attributes
+from patron.dialects.glue.openapi import ERROR_SCHEMA, fields, operation, path
 from patron.dialects.glue.schemas import (
     AccessTokenDocument,
     LoginAttributes,
+    OAuthError,
     OAuthTokenResponse,
     RefreshAttributes,
-    request_document,
 )
-
-LOGIN_SCHEMA = {"username": v.required(v.email), "password": v.required(v.is_string)}
-REFRESH_SCHEMA = {"refreshToken": v.required(v.is_string)}
 
 INVALID_GRANT = (
     "The provided authorization grant (e.g., authorization code, resource owner credentials) "
@@ -60,12 +57,16 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/access-tokens",
         status_code=201,
         response_model=AccessTokenDocument,
-        openapi_extra=request_document("access-tokens", LoginAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=("access-tokens", LoginAttributes),
+            parameters=fields("access-tokens"),
+        ),
         summary="Log in with email and password",
     )
     async def create_access_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await valid_attributes(request, "access-tokens", LOGIN_SCHEMA)
+        attributes = await valid_attributes(request, "access-tokens", LoginAttributes)
         pair = await ctx.core.auth.login(
             await ctx.tenant(),
             attributes["username"],
@@ -78,12 +79,16 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/refresh-tokens",
         status_code=201,
         response_model=AccessTokenDocument,
-        openapi_extra=request_document("refresh-tokens", RefreshAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=("refresh-tokens", RefreshAttributes),
+            parameters=fields("refresh-tokens"),
+        ),
         summary="Exchange a refresh token for new tokens",
     )
     async def create_refresh_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await valid_attributes(request, "refresh-tokens", REFRESH_SCHEMA)
+        attributes = await valid_attributes(request, "refresh-tokens", RefreshAttributes)
         pair = await ctx.core.auth.refresh(await ctx.tenant(), attributes["refreshToken"])
         return _token_document(request, pair, "refresh-tokens", ctx.base_url)
 
@@ -91,6 +96,10 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/refresh-tokens/{refresh_token}",
         status_code=204,
         summary="Revoke a refresh token, or all of mine with `mine`",
+        openapi_extra=operation(
+            auth="required",
+            parameters=[path("refresh_token", "A refresh token, or `mine` for all of mine")],
+        ),
     )
     async def revoke_refresh_token(request: Request) -> Response:
         refresh_token = request.path_params["refresh_token"]
@@ -106,8 +115,19 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.post(
         "/token",
         response_model=OAuthTokenResponse,
+        response_class=JSONResponse,
         summary="OAuth 2.0 token endpoint (password and refresh_token grants)",
+        responses={
+            400: {
+                "model": OAuthError,
+                "description": "OAuth error; Glue's document when the request headers are "
+                "refused before the endpoint (code 005)",
+                "content": {MEDIA_TYPE: {"schema": ERROR_SCHEMA}},
+            },
+            429: {"model": OAuthError, "description": "Too many failed logins"},
+        },
         openapi_extra={
+            "security": [],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -116,7 +136,10 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                             "type": "object",
                             "required": ["grant_type"],
                             "properties": {
-                                "grant_type": {"enum": ["password", "refresh_token"]},
+                                "grant_type": {
+                                    "type": "string",
+                                    "enum": ["password", "refresh_token"],
+                                },
                                 "username": {"type": "string"},
                                 "password": {"type": "string"},
                                 "refresh_token": {"type": "string"},
@@ -124,7 +147,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                         }
                     }
                 },
-            }
+            },
         },
     )
     async def oauth_token(request: Request) -> Response:
