@@ -154,10 +154,6 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 "content": {MEDIA_TYPE: {"schema": ERROR_SCHEMA}},
             }
             responses["415"] = UNSUPPORTED_MEDIA_TYPE
-            responses.pop("422", None)  # FastAPI's own validation error: never answered
-    schemas = components.get("schemas", {})
-    for name in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(name, None)
     return document
 
 
