@@ -135,9 +135,7 @@ def answers_match_the_openapi_document(
         response = await send(self, request, **kwargs)
         await response.aread()
         problems = openapi_checker.problems(response)
-        assert not problems, "answer does not match the OpenAPI document:\n" + "\n".join(
-            problems
-        )
+        assert not problems, "answer does not match the OpenAPI document:\n" + "\n".join(problems)
         return response
 
     monkeypatch.setattr(httpx.AsyncClient, "send", checked_send)
