@@ -27,6 +27,25 @@ from patron.dialects.glue.schemas import (
     RefreshAttributes,
 )
 
+# The two grants as OAuth 2.0 (RFC 6749 4.3.2, 6) asks for them; empty values are refused.
+PASSWORD_GRANT = {
+    "type": "object",
+    "required": ["grant_type", "username", "password"],
+    "properties": {
+        "grant_type": {"type": "string", "const": "password"},
+        "username": {"type": "string", "minLength": 1},
+        "password": {"type": "string", "minLength": 1},
+    },
+}
+REFRESH_GRANT = {
+    "type": "object",
+    "required": ["grant_type", "refresh_token"],
+    "properties": {
+        "grant_type": {"type": "string", "const": "refresh_token"},
+        "refresh_token": {"type": "string", "minLength": 1},
+    },
+}
+
 INVALID_GRANT = (
     "The provided authorization grant (e.g., authorization code, resource owner credentials) "
     "or refresh token is invalid, expired, revoked, does not match the redirection URI used in "
@@ -132,19 +151,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                 "required": True,
                 "content": {
                     "application/x-www-form-urlencoded": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["grant_type"],
-                            "properties": {
-                                "grant_type": {
-                                    "type": "string",
-                                    "enum": ["password", "refresh_token"],
-                                },
-                                "username": {"type": "string"},
-                                "password": {"type": "string"},
-                                "refresh_token": {"type": "string"},
-                            },
-                        }
+                        "schema": {"oneOf": [PASSWORD_GRANT, REFRESH_GRANT]}
                     }
                 },
             },

@@ -154,7 +154,9 @@ async def test_the_oauth_endpoint_is_form_encoded_and_answers_oauth_errors(
     spec = await _openapi(client)
     token = spec["paths"]["/token"]["post"]
 
-    assert list(token["requestBody"]["content"]) == ["application/x-www-form-urlencoded"]
+    form = token["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    grants = [g["properties"]["grant_type"]["const"] for g in form["oneOf"]]
+    assert grants == ["password", "refresh_token"]
     assert list(token["responses"]["200"]["content"]) == ["application/json"]
     oauth_error = {"$ref": "#/components/schemas/OAuthError"}
     assert token["responses"]["400"]["content"]["application/json"]["schema"] == oauth_error
