@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from patron.core.config import CoreConfig
-from patron.core.email_addresses import lookup_key
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, lookup_key
 from patron.core.errors import (
     InvalidAccessToken,
     InvalidCredentials,
@@ -58,9 +58,12 @@ class Authentication:
         client_ip: str | None,
         vendor_claims: VendorClaims | None = None,
     ) -> TokenPair:
-        keys = throttle_keys(tenant, email, client_ip)
+        keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip)
         if wait := await self.throttle.retry_after(keys):
             raise LoginBlocked(wait)
+        if len(email) > MAX_EMAIL_LENGTH:  # no account has it: nothing to look up or hash
+            await self.throttle.record_failure(keys)
+            raise InvalidCredentials()
         credentials = await self.customer_reads.credentials_by_email(
             tenant.id, email, confirmation_required=tenant.settings.confirmation_required
         )

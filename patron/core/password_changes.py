@@ -13,7 +13,7 @@ from functools import partial
 from patron.core.access import CustomerRef, load_bearer, require_owner
 from patron.core.config import CoreConfig
 from patron.core.deferred import AfterAnswer
-from patron.core.email_addresses import lookup_key
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, lookup_key
 from patron.core.errors import (
     LoginBlocked,
     PasswordChangeFailed,
@@ -105,6 +105,8 @@ class PasswordChanges:
         per address are counted like failed logins: past the limit no more mail goes out, so
         nobody can flood a mailbox through this endpoint.
         """
+        if len(email) > MAX_EMAIL_LENGTH:  # no account has it
+            return
         keys = [f"password-reset:{tenant.id}:{lookup_key(email)}"]
         if await self.throttle.retry_after(keys):
             return

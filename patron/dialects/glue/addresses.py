@@ -9,9 +9,7 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.countries import normalize_country_code
 from patron.core.model import AddressChange, AddressDraft, Customer
-from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
     address_resource,
@@ -33,67 +31,18 @@ from patron.dialects.glue.http import (
     self_link,
     valid_attributes,
 )
+from patron.dialects.glue.openapi import fields, operation, path
 from patron.dialects.glue.schemas import (
     AddressCollectionDocument,
     AddressCreateAttributes,
     AddressDocument,
     AddressUpdateAttributes,
-    request_document,
 )
 
 TYPE = "addresses"
-SALUTATIONS = ("Mr", "Mrs", "Ms", "Dr")
-NAME = v.length(maximum=100)
-LINE = v.length(maximum=255)
-ZIP_CODE = v.length(maximum=15)
-CITY = v.length(3, 255)
 NO_ADDRESS = UUID(int=0)
 """Stands for a path id that is no UUID: no address has it, so it reads as not found, and
 only after the ownership check (Glue authorizes the route before it looks up the id)."""
-
-
-def is_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "This value should be of type bool."
-
-
-def country(value: Any) -> str | None:
-    if isinstance(value, str) and normalize_country_code(value):
-        return None
-    return "This value is not a valid country."
-
-
-# customers-rest-api's `addresses` validation, plus company and a real-country check.
-CREATE_SCHEMA: dict[str, v.Field] = {
-    "salutation": v.required(v.choice(SALUTATIONS)),
-    "firstName": v.required(NAME),
-    "lastName": v.required(NAME),
-    "address1": v.required(LINE),
-    "address2": v.required(LINE),
-    "address3": v.optional(LINE, nullable=True),
-    "zipCode": v.required(ZIP_CODE),
-    "city": v.required(CITY),
-    "iso2Code": v.required(country),
-    "company": v.optional(LINE, nullable=True),
-    "phone": v.optional(LINE, nullable=True),
-    "isDefaultShipping": v.optional(is_bool, nullable=True),
-    "isDefaultBilling": v.optional(is_bool, nullable=True),
-}
-
-UPDATE_SCHEMA: dict[str, v.Field] = {
-    "salutation": v.optional(v.not_blank, v.choice(SALUTATIONS)),
-    "firstName": v.optional(v.not_blank, NAME),
-    "lastName": v.optional(v.not_blank, NAME),
-    "address1": v.optional(v.not_blank, LINE),
-    "address2": v.optional(v.not_blank, LINE),
-    "address3": v.optional(LINE, nullable=True),
-    "zipCode": v.optional(v.not_blank, ZIP_CODE),
-    "city": v.optional(v.not_blank, CITY),
-    "iso2Code": v.optional(v.not_blank, country),
-    "company": v.optional(LINE, nullable=True),
-    "phone": v.optional(LINE, nullable=True),
-    "isDefaultShipping": v.optional(is_bool, nullable=True),
-    "isDefaultBilling": v.optional(is_bool, nullable=True),
-}
 
 
 # Glue attribute -> (core field, conversion). `country` and `customer_reference` are not
@@ -160,7 +109,15 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     one = "/customers/{customer_reference}/addresses/{address_uuid}"
     many = "/customers/{customer_reference}/addresses"
 
-    @api.get(one, response_model=AddressDocument, summary="Read an address")
+    reference = path("customer_reference", "The customer reference, e.g. DE--1")
+    uuid = path("address_uuid", "The address UUID")
+
+    @api.get(
+        one,
+        response_model=AddressDocument,
+        summary="Read an address",
+        openapi_extra=operation(auth="required", parameters=[reference, uuid, *fields(TYPE)]),
+    )
     async def get_address(request: Request) -> Response:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
@@ -169,7 +126,12 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return respond(request, single(address_resource(address, reference, ctx.base_url)))
 
-    @api.get(many, response_model=AddressCollectionDocument, summary="List my addresses")
+    @api.get(
+        many,
+        response_model=AddressCollectionDocument,
+        summary="List my addresses",
+        openapi_extra=operation(auth="required", parameters=[reference, *fields(TYPE)]),
+    )
     async def list_addresses(request: Request) -> Response:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
@@ -186,13 +148,17 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         many,
         status_code=201,
         response_model=AddressDocument,
-        openapi_extra=request_document(TYPE, AddressCreateAttributes),
+        openapi_extra=operation(
+            auth="required",
+            body=(TYPE, AddressCreateAttributes),
+            parameters=[reference, *fields(TYPE)],
+        ),
         summary="Add an address",
     )
     async def add_address(request: Request) -> Response:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
-        attributes = await valid_attributes(request, TYPE, CREATE_SCHEMA)
+        attributes = await valid_attributes(request, TYPE, AddressCreateAttributes)
         address = await ctx.core.addresses.add_own(
             claims, path_customer(request), _draft(attributes)
         )
@@ -201,13 +167,17 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.patch(
         one,
         response_model=AddressDocument,
-        openapi_extra=request_document(TYPE, AddressUpdateAttributes),
+        openapi_extra=operation(
+            auth="required",
+            body=(TYPE, AddressUpdateAttributes),
+            parameters=[reference, uuid, *fields(TYPE)],
+        ),
         summary="Edit an address: only the attributes sent change",
     )
     async def update_address(request: Request) -> Response:
         reference = request.path_params["customer_reference"]
         claims = required_claims(request, ctx.core)
-        attributes = await valid_attributes(request, TYPE, UPDATE_SCHEMA)
+        attributes = await valid_attributes(request, TYPE, AddressUpdateAttributes)
         address = await ctx.core.addresses.update_own(
             claims,
             path_customer(request),
@@ -216,7 +186,12 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return respond(request, single(address_resource(address, reference, ctx.base_url)))
 
-    @api.delete(one, status_code=204, summary="Delete an address")
+    @api.delete(
+        one,
+        status_code=204,
+        summary="Delete an address",
+        openapi_extra=operation(auth="required", parameters=[reference, uuid]),
+    )
     async def delete_address(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
         await ctx.core.addresses.delete_own(

@@ -18,7 +18,7 @@ from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.cors import Cors
 from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, glue_error
-from patron.dialects.glue.schemas import ERRORS
+from patron.dialects.glue.openapi import ERRORS, GlueApi
 from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueTransport
 from patron.http.redirects import trailing_slash_redirect
 
@@ -36,7 +36,7 @@ def error_response(error: GlueError) -> Response:
 
 def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
     ctx = GlueContext(get_core, config)
-    app = FastAPI(
+    app = GlueApi(
         title="Patron: Spryker Glue storefront API (customers)",
         version="1.0",
         openapi_url="/openapi.json",
@@ -45,6 +45,7 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         redirect_slashes=False,  # ours builds `Location` from the public URL, not `Host`
         servers=[{"url": config.base_url}],
         responses=ERRORS,
+        default_response_class=JsonApiResponse,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     customers.add_routes(app, ctx)

@@ -10,7 +10,6 @@ from starlette.responses import Response
 from patron.core.availability import SubscriptionPage
 from patron.core.errors import DomainError, ErrorCode
 from patron.core.model import Subscription
-from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import collection, resource, single
 from patron.dialects.glue.errors import (
@@ -30,20 +29,16 @@ from patron.dialects.glue.http import (
     self_link,
     valid_attributes,
 )
+from patron.dialects.glue.openapi import PAGE, fields, operation, path
 from patron.dialects.glue.pagination import page_links, parse_page, window
 from patron.dialects.glue.schemas import (
     AvailabilityNotificationCollectionDocument,
     AvailabilityNotificationDocument,
     AvailabilityNotificationRequestAttributes,
-    request_document,
 )
 from patron.http.pagination import Window
 
 TYPE = "availability-notifications"
-SUBSCRIBE_SCHEMA = {
-    "sku": v.required(v.is_string),
-    "email": v.required(v.email),
-}
 # An address the core still refuses (e.g. longer than 255) is Spryker's generic 4604.
 SUBSCRIBE_OVERRIDES = {ErrorCode.EMAIL_INVALID: SUBSCRIBE_FAILED}
 # CustomerReferenceMatchingEntityId with apiCode 4606 on the customers sub-resource.
@@ -81,12 +76,18 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         f"/{TYPE}",
         status_code=201,
         response_model=AvailabilityNotificationDocument,
-        openapi_extra=request_document(TYPE, AvailabilityNotificationRequestAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=(TYPE, AvailabilityNotificationRequestAttributes),
+            parameters=fields(TYPE),
+        ),
         summary="Subscribe to a notification when a product is available again",
     )
     async def subscribe(request: Request) -> Response:
         claims = optional_claims(request, ctx.core)
-        attributes = await valid_attributes(request, TYPE, SUBSCRIBE_SCHEMA)
+        attributes = await valid_attributes(
+            request, TYPE, AvailabilityNotificationRequestAttributes
+        )
         try:
             subscription = await ctx.core.availability.subscribe(
                 request_tenant(request),
@@ -103,6 +104,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         f"/{TYPE}/{{subscription_key}}",
         status_code=204,
         summary="Unsubscribe; anyone holding the subscription key may",
+        openapi_extra=operation(
+            auth="optional", parameters=[path("subscription_key", "The subscription key")]
+        ),
     )
     async def unsubscribe(request: Request) -> Response:
         optional_claims(request, ctx.core)
@@ -119,6 +123,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/my-availability-notifications",
         response_model=AvailabilityNotificationCollectionDocument,
         summary="My subscriptions, oldest first; paginable with page[offset] and page[limit]",
+        openapi_extra=operation(auth="required", parameters=[*PAGE, *fields(TYPE)]),
     )
     async def my_subscriptions(request: Request) -> Response:
         requested = parse_page(request.query_params.multi_items())  # before auth, as in Glue
@@ -134,6 +139,14 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/customers/{customer_reference}/availability-notifications",
         response_model=AvailabilityNotificationCollectionDocument,
         summary="A customer's subscriptions (the bearer's own only)",
+        openapi_extra=operation(
+            auth="required",
+            parameters=[
+                path("customer_reference", "The customer reference, e.g. DE--1"),
+                *PAGE,
+                *fields(TYPE),
+            ],
+        ),
     )
     async def customer_subscriptions(request: Request) -> Response:
         customer_reference = request.path_params["customer_reference"]

@@ -11,8 +11,6 @@ from starlette.responses import Response
 from patron.core.access import CustomerRef
 from patron.core.errors import DomainError, ErrorCode
 from patron.core.model import Gender, ProfileChange, Registration, Salutation
-from patron.core.passwords import PasswordPolicy
-from patron.dialects.glue import validation as v
 from patron.dialects.glue.addresses import include_addresses
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
@@ -41,19 +39,20 @@ from patron.dialects.glue.http import (
     self_link,
     valid_attributes,
 )
-from patron.dialects.glue.passwords import password_length, tenant_policy
+from patron.dialects.glue.openapi import INCLUDE, fields, operation, path
+from patron.dialects.glue.passwords import tenant_policy
 from patron.dialects.glue.schemas import (
+    DOCUMENTED_PASSWORD,
     ConfirmationAttributes,
     CustomerCollectionDocument,
-    CustomerCreateAttributes,
     CustomerDocument,
     CustomerUpdateAttributes,
-    request_document,
+    for_policy,
+    registration_model,
 )
 
-SALUTATIONS = ("Mr", "Mrs", "Ms", "Dr")
 GENDERS = tuple(g.value for g in Gender)
-NAME = v.length(maximum=100)
+REFERENCE = path("customer_reference", "The customer reference, e.g. DE--1")
 
 # Reading another customer answers "not found", so references cannot be probed.
 READ_OVERRIDES = {ErrorCode.NOT_OWNER: CUSTOMER_NOT_FOUND}
@@ -72,33 +71,6 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _registration_schema(policy: PasswordPolicy) -> dict[str, v.Field]:
-    password = password_length(policy)
-    return {
-        "email": v.required(v.email),
-        "gender": v.required(v.is_string),
-        "salutation": v.required(v.choice(SALUTATIONS)),
-        "firstName": v.required(NAME),
-        "lastName": v.required(NAME),
-        "password": v.required(password),
-        "confirmPassword": v.required(password),
-        "acceptedTerms": v.Field(checks=(v.is_true,)),
-        "dateOfBirth": v.optional(v.iso_date, nullable=True),
-    }
-
-
-UPDATE_SCHEMA: dict[str, v.Field] = {
-    "email": v.optional(v.not_blank, v.email),
-    "gender": v.optional(v.is_string, nullable=True),
-    "salutation": v.optional(v.choice(SALUTATIONS), nullable=True),
-    "firstName": v.optional(v.not_blank, NAME),
-    "lastName": v.optional(v.not_blank, NAME),
-    "dateOfBirth": v.optional(v.iso_date, nullable=True),
-}
-
-CONFIRMATION_SCHEMA = {"registrationKey": v.required(v.length(maximum=150))}
-
-
 def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     """Routes go straight on the app: an included router costs a second match per request."""
 
@@ -107,6 +79,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/customers/{customer_reference}",
         response_model=CustomerDocument,
         summary="Read a customer",
+        openapi_extra=operation(
+            auth="required", parameters=[REFERENCE, INCLUDE, *fields("customers", "addresses")]
+        ),
     )
     async def get_customer(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
@@ -122,14 +97,18 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/customers",
         status_code=201,
         response_model=CustomerDocument,
-        openapi_extra=request_document("customers", CustomerCreateAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=("customers", registration_model(*DOCUMENTED_PASSWORD)),
+            parameters=fields("customers"),
+        ),
         summary="Register a customer",
     )
     async def create_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
         tenant = request_tenant(request)
-        schema = _registration_schema(tenant_policy(tenant))
-        attributes = await valid_attributes(request, "customers", schema)
+        model = for_policy(registration_model, tenant_policy(tenant))
+        attributes = await valid_attributes(request, "customers", model)
         if attributes["password"] != attributes["confirmPassword"]:
             raise GlueError(password_mismatch())
         registration = Registration(
@@ -147,7 +126,14 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return respond(request, single(customer_resource(customer, ctx.base_url)), 201)
 
-    @api.get("/customers", response_model=CustomerCollectionDocument, summary="My customer")
+    @api.get(
+        "/customers",
+        response_model=CustomerCollectionDocument,
+        summary="My customer",
+        openapi_extra=operation(
+            auth="required", parameters=[INCLUDE, *fields("customers", "addresses")]
+        ),
+    )
     async def list_customers(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
         try:
@@ -164,19 +150,28 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.patch(
         "/customers/{customer_reference}",
         response_model=CustomerDocument,
-        openapi_extra=request_document("customers", CustomerUpdateAttributes),
+        openapi_extra=operation(
+            auth="required",
+            body=("customers", CustomerUpdateAttributes),
+            parameters=[REFERENCE, *fields("customers")],
+        ),
         summary="Edit a customer",
     )
     async def update_customer(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
-        attributes = await valid_attributes(request, "customers", UPDATE_SCHEMA)
+        attributes = await valid_attributes(request, "customers", CustomerUpdateAttributes)
         if "password" in attributes and attributes["password"] != attributes.get("confirmPassword"):
             raise GlueError(password_mismatch())  # checked, never stored
         change = ProfileChange(**core_fields(attributes, _PROFILE_FIELDS))
         customer = await ctx.core.accounts.update_own(claims, path_customer(request), change)
         return respond(request, single(customer_resource(customer, ctx.base_url)))
 
-    @api.delete("/customers/{customer_reference}", status_code=204, summary="Anonymize a customer")
+    @api.delete(
+        "/customers/{customer_reference}",
+        status_code=204,
+        summary="Anonymize a customer",
+        openapi_extra=operation(auth="required", parameters=[REFERENCE]),
+    )
     async def anonymize_customer(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
         await ctx.core.accounts.anonymize_own(claims, path_customer(request))
@@ -191,12 +186,16 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.post(
         "/customer-confirmation",
         status_code=204,
-        openapi_extra=request_document("customer-confirmation", ConfirmationAttributes),
+        openapi_extra=operation(
+            auth="optional", body=("customer-confirmation", ConfirmationAttributes)
+        ),
         summary="Confirm a registration with the key from the email",
     )
     async def confirm_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await valid_attributes(request, "customer-confirmation", CONFIRMATION_SCHEMA)
+        attributes = await valid_attributes(
+            request, "customer-confirmation", ConfirmationAttributes
+        )
         await ctx.core.accounts.confirm(request_tenant(request), attributes["registrationKey"])
         return Response(status_code=204)
 

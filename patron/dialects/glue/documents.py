@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 from patron.core.countries import country_name
 from patron.core.model import Address, Customer, TokenPair
@@ -15,7 +15,9 @@ from patron.core.model import Address, Customer, TokenPair
 MEDIA_TYPE = "application/vnd.api+json"
 
 
-class JsonApiResponse(Response):
+class JsonApiResponse(JSONResponse):
+    """A JSONResponse, so that FastAPI documents the route's model as its JSON body."""
+
     media_type = MEDIA_TYPE
 
     def render(self, content: Any) -> bytes:

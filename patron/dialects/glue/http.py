@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.requests import Request
 
 from patron.core.access import CustomerRef
@@ -21,7 +22,7 @@ from patron.dialects.glue.errors import (
     GlueError,
     validation_errors,
 )
-from patron.dialects.glue.validation import Field, violations
+from patron.dialects.glue.validation import RequestModel, violations
 from patron.http.body import BodyError, BodyTooLarge, holds_nul, parse_json, read_body
 from patron.http.credentials import MalformedCredentials, bearer_token
 from patron.http.query import fieldsets, includes
@@ -73,12 +74,18 @@ def core_fields(attributes: Mapping[str, Any], field_map: FieldMap) -> dict[str,
 
 
 async def valid_attributes(
-    request: Request, resource_type: str, schema: Mapping[str, Field]
+    request: Request, resource_type: str, model: type[RequestModel]
 ) -> dict[str, Any]:
-    """`read_attributes`, then Glue's request validation (901) against `schema`."""
+    """`read_attributes`, then Glue's request validation (901) against `model`.
+
+    The attributes come back as sent: handlers convert them, and read the few that no
+    model names (e.g. `password` on a customer PATCH, only compared).
+    """
     attributes = await read_attributes(request, resource_type)
-    if problems := violations(attributes, schema):
-        raise validation_errors(problems)
+    try:
+        model.model_validate(attributes)
+    except ValidationError as error:
+        raise validation_errors(violations(error)) from None
     return attributes
 
 

@@ -9,7 +9,6 @@ from patron.core.errors import DomainError, ErrorCode
 from patron.core.model import Tenant
 from patron.core.password_changes import PasswordChange
 from patron.core.passwords import POLICIES, PasswordPolicy
-from patron.dialects.glue import validation as v
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
@@ -24,11 +23,13 @@ from patron.dialects.glue.http import (
     required_claims,
     valid_attributes,
 )
+from patron.dialects.glue.openapi import operation, path
 from patron.dialects.glue.schemas import (
+    DOCUMENTED_PASSWORD,
     ForgottenPasswordAttributes,
-    PasswordChangeAttributes,
-    RestorePasswordAttributes,
-    request_document,
+    for_policy,
+    password_change_model,
+    password_restore_model,
 )
 from patron.http.answers import answer_then
 
@@ -37,44 +38,26 @@ def tenant_policy(tenant: Tenant) -> PasswordPolicy:
     return POLICIES[tenant.settings.password_policy]
 
 
-def password_length(policy: PasswordPolicy) -> v.Check:
-    """Validation (901) checks the policy's length, before the policy's own errors (418/419)."""
-    return v.length(policy.min_length, policy.max_length)
-
-
 # A change names its new password `newPassword`.
 CHANGE_OVERRIDES = {ErrorCode.PASSWORD_MISMATCH: password_mismatch("newPassword")}
-FORGOTTEN_SCHEMA = {"email": v.required(v.email, v.length(maximum=255))}
-
-
-def _change_schema(policy: PasswordPolicy) -> dict[str, v.Field]:
-    return {
-        "password": v.required(v.length(maximum=128)),
-        "newPassword": v.required(password_length(policy)),
-        "confirmPassword": v.required(password_length(policy)),
-    }
-
-
-def _restore_schema(policy: PasswordPolicy) -> dict[str, v.Field]:
-    return {
-        "restorePasswordKey": v.required(v.length(maximum=150)),
-        "password": v.required(password_length(policy)),
-        "confirmPassword": v.required(password_length(policy)),
-    }
 
 
 def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.patch(
         "/customer-password/{customer_reference}",
         status_code=204,
-        openapi_extra=request_document("customer-password", PasswordChangeAttributes),
+        openapi_extra=operation(
+            auth="required",
+            body=("customer-password", password_change_model(*DOCUMENTED_PASSWORD)),
+            parameters=[path("customer_reference", "The customer reference, e.g. DE--1")],
+        ),
         summary="Change the password (ends every other session)",
     )
     async def change_password(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
         tenant = request_tenant(request)
-        schema = _change_schema(tenant_policy(tenant))
-        attributes = await valid_attributes(request, "customer-password", schema)
+        model = for_policy(password_change_model, tenant_policy(tenant))
+        attributes = await valid_attributes(request, "customer-password", model)
         change = PasswordChange(
             current=attributes["password"],
             new=attributes["newPassword"],
@@ -89,13 +72,15 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.post(
         "/customer-forgotten-password",
         status_code=204,
-        openapi_extra=request_document("customer-forgotten-password", ForgottenPasswordAttributes),
+        openapi_extra=operation(
+            auth="optional", body=("customer-forgotten-password", ForgottenPasswordAttributes)
+        ),
         summary="Mail a password-reset key (always 204)",
     )
     async def forgotten_password(request: Request) -> Response:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(
-            request, "customer-forgotten-password", FORGOTTEN_SCHEMA
+            request, "customer-forgotten-password", ForgottenPasswordAttributes
         )
         after = ctx.core.passwords.request_reset(request_tenant(request), attributes["email"])
         return answer_then(Response(status_code=204), after)
@@ -103,14 +88,18 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.patch(
         "/customer-restore-password/{restore_password_key}",
         status_code=204,
-        openapi_extra=request_document("customer-restore-password", RestorePasswordAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=("customer-restore-password", password_restore_model(*DOCUMENTED_PASSWORD)),
+            parameters=[path("restore_password_key", "Ignored: the key in the body counts")],
+        ),
         summary="Set a new password with the key from the email (ends every session)",
     )
     async def restore_password(request: Request) -> Response:
         optional_claims(request, ctx.core)
         tenant = request_tenant(request)
-        schema = _restore_schema(tenant_policy(tenant))
-        attributes = await valid_attributes(request, "customer-restore-password", schema)
+        model = for_policy(password_restore_model, tenant_policy(tenant))
+        attributes = await valid_attributes(request, "customer-restore-password", model)
         # Spryker ignores the path: the key in the attributes is the one that counts.
         await ctx.core.passwords.restore(
             tenant,

@@ -14,10 +14,9 @@ from patron.core.errors import (
     LoginBlocked,
 )
 from patron.core.model import Customer, TokenPair
-from patron.dialects.glue import validation as v
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import resource, single, token_attributes
+from patron.dialects.glue.documents import MEDIA_TYPE, resource, single, token_attributes
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     GlueError,
@@ -29,17 +28,34 @@ from patron.dialects.glue.http import (
     respond,
     valid_attributes,
 )
+from patron.dialects.glue.openapi import ERROR_SCHEMA, fields, operation, path
 from patron.dialects.glue.schemas import (
     AccessTokenDocument,
     LoginAttributes,
+    OAuthError,
     OAuthTokenResponse,
     RefreshAttributes,
-    request_document,
 )
 from patron.http.body import BodyError, BodyTooLarge, read_body
 
-LOGIN_SCHEMA = {"username": v.required(v.email), "password": v.required(v.is_string)}
-REFRESH_SCHEMA = {"refreshToken": v.required(v.is_string)}
+# The two grants as OAuth 2.0 (RFC 6749 4.3.2, 6) asks for them; empty values are refused.
+PASSWORD_GRANT = {
+    "type": "object",
+    "required": ["grant_type", "username", "password"],
+    "properties": {
+        "grant_type": {"type": "string", "const": "password"},
+        "username": {"type": "string", "minLength": 1},
+        "password": {"type": "string", "minLength": 1},
+    },
+}
+REFRESH_GRANT = {
+    "type": "object",
+    "required": ["grant_type", "refresh_token"],
+    "properties": {
+        "grant_type": {"type": "string", "const": "refresh_token"},
+        "refresh_token": {"type": "string", "minLength": 1},
+    },
+}
 
 INVALID_GRANT = (
     "The provided authorization grant (e.g., authorization code, resource owner credentials) "
@@ -84,12 +100,16 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/access-tokens",
         status_code=201,
         response_model=AccessTokenDocument,
-        openapi_extra=request_document("access-tokens", LoginAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=("access-tokens", LoginAttributes),
+            parameters=fields("access-tokens"),
+        ),
         summary="Log in with email and password",
     )
     async def create_access_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await valid_attributes(request, "access-tokens", LOGIN_SCHEMA)
+        attributes = await valid_attributes(request, "access-tokens", LoginAttributes)
         pair = await ctx.core.auth.login(
             request_tenant(request),
             attributes["username"],
@@ -103,12 +123,16 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/refresh-tokens",
         status_code=201,
         response_model=AccessTokenDocument,
-        openapi_extra=request_document("refresh-tokens", RefreshAttributes),
+        openapi_extra=operation(
+            auth="optional",
+            body=("refresh-tokens", RefreshAttributes),
+            parameters=fields("refresh-tokens"),
+        ),
         summary="Exchange a refresh token for new tokens",
     )
     async def create_refresh_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        attributes = await valid_attributes(request, "refresh-tokens", REFRESH_SCHEMA)
+        attributes = await valid_attributes(request, "refresh-tokens", RefreshAttributes)
         pair = await ctx.core.auth.refresh(
             request_tenant(request), attributes["refreshToken"], vendor_claims=spryker_claims
         )
@@ -118,6 +142,10 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         "/refresh-tokens/{refresh_token}",
         status_code=204,
         summary="Revoke a refresh token, or all of mine with `mine`",
+        openapi_extra=operation(
+            auth="required",
+            parameters=[path("refresh_token", "A refresh token, or `mine` for all of mine")],
+        ),
     )
     async def revoke_refresh_token(request: Request) -> Response:
         refresh_token = request.path_params["refresh_token"]
@@ -133,25 +161,28 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     @api.post(
         "/token",
         response_model=OAuthTokenResponse,
+        response_class=JSONResponse,
         summary="OAuth 2.0 token endpoint (password and refresh_token grants)",
+        responses={
+            400: {
+                "model": OAuthError,
+                "description": "OAuth error; Glue's document when the request headers are "
+                "refused before the endpoint (code 005)",
+                "content": {MEDIA_TYPE: {"schema": ERROR_SCHEMA}},
+            },
+            413: {"model": OAuthError, "description": "A body over PATRON_MAX_BODY_BYTES"},
+            429: {"model": OAuthError, "description": "Too many failed logins"},
+        },
         openapi_extra={
+            "security": [],
             "requestBody": {
                 "required": True,
                 "content": {
                     "application/x-www-form-urlencoded": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["grant_type"],
-                            "properties": {
-                                "grant_type": {"enum": ["password", "refresh_token"]},
-                                "username": {"type": "string"},
-                                "password": {"type": "string"},
-                                "refresh_token": {"type": "string"},
-                            },
-                        }
+                        "schema": {"oneOf": [PASSWORD_GRANT, REFRESH_GRANT]}
                     }
                 },
-            }
+            },
         },
     )
     async def oauth_token(request: Request) -> Response:
