@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.smtp import free_port
+from tests.servers import patron_server
 
 MAX_EXAMPLES = 50
 SEED = 20_260_601
@@ -37,54 +36,20 @@ JSON_API = "application/vnd.api+json"
 
 
 @pytest.fixture
-def server_env(database_url: str) -> dict[str, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env.update(
-        PATRON_DATABASE_URL=database_url,
-        PATRON_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        PATRON_PORT=str(port),
-        PATRON_ARGON2_MEMORY_KIB="1024",
-        PATRON_ARGON2_TIME_COST="1",
-    )
-    return env
-
-
-@pytest.fixture
-def server(clean_db: asyncpg.Pool, server_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+def server(clean_db: asyncpg.Pool, database_url: str, tmp_path: Path) -> Iterator[str]:
     """A real `patron serve` (granian) on the test database; mail stays in the outbox."""
-    base = server_env["PATRON_PUBLIC_URL"]
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "patron", "serve", "--no-migrate"],
-            env=server_env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                pytest.fail(log.read_text())
-            time.sleep(0.2)
+    with patron_server(database_url, tmp_path / "server.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _doc(type_: str, **attributes: object) -> dict[str, object]:
     return {"data": {"type": type_, "attributes": attributes}}
 
 
-async def _seed(base: str, pool: asyncpg.Pool, env: dict[str, str]) -> dict[str, str]:
+async def _seed(base: str, pool: asyncpg.Pool, database_url: str) -> dict[str, str]:
     """A confirmed customer with a token and an address, a SKU and a subscription."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env["PATRON_DATABASE_URL"] = database_url
     cli = [sys.executable, "-m", "patron", "availability", "set", "SKU-1", "--unavailable"]
     await asyncio.to_thread(subprocess.run, cli, env=env, cwd=ROOT, check=True, capture_output=True)
     async with httpx.AsyncClient(
@@ -149,9 +114,9 @@ parameters = {{ "path.customer_reference" = "{seeded["reference"]}", "path.addre
 
 @pytest.mark.slow
 async def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
-    server: str, server_env: dict[str, str], clean_db: asyncpg.Pool, tmp_path: Path
+    server: str, database_url: str, clean_db: asyncpg.Pool, tmp_path: Path
 ) -> None:
-    seeded = await _seed(server, clean_db, server_env)
+    seeded = await _seed(server, clean_db, database_url)
     config = tmp_path / "schemathesis.toml"
     config.write_text(_config(seeded))
     command = [
