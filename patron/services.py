@@ -19,13 +19,7 @@ from patron.core.service import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.hashing import Argon2Hasher
 from patron.security.keys import load_or_create_signing_key
-from patron.security.throttle import (
-    Counters,
-    MemoryCounters,
-    RedisCounters,
-    Throttle,
-    ThrottlePolicy,
-)
+from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
 from patron.security.tokens import JwtCodec
 from patron.settings import Settings
 from patron.storage.addresses import PgAddressReads
@@ -34,6 +28,7 @@ from patron.storage.customers import PgCustomerReads
 from patron.storage.database import create_pool
 from patron.storage.outbox import OutboxStore
 from patron.storage.tenants import PgTenantDirectory
+from patron.storage.throttle import PgCounters
 from patron.storage.uow import PgUnitOfWork
 
 
@@ -81,7 +76,8 @@ class Services:
         )
         secret = await load_or_create_signing_key(pool, configured)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        counters: Counters = RedisCounters(redis) if redis else MemoryCounters()
+        # Never in the process: a second worker must not be a way around a lockout.
+        counters: Counters = RedisCounters(redis) if redis else PgCounters(pool)
         throttle = Throttle(
             ThrottlePolicy(
                 max_failures=settings.login_max_failures,
