@@ -109,6 +109,8 @@ def serve(
         interface=Interfaces.ASGI,
         loop=Loops.uvloop,
         log_access=False,
+        # A crashed worker is replaced; the others answer meanwhile.
+        respawn_failed_workers=True,
     ).serve()
 
 
