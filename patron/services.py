@@ -16,6 +16,7 @@ from patron.core.config import CoreConfig
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
 from patron.core.service import Core
+from patron.core.tenants import TenantAdministration
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.hashing import Argon2Hasher
 from patron.security.keys import load_or_create_signing_key
@@ -27,7 +28,7 @@ from patron.storage.availability import PgAvailabilityReads
 from patron.storage.customers import PgCustomerReads
 from patron.storage.database import create_pool
 from patron.storage.outbox import OutboxStore
-from patron.storage.tenants import PgTenantDirectory
+from patron.storage.tenants import PgTenantDirectory, TenantAdmin
 from patron.storage.throttle import PgCounters
 from patron.storage.uow import PgUnitOfWork
 
@@ -113,6 +114,7 @@ class Services:
             addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
             passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),
             availability=Availability(uow, PgAvailabilityReads(pool), reads, clock),
+            tenant_admin=TenantAdministration(TenantAdmin(pool)),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     WRONG_PASSWORD = "wrong_password"
     RESET_KEY_INVALID = "reset_key_invalid"
     PASSWORD_CHANGE_FAILED = "password_change_failed"
+    TENANT_SETTING_INVALID = "tenant_setting_invalid"
 
 
 class DomainError(Exception):
@@ -204,3 +205,15 @@ class PasswordChangeFailed(DomainError):
     """The account went away (anonymized) while its password was being changed."""
 
     code = ErrorCode.PASSWORD_CHANGE_FAILED
+
+
+class TenantSettingInvalid(DomainError, ValueError):
+    """A tenant setting that is unknown or cannot take the value; names the key, so an
+    operator knows which of several changes was refused."""
+
+    code = ErrorCode.TENANT_SETTING_INVALID
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.reason = reason

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from patron.core.errors import TenantSettingInvalid
+
 
 class Gender(StrEnum):
     MALE = "Male"
@@ -50,11 +52,12 @@ class TenantSettings:
     def __post_init__(self) -> None:
         # A pattern without {n} would give every customer the same number.
         if "{n}" not in self.reference_pattern:
-            raise ValueError("reference_pattern must contain {n}")
+            raise TenantSettingInvalid("reference_pattern", "must contain {n}")
         try:
             self.reference_pattern.format(n=1, store=self.store_code)
         except (KeyError, IndexError, ValueError) as error:
-            raise ValueError(f"reference_pattern cannot be filled in: {error}") from None
+            reason = f"cannot be filled in: {error}"
+            raise TenantSettingInvalid("reference_pattern", reason) from None
 
     def to_json(self) -> dict[str, Any]:
         return {
