@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from patron.core.errors import TenantSettingInvalid
+from patron.core.links import check_link_template
 
 
 class Gender(StrEnum):
@@ -48,6 +49,8 @@ class TenantSettings:
     on_hold_on_creation: bool = False
     default_locale: str = "en_US"
     locales: tuple[str, ...] = ("en_US", "de_DE")
+    confirmation_link: str | None = None  # None: PATRON_STOREFRONT_CONFIRM_URL
+    password_reset_link: str | None = None  # None: PATRON_STOREFRONT_PASSWORD_RESET_URL
 
     def __post_init__(self) -> None:
         # A pattern without {n} would give every customer the same number.
@@ -58,6 +61,9 @@ class TenantSettings:
         except (KeyError, IndexError, ValueError) as error:
             reason = f"cannot be filled in: {error}"
             raise TenantSettingInvalid("reference_pattern", reason) from None
+        for key in ("confirmation_link", "password_reset_link"):
+            if (template := getattr(self, key)) is not None:
+                check_link_template(key, template)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +75,8 @@ class TenantSettings:
             "on_hold_on_creation": self.on_hold_on_creation,
             "default_locale": self.default_locale,
             "locales": list(self.locales),
+            "confirmation_link": self.confirmation_link,
+            "password_reset_link": self.password_reset_link,
         }
 
     @classmethod
@@ -87,7 +95,13 @@ class TenantSettings:
             on_hold_on_creation=bool(data.get("on_hold_on_creation", defaults.on_hold_on_creation)),
             default_locale=str(data.get("default_locale", defaults.default_locale)),
             locales=tuple(data.get("locales", defaults.locales)),
+            confirmation_link=_text_or_none(data.get("confirmation_link")),
+            password_reset_link=_text_or_none(data.get("password_reset_link")),
         )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)

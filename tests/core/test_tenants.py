@@ -24,6 +24,7 @@ from patron.services import Services
         ({"locales": ["en_US", 5]}, "locales"),
         ({"password_policy": "weak"}, "password_policy"),
         ({"store_code": 7}, "store_code"),
+        ({"confirmation_link": False}, "confirmation_link"),
         ({"store_code": "AT", "on_hold_on_creation": "no"}, "on_hold_on_creation"),
     ],
 )
@@ -43,6 +44,7 @@ def test_good_values_are_typed() -> None:
             "password_policy": "strict",
             "confirmation_required": False,
             "locales": ["de_DE"],
+            "confirmation_link": None,
             "store_code": "AT",
         }
     )
@@ -51,6 +53,7 @@ def test_good_values_are_typed() -> None:
         "password_policy": PasswordPolicyName.STRICT,
         "confirmation_required": False,
         "locales": ("de_DE",),
+        "confirmation_link": None,
         "store_code": "AT",
     }
 
