@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from patron.core.errors import TenantNotFound
+from patron.core.errors import TenantNotFound, TenantSettingInvalid
 from patron.core.model import PasswordPolicyName, ProductSummary, TenantSettings
 from patron.core.use_cases import Core
 from patron.services import Services, resolve_database_url
@@ -25,7 +25,6 @@ from patron.settings import Settings
 from patron.storage.database import create_pool
 from patron.storage.migrate import migrate as run_migrations
 from patron.storage.outbox import OutboxStore
-from patron.storage.tenants import TenantAdmin
 
 app = typer.Typer(
     help="Patron: one customer store, many commerce API dialects.", no_args_is_help=True
@@ -109,6 +108,8 @@ def serve(
         interface=Interfaces.ASGI,
         loop=Loops.uvloop,
         log_access=False,
+        # A crashed worker is replaced; the others answer meanwhile.
+        respawn_failed_workers=True,
     ).serve()
 
 
@@ -149,7 +150,7 @@ def mail_show(message_id: int) -> None:
 @tenant_app.command("list")
 def tenant_list() -> None:
     """List tenants."""
-    tenants = _with_pool(lambda pool: TenantAdmin(pool).list())
+    tenants = _with_core(lambda core: core.tenant_admin.list())
     table = Table("id", "code", "name", "settings")
     for t in tenants:
         table.add_row(str(t.id), t.code, t.name, json.dumps(t.settings.to_json()))
@@ -160,7 +161,7 @@ def tenant_list() -> None:
 def tenant_show(code: Annotated[str, typer.Argument()] = "default") -> None:
     """Show one tenant's settings as JSON."""
     try:
-        tenant = _with_pool(lambda pool: TenantAdmin(pool).get(code))
+        tenant = _with_core(lambda core: core.tenant_admin.get(code))
     except TenantNotFound:
         console.print(f"no tenant {code!r}")
         raise typer.Exit(1) from None
@@ -173,8 +174,8 @@ def tenant_show(code: Annotated[str, typer.Argument()] = "default") -> None:
 def tenant_create(code: str, name: Annotated[str | None, typer.Option()] = None) -> None:
     """Create a tenant with default settings and the policy of PATRON_PASSWORD_POLICY."""
     policy = PasswordPolicyName(_settings().password_policy)
-    tenant = _with_pool(
-        lambda pool: TenantAdmin(pool).create(
+    tenant = _with_core(
+        lambda core: core.tenant_admin.create(
             code, name or code, TenantSettings(password_policy=policy)
         )
     )
@@ -186,7 +187,10 @@ def tenant_set(
     code: str,
     assignments: Annotated[list[str], typer.Argument(help="KEY=VALUE; VALUE is JSON or text.")],
 ) -> None:
-    """Change settings, e.g. `patron tenant set default password_policy=strict`."""
+    """Change settings, e.g. `patron tenant set default password_policy=strict`.
+
+    All or nothing: an unknown key or a bad value is refused, naming the key.
+    """
     changes: dict[str, Any] = {}
     for assignment in assignments:
         key, sep, raw = assignment.partition("=")
@@ -197,10 +201,13 @@ def tenant_set(
         except json.JSONDecodeError:
             changes[key] = raw
     try:
-        tenant = _with_pool(lambda pool: TenantAdmin(pool).update_settings(code, changes))
-    except (ValueError, KeyError, TenantNotFound) as error:
-        console.print(f"[red]refused:[/red] {error}")
+        tenant = _with_core(lambda core: core.tenant_admin.change_settings(code, changes))
+    except TenantSettingInvalid as error:
+        console.print(f"[red]refused:[/red] {escape(str(error))}")
         raise typer.Exit(2) from None
+    except TenantNotFound:
+        console.print(f"no tenant {code!r}")
+        raise typer.Exit(1) from None
     console.print_json(json.dumps(tenant.settings.to_json()))
 
 

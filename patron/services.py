@@ -15,25 +15,21 @@ from patron.core.availability import Availability
 from patron.core.config import CoreConfig
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
+from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.codec import JwtCodec
 from patron.security.hashing import Argon2Hasher
 from patron.security.keys import load_or_create_signing_key
-from patron.security.throttle import (
-    Counters,
-    MemoryCounters,
-    RedisCounters,
-    Throttle,
-    ThrottlePolicy,
-)
+from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
 from patron.settings import Settings
 from patron.storage.addresses import PgAddressReads
 from patron.storage.availability import PgAvailabilityReads
 from patron.storage.customers import PgCustomerReads
 from patron.storage.database import create_pool
 from patron.storage.outbox import OutboxStore
-from patron.storage.tenants import PgTenantDirectory
+from patron.storage.tenants import PgTenantDirectory, TenantAdmin
+from patron.storage.throttle import PgCounters
 from patron.storage.uow import PgUnitOfWork
 
 
@@ -81,7 +77,8 @@ class Services:
         )
         secret = await load_or_create_signing_key(pool, configured)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        counters: Counters = RedisCounters(redis) if redis else MemoryCounters()
+        # Never in the process: a second worker must not be a way around a lockout.
+        counters: Counters = RedisCounters(redis) if redis else PgCounters(pool)
         throttle = Throttle(
             ThrottlePolicy(
                 max_failures=settings.login_max_failures,
@@ -117,6 +114,7 @@ class Services:
             addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
             passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),
             availability=Availability(uow, PgAvailabilityReads(pool), reads, clock),
+            tenant_admin=TenantAdministration(TenantAdmin(pool)),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

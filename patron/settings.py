@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     database_pool_max: int = Field(default=10, ge=1)
     redis_url: str | None = Field(
         default=None,
-        description="Redis for login throttling shared by all workers. Unset: kept in memory.",
+        description="Redis for login throttling shared by all workers. Unset: in PostgreSQL.",
     )
 
     # --- HTTP ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TABLES = (
     "availability_subscriptions, products, outbox, refresh_tokens, one_time_tokens, addresses, "
-    "customers, signing_keys, tenants"
+    "customers, signing_keys, tenants, login_throttle"
 )
 JSON_API = "application/vnd.api+json"
 

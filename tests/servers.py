@@ -1,29 +1,70 @@
-"""A real Patron server process (`patron serve`) for tests that talk to it over HTTP."""
+"""Start `patron serve` as a real process and wait until it is ready."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.conftest import ROOT
 from tests.smtp import free_port
+from tests.waiting import wait_until
+
+START_SECONDS = 30.0
 
 
-@contextmanager
-def patron_server(database_url: str, log: Path, **settings: str) -> Iterator[str]:
-    """Serve the migrated database on a free port until the block ends; yields the base URL.
+@dataclass(frozen=True)
+class Server:
+    base: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
 
-    Cheap argon2, no `PATRON_*` from the caller's environment; `settings` (full `PATRON_*`
-    names) are added. The server's output goes to `log`, shown if it fails to start.
-    """
+    def workers(self) -> set[int]:
+        """Process ids of the granian workers that listen now: on Linux each worker binds
+        its own socket (SO_REUSEPORT), so a worker answers once it has one."""
+        listening: set[int] = set()
+        for child in psutil.Process(self.process.pid).children():
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
+                sockets = child.net_connections(kind="tcp")
+                ports = {s.laddr.port for s in sockets if s.status == psutil.CONN_LISTEN}
+                if self.port in ports:
+                    listening.add(child.pid)
+        return listening
+
+    def wait_for_workers(self, count: int, *, without: Collection[int] = ()) -> set[int]:
+        """The listening workers, once there are `count` of them and none of `without`."""
+
+        def settled() -> set[int] | None:
+            workers = self.workers()
+            return workers if len(workers) == count and workers.isdisjoint(without) else None
+
+        return wait_until(settled, within=START_SECONDS, what=f"{count} listening workers")
+
+
+def _ready(server: Server) -> bool:
+    if server.process.poll() is not None:
+        pytest.fail(f"the server exited:\n{server.log.read_text()}")
+    try:
+        return httpx.get(f"{server.base}/ready", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+@contextlib.contextmanager
+def running_server(
+    database_url: str, log: Path, *arguments: str, **environment: str
+) -> Iterator[Server]:
+    """`patron serve --no-migrate ARGUMENTS` with only the given `PATRON_*` settings (no
+    Redis unless named), cheap argon2, and a free port; stopped (workers too) on exit."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
@@ -33,29 +74,31 @@ def patron_server(database_url: str, log: Path, **settings: str) -> Iterator[str
         PATRON_PORT=str(port),
         PATRON_ARGON2_MEMORY_KIB="1024",
         PATRON_ARGON2_TIME_COST="1",
-        **settings,
+        **environment,
     )
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "patron", "serve", "--no-migrate"],
+            [sys.executable, "-m", "patron", "serve", "--no-migrate", *arguments],
             env=env,
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+    server = Server(base, port, process, log)
+    workers: list[psutil.Process] = []
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                pytest.fail(log.read_text())
-            time.sleep(0.2)  # waiting for readiness, not asserting on time
-        else:
-            pytest.fail(f"the server did not get ready:\n{log.read_text()}")
-        yield base
+        wait_until(lambda: _ready(server), within=START_SECONDS, what=f"{base}/ready")
+        yield server
     finally:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            workers = psutil.Process(process.pid).children()
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+        # A worker the server failed to stop must not outlive the test.
+        for worker in workers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                worker.kill()

@@ -50,6 +50,55 @@ async def test_an_invalid_tenant_setting_is_refused_and_nothing_changes(
     assert stored["password_policy"] == "compatible"
 
 
+@pytest.mark.parametrize(
+    ("assignment", "key"),
+    [
+        ("colour=blue", "colour"),
+        ("confirmation_required=maybe", "confirmation_required"),
+        ("locales=5", "locales"),
+        ("password_policy=weak", "password_policy"),
+    ],
+)
+async def test_an_unknown_key_or_a_bad_value_is_refused_by_name(
+    cli: CliRunner, clean_db: asyncpg.Pool, assignment: str, key: str
+) -> None:
+    before = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'default'")
+
+    refused = await invoke(cli, ["tenant", "set", "default", "store_code=AT", assignment])
+
+    assert refused.exit_code == 2, refused.output
+    assert f"refused: {key}: " in refused.output
+    after = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'default'")
+    assert after == before
+
+
+async def test_setting_an_unknown_tenant_is_refused(cli: CliRunner, clean_db: asyncpg.Pool) -> None:
+    refused = await invoke(cli, ["tenant", "set", "nowhere", "store_code=AT"])
+
+    assert refused.exit_code == 1
+    assert "no tenant 'nowhere'" in refused.output
+
+
+async def test_a_tenant_link_template_is_set_checked_and_reset(
+    cli: CliRunner, clean_db: asyncpg.Pool
+) -> None:
+    link = "https://shop.example/confirm?k={token}"
+
+    changed = await invoke(cli, ["tenant", "set", "default", f"confirmation_link={link}"])
+    broken = await invoke(
+        cli, ["tenant", "set", "default", "password_reset_link=https://shop.example/reset"]
+    )
+    stored = await clean_db.fetchval("SELECT settings FROM tenants WHERE code = 'default'")
+    reset = await invoke(cli, ["tenant", "set", "default", "confirmation_link=null"])
+
+    assert changed.exit_code == 0, changed.output
+    assert (stored["confirmation_link"], stored["password_reset_link"]) == (link, None)
+    assert broken.exit_code == 2
+    assert "refused: password_reset_link: must contain {token}" in broken.output
+    assert reset.exit_code == 0, reset.output
+    assert json.loads(reset.output)["confirmation_link"] is None
+
+
 async def test_tenants_are_created_and_listed(cli: CliRunner, clean_db: asyncpg.Pool) -> None:
     created = await invoke(cli, ["tenant", "create", "acme", "--name", "ACME Inc."])
     listed = await invoke(cli, ["tenant", "list"])

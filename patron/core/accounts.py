@@ -86,7 +86,7 @@ class Accounts:
                     token_hash=token_hash,
                     expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
                 )
-                mail = confirmation_mail(customer, email, self.config.confirm_url(token))
+                mail = confirmation_mail(customer, email, self.config.confirm_url(tenant, token))
                 await uow.outbox.enqueue(tenant.id, mail)
             await uow.commit()
         return customer

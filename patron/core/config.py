@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from patron.core.links import fill_link
+from patron.core.model import Tenant
+
 
 @dataclass(frozen=True, slots=True)
 class CoreConfig:
@@ -15,8 +18,11 @@ class CoreConfig:
     password_reset_ttl_seconds: int = 2 * 3600
     max_addresses_per_customer: int = 100
 
-    def confirm_url(self, token: str) -> str:
-        return self.confirm_url_template.format(public_url=self.public_url, token=token)
+    def confirm_url(self, tenant: Tenant, token: str) -> str:
+        """Each storefront has its own pages: the tenant's template, else the global one."""
+        template = tenant.settings.confirmation_link or self.confirm_url_template
+        return fill_link(template, public_url=self.public_url, token=token)
 
-    def password_reset_url(self, token: str) -> str:
-        return self.password_reset_url_template.format(public_url=self.public_url, token=token)
+    def password_reset_url(self, tenant: Tenant, token: str) -> str:
+        template = tenant.settings.password_reset_link or self.password_reset_url_template
+        return fill_link(template, public_url=self.public_url, token=token)

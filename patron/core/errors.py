@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     RESET_KEY_INVALID = "reset_key_invalid"
     PASSWORD_CHANGE_FAILED = "password_change_failed"
     FIELDS_INVALID = "fields_invalid"
+    TENANT_SETTING_INVALID = "tenant_setting_invalid"
 
 
 class DomainError(Exception):
@@ -218,3 +219,15 @@ class FieldsInvalid(DomainError):
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__(", ".join(f"{p.field}: {p.rule.value}" for p in problems))
         self.problems = tuple(problems)
+
+
+class TenantSettingInvalid(DomainError, ValueError):
+    """A tenant setting that is unknown or cannot take the value; names the key, so an
+    operator knows which of several changes was refused."""
+
+    code = ErrorCode.TENANT_SETTING_INVALID
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.reason = reason

@@ -13,6 +13,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from patron.core.errors import TenantSettingInvalid
+from patron.core.links import check_link_template
+
 
 class Gender(StrEnum):
     MALE = "Male"
@@ -46,15 +49,21 @@ class TenantSettings:
     on_hold_on_creation: bool = False
     default_locale: str = "en_US"
     locales: tuple[str, ...] = ("en_US", "de_DE")
+    confirmation_link: str | None = None  # None: PATRON_STOREFRONT_CONFIRM_URL
+    password_reset_link: str | None = None  # None: PATRON_STOREFRONT_PASSWORD_RESET_URL
 
     def __post_init__(self) -> None:
         # A pattern without {n} would give every customer the same number.
         if "{n}" not in self.reference_pattern:
-            raise ValueError("reference_pattern must contain {n}")
+            raise TenantSettingInvalid("reference_pattern", "must contain {n}")
         try:
             self.reference_pattern.format(n=1, store=self.store_code)
         except (KeyError, IndexError, ValueError) as error:
-            raise ValueError(f"reference_pattern cannot be filled in: {error}") from None
+            reason = f"cannot be filled in: {error}"
+            raise TenantSettingInvalid("reference_pattern", reason) from None
+        for key in ("confirmation_link", "password_reset_link"):
+            if (template := getattr(self, key)) is not None:
+                check_link_template(key, template)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +75,8 @@ class TenantSettings:
             "on_hold_on_creation": self.on_hold_on_creation,
             "default_locale": self.default_locale,
             "locales": list(self.locales),
+            "confirmation_link": self.confirmation_link,
+            "password_reset_link": self.password_reset_link,
         }
 
     @classmethod
@@ -84,7 +95,13 @@ class TenantSettings:
             on_hold_on_creation=bool(data.get("on_hold_on_creation", defaults.on_hold_on_creation)),
             default_locale=str(data.get("default_locale", defaults.default_locale)),
             locales=tuple(data.get("locales", defaults.locales)),
+            confirmation_link=_text_or_none(data.get("confirmation_link")),
+            password_reset_link=_text_or_none(data.get("password_reset_link")),
         )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)

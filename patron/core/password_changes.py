@@ -132,7 +132,7 @@ class PasswordChanges:
                 token_hash=token_hash,
                 expires_at=now + timedelta(seconds=ttl),
             )
-            link = self.config.password_reset_url(token)
+            link = self.config.password_reset_url(tenant, token)
             mail = password_reset_mail(customer, recipient, link, ttl // 60)
             await uow.outbox.enqueue(tenant.id, mail)
             await uow.commit()

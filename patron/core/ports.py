@@ -21,6 +21,7 @@ from patron.core.model import (
     Registration,
     Subscription,
     Tenant,
+    TenantSettings,
 )
 
 Clock = Callable[[], datetime]
@@ -340,3 +341,21 @@ class LoginThrottle(Protocol):
     async def record_failure(self, keys: Sequence[str]) -> None: ...
 
     async def record_success(self, keys: Sequence[str]) -> None: ...
+
+
+class TenantRepository(Protocol):
+    """Tenant administration: uncached reads and the writes (the directory caches reads)."""
+
+    async def list(self) -> list[Tenant]: ...
+
+    async def get(self, code: str) -> Tenant:
+        """Raises `TenantNotFound`."""
+
+    async def create(self, code: str, name: str, settings: TenantSettings) -> Tenant: ...
+
+    async def update_settings(
+        self, code: str, change: Callable[[TenantSettings], TenantSettings]
+    ) -> Tenant:
+        """Store `change(current settings)` under a row lock, so concurrent changes of
+        different keys both land; raises `TenantNotFound`, and whatever `change` raises
+        leaves the tenant as it was."""

@@ -10,6 +10,7 @@ from patron.core.auth import Authentication
 from patron.core.availability import Availability
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
+from patron.core.tenants import TenantAdministration
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +21,4 @@ class Core:
     addresses: Addresses
     passwords: PasswordChanges
     availability: Availability
+    tenant_admin: TenantAdministration

@@ -1,4 +1,5 @@
-"""Login throttling: the policy is pure arithmetic; counters live in memory or in Redis.
+"""Login throttling: the policy is pure arithmetic; counters live in Redis or, without
+it, in PostgreSQL (`patron.storage.throttle`), never in one process.
 
 After `max_failures` failures within `window_seconds`, a key is blocked for
 `block_seconds`. Keys name an account (by the email typed) and a client address.
@@ -6,8 +7,7 @@ After `max_failures` failures within `window_seconds`, a key is blocked for
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,39 +52,6 @@ class Throttle:
     async def record_success(self, keys: Sequence[str]) -> None:
         for key in keys:
             await self._counters.clear(key)
-
-
-class MemoryCounters:
-    """For a single process (the embedded default)."""
-
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._now = monotonic
-        self._failures: dict[str, list[float]] = {}
-        self._blocked_until: dict[str, float] = {}
-
-    async def add_failure(self, key: str, window_seconds: int) -> int:
-        now = self._now()
-        recent = [t for t in self._failures.get(key, []) if t > now - window_seconds]
-        recent.append(now)
-        self._failures[key] = recent
-        return len(recent)
-
-    async def block(self, key: str, seconds: int) -> None:
-        self._blocked_until[key] = self._now() + seconds
-        self._failures.pop(key, None)
-
-    async def blocked_for(self, key: str) -> int:
-        until = self._blocked_until.get(key)
-        if until is None:
-            return 0
-        remaining = until - self._now()
-        if remaining <= 0:
-            del self._blocked_until[key]
-            return 0
-        return max(1, round(remaining))
-
-    async def clear(self, key: str) -> None:
-        self._failures.pop(key, None)
 
 
 class RedisCounters:

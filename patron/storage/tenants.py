@@ -1,10 +1,10 @@
-"""Tenants: a short-lived in-process cache for requests, plain reads and writes for the CLI."""
+"""Tenants: a short-lived in-process cache for requests; plain reads and locked writes for
+administration."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import asyncpg
 
@@ -55,6 +55,8 @@ class PgTenantDirectory:
 
 
 class TenantAdmin:
+    """Implements `patron.core.ports.TenantRepository`."""
+
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
@@ -77,16 +79,22 @@ class TenantAdmin:
             raise TenantNotFound(code)
         return _row_to_tenant(row)
 
-    async def update_settings(self, code: str, changes: dict[str, Any]) -> Tenant:
-        tenant = await self.get(code)
-        merged = {**tenant.settings.to_json(), **changes}
-        settings = TenantSettings.from_json(merged)  # validates before anything is written
-        row = await self._pool.fetchrow(
-            "UPDATE tenants SET settings = $2, updated_at = now() WHERE code = $1 "
-            "RETURNING id, code, name, settings",
-            code,
-            settings.to_json(),
-        )
-        if row is None:
+    async def update_settings(
+        self, code: str, change: Callable[[TenantSettings], TenantSettings]
+    ) -> Tenant:
+        async with self._pool.acquire() as connection, connection.transaction():
+            row = await connection.fetchrow(
+                "SELECT settings FROM tenants WHERE code = $1 FOR UPDATE", code
+            )
+            if row is None:
+                raise TenantNotFound(code)
+            settings = change(TenantSettings.from_json(row["settings"]))
+            updated = await connection.fetchrow(
+                "UPDATE tenants SET settings = $2, updated_at = now() WHERE code = $1 "
+                "RETURNING id, code, name, settings",
+                code,
+                settings.to_json(),
+            )
+        if updated is None:  # the row is locked: only a broken database gets here
             raise TenantNotFound(code)
-        return _row_to_tenant(row)
+        return _row_to_tenant(updated)

@@ -1,93 +1,120 @@
-"""Login throttle policy and counters: memory and Redis behave alike."""
+"""Login throttle policy and counters: PostgreSQL and Redis behave alike."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from patron.security.throttle import (
-    Counters,
-    MemoryCounters,
-    RedisCounters,
-    Throttle,
-    ThrottlePolicy,
-)
+from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
+from patron.storage.throttle import PgCounters
 
 
-class ManualMonotonic:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def test_memory_counters_block_after_the_limit_and_release_in_time() -> None:
-    time = ManualMonotonic()
-    throttle = Throttle(ThrottlePolicy(3, 60, 300), MemoryCounters(time))
-    keys = ["account:1:a@b.de"]
-
-    for _ in range(2):
-        await throttle.record_failure(keys)
-    assert await throttle.retry_after(keys) == 0
-    await throttle.record_failure(keys)
-    assert await throttle.retry_after(keys) == 300
-
-    time.now += 299
-    assert await throttle.retry_after(keys) == 1
-    time.now += 2
-    assert await throttle.retry_after(keys) == 0
-
-
-async def test_failures_outside_the_window_are_forgotten() -> None:
-    time = ManualMonotonic()
-    throttle = Throttle(ThrottlePolicy(3, 60, 300), MemoryCounters(time))
-
-    await throttle.record_failure(["k"])
-    await throttle.record_failure(["k"])
-    time.now += 61
-    await throttle.record_failure(["k"])
-
-    assert await throttle.retry_after(["k"]) == 0
-
-
-async def test_success_clears_the_count() -> None:
-    throttle = Throttle(ThrottlePolicy(2, 60, 300), MemoryCounters())
-
-    await throttle.record_failure(["k"])
-    await throttle.record_success(["k"])
-    await throttle.record_failure(["k"])
-
-    assert await throttle.retry_after(["k"]) == 0
-
-
-@pytest.fixture
-async def redis_counters(redis_url: str) -> AsyncIterator[RedisCounters]:
-    redis = Redis.from_url(redis_url)
+@pytest.fixture(params=["postgres", pytest.param("redis", marks=pytest.mark.redis)])
+async def counters(
+    request: pytest.FixtureRequest, clean_db: asyncpg.Pool
+) -> AsyncIterator[Counters]:
+    if request.param == "postgres":
+        yield PgCounters(clean_db)
+        return
+    redis = Redis.from_url(request.getfixturevalue("redis_url"))
     yield RedisCounters(redis, prefix=f"patron-test:{uuid.uuid4().hex}:")
     await redis.aclose()
 
 
-@pytest.mark.redis
-async def test_redis_counters_block_after_the_limit(redis_counters: Counters) -> None:
-    throttle = Throttle(ThrottlePolicy(3, 60, 300), redis_counters)
+async def test_counters_block_after_the_limit(counters: Counters) -> None:
+    throttle = Throttle(ThrottlePolicy(3, 60, 300), counters)
 
-    for _ in range(3):
+    for _ in range(2):
         await throttle.record_failure(["k"])
+    assert await throttle.retry_after(["k"]) == 0
+    await throttle.record_failure(["k"])
 
     assert 299 <= await throttle.retry_after(["k"]) <= 300
     assert await throttle.retry_after(["other"]) == 0
 
 
-@pytest.mark.redis
-async def test_redis_counters_clear_on_success(redis_counters: Counters) -> None:
-    throttle = Throttle(ThrottlePolicy(2, 60, 300), redis_counters)
+async def test_success_clears_the_count(counters: Counters) -> None:
+    throttle = Throttle(ThrottlePolicy(2, 60, 300), counters)
 
     await throttle.record_failure(["k"])
     await throttle.record_success(["k"])
     await throttle.record_failure(["k"])
 
     assert await throttle.retry_after(["k"]) == 0
+
+
+async def test_a_block_starts_a_fresh_count(counters: Counters) -> None:
+    assert [await counters.add_failure("k", 60) for _ in range(2)] == [1, 2]
+    await counters.block("k", 300)
+
+    assert await counters.add_failure("k", 60) == 1
+
+
+# --- PostgreSQL only: time is moved by ageing the rows --------------------------------------
+
+
+async def _age(pool: asyncpg.Pool, key: str, seconds: int) -> None:
+    """Move a key's window and block `seconds` into the past."""
+    await pool.execute(
+        "UPDATE login_throttle SET window_ends_at = window_ends_at - make_interval(secs => $2), "
+        "blocked_until = blocked_until - make_interval(secs => $2) WHERE key = $1",
+        key,
+        float(seconds),
+    )
+
+
+async def test_failures_outside_the_window_are_forgotten(clean_db: asyncpg.Pool) -> None:
+    counters = PgCounters(clean_db)
+
+    assert [await counters.add_failure("k", 60) for _ in range(2)] == [1, 2]
+    await _age(clean_db, "k", 59)
+    assert await counters.add_failure("k", 60) == 3  # the window is fixed, not sliding
+    await _age(clean_db, "k", 2)
+
+    assert await counters.add_failure("k", 60) == 1
+
+
+async def test_a_block_ends_in_time(clean_db: asyncpg.Pool) -> None:
+    counters = PgCounters(clean_db)
+    await counters.block("k", 300)
+
+    await _age(clean_db, "k", 299)
+    assert await counters.blocked_for("k") == 1
+    await _age(clean_db, "k", 2)
+    assert await counters.blocked_for("k") == 0
+
+
+async def test_concurrent_failures_are_all_counted(
+    clean_db: asyncpg.Pool, database_url: str
+) -> None:
+    counters = PgCounters(clean_db)
+    pools = [await asyncpg.create_pool(database_url, min_size=10, max_size=10) for _ in range(2)]
+    try:
+        racing = [PgCounters(pool) for pool in pools] * 20
+        counts = await asyncio.gather(*(c.add_failure("k", 60) for c in racing))
+    finally:
+        await asyncio.gather(*(pool.close() for pool in pools))
+
+    assert sorted(counts) == list(range(1, 41))
+    assert await counters.add_failure("k", 60) == 41
+
+
+async def test_expired_rows_are_purged_on_write(clean_db: asyncpg.Pool) -> None:
+    counters = PgCounters(clean_db)
+    for key in ("old-window", "old-block", "cleared", "live-block"):
+        await counters.add_failure(key, 60)
+    await counters.block("old-block", 60)
+    await counters.block("live-block", 60)
+    await counters.clear("cleared")
+    await _age(clean_db, "old-window", 61)
+    await _age(clean_db, "old-block", 61)
+
+    await counters.add_failure("new", 60)
+
+    keys = await clean_db.fetch("SELECT key FROM login_throttle ORDER BY key")
+    assert [row["key"] for row in keys] == ["live-block", "new"]

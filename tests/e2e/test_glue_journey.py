@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +15,12 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.servers import patron_server
+from tests.servers import running_server
 from tests.smtp import Inbox, smtp_server
+from tests.waiting import wait_until_async
 
 JSON_API = {"Accept": "application/vnd.api+json"}
+MAIL_SECONDS = 10.0
 
 
 @pytest.fixture
@@ -32,8 +34,8 @@ def server(
     clean_db: asyncpg.Pool, database_url: str, mail: tuple[Inbox, int], tmp_path: Path
 ) -> Iterator[str]:
     smtp = {"PATRON_SMTP_HOST": "127.0.0.1", "PATRON_SMTP_PORT": str(mail[1])}
-    with patron_server(database_url, tmp_path / "server.log", **smtp) as base:
-        yield base
+    with running_server(database_url, tmp_path / "server.log", **smtp) as running:
+        yield running.base
 
 
 @pytest.fixture
@@ -43,11 +45,30 @@ def http(server: str) -> Iterator[httpx.Client]:
 
 
 def _wait_for_mail(inbox: Inbox, count: int) -> None:
-    for _ in range(100):
-        if len(inbox.messages) >= count:
-            return
-        time.sleep(0.1)
-    pytest.fail(f"expected {count} mails, got {len(inbox.messages)}")
+    """Woken by each arrival; no polling."""
+    if not inbox.wait_for(count, timeout=MAIL_SECONDS):
+        pytest.fail(f"expected {count} mails within {MAIL_SECONDS}s, got {len(inbox.messages)}")
+
+
+def _wait_until_nothing_is_pending(database_url: str) -> list[str]:
+    """Every outbox row is delivered or given up; return the statuses. A message is in the
+    inbox before its row says `sent`, so the inbox is then complete."""
+
+    async def settled(connection: asyncpg.Connection) -> list[str] | None:
+        rows = await connection.fetch("SELECT status FROM outbox ORDER BY id")
+        statuses = [row["status"] for row in rows]
+        return statuses if "pending" not in statuses else None
+
+    async def wait() -> list[str]:
+        connection = await asyncpg.connect(database_url)
+        try:
+            return await wait_until_async(
+                lambda: settled(connection), within=MAIL_SECONDS, what="no pending outbox rows"
+            )
+        finally:
+            await connection.close()
+
+    return asyncio.run(wait())
 
 
 def _doc(type_: str, **attributes: object) -> dict[str, object]:
@@ -240,8 +261,8 @@ def test_subscribe_mark_available_and_get_exactly_one_mail(
     outputs = [process.communicate(timeout=60)[0].decode() for process in racing]
     assert [process.returncode for process in racing] == [0, 0], outputs
 
-    _wait_for_mail(inbox, 2)  # the confirmation, then the notification
-    time.sleep(1.0)  # a duplicate would arrive within the delivery worker's wake-up
+    # Both commands have exited, so every mail they caused is in the outbox by now.
+    assert _wait_until_nothing_is_pending(database_url) == ["sent", "sent"]
     notifications = [m for m in inbox.messages if "available again" in m["Subject"]]
     assert len(notifications) == 1, [m["Subject"] for m in inbox.messages]
     assert notifications[0]["To"] == email

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
-from tests.servers import patron_server
+from tests.servers import running_server
 
 MAX_EXAMPLES = 50
 SEED = 20_260_601
@@ -38,8 +38,8 @@ JSON_API = "application/vnd.api+json"
 @pytest.fixture
 def server(clean_db: asyncpg.Pool, database_url: str, tmp_path: Path) -> Iterator[str]:
     """A real `patron serve` (granian) on the test database; mail stays in the outbox."""
-    with patron_server(database_url, tmp_path / "server.log") as base:
-        yield base
+    with running_server(database_url, tmp_path / "server.log") as running:
+        yield running.base
 
 
 def _doc(type_: str, **attributes: object) -> dict[str, object]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import asyncpg
 
 from patron.core.model import Tenant
 from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay
 from patron.services import Services
-from tests.conftest import FrozenClock, registration_for
+from patron.storage.outbox import NOTIFY_CHANNEL
+from tests.conftest import FrozenClock, fetch_one, registration_for
 from tests.smtp import free_port, smtp_server
+from tests.waiting import wait_until_async
 
 
 def _delivery(
@@ -37,7 +39,7 @@ async def test_committed_mail_is_delivered_once(
     assert message["To"] == "mail@example.com"
     assert message["Subject"] == "Confirm your registration"
     assert "http://testserver/register/confirm?token=" in message.get_payload()
-    row = await clean_db.fetchrow("SELECT status, attempts, sent_at FROM outbox")
+    row = await fetch_one(clean_db, "SELECT status, attempts, sent_at FROM outbox")
     assert (row["status"], row["attempts"]) == ("sent", 1)
     assert row["sent_at"] is not None
 
@@ -49,31 +51,57 @@ async def test_a_failed_delivery_is_retried_later_then_given_up(
     delivery = _delivery(timed_services, free_port(), clock, attempts=2)  # nobody listens
 
     assert await delivery.deliver_due() == 0
-    first = await clean_db.fetchrow(
-        "SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM outbox"
+    first = await fetch_one(
+        clean_db,
+        "SELECT status, attempts, last_error, next_attempt_at > now() AS later FROM outbox",
     )
     await clean_db.execute("UPDATE outbox SET next_attempt_at = now()")
     assert await delivery.deliver_due() == 0
-    final = await clean_db.fetchrow("SELECT status, attempts FROM outbox")
+    final = await fetch_one(clean_db, "SELECT status, attempts FROM outbox")
 
     assert (first["status"], first["attempts"], first["later"]) == ("pending", 1, True)
     assert first["last_error"]
     assert (final["status"], final["attempts"]) == ("failed", 2)
 
 
+async def _listening_since(pool: asyncpg.Pool, since: datetime) -> bool:
+    """A connection opened after `since` has run LISTEN on the outbox channel and is idle,
+    so a NOTIFY committed from now on reaches it."""
+    found: bool = await pool.fetchval(
+        "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_start >= $1 AND state = 'idle' AND query = $2)",
+        since,
+        f'LISTEN "{NOTIFY_CHANNEL}"',
+    )
+    return found
+
+
+async def _all_sent(pool: asyncpg.Pool) -> bool:
+    statuses: list[str] = [row["status"] for row in await pool.fetch("SELECT status FROM outbox")]
+    return bool(statuses) and set(statuses) == {"sent"}
+
+
 async def test_the_worker_wakes_on_commit(
-    timed_services: Services, tenant: Tenant, database_url: str, clock: FrozenClock
+    timed_services: Services,
+    tenant: Tenant,
+    database_url: str,
+    clock: FrozenClock,
+    clean_db: asyncpg.Pool,
 ) -> None:
     with smtp_server() as (inbox, port):
+        started = await clean_db.fetchval("SELECT clock_timestamp()")
         worker = asyncio.create_task(
             _delivery(timed_services, port, clock).run(database_url, poll_seconds=60)
         )
-        await asyncio.sleep(0.3)  # let it listen
+        await wait_until_async(
+            lambda: _listening_since(clean_db, started), within=10, what="the worker to listen"
+        )
         await timed_services.core.accounts.register(tenant, registration_for("wake@example.com"))
-        for _ in range(50):
-            if inbox.messages:
-                break
-            await asyncio.sleep(0.1)
+        # Long before the 60 s poll: only the notification can have woken it. Waiting for
+        # the row (not the inbox) also lets the SMTP exchange finish before the cancel.
+        await wait_until_async(
+            lambda: _all_sent(clean_db), within=10, what="the message to be marked sent"
+        )
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
 

@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import IN_CI
 from tests.dialects.glue.helpers import confirmation_key
-from tests.servers import patron_server
+from tests.servers import running_server
 
 HERE = Path(__file__).resolve().parent
 STOREFRONT = "https://shop.example.com"  # Oryx runs on its own origin: CORS is exercised
@@ -85,8 +85,8 @@ def node() -> str:
 @pytest.fixture
 def server(clean_db: asyncpg.Pool, database_url: str, tmp_path: Path) -> Iterator[str]:
     cors = {"PATRON_GLUE_CORS_ORIGINS": json.dumps([STOREFRONT])}
-    with patron_server(database_url, tmp_path / "server.log", **cors) as base:
-        yield base
+    with running_server(database_url, tmp_path / "server.log", **cors) as running:
+        yield running.base
 
 
 async def _journey(
