@@ -9,8 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from patron.core.errors import TenantSettingInvalid
+from patron.core.links import check_link_template
 
 
 class Settings(BaseSettings):
@@ -111,14 +114,13 @@ class Settings(BaseSettings):
 
     @field_validator("storefront_confirm_url", "storefront_password_reset_url")
     @classmethod
-    def _link_template(cls, value: str) -> str:
-        """Caught at start-up: a broken template would only fail later, mail by mail."""
-        if "{token}" not in value:
-            raise ValueError("the link template must contain {token}")
+    def _link_template(cls, value: str, info: ValidationInfo) -> str:
+        """Caught at start-up, by the rule tenants' own templates obey: a broken template
+        would only fail later, mail by mail."""
         try:
-            value.format(public_url="http://example.com", token="key")
-        except (KeyError, IndexError, ValueError) as error:
-            raise ValueError(f"the link template cannot be filled in: {error!r}") from None
+            check_link_template(info.field_name or "link", value)
+        except TenantSettingInvalid as error:
+            raise ValueError(str(error)) from None
         return value
 
     @field_validator("public_url")

@@ -14,6 +14,9 @@ from tests.conftest import cheap_settings
         "https://shop.example.com/password/restore",  # no key: the mail would be useless
         "https://shop.example.com/reset?token={token}&store={store}",  # unknown placeholder
         "https://shop.example.com/reset?token={token",  # unbalanced brace
+        "/password/restore?token={token}",  # relative: no mail client can open it
+        "https://shop.example.com/reset?token={token.__class__}",  # reaching into a value
+        "javascript:alert(1)//{token}",  # not http(s)
     ],
 )
 def test_broken_link_templates_are_refused(template: str) -> None:

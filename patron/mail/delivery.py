@@ -106,11 +106,21 @@ class OutboxDelivery:
             while True:
                 try:
                     while await self.deliver_due():
-                        pass
+                        _raise_if_cancelled()
                 except (asyncpg.PostgresError, OSError):
                     log.exception("outbox delivery failed; retrying")
+                _raise_if_cancelled()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
                 wake.clear()
         finally:
             await listener.close()
+
+
+def _raise_if_cancelled() -> None:
+    """Honour a cancellation that a library swallowed: on Python 3.11, `asyncio.wait_for`
+    inside aiosmtplib can lose one that lands while it reads the server's reply, and the
+    app's shutdown would then wait for this task forever."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()
