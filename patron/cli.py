@@ -17,8 +17,9 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from patron.core.errors import TenantNotFound, TenantSettingInvalid
+from patron.core.errors import FieldsInvalid, TenantNotFound, TenantSettingInvalid
 from patron.core.model import PasswordPolicyName, ProductSummary, TenantSettings
+from patron.core.text import PRODUCT_TEXT, problems_in
 from patron.core.use_cases import Core
 from patron.services import Services, resolve_database_url
 from patron.settings import Settings
@@ -174,11 +175,15 @@ def tenant_show(code: Annotated[str, typer.Argument()] = "default") -> None:
 def tenant_create(code: str, name: Annotated[str | None, typer.Option()] = None) -> None:
     """Create a tenant with default settings and the policy of PATRON_PASSWORD_POLICY."""
     policy = PasswordPolicyName(_settings().password_policy)
-    tenant = _with_core(
-        lambda core: core.tenant_admin.create(
-            code, name or code, TenantSettings(password_policy=policy)
+    try:
+        tenant = _with_core(
+            lambda core: core.tenant_admin.create(
+                code, name or code, TenantSettings(password_policy=policy)
+            )
         )
-    )
+    except FieldsInvalid as error:
+        console.print(f"[red]refused:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from None
     console.print(f"created tenant {tenant.code} (id {tenant.id})")
 
 
@@ -261,14 +266,18 @@ def read_register(path: Path) -> list[RegisterRow]:
             available = _flag(record.get("available") or "")
             if not sku:
                 raise RegisterFileError(f"line {line}: the SKU is empty")
+            name = (record.get("name") or "").strip() or None
+            if found := problems_in({"sku": sku, "name": name}, PRODUCT_TEXT):
+                raise RegisterFileError(
+                    f"line {line}: {found[0].field} is too long or holds characters "
+                    "that are not allowed"
+                )
             if available is None:
                 raise RegisterFileError(
                     f"line {line}: available must be true/false, 1/0 or yes/no, "
                     f"not {record.get('available')!r}"
                 )
-            rows.append(
-                RegisterRow(line, sku, available, (record.get("name") or "").strip() or None)
-            )
+            rows.append(RegisterRow(line, sku, available, name))
     return rows
 
 
@@ -296,6 +305,9 @@ def availability_set(
     except TenantNotFound:
         console.print(f"no tenant {tenant!r}")
         raise typer.Exit(1) from None
+    except FieldsInvalid as error:
+        console.print(f"[red]refused:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from None
     state = "available" if available else "unavailable"
     console.print(f"{escape(sku)} is {state}; {notified} notification(s) queued")
 

@@ -76,8 +76,11 @@ async def test_set_needs_a_state_and_a_known_tenant(cli: CliRunner, clean_db: as
     no_tenant = await invoke(cli, ["availability", "set", "SKU-1", "--available",
                                    "--tenant", "nowhere"])  # fmt: skip
     blank = await invoke(cli, ["availability", "set", " ", "--available"])
+    hostile = await invoke(cli, ["availability", "set", "SKU-1", "--available",
+                                 "--name", "Lamp\u202e"])  # fmt: skip
 
     assert no_state.exit_code == 2
+    assert hostile.exit_code == 2 and "refused" in hostile.output
     assert no_tenant.exit_code == 1 and "no tenant 'nowhere'" in no_tenant.output
     assert blank.exit_code == 2
     assert await products(clean_db) == []
@@ -184,6 +187,8 @@ def test_the_register_file_is_parsed_whole(tmp_path: Path) -> None:
         ("sku,available\n,true\n", "line 2: the SKU is empty"),
         ("sku,available\nA,true,extra\n", "line 2: more fields"),
         ("sku,available,name\nA,true,x\nB,\n", "line 3: available must be"),
+        ("sku,available,name\nA,true,x\nB,true,Lamp\u202e\n", "line 3: name is too long"),
+        ("sku,available\n" + "S" * 256 + ",true\n", "line 2: sku is too long"),
     ],
 )
 def test_bad_register_files_name_the_line(tmp_path: Path, text: str, message: str) -> None:

@@ -27,7 +27,7 @@ from patron.core.ports import (
     NewSubscription,
     UnitOfWorkFactory,
 )
-from patron.core.text import SUBSCRIPTION_TEXT, check_text
+from patron.core.text import PRODUCT_TEXT, SUBSCRIPTION_TEXT, check_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,7 @@ class Availability:
             raise ValueError("a SKU must not be blank")
         # One line: the name goes into a mail subject.
         name = (" ".join(name.split()) or None) if name is not None else None
+        check_text({"sku": sku, "name": name}, PRODUCT_TEXT)
         async with self.uow() as uow:
             product, became_available = await uow.availability.set_product(
                 tenant.id, sku, available=available, name=name, now=self.clock()

@@ -16,6 +16,7 @@ from typing import Any, get_type_hints
 from patron.core.errors import TenantSettingInvalid
 from patron.core.model import Tenant, TenantSettings
 from patron.core.ports import TenantRepository
+from patron.core.text import TENANT_TEXT, check_text
 
 Parser = Callable[[str, object], Any]
 
@@ -95,6 +96,7 @@ class TenantAdministration:
         return await self.repository.get(code)
 
     async def create(self, code: str, name: str, settings: TenantSettings) -> Tenant:
+        check_text({"name": name}, TENANT_TEXT)
         return await self.repository.create(code, name, settings)
 
     async def change_settings(self, code: str, changes: Mapping[str, object]) -> Tenant:

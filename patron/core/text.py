@@ -61,6 +61,8 @@ ADDRESS_TEXT: Mapping[str, Text] = {
     "comment": Text(2000, multi_line=True),
 }
 SUBSCRIPTION_TEXT: Mapping[str, Text] = {"sku": LINE, "locale": Text(35)}
+PRODUCT_TEXT: Mapping[str, Text] = {"sku": LINE, "name": LINE}
+TENANT_TEXT: Mapping[str, Text] = {"name": LINE}
 
 
 def refused_character(value: str, *, multi_line: bool = False) -> bool:
