@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from patron.storage.migrate import current_revision, head_revision
 from tests.conftest import ROOT, _with_database
 from tests.smtp import free_port
+from tests.waiting import wait_until
 
 PATRON = [sys.executable, "-m", "patron"]
 
@@ -71,16 +71,16 @@ def test_the_embedded_server_serves_without_any_configuration(tmp_path: Path) ->
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        ready = None
-        for _ in range(120):
+
+        def answered() -> httpx.Response | None:
+            assert server.poll() is None, log.read_text()
             try:
-                ready = httpx.get(f"{base}/ready", timeout=1)
-                break
+                return httpx.get(f"{base}/ready", timeout=1)
             except httpx.TransportError:
-                if server.poll() is not None:
-                    break
-                time.sleep(0.5)
-        assert ready is not None and ready.status_code == 200, log.read_text()
+                return None
+
+        ready = wait_until(answered, within=60, what="the embedded server to answer")
+        assert ready.status_code == 200, log.read_text()
         created = httpx.post(
             f"{base}/glue/customers",
             headers={"Accept": "application/vnd.api+json"},
