@@ -180,3 +180,13 @@ async def test_a_lockout_says_when_to_come_back(
 
     assert blocked.status_code == 429
     assert 0 < int(blocked.headers["retry-after"]) <= 900
+
+
+async def test_head_is_an_unknown_method_on_the_hot_route_too(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    reference, tokens = await signed_up(client, clean_db)
+
+    response = await client.head(f"/glue/customers/{reference}", headers=bearer(tokens))
+
+    assert response.status_code == 404
