@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from patron.core.model import Tenant
+from patron.core.model import OutboxMessage, Tenant
 from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay
 from patron.services import Services
 from patron.storage.outbox import NOTIFY_CHANNEL
@@ -112,3 +112,38 @@ def test_retry_delays_grow_and_are_capped() -> None:
     assert retry_delay(1) == timedelta(seconds=30)
     assert retry_delay(2) == timedelta(seconds=60)
     assert retry_delay(20) == timedelta(hours=1)
+
+
+class SwallowsCancellation:
+    """A sender with the defect of Python 3.11's `asyncio.wait_for` inside aiosmtplib: a
+    cancellation that lands while it waits for the server's reply is lost."""
+
+    def __init__(self) -> None:
+        self.waiting = asyncio.Event()
+
+    async def send(self, message: OutboxMessage) -> None:
+        self.waiting.set()
+        try:
+            await asyncio.Event().wait()  # the server's reply, which never comes
+        except asyncio.CancelledError:
+            return  # swallowed: the task no longer knows it was cancelled
+
+
+async def test_a_cancellation_a_library_swallowed_still_stops_the_worker(
+    timed_services: Services,
+    tenant: Tenant,
+    database_url: str,
+    clock: FrozenClock,
+) -> None:
+    """Shutdown cancels the worker; it must end, or the app's lifespan waits forever."""
+    await timed_services.core.accounts.register(tenant, registration_for("stop@example.com"))
+    sender = SwallowsCancellation()
+    delivery = OutboxDelivery(timed_services.outbox, sender, clock=clock, max_attempts=3)
+    worker = asyncio.create_task(delivery.run(database_url, poll_seconds=60))
+    await asyncio.wait_for(sender.waiting.wait(), timeout=10)
+
+    worker.cancel()
+    done, _ = await asyncio.wait({worker}, timeout=10)
+
+    assert done == {worker}
+    assert worker.cancelled()
