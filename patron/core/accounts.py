@@ -12,11 +12,12 @@ from datetime import timedelta
 from ulid import ULID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
+from patron.core.commands import ProfileChange, Registration
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import clean_email
 from patron.core.errors import ConfirmationInvalid, VersionConflict
 from patron.core.mails import confirmation_mail
-from patron.core.model import AccessClaims, Customer, ProfileChange, Registration, Tenant
+from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.numbering import render_customer_number
 from patron.core.passwords import POLICIES
 from patron.core.ports import (

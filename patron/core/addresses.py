@@ -15,10 +15,11 @@ from uuid import UUID
 from ulid import ULID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
+from patron.core.commands import AddressChange, AddressDraft
 from patron.core.config import CoreConfig
 from patron.core.countries import normalize_country_code
 from patron.core.errors import AddressLimitReached, AddressNotFound, CountryInvalid
-from patron.core.model import AccessClaims, Address, AddressChange, AddressDraft, Customer
+from patron.core.model import AccessClaims, Address, Customer
 from patron.core.ports import (
     AddressReads,
     Clock,

@@ -9,16 +9,15 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
 
+from patron.core.commands import AddressDraft, Registration
 from patron.core.model import (
     AccessClaims,
     Address,
-    AddressDraft,
     Credentials,
     Customer,
     OutgoingMail,
     Product,
     ProductSummary,
-    Registration,
     Subscription,
     Tenant,
     TenantSettings,

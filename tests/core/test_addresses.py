@@ -12,6 +12,7 @@ import pytest
 
 from patron.core.access import CustomerRef
 from patron.core.addresses import Addresses
+from patron.core.commands import AddressChange, AddressDraft
 from patron.core.config import CoreConfig
 from patron.core.errors import (
     AddressConflict,
@@ -21,7 +22,7 @@ from patron.core.errors import (
     InvalidAccessToken,
     NotOwner,
 )
-from patron.core.model import AccessClaims, AddressChange, AddressDraft, Salutation, Tenant
+from patron.core.model import AccessClaims, Salutation, Tenant
 from patron.core.ports import NewAddress
 from patron.services import Services
 from patron.storage.addresses import PgAddressReads

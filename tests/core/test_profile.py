@@ -6,8 +6,9 @@ import asyncpg
 import pytest
 
 from patron.core.access import CustomerRef
+from patron.core.commands import ProfileChange
 from patron.core.errors import VersionConflict
-from patron.core.model import AccessClaims, ProfileChange, Tenant, TenantSettings
+from patron.core.model import AccessClaims, Tenant, TenantSettings
 from patron.services import Services
 from tests.conftest import registration_for
 

@@ -8,13 +8,14 @@ from dataclasses import replace
 import asyncpg
 import pytest
 
+from patron.core.commands import Registration
 from patron.core.errors import (
     EmailInvalid,
     EmailTaken,
     InvalidCredentials,
     PasswordPolicyViolation,
 )
-from patron.core.model import Registration, Tenant
+from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings, registration_for

@@ -7,8 +7,9 @@ import asyncpg
 import pytest
 
 from patron.core.access import CustomerRef
+from patron.core.commands import AddressChange, ProfileChange
 from patron.core.errors import FieldProblem, FieldRule, FieldsInvalid
-from patron.core.model import AccessClaims, AddressChange, ProfileChange, Tenant
+from patron.core.model import AccessClaims, Tenant
 from patron.core.text import problems_in, refused_character
 from patron.services import Services
 from tests.conftest import registration_for

@@ -10,8 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from patron.core.access import CustomerRef
+from patron.core.commands import ProfileChange, Registration
 from patron.core.errors import DomainError, ErrorCode
-from patron.core.model import Gender, ProfileChange, Registration, Salutation
+from patron.core.model import Gender, Salutation
 from patron.dialects.glue.addresses import include_addresses
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (

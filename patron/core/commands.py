@@ -1,0 +1,151 @@
+"""Commands: typed input to the use cases (cosmicpython's `commands`), one per change a
+dialect can ask for. Dialects translate their vendor's JSON into these; no raw request
+dict crosses into the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from patron.core.model import Gender, Salutation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registration:
+    """What every vendor's sign-up needs; confirmations of the password and the like are
+    each dialect's own checks. No password: the customer cannot log in (yet)."""
+
+    email: str
+    password: str | None = None
+    accepted_terms: bool = False
+    salutation: Salutation | None = None
+    title: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    gender: Gender | None = None
+    birth_date: date | None = None
+    company: str | None = None
+    vat_id: str | None = None
+    phone: str | None = None
+    language: str | None = None
+    currency: str | None = None
+    site: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def text_fields(self) -> dict[str, Any]:
+        return _text_fields(self)
+
+
+_NOT_TEXT = frozenset(
+    {
+        "password",
+        "accepted_terms",
+        "salutation",
+        "gender",
+        "birth_date",
+        "is_default_shipping",
+        "is_default_billing",
+    }
+)
+
+
+def _text_fields(command: Any) -> dict[str, Any]:
+    """A new record's free-text fields (and metadata), by core name, for the text limits."""
+    return {
+        name: getattr(command, name)
+        for name in command.__dataclass_fields__
+        if name not in _NOT_TEXT and getattr(command, name) is not None
+    }
+
+
+UNSET: Any = object()
+"""Marks a field a partial update leaves alone (distinct from an explicit None)."""
+
+
+def _set_fields(change: Any) -> dict[str, Any]:
+    """The fields of a partial-update dataclass that are not `UNSET`."""
+    return {
+        name: getattr(change, name)
+        for name in change.__dataclass_fields__
+        if getattr(change, name) is not UNSET
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileChange:
+    """A partial update: only fields not left `UNSET` are written."""
+
+    email: str = UNSET
+    salutation: Salutation | None = UNSET
+    title: str | None = UNSET
+    first_name: str | None = UNSET
+    middle_name: str | None = UNSET
+    last_name: str | None = UNSET
+    gender: Gender | None = UNSET
+    birth_date: date | None = UNSET
+    company: str | None = UNSET
+    vat_id: str | None = UNSET
+    phone: str | None = UNSET
+    language: str | None = UNSET
+    currency: str | None = UNSET
+    site: str | None = UNSET
+    metadata: dict[str, Any] = UNSET
+
+    def changed_fields(self) -> dict[str, Any]:
+        return _set_fields(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddressDraft:
+    """A new address. A default flag set to True makes it that default and demotes the
+    previous one; the customer's first address of a kind becomes its default anyway."""
+
+    salutation: Salutation | None = None
+    title: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    address3: str | None = None
+    zip_code: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country_code: str | None = None
+    phone: str | None = None
+    comment: str | None = None
+    is_default_shipping: bool = False
+    is_default_billing: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def text_fields(self) -> dict[str, Any]:
+        return _text_fields(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddressChange:
+    """A partial address update: only fields not left `UNSET` are written. A default flag
+    set to False only clears it; no other address is promoted in its place."""
+
+    salutation: Salutation | None = UNSET
+    title: str | None = UNSET
+    first_name: str | None = UNSET
+    last_name: str | None = UNSET
+    company: str | None = UNSET
+    address1: str | None = UNSET
+    address2: str | None = UNSET
+    address3: str | None = UNSET
+    zip_code: str | None = UNSET
+    city: str | None = UNSET
+    region: str | None = UNSET
+    country_code: str | None = UNSET
+    phone: str | None = UNSET
+    comment: str | None = UNSET
+    is_default_shipping: bool = UNSET
+    is_default_billing: bool = UNSET
+    metadata: dict[str, Any] = UNSET
+
+    def changed_fields(self) -> dict[str, Any]:
+        return _set_fields(self)
