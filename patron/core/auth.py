@@ -59,24 +59,28 @@ class Authentication:
         vendor_claims: VendorClaims | None = None,
     ) -> TokenPair:
         keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip)
-        if wait := await self.throttle.retry_after(keys):
-            raise LoginBlocked(wait)
-        if len(email) > MAX_EMAIL_LENGTH:  # no account has it: nothing to look up or hash
-            await self.throttle.record_failure(keys)
-            raise InvalidCredentials()
-        credentials = await self.customer_reads.credentials_by_email(
-            tenant.id, email, confirmation_required=tenant.settings.confirmation_required
+        attempt = await self.throttle.attempt(keys)
+        if attempt.retry_after:
+            raise LoginBlocked(attempt.retry_after)
+        credentials = (
+            await self.customer_reads.credentials_by_email(
+                tenant.id, email, confirmation_required=tenant.settings.confirmation_required
+            )
+            if len(email) <= MAX_EMAIL_LENGTH  # a longer one has no account to look up
+            else None
         )
         if credentials is None or credentials.password_hash is None:
             await self.hasher.burn(password)
-            await self.throttle.record_failure(keys)
+            await self.throttle.failed(attempt)
             raise InvalidCredentials()
         if not await self.hasher.verify(credentials.password_hash, password):
-            await self.throttle.record_failure(keys)
+            await self.throttle.failed(attempt)
             raise InvalidCredentials()
+        # The right password: no failure, even where the account may not log in (yet).
+        clear = keys[:1] if credentials.may_log_in else ()
+        await self.throttle.succeeded(attempt, clear=clear)
         if not credentials.may_log_in:
             raise InvalidCredentials()
-        await self.throttle.record_success(keys[:1])
         new_hash = (
             await self.hasher.hash(password)
             if self.hasher.needs_rehash(credentials.password_hash)

@@ -69,13 +69,14 @@ class PasswordChanges:
         if change.confirmation is not None and change.new != change.confirmation:
             raise PasswordMismatch()
         keys = [f"password-change:{bearer.id}"]
-        if wait := await self.throttle.retry_after(keys):
-            raise LoginBlocked(wait)
+        attempt = await self.throttle.attempt(keys)
+        if attempt.retry_after:
+            raise LoginBlocked(attempt.retry_after)
         current_hash = await self.customer_reads.password_hash(bearer.id)
         if current_hash is None or not await self.hasher.verify(current_hash, change.current):
-            await self.throttle.record_failure(keys)
+            await self.throttle.failed(attempt)
             raise WrongPassword()
-        await self.throttle.record_success(keys)
+        await self.throttle.succeeded(attempt, clear=keys)
         POLICIES[tenant.settings.password_policy].check(change.new)
         password_hash = await self.hasher.hash(change.new)
         now = self.clock()

@@ -333,6 +333,17 @@ class TokenCodec(Protocol):
     def hash_opaque(self, token: str) -> bytes: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A password check counted in advance on its throttle keys."""
+
+    keys: tuple[str, ...]
+    failures: tuple[int, ...]
+    """Each key's count with this attempt (empty when refused before counting)."""
+    retry_after: int
+    """Seconds to wait; 0 when the check may run."""
+
+
 class LoginThrottle(Protocol):
     async def retry_after(self, keys: Sequence[str]) -> int:
         """Seconds until these keys may try again; 0 when not blocked."""
@@ -340,6 +351,13 @@ class LoginThrottle(Protocol):
     async def record_failure(self, keys: Sequence[str]) -> None: ...
 
     async def record_success(self, keys: Sequence[str]) -> None: ...
+
+    async def attempt(self, keys: Sequence[str]) -> Attempt:
+        """Count a password check before it runs, so concurrent guesses cannot all pass."""
+
+    async def failed(self, attempt: Attempt) -> None: ...
+
+    async def succeeded(self, attempt: Attempt, *, clear: Sequence[str]) -> None: ...
 
 
 class TenantRepository(Protocol):

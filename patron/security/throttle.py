@@ -3,6 +3,10 @@ it, in PostgreSQL (`patron.storage.throttle`), never in one process.
 
 After `max_failures` failures within `window_seconds`, a key is blocked for
 `block_seconds`. Keys name an account (by the email typed) and a client address.
+
+A password check is counted as a failure before it runs (`attempt`) and forgiven if it
+succeeds: checked afterwards, thirty guesses sent at once would all pass the limit while
+the first one was still being hashed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from patron.core.ports import Attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,9 @@ class Counters(Protocol):
 
     async def clear(self, key: str) -> None: ...
 
+    async def forgive(self, key: str) -> None:
+        """Take back one failure counted in advance (never below zero)."""
+
 
 class Throttle:
     def __init__(self, policy: ThrottlePolicy, counters: Counters) -> None:
@@ -52,6 +61,37 @@ class Throttle:
     async def record_success(self, keys: Sequence[str]) -> None:
         for key in keys:
             await self._counters.clear(key)
+
+    async def attempt(self, keys: Sequence[str]) -> Attempt:
+        """Count one password check on every key before it runs. Past the limit the
+        check is refused (`retry_after` > 0) and the key blocked; the check that reaches
+        the limit runs, and blocks the key if it fails."""
+        if wait := await self.retry_after(keys):
+            return Attempt(tuple(keys), (), wait)
+        failures = []
+        over = False
+        for key in keys:
+            count = await self._counters.add_failure(key, self.policy.window_seconds)
+            failures.append(count)
+            if count > self.policy.max_failures:
+                await self._counters.block(key, self.policy.block_seconds)
+                over = True
+        wait = self.policy.block_seconds if over else 0
+        return Attempt(tuple(keys), tuple(failures), wait)
+
+    async def failed(self, attempt: Attempt) -> None:
+        """The checked password was wrong: its advance count stands."""
+        for key, count in zip(attempt.keys, attempt.failures, strict=True):
+            if self.policy.should_block(count):
+                await self._counters.block(key, self.policy.block_seconds)
+
+    async def succeeded(self, attempt: Attempt, *, clear: Sequence[str]) -> None:
+        """The password was right: `clear` starts afresh, the other keys forget this one."""
+        for key in attempt.keys:
+            if key in clear:
+                await self._counters.clear(key)
+            else:
+                await self._counters.forgive(key)
 
 
 class RedisCounters:
@@ -81,3 +121,14 @@ class RedisCounters:
 
     async def clear(self, key: str) -> None:
         await self._redis.delete(f"{self._prefix}fail:{key}")
+
+    async def forgive(self, key: str) -> None:
+        await self._redis.eval(_FORGIVE, 1, f"{self._prefix}fail:{key}")
+
+
+# Decrement, but only an existing count above zero (DECR would create -1 on a missing key).
+_FORGIVE = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return n
+"""

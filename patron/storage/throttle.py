@@ -39,6 +39,10 @@ _BLOCKED_FOR = """
     WHERE key = $1 AND blocked_until > now()
 """
 _CLEAR = "UPDATE login_throttle SET failures = 0, window_ends_at = NULL WHERE key = $1"
+_FORGIVE = (
+    "UPDATE login_throttle SET failures = failures - 1 "
+    "WHERE key = $1 AND failures > 0 AND window_ends_at > now()"
+)
 
 
 class PgCounters:
@@ -65,3 +69,6 @@ class PgCounters:
 
     async def clear(self, key: str) -> None:
         await self._pool.execute(_CLEAR, key)
+
+    async def forgive(self, key: str) -> None:
+        await self._pool.execute(_FORGIVE, key)

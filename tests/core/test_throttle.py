@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
+from patron.core.errors import InvalidCredentials, LoginBlocked
 from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
 from patron.storage.throttle import PgCounters
 
@@ -118,3 +119,55 @@ async def test_expired_rows_are_purged_on_write(clean_db: asyncpg.Pool) -> None:
 
     keys = await clean_db.fetch("SELECT key FROM login_throttle ORDER BY key")
     assert [row["key"] for row in keys] == ["live-block", "new"]
+
+
+async def test_forgiving_takes_back_one_failure_and_never_goes_below_zero(
+    counters: Counters,
+) -> None:
+    await counters.add_failure("k", 60)
+    await counters.add_failure("k", 60)
+
+    await counters.forgive("k")
+    await counters.forgive("never-failed")
+
+    assert await counters.add_failure("k", 60) == 2
+    assert await counters.add_failure("never-failed", 60) == 1
+
+
+async def test_a_right_password_forgives_its_advance_count(counters: Counters) -> None:
+    throttle = Throttle(ThrottlePolicy(2, 60, 300), counters)
+
+    wrong = await throttle.attempt(["account", "ip"])
+    await throttle.failed(wrong)
+    right = await throttle.attempt(["account", "ip"])
+    await throttle.succeeded(right, clear=["account"])
+
+    assert right.failures == (2, 2) and right.retry_after == 0
+    assert await counters.add_failure("account", 60) == 1  # cleared
+    assert await counters.add_failure("ip", 60) == 2  # the wrong one still counts
+
+
+async def test_concurrent_guesses_cannot_pass_the_limit(
+    clean_db: asyncpg.Pool, database_url: str
+) -> None:
+    """Thirty wrong passwords at once: only as many are checked as the limit allows."""
+    from patron.services import Services
+    from tests.conftest import cheap_settings, registration_for
+
+    settings = cheap_settings(database_url=database_url, login_max_failures=3)
+    services = await Services.build(settings, database_url, clean_db)
+    tenant = await services.core.tenants.get("default")
+    await services.core.accounts.register(tenant, registration_for("target@example.com"))
+
+    results = await asyncio.gather(
+        *(
+            services.core.auth.login(tenant, "target@example.com", f"guess-{n}", client_ip=None)
+            for n in range(30)
+        ),
+        return_exceptions=True,
+    )
+    await services.close(keep_pool=True)
+
+    checked = [r for r in results if isinstance(r, InvalidCredentials)]
+    refused = [r for r in results if isinstance(r, LoginBlocked)]
+    assert (len(checked), len(refused)) == (3, 27)
