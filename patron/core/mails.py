@@ -1,8 +1,8 @@
 """The emails the core writes to the outbox. Never a password; links carry one-time keys.
 
-A mail to an address nobody has confirmed yet carries no text a stranger chose: whoever
-registers can type any address, and a "first name" such as "Your account is locked,
-verify now at https://..." must not reach that mailbox word for word.
+No mail carries text a customer typed: whoever registers, or changes an account's email,
+can name any address, and a "first name" such as "Your account is locked, verify now at
+https://..." must not reach that mailbox word for word. Greetings name nobody.
 """
 
 from __future__ import annotations
@@ -10,16 +10,7 @@ from __future__ import annotations
 from patron.core.model import Customer, OutgoingMail, Product, Subscription
 
 
-def _greeting(customer: Customer) -> str:
-    """By name only once the address is confirmed: then the name is its owner's choice."""
-    name = " ".join(part for part in (customer.first_name, customer.last_name) if part)
-    if not name or customer.email_verified_at is None:
-        return "Hello,"
-    return f"Hello {name},"
-
-
 def confirmation_mail(customer: Customer, recipient: str, link: str) -> OutgoingMail:
-    """Always to an unconfirmed address, so it names nobody."""
     body = (
         "Hello,\n\n"
         "please confirm your email address to finish your registration:\n\n"
@@ -39,7 +30,7 @@ def password_reset_mail(
     customer: Customer, recipient: str, link: str, valid_minutes: int
 ) -> OutgoingMail:
     body = (
-        f"{_greeting(customer)}\n\n"
+        "Hello,\n\n"
         "someone asked to reset the password of your account. To choose a new one, open:\n\n"
         f"{link}\n\n"
         f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "

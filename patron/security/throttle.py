@@ -69,15 +69,14 @@ class Throttle:
         if wait := await self.retry_after(keys):
             return Attempt(tuple(keys), (), wait)
         failures = []
-        over = False
         for key in keys:
             count = await self._counters.add_failure(key, self.policy.window_seconds)
             failures.append(count)
             if count > self.policy.max_failures:
                 await self._counters.block(key, self.policy.block_seconds)
-                over = True
-        wait = self.policy.block_seconds if over else 0
-        return Attempt(tuple(keys), tuple(failures), wait)
+        # Asked again after counting: a block set by a concurrent attempt meanwhile also
+        # restarted the count this one got.
+        return Attempt(tuple(keys), tuple(failures), await self.retry_after(keys))
 
     async def failed(self, attempt: Attempt) -> None:
         """The checked password was wrong: its advance count stands."""

@@ -170,4 +170,6 @@ async def test_concurrent_guesses_cannot_pass_the_limit(
 
     checked = [r for r in results if isinstance(r, InvalidCredentials)]
     refused = [r for r in results if isinstance(r, LoginBlocked)]
-    assert (len(checked), len(refused)) == (3, 27)
+    # At most the limit is checked; fewer when a block lands between counting and checking.
+    assert 1 <= len(checked) <= 3
+    assert len(checked) + len(refused) == 30

@@ -190,3 +190,23 @@ async def test_head_is_an_unknown_method_on_the_hot_route_too(
     response = await client.head(f"/glue/customers/{reference}", headers=bearer(tokens))
 
     assert response.status_code == 404
+
+
+async def test_an_email_change_cannot_carry_a_name_to_the_new_address(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    reference, tokens = await signed_up(client, clean_db)
+    lure = document(
+        "customers",
+        email="victim@example.org",
+        firstName="Your account is locked. Verify now at https://evil.example/x",
+    )
+    await client.patch(f"/glue/customers/{reference}", json=lure, headers=bearer(tokens))
+    await client.post(
+        "/glue/customer-forgotten-password",
+        json=document("customer-forgotten-password", email="victim@example.org"),
+    )
+
+    body = await clean_db.fetchval("SELECT body FROM outbox WHERE recipient = 'victim@example.org'")
+    assert body.startswith("Hello,\n")
+    assert "evil.example" not in body
