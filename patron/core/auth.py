@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from patron.core.access import load_bearer
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, lookup_key
 from patron.core.errors import (
@@ -35,8 +37,20 @@ def throttle_keys(tenant: Tenant, email: str, client_ip: str | None) -> list[str
     """
     keys = [f"account:{tenant.id}:{lookup_key(email)}"]
     if client_ip:
-        keys.append(f"ip:{client_ip}")
+        keys.append(f"ip:{_address_block(client_ip)}")
     return keys
+
+
+def _address_block(client_ip: str) -> str:
+    """An IPv6 client is counted by its /64: one subscriber holds a whole one and could
+    rotate through its addresses; an IPv4 address counts alone."""
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return client_ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +137,10 @@ class Authentication:
         """Revoke one of the bearer's own refresh tokens, or all of them when None.
 
         Silent when there is nothing to revoke: callers must not learn whether a token exists.
+        A token whose session has ended revokes nothing: a stolen one must not keep logging
+        its victim out after a reset.
         """
+        await load_bearer(self.customer_reads, claims)
         now = self.clock()
         async with self.uow() as uow:
             if refresh_token is None:

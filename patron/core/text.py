@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -82,10 +83,9 @@ def problems_in(values: Mapping[str, object], fields: Mapping[str, Text]) -> lis
     found: list[FieldProblem] = []
     for name, value in values.items():
         if name == "metadata":
-            encoded = orjson.dumps(value)
-            if len(encoded) > MAX_METADATA_BYTES:
+            if len(orjson.dumps(value)) > MAX_METADATA_BYTES:
                 found.append(FieldProblem(name, FieldRule.TOO_LONG, MAX_METADATA_BYTES))
-            elif b"\\u0000" in encoded:  # valid JSON, but no PostgreSQL jsonb holds it
+            elif holds_nul(value):  # valid JSON, but no PostgreSQL jsonb holds it
                 found.append(FieldProblem(name, FieldRule.CHARACTERS))
             continue
         text = fields.get(name)
@@ -101,3 +101,20 @@ def problems_in(values: Mapping[str, object], fields: Mapping[str, Text]) -> lis
 def check_text(values: Mapping[str, object], fields: Mapping[str, Text]) -> None:
     if found := problems_in(values, fields):
         raise FieldsInvalid(found)
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether any string (key or value) holds NUL, which no PostgreSQL text can store;
+    without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

@@ -2,7 +2,8 @@
 
 Size first (a declared `Content-Length` over the limit is refused before a byte is read,
 and a streamed body is cut off as soon as it passes the limit), then JSON syntax, then
-nesting depth, measured without recursion so no document can exhaust the stack.
+nesting depth, measured without recursion so no document can exhaust the stack. (NULs are
+the core's concern: `core.text.holds_nul`.)
 """
 
 from __future__ import annotations
@@ -85,20 +86,3 @@ def depth(value: Any, *, stop_at: int | None = None) -> int:
             return deepest
         stack.extend((child, level) for child in children)
     return deepest
-
-
-def holds_nul(value: Any) -> bool:
-    """Whether any string (key or value) holds NUL, which no PostgreSQL text can store;
-    without recursion."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False

@@ -26,5 +26,9 @@ def trailing_slash_redirect(
     probe = {**scope, "path": scope.get("root_path", "") + alternative}
     if not any(route.matches(probe)[0] is not Match.NONE for route in routes):
         return None
+    # The path as sent, still percent-encoded: decoded, `a%3F%40x` would turn into a query.
+    raw = scope.get("raw_path") or route_path.encode()
+    sent = raw.decode("latin-1").removeprefix(scope.get("root_path", ""))
+    target = sent.rstrip("/") if sent.endswith("/") else sent + "/"
     query = scope.get("query_string", b"").decode("latin-1")
-    return RedirectResponse(f"{mount_url}{alternative}" + (f"?{query}" if query else ""), 307)
+    return RedirectResponse(f"{mount_url}{target}" + (f"?{query}" if query else ""), 307)

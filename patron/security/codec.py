@@ -31,6 +31,8 @@ OWN = "patron"
 """Patron's own claims travel in one private claim, so a dialect may lay out the registered
 ones (`sub`, `aud`, `scopes`...) the way its vendor's clients read them."""
 RESERVED = frozenset({"iss", "iat", "nbf", "exp", "jti", OWN})
+CLOCK_SKEW_SECONDS = 60
+"""How far ahead of this host's clock another host's `iat`/`nbf` may be."""
 
 
 class _PreparedHS256(HMACAlgorithm):
@@ -112,8 +114,13 @@ class JwtCodec:
             if not isinstance(payload, dict) or payload.get("iss") != ISSUER:
                 raise InvalidAccessToken("issuer")
             own = payload.get(OWN)
-            if not isinstance(own, dict):
+            if not isinstance(own, dict) or not isinstance(own.get("scp"), list):
                 raise InvalidAccessToken("claims missing")
+            issued_at = _finite(payload.get("iat"))
+            not_before = _finite(payload.get("nbf", issued_at))
+            # Issued in the future, it would pass for a token newer than any revocation.
+            if max(issued_at, not_before) > now.timestamp() + CLOCK_SKEW_SECONDS:
+                raise InvalidAccessToken("not yet valid")
             return _finite(payload.get("exp")), AccessClaims(
                 audience=Audience(own["aud"]),
                 tenant_id=_integer(own["tid"]),
@@ -121,10 +128,18 @@ class JwtCodec:
                 customer_uuid=uuid.UUID(_text(own["cus"])),
                 customer_number=_text(own["ref"]),
                 session_id=uuid.UUID(_text(own["sid"])),
-                issued_at=datetime.fromtimestamp(_finite(payload.get("iat")), tz=now.tzinfo),
+                issued_at=datetime.fromtimestamp(issued_at, tz=now.tzinfo),
                 scopes=frozenset(_text(scope) for scope in own["scp"]),
             )
-        except (jwt.PyJWTError, orjson.JSONDecodeError, KeyError, ValueError, TypeError) as error:
+        except (
+            jwt.PyJWTError,
+            orjson.JSONDecodeError,
+            KeyError,
+            ValueError,
+            TypeError,
+            OverflowError,
+            OSError,
+        ) as error:
             raise InvalidAccessToken(type(error).__name__) from None
 
     def _remember(self, token: str, expires: float, claims: AccessClaims) -> None:

@@ -8,10 +8,13 @@ import asyncpg
 import pytest
 
 from patron.core.access import CustomerRef, is_owner, require_owner
+from patron.core.commands import AddressChange, ProfileChange
 from patron.core.errors import InvalidAccessToken, NotOwner
 from patron.core.model import AccessClaims, Tenant
+from patron.core.password_changes import PasswordChange
 from patron.services import Services
 from tests.conftest import registration_for
+from tests.core.test_addresses import draft
 
 
 @pytest.fixture
@@ -49,17 +52,29 @@ def test_any_other_identifier_is_not_the_bearers(claims: AccessClaims) -> None:
             require_owner(claims, ref)
 
 
+@pytest.mark.parametrize("kind", ["number", "id", "uuid"])
 async def test_every_owned_use_case_refuses_another_customer(
-    timed_services: Services, claims: AccessClaims
+    timed_services: Services, tenant: Tenant, claims: AccessClaims, kind: str
 ) -> None:
     core = timed_services.core
-    other = CustomerRef.by_id(claims.customer_id + 1)
+    other = {
+        "number": CustomerRef.by_number("DE--999"),
+        "id": CustomerRef.by_id(claims.customer_id + 1),
+        "uuid": CustomerRef.by_uuid(uuid.uuid4()),
+    }[kind]
+    some_address = uuid.uuid4()
 
     for attempt in (
         core.accounts.get_own(claims, other),
+        core.accounts.update_own(claims, other, ProfileChange(first_name="X")),
         core.accounts.anonymize_own(claims, other),
         core.addresses.list_own(claims, other),
+        core.addresses.get_own(claims, other, some_address),
+        core.addresses.add_own(claims, other, draft()),
+        core.addresses.update_own(claims, other, some_address, AddressChange(city="X")),
+        core.addresses.delete_own(claims, other, some_address),
         core.availability.list_own(claims, other),
+        core.passwords.change_own(tenant, claims, other, PasswordChange("change123", "x" * 9)),
     ):
         with pytest.raises(NotOwner):
             await attempt
@@ -76,6 +91,7 @@ async def test_an_ended_session_reaches_nothing(
         core.accounts.get_own(claims, CustomerRef.me()),
         core.addresses.list_own(claims, CustomerRef.me()),
         core.availability.list_for_bearer(claims),
+        core.auth.revoke(claims, None),  # a stolen token cannot keep logging its owner out
     ):
         with pytest.raises(InvalidAccessToken):
             await attempt

@@ -65,6 +65,7 @@ async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
     assert long.value.problems == (FieldProblem("first_name", FieldRule.TOO_LONG, 100),)
     assert hostile.value.problems == (FieldProblem("last_name", FieldRule.CHARACTERS),)
     assert metadata.value.problems == (FieldProblem("metadata", FieldRule.CHARACTERS),)
+    assert not problems_in({"metadata": {"note": "\\u0000 is how JSON writes NUL"}}, {})
     assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
 
 

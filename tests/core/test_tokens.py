@@ -145,6 +145,7 @@ async def test_a_token_whose_expiry_is_not_a_finite_number_is_refused(
         {"tid": "1"},
         {"cid": True},
         {"sid": "not-a-uuid"},
+        {"scp": {"customer": 1}},
     ],
 )
 async def test_malformed_or_foreign_claims_are_refused(
@@ -194,3 +195,16 @@ async def test_a_dialect_may_not_overwrite_patrons_own_claims(
             client_ip=None,
             vendor_claims=lambda customer: {"exp": 4_000_000_000},
         )
+
+
+@pytest.mark.parametrize(
+    "times", [{"iat": 1e20}, {"iat": -1e20}, {"nbf": 4_000_000_000}, {"iat": 4_000_000_000}]
+)
+async def test_a_token_from_the_future_or_out_of_range_is_refused(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, times: dict[str, float]
+) -> None:
+    """A future `iat` would pass for a token issued after every revocation."""
+    claims = {"iss": "patron", "iat": 1, "exp": 4_000_000_000, "patron": _own(tenant), **times}
+
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)

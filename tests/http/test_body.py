@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from patron.core.text import holds_nul
 from patron.http.body import (
     BodyMalformed,
     BodyTooDeep,
     BodyTooLarge,
     depth,
-    holds_nul,
     parse_json,
     read_body,
 )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from patron.core.access import CustomerRef
 from patron.core.model import AccessClaims, Salutation, Tenant
+from patron.core.text import holds_nul
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.documents import JsonApiResponse, sparse
@@ -23,7 +24,7 @@ from patron.dialects.glue.errors import (
     validation_errors,
 )
 from patron.dialects.glue.validation import RequestModel, violations
-from patron.http.body import BodyError, BodyTooLarge, holds_nul, parse_json, read_body
+from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
 from patron.http.credentials import MalformedCredentials, bearer_token
 from patron.http.query import fieldsets, includes
 

@@ -210,3 +210,10 @@ async def test_an_email_change_cannot_carry_a_name_to_the_new_address(
     body = await clean_db.fetchval("SELECT body FROM outbox WHERE recipient = 'victim@example.org'")
     assert body.startswith("Hello,\n")
     assert "evil.example" not in body
+
+
+async def test_the_redirect_keeps_the_path_encoded(client: httpx.AsyncClient) -> None:
+    response = await client.get("/glue/customers/a%3F%40evil.example/")
+
+    assert response.status_code == 307
+    assert response.headers["location"] == "http://testserver/glue/customers/a%3F%40evil.example"

@@ -151,10 +151,11 @@ async def test_revoking_one_refresh_token(
     _, tokens = await signed_up(client, clean_db)
     other = await login(client, "sonia@spryker.com")
 
+    # The unknown one first: revoking its own refresh token ends the caller's session.
+    unknown = await client.delete("/glue/refresh-tokens/no-such-token", headers=bearer(tokens))
     revoked = await client.delete(
         f"/glue/refresh-tokens/{tokens['refreshToken']}", headers=bearer(tokens)
     )
-    unknown = await client.delete("/glue/refresh-tokens/no-such-token", headers=bearer(tokens))
 
     assert revoked.status_code == unknown.status_code == 204
     dead = await client.post("/glue/refresh-tokens", json=refresh_body(tokens["refreshToken"]))
