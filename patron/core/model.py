@@ -7,9 +7,11 @@ for Glue's customerReference and Emporix's customerNumber) and its own subset of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from string import Formatter
 from typing import Any
 from uuid import UUID
 
@@ -64,6 +66,22 @@ class TenantSettings:
         for key in ("confirmation_link", "password_reset_link"):
             if (template := getattr(self, key)) is not None:
                 check_link_template(key, template)
+        self._check_codes()
+
+    def _check_codes(self) -> None:
+        """What ends up in URLs and headers: customer numbers sit in paths, locales in
+        `Content-Language`, so neither may hold anything but plain code characters."""
+        if not _CODE.fullmatch(self.store_code):
+            raise TenantSettingInvalid("store_code", "must be 1-16 of A-Z, a-z, 0-9, _ . -")
+        literal = "".join(text for text, *_ in Formatter().parse(self.reference_pattern))
+        if len(self.reference_pattern) > 64 or not _PATTERN_TEXT.fullmatch(literal):
+            raise TenantSettingInvalid(
+                "reference_pattern", "may hold only A-Z, a-z, 0-9, _ . - around {n} and {store}"
+            )
+        if not self.locales or not all(_LOCALE.fullmatch(locale) for locale in self.locales):
+            raise TenantSettingInvalid("locales", "must be a list of locales such as de_DE")
+        if self.default_locale not in self.locales:
+            raise TenantSettingInvalid("default_locale", "must be one of the locales")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +116,11 @@ class TenantSettings:
             confirmation_link=_text_or_none(data.get("confirmation_link")),
             password_reset_link=_text_or_none(data.get("password_reset_link")),
         )
+
+
+_CODE = re.compile(r"[A-Za-z0-9_.-]{1,16}")
+_PATTERN_TEXT = re.compile(r"[A-Za-z0-9_.-]*")
+_LOCALE = re.compile(r"[A-Za-z]{2,8}(?:[_-][A-Za-z0-9]{1,8}){0,3}")
 
 
 def _text_or_none(value: object) -> str | None:

@@ -110,3 +110,28 @@ async def test_stored_settings_load_tolerantly(services: Services, clean_db: asy
 
     assert tenant.settings == TenantSettings()
     assert changed.settings.store_code == "AT"
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"default_locale": "en\r\nX-Injected: 1"}, "default_locale"),
+        ({"locales": ["en_US", "de_DE\r\n"]}, "locales"),
+        ({"locales": ["ünï"]}, "locales"),
+        ({"locales": []}, "locales"),
+        ({"default_locale": "fr_FR"}, "default_locale"),
+        ({"store_code": "D E"}, "store_code"),
+        ({"store_code": "DE\x07"}, "store_code"),
+        ({"reference_pattern": "{store}/{n}"}, "reference_pattern"),
+        ({"reference_pattern": "DE {n}"}, "reference_pattern"),
+    ],
+)
+async def test_what_ends_up_in_paths_and_headers_is_a_plain_code(
+    services: Services, changes: dict[str, object], key: str
+) -> None:
+    """A locale goes into `Content-Language`, a customer number into every Glue path."""
+    with pytest.raises(TenantSettingInvalid) as refused:
+        await services.core.tenant_admin.change_settings("default", changes)
+
+    assert refused.value.key == key
+    assert (await services.core.tenants.get("default")).settings == TenantSettings()

@@ -217,3 +217,17 @@ async def test_the_redirect_keeps_the_path_encoded(client: httpx.AsyncClient) ->
 
     assert response.status_code == 307
     assert response.headers["location"] == "http://testserver/glue/customers/a%3F%40evil.example"
+
+
+async def test_the_oauth_lockout_says_when_to_come_back_too(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    form = {"grant_type": "password", "username": "someone@example.com", "password": "wrong"}
+    for _ in range(10):
+        await client.post("/glue/token", data=form)
+
+    blocked = await client.post("/glue/token", data=form)
+
+    assert blocked.status_code == 429
+    assert blocked.json()["error"] == "invalid_grant"
+    assert 0 < int(blocked.headers["retry-after"]) <= 900
