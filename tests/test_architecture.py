@@ -68,3 +68,43 @@ def test_the_toolkit_imports_only_the_core() -> None:
 def test_every_dialect_may_use_the_toolkit() -> None:
     used = {name for path in modules("dialects/glue") for name in imports_of(path)}
     assert any(name.startswith("patron.http") for name in used)
+
+
+VENDOR_WORDS = ("glue", "spryker", "oryx", "medusa", "aimeos", "emporix")
+GLUE_ATTRIBUTES = ("customerReference", "confirmPassword", "newPassword", "firstName", "iso2Code")
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the string constants that stand alone as statements: docstrings, including
+    the ones under a constant or field (provenance may name a vendor)."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+
+
+def test_the_core_speaks_no_vendors_language() -> None:
+    """Names and strings of the core are the core's own; only docstrings may cite a source."""
+    for path in modules("core"):
+        tree = ast.parse(path.read_text())
+        docstrings = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) in docstrings:
+                    continue
+                words = [node.value]
+            elif isinstance(node, ast.Name):
+                words = [node.id]
+            elif isinstance(node, ast.Attribute):
+                words = [node.attr]
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                words = [node.name]
+            elif isinstance(node, ast.arg):
+                words = [node.arg]
+            else:
+                continue
+            for word in words:
+                lowered = word.lower()
+                assert not any(v in lowered for v in VENDOR_WORDS), f"{path.name}: {word!r}"
+                assert not any(a in word for a in GLUE_ATTRIBUTES), f"{path.name}: {word!r}"
