@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import httpx
 import pytest
 
@@ -31,32 +34,44 @@ def test_the_client_is_the_nearest_untrusted_hop(
     assert PROXIES.client(peer, forwarded_for) == client
 
 
+@asynccontextmanager
+async def behind_proxy(services: Services) -> AsyncIterator[httpx.AsyncClient]:
+    """Requests arriving from 192.0.2.50, a trusted proxy."""
+    settings = cheap_settings(trusted_proxies=["192.0.2.50"])
+    transport = httpx.ASGITransport(app=create_app(settings, services), client=("192.0.2.50", 1))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
+    ) as client:
+        yield client
+
+
+async def failed_login(
+    client: httpx.AsyncClient, n: int, forwarded_for: list[tuple[str, str]]
+) -> int:
+    """A wrong password for user{n}; the status it gets."""
+    response = await client.post(
+        "/glue/access-tokens",
+        json={
+            "data": {
+                "type": "access-tokens",
+                "attributes": {"username": f"user{n}@example.com", "password": "nope"},
+            }
+        },
+        headers=[("Accept", JSON_API), *forwarded_for],
+    )
+    return response.status_code
+
+
 async def test_behind_a_trusted_storefront_each_shopper_has_their_own_lockout(
     services: Services,
 ) -> None:
     """A server-side storefront sends every shopper's login from one address."""
-    settings = cheap_settings(trusted_proxies=["192.0.2.50"])
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("192.0.2.50", 1))
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
-    ) as storefront:
-
-        async def fail(shopper: str, n: int) -> int:
-            response = await storefront.post(
-                "/glue/access-tokens",
-                json={
-                    "data": {
-                        "type": "access-tokens",
-                        "attributes": {"username": f"user{n}@example.com", "password": "nope"},
-                    }
-                },
-                headers={"X-Forwarded-For": shopper},
-            )
-            return response.status_code
-
-        attacker = [await fail("198.51.100.66", n) for n in range(11)]
-        shopper = await fail("198.51.100.7", 99)
+    async with behind_proxy(services) as storefront:
+        attacker = [
+            await failed_login(storefront, n, [("X-Forwarded-For", "198.51.100.66")])
+            for n in range(11)
+        ]
+        shopper = await failed_login(storefront, 99, [("X-Forwarded-For", "198.51.100.7")])
 
     assert attacker == [401] * 10 + [429]
     assert shopper == 401  # a wrong password, not a lockout
@@ -67,34 +82,19 @@ async def test_a_client_cannot_dodge_the_throttle_with_its_own_forwarded_line(
 ) -> None:
     """The trusted proxy adds its own `X-Forwarded-For` line rather than extending the
     client's: the client's forged line, different every time, must not be the one read."""
-    settings = cheap_settings(trusted_proxies=["192.0.2.50"])
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("192.0.2.50", 1))
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
-    ) as proxy:
-
-        async def fail(n: int, real: str, *, joined: bool) -> int:
-            forged = f"203.0.113.{n}"
-            lines = (
-                [("X-Forwarded-For", f"{forged}, {real}")]
-                if joined
-                else [("X-Forwarded-For", forged), ("X-Forwarded-For", real)]
+    async with behind_proxy(services) as proxy:
+        separate = [
+            await failed_login(
+                proxy,
+                n,
+                [("X-Forwarded-For", f"203.0.113.{n}"), ("X-Forwarded-For", "198.51.100.66")],
             )
-            response = await proxy.post(
-                "/glue/access-tokens",
-                json={
-                    "data": {
-                        "type": "access-tokens",
-                        "attributes": {"username": f"user{n}@example.com", "password": "nope"},
-                    }
-                },
-                headers=[("Accept", JSON_API), *lines],
-            )
-            return response.status_code
-
-        separate = [await fail(n, "198.51.100.66", joined=False) for n in range(11)]
-        joined = [await fail(n, "198.51.100.77", joined=True) for n in range(20, 31)]
+            for n in range(11)
+        ]
+        joined = [
+            await failed_login(proxy, n, [("X-Forwarded-For", f"203.0.113.{n}, 198.51.100.77")])
+            for n in range(20, 31)
+        ]
 
     assert separate == [401] * 10 + [429]
     assert joined == [401] * 10 + [429]

@@ -54,13 +54,10 @@ class Accounts:
         """
         check_text(registration.text_fields(), CUSTOMER_TEXT)
         email = clean_email(registration.email)
+        password_hash = None
         if registration.password is not None:
             POLICIES[tenant.settings.password_policy].check(registration.password)
-        password_hash = (
-            await self.hasher.hash(registration.password)
-            if registration.password is not None
-            else None
-        )
+            password_hash = await self.hasher.hash(registration.password)
         mail_confirmation = send_confirmation or tenant.settings.confirmation_required
         now = self.clock()
         async with self.uow() as uow:

@@ -63,12 +63,10 @@ class Availability:
         """
         check_text({"sku": sku, "locale": locale}, SUBSCRIPTION_TEXT)
         address = clean_email(email)
-        customer = await load_bearer(self.customer_reads, claims) if claims is not None else None
         async with self.uow() as uow:
-            if claims is not None:
-                # Locked and checked again: an anonymization in between must not be undone
-                # by a subscription that links the erased account to its old address.
-                await lock_bearer(uow, claims)
+            # Locked for the transaction: an anonymization meanwhile must not be undone by a
+            # subscription that links the erased account to its old address.
+            customer = await lock_bearer(uow, claims) if claims is not None else None
             subscription = await uow.availability.add_subscription(
                 NewSubscription(
                     tenant_id=tenant.id,

@@ -84,10 +84,6 @@ class CustomerRepository(Protocol):
 
     async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None: ...
 
-    async def get_by_number(
-        self, tenant_id: int, customer_number: str, *, for_update: bool = False
-    ) -> Customer | None: ...
-
     async def lock_bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID
     ) -> tuple[Customer, bool] | None:
@@ -258,8 +254,6 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 class CustomerReads(Protocol):
     """Single-statement reads outside a transaction: the hot path."""
 
-    async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None: ...
-
     async def bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID
     ) -> tuple[Customer, bool] | None:
@@ -349,8 +343,6 @@ class LoginThrottle(Protocol):
         """Seconds until these keys may try again; 0 when not blocked."""
 
     async def record_failure(self, keys: Sequence[str]) -> None: ...
-
-    async def record_success(self, keys: Sequence[str]) -> None: ...
 
     async def attempt(self, keys: Sequence[str]) -> Attempt:
         """Count a password check before it runs, so concurrent guesses cannot all pass."""

@@ -58,10 +58,6 @@ class Throttle:
             if self.policy.should_block(failures):
                 await self._counters.block(key, self.policy.block_seconds)
 
-    async def record_success(self, keys: Sequence[str]) -> None:
-        for key in keys:
-            await self._counters.clear(key)
-
     async def attempt(self, keys: Sequence[str]) -> Attempt:
         """Count one password check on every key before it runs. Past the limit the
         check is refused (`retry_after` > 0) and the key blocked; the check that reaches

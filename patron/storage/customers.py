@@ -21,7 +21,6 @@ COLUMNS = (
     "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after"
 )
 
-BY_NUMBER = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2"
 
 # Fields a profile change may write; names are the core's and the columns'.
 WRITABLE = frozenset(
@@ -164,13 +163,6 @@ class PgCustomers:
         )
         return row_to_customer(row) if row else None
 
-    async def get_by_number(
-        self, tenant_id: int, customer_number: str, *, for_update: bool = False
-    ) -> Customer | None:
-        lock = " FOR UPDATE" if for_update else ""
-        row = await self._db.fetchrow(BY_NUMBER + lock, tenant_id, customer_number)
-        return row_to_customer(row) if row else None
-
     async def lock_bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID
     ) -> tuple[Customer, bool] | None:
@@ -250,10 +242,6 @@ class PgCustomerReads:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-
-    async def customer_by_number(self, tenant_id: int, customer_number: str) -> Customer | None:
-        row = await self._pool.fetchrow(BY_NUMBER, tenant_id, customer_number)
-        return row_to_customer(row) if row else None
 
     async def bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID

@@ -43,7 +43,7 @@ async def test_success_clears_the_count(counters: Counters) -> None:
     throttle = Throttle(ThrottlePolicy(2, 60, 300), counters)
 
     await throttle.record_failure(["k"])
-    await throttle.record_success(["k"])
+    await throttle.succeeded(await throttle.attempt(["k"]), clear=["k"])
     await throttle.record_failure(["k"])
 
     assert await throttle.retry_after(["k"]) == 0

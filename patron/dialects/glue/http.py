@@ -29,15 +29,20 @@ from patron.http.credentials import MalformedCredentials, bearer_token
 from patron.http.query import fieldsets, includes
 
 
+async def request_bytes(request: Request) -> bytes:
+    """The body within the mount's size limit; the toolkit's `BodyTooLarge` past it."""
+    config: GlueConfig = request.state.glue
+    return await read_body(
+        request.headers.get("content-length"), request.stream(), max_bytes=config.max_body_bytes
+    )
+
+
 async def read_attributes(request: Request, resource_type: str) -> dict[str, Any]:
     """The `data.attributes` of a JSON:API request, after the toolkit's limits and Glue's
     generic request checks."""
     config: GlueConfig = request.state.glue
     try:
-        raw = await read_body(
-            request.headers.get("content-length"), request.stream(), max_bytes=config.max_body_bytes
-        )
-        document = parse_json(raw, max_depth=config.max_body_depth)
+        document = parse_json(await request_bytes(request), max_depth=config.max_body_depth)
     except BodyTooLarge:
         raise GlueError(BODY_TOO_LARGE) from None
     except BodyError:

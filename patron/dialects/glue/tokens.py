@@ -14,7 +14,6 @@ from patron.core.errors import (
     LoginBlocked,
 )
 from patron.core.model import Customer, TokenPair
-from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import MEDIA_TYPE, resource, single, token_attributes
 from patron.dialects.glue.errors import (
@@ -23,6 +22,7 @@ from patron.dialects.glue.errors import (
 )
 from patron.dialects.glue.http import (
     optional_claims,
+    request_bytes,
     request_tenant,
     required_claims,
     respond,
@@ -36,7 +36,7 @@ from patron.dialects.glue.schemas import (
     OAuthTokenResponse,
     RefreshAttributes,
 )
-from patron.http.body import BodyError, BodyTooLarge, read_body
+from patron.http.body import BodyError, BodyTooLarge
 
 # The two grants as OAuth 2.0 (RFC 6749 4.3.2, 6) asks for them; empty values are refused.
 PASSWORD_GRANT = {
@@ -189,13 +189,8 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith("application/x-www-form-urlencoded"):
             return _oauth_error(400, "invalid_request", "Use application/x-www-form-urlencoded.")
-        config: GlueConfig = request.state.glue
         try:
-            raw = await read_body(
-                request.headers.get("content-length"),
-                request.stream(),
-                max_bytes=config.max_body_bytes,
-            )
+            raw = await request_bytes(request)
         except BodyTooLarge:
             return _oauth_error(413, "invalid_request", "The request is too large.")
         except BodyError:
