@@ -12,9 +12,12 @@ from patron.core.accounts import Accounts
 from patron.core.addresses import Addresses
 from patron.core.auth import Authentication
 from patron.core.availability import Availability
+from patron.core.back_office import BackOffice
 from patron.core.config import CoreConfig
+from patron.core.customer_admin import CustomerAdministration
+from patron.core.groups import Groups
 from patron.core.password_changes import PasswordChanges
-from patron.core.ports import Clock
+from patron.core.ports import Clock, SessionStore
 from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
@@ -25,9 +28,13 @@ from patron.security.throttle import Counters, RedisCounters, Throttle, Throttle
 from patron.settings import Settings
 from patron.storage.addresses import PgAddressReads
 from patron.storage.availability import PgAvailabilityReads
+from patron.storage.back_office import PgBackOfficeReads
+from patron.storage.customer_search import PgCustomerSearch
 from patron.storage.customers import PgCustomerReads
 from patron.storage.database import create_pool
+from patron.storage.groups import PgGroupReads
 from patron.storage.outbox import OutboxStore
+from patron.storage.sessions import PgSessions, RedisSessions
 from patron.storage.tenants import PgTenantDirectory, TenantAdmin
 from patron.storage.throttle import PgCounters
 from patron.storage.uow import PgUnitOfWork
@@ -101,8 +108,13 @@ class Services:
             password_reset_url_template=settings.storefront_password_reset_url,
             password_reset_ttl_seconds=settings.password_reset_ttl_seconds,
             max_addresses_per_customer=settings.max_addresses_per_customer,
+            session_ttl_seconds=settings.session_ttl_seconds,
+            back_office_token_ttl_seconds=settings.back_office_token_ttl_seconds,
         )
         reads = PgCustomerReads(pool)
+        # Like the throttle: shared by every worker and host, never in the process.
+        sessions: SessionStore = RedisSessions(redis) if redis else PgSessions(pool)
+        group_reads = PgGroupReads(pool)
 
         def uow() -> PgUnitOfWork:
             return PgUnitOfWork(pool)
@@ -110,11 +122,18 @@ class Services:
         core = Core(
             tenants=PgTenantDirectory(pool),
             accounts=Accounts(uow, reads, hasher, codec, clock, config),
-            auth=Authentication(uow, reads, hasher, codec, throttle, clock, config),
+            auth=Authentication(uow, reads, hasher, codec, throttle, clock, config, sessions),
             addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
             passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),
             availability=Availability(uow, PgAvailabilityReads(pool), reads, clock),
             tenant_admin=TenantAdministration(TenantAdmin(pool)),
+            back_office=BackOffice(
+                uow, PgBackOfficeReads(pool), sessions, hasher, codec, throttle, clock, config
+            ),
+            groups=Groups(uow, group_reads, clock),
+            customer_admin=CustomerAdministration(
+                uow, PgCustomerSearch(pool), group_reads, hasher, clock, config
+            ),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         description="Largest request body any dialect reads; larger ones are refused (413) "
         "before they are read.",
     )
+    medusa_require_confirmation: bool = Field(
+        default=False,
+        description="Whether /medusa logins need a confirmed email when the tenant asks for "
+        "one. Medusa has no confirmation step, so by default its clients log in at once.",
+    )
     glue_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /glue (a JSON list, e.g. "
@@ -71,6 +76,15 @@ class Settings(BaseSettings):
     confirmation_token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
     password_reset_ttl_seconds: int = Field(
         default=2 * 3600, ge=60, description="How long a password-reset key stays valid."
+    )
+    session_ttl_seconds: int = Field(
+        default=10 * 3600,
+        ge=60,
+        description="Cookie sessions (Medusa, Aimeos) and the store tokens standing in for "
+        "them; Medusa's is 10 hours.",
+    )
+    back_office_token_ttl_seconds: int = Field(
+        default=24 * 3600, ge=60, description="Admin access tokens (Medusa's: 24 hours)."
     )
 
     # --- passwords -------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from patron.core.errors import CustomerNotFound, InvalidAccessToken, NotOwner
-from patron.core.model import AccessClaims, Customer
+from patron.core.errors import CustomerNotFound, InvalidAccessToken, NotOwner, ScopeMissing
+from patron.core.model import AccessClaims, Customer, Principal, Scope, Tenant
 from patron.core.ports import CustomerReads, UnitOfWork
 
 
@@ -84,3 +84,13 @@ def checked_bearer(found: tuple[Customer, bool] | None, claims: AccessClaims) ->
     if customer.is_anonymized:
         raise CustomerNotFound()
     return customer
+
+
+def require_scope(principal: Principal, tenant: Tenant, scope: Scope) -> None:
+    """Every back-office use case calls this first: the caller must belong to the tenant
+    the request is for and hold the scope. `BackOffice.authorize` has already checked the
+    credential; this is the use case's own guard, so no dialect can skip it."""
+    if principal.tenant_id != tenant.id:
+        raise InvalidAccessToken("another tenant's credential")
+    if scope not in principal.scopes:
+        raise ScopeMissing(scope)

@@ -22,6 +22,7 @@ from patron.core.ports import (
     CustomerReads,
     LoginThrottle,
     PasswordHasher,
+    SessionStore,
     TokenCodec,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -62,6 +63,7 @@ class Authentication:
     throttle: LoginThrottle
     clock: Clock
     config: CoreConfig
+    sessions: SessionStore
 
     async def login(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from patron.core.model import Gender, Salutation
 
@@ -91,7 +92,8 @@ class ProfileChange:
     language: str | None = UNSET
     currency: str | None = UNSET
     site: str | None = UNSET
-    metadata: dict[str, Any] = UNSET
+    metadata: dict[str, Any] | MetadataPatch = UNSET
+    """A dict replaces the stored metadata; a `MetadataPatch` is merged into it."""
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)
@@ -149,3 +151,33 @@ class AddressChange:
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataPatch:
+    """A shallow merge into stored metadata: `set` keys are written, `remove` keys dropped
+    (Medusa's `setMetadata`: a key sent as "" is removed). Applied under the row lock."""
+
+    set: dict[str, Any] = field(default_factory=dict)
+    remove: frozenset[str] = frozenset()
+
+    def apply(self, current: dict[str, Any]) -> dict[str, Any]:
+        kept = {key: value for key, value in current.items() if key not in self.remove}
+        return kept | {key: value for key, value in self.set.items() if key not in self.remove}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerAdminChange:
+    """A back-office edit of a customer: the profile, optionally a new password (ends the
+    customer's sessions), a metadata patch, and the whole set of groups (replaces it)."""
+
+    profile: ProfileChange = ProfileChange()
+    password: str | None = None
+    metadata: MetadataPatch | None = None
+    group_uuids: tuple[UUID, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupChange:
+    name: str = UNSET
+    metadata: MetadataPatch | None = None

@@ -17,6 +17,9 @@ class CoreConfig:
     password_reset_url_template: str = "{public_url}/password/restore?token={token}"
     password_reset_ttl_seconds: int = 2 * 3600
     max_addresses_per_customer: int = 100
+    session_ttl_seconds: int = 10 * 3600
+    """Cookie sessions and the tokens that stand in for them (Medusa's store JWT)."""
+    back_office_token_ttl_seconds: int = 24 * 3600
 
     def confirm_url(self, tenant: Tenant, token: str) -> str:
         """Each storefront has its own pages: the tenant's template, else the global one."""

@@ -37,6 +37,15 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGE_FAILED = "password_change_failed"
     FIELDS_INVALID = "fields_invalid"
     TENANT_SETTING_INVALID = "tenant_setting_invalid"
+    GUEST_EXISTS = "guest_exists"
+    EMAIL_LOCKED = "email_locked"
+    GROUP_NOT_FOUND = "group_not_found"
+    GROUP_NAME_TAKEN = "group_name_taken"
+    CUSTOMERS_NOT_FOUND = "customers_not_found"
+    SCOPE_MISSING = "scope_missing"
+    ADMIN_EMAIL_TAKEN = "admin_email_taken"
+    PRINCIPAL_NOT_FOUND = "principal_not_found"
+    QUERY_INVALID = "query_invalid"
 
 
 class DomainError(Exception):
@@ -231,3 +240,71 @@ class TenantSettingInvalid(DomainError, ValueError):
         super().__init__(f"{key}: {reason}")
         self.key = key
         self.reason = reason
+
+
+class GuestExists(DomainError):
+    """A guest (no account) with this email exists already, and no password was given to
+    make the new one a registered account (Medusa's rule 2.8)."""
+
+    code = ErrorCode.GUEST_EXISTS
+
+
+class EmailLocked(DomainError):
+    """A registered customer's email is their login; the back office may not change it."""
+
+    code = ErrorCode.EMAIL_LOCKED
+
+
+class GroupNotFound(DomainError):
+    code = ErrorCode.GROUP_NOT_FOUND
+
+    def __init__(self, group: str = "") -> None:
+        super().__init__(group)
+        self.group = group
+        """The id as the request gave it (rendered by the dialect), when known."""
+
+
+class GroupNameTaken(DomainError):
+    """Group names are unique per tenant, compared as given."""
+
+    code = ErrorCode.GROUP_NAME_TAKEN
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class CustomersNotFound(DomainError):
+    """Some of the customers a request names do not exist in the tenant."""
+
+    code = ErrorCode.CUSTOMERS_NOT_FOUND
+
+    def __init__(self, missing: Sequence[object]) -> None:
+        super().__init__(", ".join(str(m) for m in missing))
+        self.missing = tuple(missing)
+
+
+class ScopeMissing(DomainError):
+    """An authenticated back-office caller whose grant lacks the scope a use case needs."""
+
+    code = ErrorCode.SCOPE_MISSING
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(scope)
+        self.scope = scope
+
+
+class AdminEmailTaken(DomainError):
+    code = ErrorCode.ADMIN_EMAIL_TAKEN
+
+
+class PrincipalNotFound(DomainError):
+    """No admin user or API client of the tenant has that email or client id."""
+
+    code = ErrorCode.PRINCIPAL_NOT_FOUND
+
+
+class QueryInvalid(DomainError):
+    """A list query the core cannot serve (an unknown sort field, a negative offset)."""
+
+    code = ErrorCode.QUERY_INVALID

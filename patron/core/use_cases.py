@@ -8,6 +8,9 @@ from patron.core.accounts import Accounts
 from patron.core.addresses import Addresses
 from patron.core.auth import Authentication
 from patron.core.availability import Availability
+from patron.core.back_office import BackOffice
+from patron.core.customer_admin import CustomerAdministration
+from patron.core.groups import Groups
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
 from patron.core.tenants import TenantAdministration
@@ -22,3 +25,6 @@ class Core:
     passwords: PasswordChanges
     availability: Availability
     tenant_admin: TenantAdministration
+    back_office: BackOffice
+    groups: Groups
+    customer_admin: CustomerAdministration

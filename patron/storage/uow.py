@@ -11,7 +11,9 @@ from asyncpg.transaction import Transaction
 
 from patron.storage.addresses import PgAddresses
 from patron.storage.availability import PgAvailability
+from patron.storage.back_office import PgBackOffice
 from patron.storage.customers import PgCustomers
+from patron.storage.groups import PgGroups
 from patron.storage.outbox import PgOutbox
 from patron.storage.tokens import PgTokens
 
@@ -22,6 +24,8 @@ class PgUnitOfWork:
     outbox: PgOutbox
     addresses: PgAddresses
     availability: PgAvailability
+    back_office: PgBackOffice
+    groups: PgGroups
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -43,6 +47,8 @@ class PgUnitOfWork:
         self.outbox = PgOutbox(connection)
         self.addresses = PgAddresses(connection)
         self.availability = PgAvailability(connection)
+        self.back_office = PgBackOffice(connection)
+        self.groups = PgGroups(connection)
         return self
 
     async def commit(self) -> None:
