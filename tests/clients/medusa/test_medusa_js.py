@@ -1,0 +1,423 @@
+"""Medusa's own v1 JS client (@medusajs/medusa-js 6.1.10, as published on npm) against a real
+Patron server: journey.mjs runs the calls of Medusa's guide "How to Manage Customers" exactly
+as written, then admin auth, customer groups, the list's filters and a shopper's store
+journey; this test serves Patron, makes the admin user, hands over the reset token from the
+outbox, and checks what the client got back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from patron.services import Services
+from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD, admin_api_token
+from tests.conftest import IN_CI
+from tests.servers import running_server
+
+HERE = Path(__file__).resolve().parent
+NODE_TIMEOUT_SECONDS = 120
+CUSTOMER = "grace@example.com"
+SHOPPER = "sam.shopper@example.com"
+UNAUTHORIZED = {"status": 401, "data": "Unauthorized"}
+STEPS = [
+    "guide list",
+    "guide create",
+    "guide update",
+    "guide list again",
+    "admin create answers",
+    "admin session",
+    "admin token",
+    "admin refused",
+    "registered",
+    "group created",
+    "group listed",
+    "group members added",
+    "group retrieved",
+    "group customers listed",
+    "group member removed",
+    "group updated",
+    "customers filtered",
+    "customer groups replaced",
+    "group deleted",
+    "me",
+    "me updated",
+    "address added",
+    "address updated",
+    "address deleted",
+    "orders",
+    "password token requested",
+    "password reset",
+    "login",
+    "session",
+    "exists",
+    "store token",
+    "logout",
+    "browser token",
+]
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        reason = f"`{name}` is not installed (Node.js 20+ runs medusa-js)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+def _versions(lock: Path) -> dict[str, str | None]:
+    packages: dict[str, dict[str, Any]] = json.loads(lock.read_text())["packages"]
+    return {path: entry.get("version") for path, entry in packages.items() if path}
+
+
+def _installed() -> bool:
+    """node_modules holds exactly what package-lock.json locks (npm records what it installed
+    in node_modules/.package-lock.json)."""
+    installed = HERE / "node_modules" / ".package-lock.json"
+    return installed.exists() and _versions(installed) == _versions(HERE / "package-lock.json")
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The `node` binary, with medusa-js installed from the committed lock file."""
+    node = _tool("node")
+    if not _installed():
+        npm = _tool("npm")
+        installed = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert installed.returncode == 0, installed.stdout + installed.stderr
+        assert _installed()
+    return node
+
+
+@pytest.fixture
+def server(clean_db: asyncpg.Pool, database_url: str, tmp_path: Path) -> Iterator[str]:
+    with running_server(database_url, tmp_path / "server.log") as running:
+        yield running.base
+
+
+async def _reset_token(pool: asyncpg.Pool, email: str) -> str:
+    body = await pool.fetchval(
+        "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
+        "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
+        email,
+    )
+    assert body, f"no password reset mail to {email}"
+    match = re.search(r"token=([\w-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+async def _journey(
+    node: str, base: str, pool: asyncpg.Pool, api_token: str, since: datetime
+) -> tuple[int, list[dict[str, Any]], str]:
+    """Run journey.mjs; answer its reset-token question from the outbox."""
+    env = {
+        **os.environ,
+        "MEDUSA_BASE_URL": f"{base}/medusa",
+        "MEDUSA_API_TOKEN": api_token,
+        "MEDUSA_ADMIN_EMAIL": ADMIN_EMAIL,
+        "MEDUSA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "MEDUSA_CUSTOMER_EMAIL": CUSTOMER,
+        "MEDUSA_SHOPPER_EMAIL": SHOPPER,
+        "MEDUSA_SINCE": since.isoformat(),
+    }
+    process = await asyncio.create_subprocess_exec(
+        node,
+        "journey.mjs",
+        cwd=HERE,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    lines: list[dict[str, Any]] = []
+
+    async def read() -> None:
+        assert process.stdin and process.stdout
+        async for raw in process.stdout:
+            line = json.loads(raw)
+            lines.append(line)
+            if line.get("step") == "password token requested":
+                token = await _reset_token(pool, SHOPPER)
+                process.stdin.write(f"{token}\n".encode())
+                await process.stdin.drain()
+        process.stdin.close()
+
+    try:
+        _, errors = await asyncio.wait_for(
+            asyncio.gather(read(), process.stderr.read()), NODE_TIMEOUT_SECONDS
+        )
+        code = await asyncio.wait_for(process.wait(), NODE_TIMEOUT_SECONDS)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    return code, lines, errors.decode()
+
+
+def _refused(answer: dict[str, Any], status: int, type_: str, code: str | None = None) -> None:
+    """A Medusa error body as medusa-js hands it over: `e.response.data`."""
+    assert answer["status"] == status, answer
+    assert answer["contentType"].startswith("application/json"), answer
+    assert answer["data"]["type"] == type_, answer
+    assert isinstance(answer["data"]["message"], str) and answer["data"]["message"], answer
+    if code is None:
+        assert "code" not in answer["data"], answer
+    else:
+        assert answer["data"]["code"] == code, answer
+
+
+def _unauthorized(answer: dict[str, Any]) -> None:
+    """Medusa v1's passport answer: 401 and the plain text `Unauthorized`."""
+    assert {k: answer[k] for k in ("status", "data")} == UNAUTHORIZED, answer
+    assert answer["contentType"].startswith("text/plain"), answer
+
+
+def _http_only(set_cookie: str) -> None:
+    attributes = [part.strip().lower() for part in set_cookie.split(";")]
+    assert "httponly" in attributes, set_cookie
+    assert "path=/" in attributes or any(a.startswith("path=") for a in attributes), set_cookie
+
+
+@pytest.mark.slow
+async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
+    node: str, server: str, clean_db: asyncpg.Pool, services: Services
+) -> None:
+    api_token = await admin_api_token(services)
+    since = datetime.now(UTC) - timedelta(seconds=5)
+
+    code, lines, errors = await _journey(node, server, clean_db, api_token, since)
+
+    report = "\n".join(json.dumps(line) for line in lines) + "\n" + errors
+    assert code == 0, report
+    assert [line["step"] for line in lines if "step" in line] == STEPS, report
+    assert lines[-1] == {"done": True}, report
+    s = {line["step"]: line for line in lines if "step" in line}
+
+    # Seed 003, as written: list, create, update.
+    assert s["guide list"]["logged"] == [0]
+    assert (s["guide list"]["limit"], s["guide list"]["offset"], s["guide list"]["count"]) == (
+        50,
+        0,
+        0,
+    )
+    customer = s["guide create"]["customer"]
+    customer_id = customer["id"]
+    assert re.fullmatch(r"cus_[0-9A-HJKMNP-TV-Z]{26}", customer_id), customer
+    assert s["guide create"]["logged"] == [customer_id]
+    assert (customer["email"], customer["first_name"], customer["last_name"]) == (
+        CUSTOMER,
+        "Grace",
+        "Hopper",
+    )
+    assert customer["has_account"] is True
+    assert not {"password", "password_hash"} & customer.keys(), customer
+    updated = s["guide update"]["customer"]
+    assert s["guide update"]["logged"] == [customer_id]
+    assert (updated["id"], updated["first_name"], updated["last_name"]) == (
+        customer_id,
+        "Amazing Grace",
+        "Hopper",
+    )
+    again = s["guide list again"]
+    assert (again["ids"], again["count"], again["limit"], again["offset"]) == (
+        [customer_id],
+        1,
+        50,
+        0,
+    )
+    answers = s["admin create answers"]
+    assert answers["created"]["status"] == 201
+    second_id = answers["created"]["body"]["customer"]["id"]
+    assert second_id.startswith("cus_") and second_id != customer_id
+    _refused(answers["duplicate"], 422, "duplicate_error", "invalid_request_error")
+    _refused(answers["invalid"], 400, "invalid_data")
+    assert "email must be an email" in answers["invalid"]["data"]["message"]
+    _refused(answers["missing"], 404, "not_found")
+
+    # Admin auth: a session cookie, a JWT, and 401 `Unauthorized` for everything else.
+    session = s["admin session"]
+    assert session["login"]["status"] == 200
+    assert session["login"]["body"]["user"]["email"] == ADMIN_EMAIL
+    assert session["login"]["body"]["user"]["id"].startswith("usr_")
+    assert not {"password", "password_hash", "api_token"} & session["login"]["body"]["user"].keys()
+    _http_only(session["setCookie"])
+    assert session["session"]["body"]["user"]["email"] == ADMIN_EMAIL
+    assert session["customers"]["body"]["count"] == 2
+    assert session["logout"]["status"] == 200
+    _unauthorized(session["after"])
+    token = s["admin token"]
+    assert re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", token["token"]["body"]["access_token"])
+    assert token["session"]["body"]["user"]["email"] == ADMIN_EMAIL
+    assert token["customers"]["body"]["customer"]["id"] == customer_id
+    assert token["withKey"]["status"] == 200
+    for refused in s["admin refused"].values():
+        _unauthorized(refused)
+
+    # The store: registered and logged in at once.
+    registered = s["registered"]
+    shopper_id = registered["body"]["customer"]["id"]
+    assert registered["status"] == 200
+    assert shopper_id.startswith("cus_")
+    assert registered["body"]["customer"]["email"] == SHOPPER
+    assert registered["body"]["customer"]["has_account"] is True
+    _http_only(registered["setCookie"])
+    _refused(registered["duplicate"], 422, "duplicate_error", "invalid_request_error")
+
+    # Customer groups.
+    created_group = s["group created"]
+    group = created_group["body"]["customer_group"]
+    group_id = group["id"]
+    assert created_group["status"] == 200
+    assert re.fullmatch(r"cgrp_[0-9A-HJKMNP-TV-Z]{26}", group_id), group
+    assert group["name"].startswith("VIP ") and group["metadata"] == {"tier": "gold"}
+    _refused(created_group["duplicate"], 422, "duplicate_error", "invalid_request_error")
+    listed = s["group listed"]
+    assert (listed["ids"], listed["count"], listed["offset"], listed["limit"]) == (
+        [group_id],
+        1,
+        0,
+        10,
+    )
+    assert (listed["found"], listed["foundCount"]) == ([group["name"]], 1)
+    added = s["group members added"]
+    assert added["first"]["status"] == added["again"]["status"] == 200
+    assert added["again"]["body"]["customer_group"]["id"] == group_id
+    _refused(added["unknown"], 404, "not_found")
+    assert "cus_01JZZZZZZZZZZZZZZZZZZZZZZZ" in added["unknown"]["data"]["message"]
+    both = sorted([customer_id, shopper_id])
+    assert s["group retrieved"]["members"] == both
+    _refused(s["group retrieved"]["missing"], 404, "not_found")
+    members = s["group customers listed"]
+    assert (members["ids"], members["count"], members["offset"], members["limit"]) == (
+        both,
+        2,
+        0,
+        50,
+    )
+    assert members["found"] == [shopper_id]
+    removed = s["group member removed"]
+    assert removed["removed"]["status"] == removed["again"]["status"] == 200
+    assert (removed["ids"], removed["count"]) == ([shopper_id], 1)
+    renamed = s["group updated"]["body"]["customer_group"]
+    assert renamed["id"] == group_id and renamed["name"].startswith("Gold ")
+    assert renamed["metadata"] == {"since": "2024"}  # "" removed `tier`
+
+    # The admin list's filters, as medusa-js encodes them.
+    f = s["customers filtered"]
+    assert f["byText"] == [customer_id]
+    assert f["byEmail"] == [shopper_id]
+    assert f["byGroup"] == [shopper_id]
+    assert f["registered"] == sorted([customer_id, second_id, shopper_id])
+    assert f["guests"] == []
+    assert [c["id"] for c in f["expanded"]] == [shopper_id]
+    assert [g["id"] for g in f["expanded"][0]["groups"]] == [group_id]
+    assert f["newest"] == [shopper_id, second_id]
+    assert f["oldest"] == [customer_id, second_id]
+    assert f["recent"] == sorted([customer_id, second_id, shopper_id])
+    assert f["recentCount"] == 3
+    assert f["future"] == 0
+    # By email: grace@, sam.shopper@, second-grace@.
+    assert f["page"] == {"ids": [shopper_id], "count": 3, "limit": 1, "offset": 1}
+    assert [(c["id"], [g["id"] for g in c["groups"]]) for c in f["combined"]] == [
+        (shopper_id, [group_id])
+    ]
+    replaced = s["customer groups replaced"]
+    assert replaced["set"]["status"] == replaced["cleared"]["status"] == 200
+    assert replaced["listed"] == [{"id": customer_id, "groups": [group_id]}]
+    assert replaced["members"] == 1
+    _refused(replaced["unknownGroup"], 404, "not_found")
+    _refused(replaced["emailLocked"], 400, "invalid_data")
+    deleted = s["group deleted"]
+    expected = {"id": group_id, "object": "customer_group", "deleted": True}
+    assert deleted["deleted"]["body"] == deleted["again"]["body"] == expected
+    _refused(deleted["gone"], 404, "not_found")
+    assert deleted["kept"] == [{"id": customer_id, "groups": []}]
+
+    # The shopper's account.
+    assert s["me"]["me"]["body"]["customer"]["id"] == shopper_id
+    _unauthorized(s["me"]["anonymous"])
+    _unauthorized(s["me"]["adminOnly"])
+    me = s["me updated"]["body"]["customer"]
+    assert (me["first_name"], me["phone"], me["metadata"]) == (
+        "Samantha",
+        "+49 30 1234567",
+        {"newsletter": True},
+    )
+    shipping = s["address added"]["body"]["customer"]["shipping_addresses"]
+    assert len(shipping) == 1 and shipping[0]["id"].startswith("addr_"), shipping
+    assert (shipping[0]["city"], shipping[0]["country_code"], shipping[0]["customer_id"]) == (
+        "Berlin",
+        "de",
+        shopper_id,
+    )
+    moved = s["address updated"]["updated"]["body"]["customer"]["shipping_addresses"]
+    assert [(a["id"], a["city"], a["postal_code"], a["address_2"]) for a in moved] == [
+        (shipping[0]["id"], "Hamburg", "20095", "Hinterhaus")
+    ]
+    _refused(s["address updated"]["foreign"], 400, "invalid_data")
+    assert s["address deleted"]["body"]["customer"]["shipping_addresses"] == []
+    assert s["orders"]["body"] == {"orders": [], "count": 0, "offset": 0, "limit": 10}
+
+    # Forgotten password: 204 either way, one mail, a single-use token.
+    requested = s["password token requested"]
+    assert requested["known"]["status"] == requested["unknown"]["status"] == 204
+    mails = await clean_db.fetch(
+        "SELECT recipient FROM outbox WHERE template = 'customer_password_reset'"
+    )
+    assert [m["recipient"] for m in mails] == [SHOPPER]
+    reset = s["password reset"]
+    assert reset["wrongToken"]["status"] == 401
+    assert reset["reset"]["status"] == 200
+    assert reset["reset"]["body"]["customer"]["id"] == shopper_id
+    assert reset["reused"]["status"] == 401
+    _unauthorized(reset["oldSession"])
+
+    # Login with the new password, the session, exists, the store JWT, logout.
+    _unauthorized(s["login"]["oldPassword"])
+    assert s["login"]["login"]["body"]["customer"]["id"] == shopper_id
+    _http_only(s["login"]["setCookie"])
+    assert s["session"]["session"]["body"]["customer"]["id"] == shopper_id
+    assert s["session"]["me"]["body"]["customer"]["id"] == shopper_id
+    _unauthorized(s["session"]["anonymous"])
+    exists = s["exists"]
+    assert exists["known"]["body"] == exists["upper"]["body"] == {"exists": True}
+    assert exists["unknown"]["body"] == {"exists": False}
+    store_token = s["store token"]
+    assert re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", store_token["token"]["body"]["access_token"])
+    assert store_token["me"]["body"]["customer"]["id"] == shopper_id
+    _unauthorized(store_token["adminOnly"])
+    _unauthorized(store_token["wrong"])
+    assert s["logout"]["logout"]["status"] == 200
+    _unauthorized(s["logout"]["after"])
+    assert s["browser token"]["me"]["body"]["customer"]["id"] == shopper_id
+
+    # What the database holds afterwards: one store, as the client saw it.
+    rows = await clean_db.fetch("SELECT email, has_account FROM customers ORDER BY id")
+    assert [(r["email"], r["has_account"]) for r in rows] == [
+        (CUSTOMER, True),
+        (f"second-{CUSTOMER}", True),
+        (SHOPPER, True),
+    ]
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 0
+    assert await clean_db.fetchval("SELECT count(*) FROM customer_groups") == 0
