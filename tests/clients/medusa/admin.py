@@ -1,5 +1,5 @@
 """A back-office user of the default tenant for the Medusa tests, made through the core (as
-`patron admin create-user` and `issue-token` make one)."""
+`patron admin create-user` and `patron admin issue-token` make one)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ ADMIN_PASSWORD = "admin-Secret-1"
 
 
 async def admin_api_token(services: Services) -> str:
-    """Create the admin user (every scope) and return their API token
-    (Medusa's `x-medusa-access-token`)."""
-    raise NotImplementedError("waits for the back-office core (branch bo)")
+    """Create the admin user (every back-office scope) and return their API token, Medusa's
+    `x-medusa-access-token`."""
+    tenant = await services.core.tenants.get("default")
+    back_office = services.core.back_office
+    await back_office.create_user(
+        tenant, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, first_name="Ada", last_name="Admin"
+    )
+    return await back_office.issue_api_token(tenant, ADMIN_EMAIL)
