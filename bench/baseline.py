@@ -1,10 +1,20 @@
-"""The baseline: a bare Starlette handler doing the same lookup over asyncpg, no auth."""
+"""The baseline: bare Starlette handlers over asyncpg doing the same queries as Patron, with
+no auth, no validation and no framework beyond routing.
+
+- `/customers/{ref}`: Glue's read, one lookup by customer number.
+- `/admin/customers/{id}`: Medusa's admin read: the customer by uuid and its addresses.
+- `/admin/customers?limit&offset&q`: Medusa's admin list: the page and its count through
+  Patron's own `PgCustomerSearch` (so the very SQL Patron's list runs), then the page's
+  addresses in one query, as Patron reads them.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID
 
 import orjson
 from starlette.applications import Starlette
@@ -12,23 +22,78 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from patron.core.model import Address, Customer
+from patron.core.queries import CustomerQuery, Page
+from patron.storage.addresses import PgAddressReads
+from patron.storage.customer_search import PgCustomerSearch
 from patron.storage.customers import COLUMNS
 from patron.storage.database import create_pool
 
 QUERY = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2"
+TENANT = 1
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _ulid(value: UUID) -> str:
+    n = value.int
+    return "".join(_CROCKFORD[(n >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def _uuid(text: str) -> UUID | None:
+    try:
+        digits = "".join("0123456789abcdefghijklmnopqrstuv"[_CROCKFORD.index(c)] for c in text)
+        return UUID(int=int(digits, 32))
+    except ValueError:
+        return None
+
+
+def _address(address: Address, customer_id: str) -> dict[str, Any]:
+    return {
+        "id": "addr_" + _ulid(address.uuid),
+        "customer_id": customer_id,
+        "first_name": address.first_name,
+        "last_name": address.last_name,
+        "address_1": address.address1,
+        "city": address.city,
+        "postal_code": address.zip_code,
+        "country_code": address.country_code.lower() if address.country_code else None,
+    }
+
+
+def _customer(customer: Customer, addresses: list[Address]) -> dict[str, Any]:
+    customer_id = "cus_" + _ulid(customer.uuid)
+    return {
+        "id": customer_id,
+        "email": customer.email,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "phone": customer.phone,
+        "has_account": customer.has_account,
+        "metadata": customer.metadata or None,
+        "created_at": customer.created_at.isoformat(),
+        "updated_at": customer.updated_at.isoformat(),
+        "shipping_addresses": [_address(a, customer_id) for a in addresses],
+    }
+
+
+def _json(body: object, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status, media_type="application/json")
 
 
 def app() -> Starlette:
-    state: dict[str, object] = {}
+    state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await create_pool(os.environ["BENCH_DATABASE_URL"], min_size=2, max_size=10)
+        pool = await create_pool(os.environ["BENCH_DATABASE_URL"], min_size=2, max_size=10)
+        state.update(
+            pool=pool, search=PgCustomerSearch(pool), addresses=PgAddressReads(pool)
+        )
         yield
-        await state["pool"].close()  # type: ignore[attr-defined]
+        await pool.close()
 
     async def customer(request: Request) -> Response:
-        row = await state["pool"].fetchrow(QUERY, 1, request.path_params["ref"])  # type: ignore[attr-defined]
+        row = await state["pool"].fetchrow(QUERY, TENANT, request.path_params["ref"])
         if row is None:
             return Response(b'{"errors":[]}', 404, media_type="application/json")
         body = {
@@ -45,4 +110,31 @@ def app() -> Starlette:
         }
         return Response(orjson.dumps(body), media_type="application/json")
 
-    return Starlette(routes=[Route("/customers/{ref}", customer)], lifespan=lifespan)
+    async def admin_customer(request: Request) -> Response:
+        raw: str = request.path_params["id"]
+        uuid = _uuid(raw[4:]) if raw.startswith("cus_") and len(raw) == 30 else None
+        found = await state["search"].by_uuid(TENANT, uuid) if uuid else None
+        if found is None:
+            return _json({"type": "not_found", "message": "not found"}, 404)
+        addresses = await state["addresses"].addresses_of([found.id])
+        return _json({"customer": _customer(found, addresses[found.id])})
+
+    async def admin_customers(request: Request) -> Response:
+        params = request.query_params
+        page = Page(offset=int(params.get("offset", 0)), limit=int(params.get("limit", 50)))
+        query = CustomerQuery(text=params.get("q") or None, page=page)
+        found, count = await state["search"].search(TENANT, query)
+        addresses = await state["addresses"].addresses_of([c.id for c in found])
+        customers = [_customer(c, addresses[c.id]) for c in found]
+        return _json(
+            {"customers": customers, "count": count, "offset": page.offset, "limit": page.limit}
+        )
+
+    return Starlette(
+        routes=[
+            Route("/customers/{ref}", customer),
+            Route("/admin/customers/{id}", admin_customer),
+            Route("/admin/customers", admin_customers),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,11 +1,12 @@
-"""`make bench`: GET /glue/customers/{ref} with valid tokens over 100,000 customers, next to
-a bare Starlette + asyncpg baseline doing the same lookup, both measured in this run on the
-same database, with the same number of granian workers.
+"""`make bench`: GET /glue/customers/{ref} with valid tokens over 100,000 customers, then
+Medusa's admin read and list (bench/medusa.py), each next to a bare Starlette + asyncpg
+baseline doing the same queries, all measured in this run on the same database, with the
+same number of granian workers.
 
 Settings: PATRON_BENCH_DATABASE_URL (else PATRON_DATABASE_URL, else the embedded server),
 PATRON_WORKERS (default 1), BENCH_SECONDS (per target, default 20), BENCH_ROUNDS (default 4:
 the targets alternate, each round measuring both), BENCH_CONNECTIONS (default 32),
-BENCH_CUSTOMERS (default 100000).
+BENCH_CUSTOMERS (default 100000), BENCH_ONLY (`glue` or `medusa`: one benchmark only).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import asyncpg
 import httpx
 import uvloop
 
+from bench import medusa
 from bench.load import LoadResult, request_bytes, run
 from patron.core.model import CUSTOMER_SCOPE
 from patron.dialects.glue.tokens import spryker_claims
@@ -80,9 +82,50 @@ async def _prepare(server_dsn: str, customers: int) -> str:
                 "UPDATE tenants SET next_customer_number = $1 WHERE id = 1", customers + 1
             )
             await connection.execute("ANALYZE customers")
+        if await connection.fetchval("SELECT 1 FROM customers WHERE first_name LIKE 'First%' LIMIT 1"):
+            await _name(connection)
     finally:
         await connection.close()
     return dsn
+
+
+FIRST_NAMES = (
+    "Sophie", "Mateo", "Aiko", "Lukas", "Emma", "Noah", "Olivia", "Liam", "Mia", "Jonas",
+    "Hannah", "Elias", "Lea", "Amara", "Anna", "Felix", "Marie", "Paul", "Lena", "Leon",
+    "Clara", "Finn", "Ida", "Emil", "Nora", "Oskar", "Zoe", "Anton", "Greta", "Theo",
+    "Ella", "Karl",
+)  # fmt: skip
+LAST_NAMES = (
+    "Schmidt", "Müller", "Nguyen", "García", "Kowalski", "Rossi", "Yilmaz", "Johansson",
+    "Smith", "Jones", "Brown", "Dubois", "Martin", "Bernard", "Fischer", "Weber", "Meyer",
+    "Wagner", "Becker", "Hoffmann", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Neumann",
+    "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Werner",
+    "Krause", "Lehmann", "Köhler", "Maier", "Herrmann", "König", "Walter", "Peters", "Kaiser",
+    "Fuchs", "Lang", "Weiß", "Jung", "Hahn",
+)  # fmt: skip
+
+
+async def _name(connection: asyncpg.Connection) -> None:
+    """Real-looking names (1,536 first/last pairs, so a surname matches about one customer
+    in 48) and sign-up times a minute apart, so the back office's `q` and sort have a
+    realistic spread to work on. The Glue read does not look at either."""
+    await connection.execute(
+        """
+        UPDATE customers SET first_name = ($1::text[])[1 + n % $3],
+            last_name = ($2::text[])[1 + (n / $3) % $4],
+            created_at = now() - make_interval(mins => ($5 - n)::int),
+            updated_at = now() - make_interval(mins => ($5 - n)::int)
+        FROM (SELECT id AS named, substring(customer_number FROM 5)::bigint AS n
+              FROM customers WHERE customer_number LIKE 'DE--%') AS numbered
+        WHERE id = named AND first_name LIKE 'First%'
+        """,
+        list(FIRST_NAMES),
+        list(LAST_NAMES),
+        len(FIRST_NAMES),
+        len(LAST_NAMES),
+        await connection.fetchval("SELECT count(*) FROM customers"),
+    )
+    await connection.execute("ANALYZE customers")
 
 
 def _swap_database(dsn: str, database: str) -> str:
@@ -151,77 +194,164 @@ def _measure(port: int, requests: list[bytes], seconds: float, connections: int)
     return uvloop.run(run(port, requests, connections=connections, seconds=seconds, warmup=1))
 
 
+def compare(
+    targets: dict[str, tuple[int, list[bytes]]], seconds: float, rounds: int, connections: int
+) -> dict[str, LoadResult]:
+    """Each target's load result. They alternate in rounds, so a drift of the machine's
+    speed hits both alike."""
+    results: dict[str, LoadResult] = {}
+    for round_ in range(rounds):
+        order = list(targets) if round_ % 2 == 0 else list(reversed(targets))
+        for name in order:
+            port, requests = targets[name]
+            measured = _measure(port, requests, seconds / rounds, connections)
+            results[name] = results[name] + measured if name in results else measured
+    return results
+
+
+def summary(results: dict[str, LoadResult]) -> dict[str, dict[str, float | int]]:
+    return {
+        name: {
+            "requests_per_second": round(r.rps, 1),
+            "p50_ms": round(r.p50_ms, 2),
+            "p99_ms": round(r.p99_ms, 2),
+            "requests": r.requests,
+            "errors": r.errors,
+        }
+        for name, r in results.items()
+    }
+
+
+def write_report(prefix: str, report: dict[str, object]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{prefix}-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def print_table(title: str, results: dict[str, LoadResult]) -> None:
+    print(title)
+    print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<10}{r.rps:>12.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.errors:>8}")
+
+
+BASELINE_PORT = 18000
+PATRON_PORT = 18001
+
+
 def main() -> None:
     customers = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
     seconds = float(os.environ.get("BENCH_SECONDS", "20"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "32"))
     rounds = int(os.environ.get("BENCH_ROUNDS", "4"))
+    only = os.environ.get("BENCH_ONLY")
     workers = Settings().workers
     server_dsn = _database_url()
     dsn = asyncio.run(_prepare(server_dsn, customers))
     # The key reaches the server through the environment, so it is printable text.
     secret = secrets.token_urlsafe(48)
     pairs = asyncio.run(_tokens(dsn, secret.encode(), customers))
+    asyncio.run(medusa.ensure_admin(dsn))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
     env.update(PATRON_DATABASE_URL=dsn, PATRON_JWT_SECRET=secret, BENCH_DATABASE_URL=dsn)
-
-    accept = {"Accept": "application/vnd.api+json"}
-    patron_requests = [
-        request_bytes(f"/glue/customers/{ref}", {**accept, "Authorization": f"Bearer {token}"})
-        for ref, token in pairs
-    ]
-    baseline_requests = [request_bytes(f"/customers/{ref}", accept) for ref, _ in pairs]
-
-    targets = {
-        "baseline": (18000, "bench.baseline:app", baseline_requests, "/customers/DE--1"),
-        "patron": (18001, "patron.app:app_from_environment", patron_requests, "/health"),
-    }
-    servers = [_start(target, port, workers, env) for port, target, _, _ in targets.values()]
-    results: dict[str, LoadResult] = {}
-    try:
-        for port, _, _, probe in targets.values():
-            _wait(port, probe)
-        # Alternate in rounds, so a drift of the machine's speed hits both alike.
-        for round_ in range(rounds):
-            order = list(targets) if round_ % 2 == 0 else list(reversed(targets))
-            for name in order:
-                port, _, requests, _ = targets[name]
-                measured = _measure(port, requests, seconds / rounds, connections)
-                results[name] = results[name] + measured if name in results else measured
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
-
-    ratio = results["patron"].rps / results["baseline"].rps
-    report = {
-        "benchmark": "GET /glue/customers/{ref} with a valid token",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    setup = {
         "customers": customers,
         "workers": workers,
         "connections": connections,
         "seconds": seconds,
         "rounds": rounds,
         "cpus": os.cpu_count(),
-        "results": {
-            name: {
-                "requests_per_second": round(r.rps, 1),
-                "p50_ms": round(r.p50_ms, 2),
-                "p99_ms": round(r.p99_ms, 2),
-                "requests": r.requests,
-                "errors": r.errors,
-            }
-            for name, r in results.items()
-        },
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+    servers = [
+        _start("bench.baseline:app", BASELINE_PORT, workers, env),
+        _start("patron.app:app_from_environment", PATRON_PORT, workers, env),
+    ]
+    try:
+        _wait(BASELINE_PORT, "/customers/DE--1")
+        _wait(PATRON_PORT, "/health")
+        if only in (None, "glue"):
+            _glue(pairs, setup, seconds, rounds, connections)
+        if only in (None, "medusa"):
+            _medusa(dsn, setup, customers, seconds, rounds, connections)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _glue(
+    pairs: list[tuple[str, str]],
+    setup: dict[str, object],
+    seconds: float,
+    rounds: int,
+    connections: int,
+) -> None:
+    accept = {"Accept": "application/vnd.api+json"}
+    patron_requests = [
+        request_bytes(f"/glue/customers/{ref}", {**accept, "Authorization": f"Bearer {token}"})
+        for ref, token in pairs
+    ]
+    baseline_requests = [request_bytes(f"/customers/{ref}", accept) for ref, _ in pairs]
+    targets = {
+        "baseline": (BASELINE_PORT, baseline_requests),
+        "patron": (PATRON_PORT, patron_requests),
+    }
+    results = compare(targets, seconds, rounds, connections)
+    ratio = results["patron"].rps / results["baseline"].rps
+    report = {
+        "benchmark": "GET /glue/customers/{ref} with a valid token",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **setup,
+        "results": summary(results),
         "ratio_to_baseline": round(ratio, 3),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"glue-customer-read-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-    for name, r in results.items():
-        print(f"{name:<10}{r.rps:>12.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.errors:>8}")
+    write_report("glue-customer-read", report)
+    print_table("GET /glue/customers/{ref}", results)
     print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
+
+
+def _medusa(
+    dsn: str,
+    setup: dict[str, object],
+    customers: int,
+    seconds: float,
+    rounds: int,
+    connections: int,
+) -> None:
+    token = medusa.admin_jwt(PATRON_PORT)
+    ids = medusa.customer_ids(PATRON_PORT, token, customers)
+    plan = medusa.scenarios(ids, token, customers)
+    medusa.check_same_answers(PATRON_PORT, BASELINE_PORT, token, plan)
+    scenarios: dict[str, object] = {}
+    for name, (title, patron_requests, baseline_requests) in plan.items():
+        targets = {
+            "baseline": (BASELINE_PORT, baseline_requests),
+            "patron": (PATRON_PORT, patron_requests),
+        }
+        results = compare(targets, seconds, rounds, connections)
+        ratio = results["patron"].rps / results["baseline"].rps
+        scenarios[name] = {
+            "request": title,
+            "results": summary(results),
+            "ratio_to_baseline": round(ratio, 3),
+        }
+        print_table(title, results)
+        print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
+    explain = medusa.run_explain(dsn)
+    report = {
+        "benchmark": "Medusa admin read and list with an admin Bearer JWT",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **setup,
+        "q_values": list(medusa.QUERIES),
+        "scenarios": scenarios,
+        "q_explain": explain,
+    }
+    write_report("medusa-admin", report)
+    print(f"q is served by: {', '.join(explain['indexes']) or explain['scans']}")
 
 
 if __name__ == "__main__":
