@@ -68,12 +68,13 @@ def parse(query: str) -> dict[str, QueryValue]:
 def split_single_lists(query: dict[str, QueryValue]) -> dict[str, QueryValue]:
     """A list of one string at the top level becomes the comma-separated items of that
     string (`groups[]=a,b` reads as `groups[]=a&groups[]=b`): Medusa's normalisation."""
-    return {
-        key: value[0].split(",")
-        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
-        else value
-        for key, value in query.items()
-    }
+    split: dict[str, QueryValue] = {}
+    for key, value in query.items():
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+            split[key] = list[QueryValue](value[0].split(","))
+        else:
+            split[key] = value
+    return split
 
 
 def _decode(text: str) -> str:
