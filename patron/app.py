@@ -15,7 +15,7 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.use_cases import Core
-from patron.dialects import glue
+from patron.dialects import glue, medusa
 from patron.http.dispatch import PrefixDispatch
 from patron.http.proxies import TrustedProxies
 from patron.services import Services, resolve_database_url
@@ -133,7 +133,17 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
         cors_origins=settings.glue_cors_origins,
         max_body_bytes=settings.max_body_bytes,
     )
-    mounts: dict[str, ASGIApp] = {"/glue": glue.build_app(running.core, glue_config)}
+    medusa_config = medusa.MedusaConfig(
+        public_url=settings.public_url,
+        tenant_code=settings.default_tenant,
+        max_body_bytes=settings.max_body_bytes,
+        require_confirmation=settings.medusa_require_confirmation,
+        session_seconds=settings.session_ttl_seconds,
+    )
+    mounts: dict[str, ASGIApp] = {
+        "/glue": glue.build_app(running.core, glue_config),
+        "/medusa": medusa.build_app(running.core, medusa_config),
+    }
     return Patron(settings, running, mounts, owns=services is None)
 
 

@@ -1,0 +1,86 @@
+"""`/admin/auth`: the back office's cookie session and Bearer tokens."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from patron.core.back_office import CredentialKind
+from patron.dialects.medusa import ids, shapes
+from patron.dialects.medusa.context import MedusaContext
+from patron.dialects.medusa.errors import BAD_REQUEST, MedusaError
+from patron.dialects.medusa.http import (
+    admin_credential,
+    answer,
+    clear_session,
+    client_ip,
+    request_tenant,
+    set_session,
+    text,
+    valid_body,
+)
+from patron.dialects.medusa.openapi import operation, text_answer
+from patron.dialects.medusa.schemas import AccessToken, AdminLogin, UserBody
+
+
+def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
+    @api.post(
+        "/admin/auth",
+        response_model=UserBody,
+        summary="Log in (cookie session)",
+        openapi_extra=operation(auth="none", body=AdminLogin),
+    )
+    async def create_session(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        body = await valid_body(request, ctx.config, AdminLogin)
+        user = await ctx.core.back_office.log_in(
+            tenant, body["email"], body["password"], client_ip=client_ip(request)
+        )
+        session = await ctx.core.back_office.start_session(user)
+        return set_session(answer({"user": shapes.user(user)}), ctx.config, session)
+
+    @api.get(
+        "/admin/auth",
+        response_model=UserBody,
+        summary="The logged-in user",
+        openapi_extra=operation(
+            auth="admin",
+            responses={"400": text_answer("The caller is an API client, not a user")},
+        ),
+    )
+    async def get_session(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        principal, _ = await admin_credential(request, ctx, tenant)
+        if principal.user is None:
+            raise MedusaError(BAD_REQUEST)
+        return answer({"user": shapes.user(principal.user)})
+
+    @api.delete(
+        "/admin/auth",
+        summary="Log out (ends the cookie session; a token stays valid until it expires)",
+        responses={200: {"description": "The text OK", "content": {"text/plain": {}}}},
+        openapi_extra=operation(auth="admin"),
+    )
+    async def delete_session(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        _, credential = await admin_credential(request, ctx, tenant)
+        if credential.kind is not CredentialKind.SESSION:
+            return text("OK")
+        await ctx.core.back_office.end_session(credential.value)
+        return clear_session(text("OK"), ctx.config)
+
+    @api.post(
+        "/admin/auth/token",
+        response_model=AccessToken,
+        summary="Log in (Bearer token, 24 hours)",
+        openapi_extra=operation(auth="none", body=AdminLogin),
+    )
+    async def create_token(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        body = await valid_body(request, ctx.config, AdminLogin)
+        user = await ctx.core.back_office.log_in(
+            tenant, body["email"], body["password"], client_ip=client_ip(request)
+        )
+        claims = {"user_id": ids.render(ids.USER, user.uuid), "domain": "admin"}
+        token, _ = ctx.core.back_office.issue_token(user, vendor_claims=claims)
+        return answer({"access_token": token})

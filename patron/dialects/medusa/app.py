@@ -1,0 +1,105 @@
+"""The Medusa v1 admin and store customer APIs as a FastAPI sub-application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from patron.core.errors import DomainError
+from patron.core.use_cases import Core
+from patron.dialects.medusa import (
+    admin_auth,
+    customers,
+    groups,
+    store_auth,
+    store_customers,
+)
+from patron.dialects.medusa.config import MedusaConfig
+from patron.dialects.medusa.context import MedusaContext
+from patron.dialects.medusa.errors import (
+    BODY_MALFORMED,
+    MedusaError,
+    MedusaErrorBody,
+    medusa_error,
+    not_found,
+)
+from patron.dialects.medusa.http import answer, error_response
+from patron.dialects.medusa.openapi import MedusaApi
+
+log = logging.getLogger("patron.medusa")
+
+UNKNOWN_ERROR = MedusaErrorBody(500, "unknown_error", "An unknown error occurred.", "unknown_error")
+
+
+class ExpressPaths:
+    """Express's routing, before ours: a trailing slash names the same route (Express is
+    not strict about it, so Medusa clients may send one), and no route has a NUL."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if "\x00" in path:
+                await error_response(MedusaError(not_found("Not Found")))(scope, receive, send)
+                return
+            if len(path) > 1 and path.endswith("/"):
+                scope = dict(scope)
+                scope["path"] = path.rstrip("/") or "/"
+                raw: bytes = scope.get("raw_path") or b""
+                scope["raw_path"] = raw.rstrip(b"/") or b"/"
+        await self.app(scope, receive, send)
+
+
+def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
+    ctx = MedusaContext(get_core, config)
+    app = MedusaApi(
+        title="Patron: Medusa v1 admin and store customer APIs",
+        version="1.0",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        redirect_slashes=False,  # `ExpressPaths` strips the slash instead
+        servers=[{"url": config.base_url}],
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+    # The hottest routes first: routes are tried in the order they are added.
+    customers.add_routes(app, ctx)
+    groups.add_routes(app, ctx)
+    admin_auth.add_routes(app, ctx)
+    store_auth.add_routes(app, ctx)
+    store_customers.add_routes(app, ctx)
+
+    @app.exception_handler(MedusaError)
+    async def on_medusa_error(request: Request, error: MedusaError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, error: DomainError) -> Response:
+        return error_response(medusa_error(error))
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, error: HTTPException) -> Response:
+        # Express answers an unknown path and an unknown method alike: 404.
+        message = f"Cannot {request.method} {request.url.path}"
+        return error_response(MedusaError(not_found(message)))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_request_error(request: Request, error: RequestValidationError) -> Response:
+        return error_response(MedusaError(BODY_MALFORMED))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        """Medusa's answer to an error it did not expect; never a stack trace."""
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        return answer(UNKNOWN_ERROR.to_json(), 500)
+
+    app.add_middleware(ExpressPaths)
+    return app

@@ -1,0 +1,216 @@
+"""`/admin/customers`: the back office's list, read, create and edit of customers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from patron.core.commands import CustomerAdminChange, ProfileChange, Registration
+from patron.core.errors import CustomerNotFound, GroupNotFound
+from patron.core.model import Customer, CustomerGroup, Principal, Tenant
+from patron.dialects.medusa import ids, shapes
+from patron.dialects.medusa.context import MedusaContext
+from patron.dialects.medusa.errors import (
+    MedusaError,
+    MedusaErrorBody,
+    customer_not_found,
+    invalid_data,
+    not_found,
+    shown_id,
+)
+from patron.dialects.medusa.http import admin, answer, metadata_patch, request_tenant, valid_body
+from patron.dialects.medusa.listing import CustomerList, customer_list, expand_only
+from patron.dialects.medusa.openapi import CUSTOMER_LIST, EXPAND, FIELDS, operation, path
+from patron.dialects.medusa.schemas import (
+    AdminCustomerCreate,
+    AdminCustomerUpdate,
+    CustomerBody,
+)
+from patron.dialects.medusa.schemas import (
+    CustomerList as CustomerListBody,
+)
+
+CUSTOMER_ID = path("id", "cus_<ULID>")
+
+
+def customer_uuid(raw: str) -> UUID:
+    found = ids.parse(ids.CUSTOMER, raw)
+    if found is None:
+        raise MedusaError(customer_not_found(raw))
+    return found
+
+
+async def rendered(
+    ctx: MedusaContext,
+    principal: Principal,
+    tenant: Tenant,
+    customers: Sequence[Customer],
+    relations: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Customers with the relations asked for, each relation read for all at once. The
+    addresses are read whatever is asked: `billing_address_id` is one of them."""
+    if not customers:
+        return []
+    addresses = await ctx.core.addresses.of_customers(customers)
+    groups: dict[int, list[CustomerGroup]] = {}
+    if shapes.GROUPS in relations:
+        groups = await ctx.core.groups.groups_of(principal, tenant, customers)
+    return [
+        shapes.customer(
+            item,
+            relations=relations,
+            addresses=addresses.get(item.id, ()),
+            groups=groups.get(item.id, ()),
+        )
+        for item in customers
+    ]
+
+
+async def customer_page(
+    ctx: MedusaContext, principal: Principal, tenant: Tenant, listing: CustomerList
+) -> Response:
+    """`{customers, count, offset, limit}`; `limit` is what was served (at most 1000)."""
+    window = listing.page
+    if listing.query is None:
+        return answer(shapes.page("customers", [], 0, window.offset, window.limit))
+    found, count = await ctx.core.customer_admin.search(principal, tenant, listing.query)
+    relations = shapes.expanded(listing.expand, shapes.CUSTOMER_RELATIONS, ())
+    items = await rendered(ctx, principal, tenant, found, relations)
+    return answer(shapes.page("customers", items, count, window.offset, window.limit))
+
+
+def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
+    """Routes go straight on the app: an included router costs a second match per request."""
+
+    @api.get(
+        "/admin/customers/{id}",
+        response_model=CustomerBody,
+        summary="A customer (orders and shipping_addresses unless `expand` names others)",
+        openapi_extra=operation(auth="admin", parameters=[CUSTOMER_ID, EXPAND, FIELDS]),
+    )
+    async def get_customer(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        principal = await admin(request, ctx, tenant)
+        query = request.scope["query_string"]
+        expand = expand_only(query) if query else None
+        raw = request.path_params["id"]
+        try:
+            record = await ctx.core.customer_admin.get(principal, tenant, customer_uuid(raw))
+        except CustomerNotFound:
+            raise MedusaError(customer_not_found(raw)) from None
+        relations = shapes.expanded(expand, shapes.CUSTOMER_RELATIONS, shapes.ADMIN_DEFAULT)
+        (item,) = await rendered(ctx, principal, tenant, [record], relations)
+        return answer({"customer": item})
+
+    @api.get(
+        "/admin/customers",
+        response_model=CustomerListBody,
+        summary="List customers",
+        openapi_extra=operation(auth="admin", parameters=CUSTOMER_LIST),
+    )
+    async def list_customers(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        principal = await admin(request, ctx, tenant)
+        listing = customer_list(request.scope["query_string"])
+        return await customer_page(ctx, principal, tenant, listing)
+
+    # The two hot routes also as plain Starlette routes in front of the documented ones:
+    # they answer every request (routes match in order) without FastAPI's per-request
+    # dependency solving, which handlers that take only the request do not need.
+    for template, handler in (
+        ("/admin/customers/{id}", get_customer),
+        ("/admin/customers", list_customers),
+    ):
+        fast = Route(template, handler, methods=["GET"])
+        fast.methods = {"GET"}  # Starlette adds HEAD; Medusa has no HEAD routes
+        api.router.routes.insert(0, fast)
+
+    @api.post(
+        "/admin/customers",
+        status_code=201,
+        response_model=CustomerBody,
+        summary="Create a customer with an account (the password is required)",
+        openapi_extra=operation(auth="admin", body=AdminCustomerCreate),
+    )
+    async def create_customer(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        principal = await admin(request, ctx, tenant)
+        body = await valid_body(request, ctx.config, AdminCustomerCreate)
+        registration = Registration(
+            email=body["email"].lower(),  # Medusa lower-cases emails it creates
+            password=body["password"],
+            first_name=body["first_name"],
+            last_name=body["last_name"],
+            phone=body.get("phone"),
+            metadata=body.get("metadata") or {},
+        )
+        record = await ctx.core.customer_admin.create(principal, tenant, registration)
+        return answer({"customer": shapes.customer(record)}, 201)
+
+    @api.post(
+        "/admin/customers/{id}",
+        response_model=CustomerBody,
+        summary="Edit a customer (groups replace the customer's; metadata is merged)",
+        openapi_extra=operation(
+            auth="admin", body=AdminCustomerUpdate, parameters=[CUSTOMER_ID, EXPAND, FIELDS]
+        ),
+    )
+    async def update_customer(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        principal = await admin(request, ctx, tenant)
+        expand = expand_only(request.scope["query_string"])
+        raw = request.path_params["id"]
+        target = customer_uuid(raw)
+        body = await valid_body(request, ctx.config, AdminCustomerUpdate)
+        change, named_groups = admin_change(body)
+        try:
+            record = await ctx.core.customer_admin.update(principal, tenant, target, change)
+        except CustomerNotFound:
+            raise MedusaError(customer_not_found(raw)) from None
+        except GroupNotFound as error:
+            shown = named_groups.get(error.group) or shown_id(ids.GROUP, error.group)
+            raise MedusaError(group_missing(shown)) from None
+        relations = shapes.expanded(expand, shapes.CUSTOMER_RELATIONS, shapes.ADMIN_DEFAULT)
+        (item,) = await rendered(ctx, principal, tenant, [record], relations)
+        return answer({"customer": item})
+
+
+def group_missing(group_id: str) -> MedusaErrorBody:
+    """The foreign-key failure Medusa reports for an unknown group of a customer."""
+    return not_found(f"Customer_group with customer_group_id {group_id} does not exist.")
+
+
+def admin_change(body: dict[str, Any]) -> tuple[CustomerAdminChange, dict[str, str]]:
+    """The edit a body asks for, and the group ids as sent, by the uuid they name (the
+    core reports an unknown group by its uuid; Medusa by the id it was sent)."""
+    profile: dict[str, Any] = {
+        key: body[key] for key in ("first_name", "last_name", "phone") if key in body
+    }
+    if "email" in body:
+        if body["email"] is None:
+            raise MedusaError(invalid_data("email must be an email"))
+        profile["email"] = body["email"]
+    named: dict[str, str] = {}
+    group_uuids = None
+    if body.get("groups") is not None:
+        uuids = []
+        for reference in body["groups"]:
+            found = ids.parse(ids.GROUP, reference["id"])
+            if found is None:
+                raise MedusaError(group_missing(reference["id"]))
+            named[str(found)] = reference["id"]
+            uuids.append(found)
+        group_uuids = tuple(uuids)
+    metadata = body.get("metadata")
+    change = CustomerAdminChange(
+        profile=ProfileChange(**profile),
+        password=body.get("password"),
+        metadata=metadata_patch(metadata) if metadata is not None else None,
+        group_uuids=group_uuids,
+    )
+    return change, named

@@ -1,0 +1,236 @@
+"""The one table from core errors to Medusa's error bodies, and the bodies themselves.
+
+Medusa v1 answers `{code?, type, message}` (`code` only where its error handler forces
+one), with the status its handler derives from `type` (reference 2.1): `invalid_data` and
+`not_allowed` 400, `unauthorized` 401, `not_found` 404, `conflict` 409 (code
+`invalid_state_error`), `duplicate_error` 422 (code `invalid_request_error`). A failed
+authentication is the plain text `Unauthorized` (passport), not JSON.
+
+Two answers Medusa does not have: 429 for a blocked login (`not_allowed`, with
+`Retry-After`) and 403 for a back-office credential without the scope a route needs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from patron.core.errors import (
+    CustomersNotFound,
+    DomainError,
+    ErrorCode,
+    FieldRule,
+    FieldsInvalid,
+    GroupNameTaken,
+    GroupNotFound,
+    LoginBlocked,
+    PasswordPolicyViolation,
+    PasswordRule,
+    ScopeMissing,
+)
+from patron.dialects.medusa import ids
+
+
+@dataclass(frozen=True, slots=True)
+class MedusaErrorBody:
+    status: int
+    type: str
+    message: str
+    code: str | None = None
+    plain: bool = False
+    """Answered as the text of `message` (passport's 401), not as JSON."""
+
+    def to_json(self) -> dict[str, str]:
+        body = {"code": self.code} if self.code is not None else {}
+        body["type"] = self.type
+        body["message"] = self.message
+        return body
+
+
+class MedusaError(Exception):
+    """Raised by the dialect; rendered by the app's handler."""
+
+    def __init__(self, body: MedusaErrorBody, *, retry_after: int | None = None) -> None:
+        super().__init__(body.message)
+        self.body = body
+        self.retry_after = retry_after
+        """Seconds, for the `Retry-After` header of a 429."""
+
+
+def invalid_data(message: str) -> MedusaErrorBody:
+    return MedusaErrorBody(400, "invalid_data", message)
+
+
+def not_allowed(message: str, status: int = 400) -> MedusaErrorBody:
+    return MedusaErrorBody(status, "not_allowed", message)
+
+
+def not_found(message: str) -> MedusaErrorBody:
+    return MedusaErrorBody(404, "not_found", message)
+
+
+def duplicate(message: str) -> MedusaErrorBody:
+    return MedusaErrorBody(422, "duplicate_error", message, "invalid_request_error")
+
+
+UNAUTHORIZED = MedusaErrorBody(401, "unauthorized", "Unauthorized", plain=True)
+BAD_REQUEST = MedusaErrorBody(400, "invalid_data", "Bad Request", plain=True)
+"""`res.sendStatus(400)`: `GET /admin/auth` for a caller that is no user."""
+CONFLICT = MedusaErrorBody(
+    409,
+    "conflict",
+    "The request conflicted with another request. You may retry the request with the "
+    "provided Idempotency-Key.",
+    "invalid_state_error",
+)
+NOT_FOUND = not_found("Not Found")
+BODY_TOO_LARGE = MedusaErrorBody(413, "invalid_data", "request entity too large")
+BODY_MALFORMED = invalid_data("Invalid JSON in request body")
+BODY_NUL = invalid_data("Request body holds a NUL character")
+RESET_TOKEN_INVALID = MedusaErrorBody(
+    401, "unauthorized", "Invalid or expired password reset token"
+)
+EMAIL_TAKEN = duplicate("A customer with the given email already has an account. Log in instead")
+ADDRESS_NOT_MINE = invalid_data("Could not find address for customer")
+
+
+def customer_not_found(customer_id: str) -> MedusaErrorBody:
+    return not_found(f"Customer with id: {customer_id} was not found")
+
+
+def group_not_found(group_id: str) -> MedusaErrorBody:
+    return not_found(f"CustomerGroup with id {group_id} was not found")
+
+
+def shown_id(prefix: str, value: object) -> str:
+    """An id a core error carries, as this dialect writes it (uuids get their prefix)."""
+    if isinstance(value, UUID):
+        return ids.render(prefix, value)
+    try:
+        return ids.render(prefix, UUID(str(value)))
+    except ValueError:
+        return str(value)
+
+
+# The core's field names as Medusa's requests name them (customers and addresses alike).
+FIELDS: Mapping[str, str] = {
+    "address1": "address_1",
+    "address2": "address_2",
+    "zip_code": "postal_code",
+    "region": "province",
+}
+
+
+def _fields_invalid(error: FieldsInvalid) -> MedusaErrorBody:
+    """The core's text limits in class-validator's words (`MaxLength`'s message)."""
+    messages = []
+    for problem in error.problems:
+        field = FIELDS.get(problem.field, problem.field)
+        if problem.rule is FieldRule.TOO_LONG:
+            messages.append(f"{field} must be shorter than or equal to {problem.limit} characters")
+        else:
+            messages.append(f"{field} contains characters that are not allowed")
+    return invalid_data(", ".join(messages))
+
+
+_PASSWORD_RULES: Mapping[PasswordRule, str] = {
+    PasswordRule.TOO_SHORT: "password must be longer than or equal to {limit} characters",
+    PasswordRule.TOO_LONG: "password must be shorter than or equal to {limit} characters",
+    PasswordRule.CHARACTER_SET: "password must contain an upper and a lower case letter, "
+    "a digit and a special character",
+    PasswordRule.SEQUENCE: "password must not repeat a character more than {limit} times",
+    PasswordRule.COMMON: "password is too common",
+}
+
+
+def _password_policy(error: PasswordPolicyViolation) -> MedusaErrorBody:
+    """Medusa has no password policy; the tenant's rules, worded like class-validator's."""
+    return invalid_data(
+        ", ".join(_PASSWORD_RULES[v.rule].format(limit=v.limit) for v in error.violations)
+    )
+
+
+def _login_blocked(error: LoginBlocked) -> MedusaErrorBody:
+    minutes = max(1, math.ceil(error.retry_after_seconds / 60))
+    return not_allowed(
+        f"Too many attempts. Please wait {minutes} minutes before trying again.", 429
+    )
+
+
+def _always(body: MedusaErrorBody) -> Callable[[Any], MedusaErrorBody]:
+    return lambda _error: body
+
+
+TABLE: Mapping[ErrorCode, Callable[[Any], MedusaErrorBody]] = {
+    ErrorCode.EMAIL_TAKEN: _always(EMAIL_TAKEN),
+    ErrorCode.EMAIL_INVALID: _always(invalid_data("email must be an email")),
+    ErrorCode.CUSTOMER_NOT_FOUND: _always(not_found("Customer was not found")),
+    ErrorCode.TENANT_NOT_FOUND: _always(NOT_FOUND),
+    ErrorCode.PASSWORD_MISMATCH: _always(invalid_data("passwords do not match")),
+    ErrorCode.PASSWORD_POLICY: _password_policy,
+    ErrorCode.INVALID_CREDENTIALS: _always(UNAUTHORIZED),
+    ErrorCode.LOGIN_BLOCKED: _login_blocked,
+    ErrorCode.INVALID_REFRESH_TOKEN: _always(UNAUTHORIZED),
+    ErrorCode.INVALID_ACCESS_TOKEN: _always(UNAUTHORIZED),
+    ErrorCode.CONFIRMATION_INVALID: _always(invalid_data("Invalid confirmation token")),
+    ErrorCode.VERSION_CONFLICT: _always(CONFLICT),
+    ErrorCode.NOT_OWNER: _always(NOT_FOUND),
+    ErrorCode.PRODUCT_NOT_FOUND: _always(NOT_FOUND),
+    ErrorCode.SUBSCRIPTION_EXISTS: _always(duplicate("Subscription already exists")),
+    ErrorCode.SUBSCRIPTION_NOT_FOUND: _always(NOT_FOUND),
+    ErrorCode.ADDRESS_NOT_FOUND: _always(not_found("Address was not found")),
+    ErrorCode.ADDRESS_LIMIT_REACHED: lambda error: not_allowed(
+        f"A customer may keep at most {error.limit} addresses"
+    ),
+    ErrorCode.ADDRESS_CONFLICT: _always(CONFLICT),
+    ErrorCode.COUNTRY_INVALID: _always(invalid_data("country_code must be a valid country code")),
+    ErrorCode.WRONG_PASSWORD: _always(UNAUTHORIZED),
+    ErrorCode.RESET_KEY_INVALID: _always(RESET_TOKEN_INVALID),
+    ErrorCode.PASSWORD_CHANGE_FAILED: _always(not_allowed("Failed to change the password")),
+    ErrorCode.FIELDS_INVALID: _fields_invalid,
+    ErrorCode.TENANT_SETTING_INVALID: lambda error: invalid_data(str(error)),
+    ErrorCode.GUEST_EXISTS: _always(duplicate("Guest customer with email already exists")),
+    ErrorCode.EMAIL_LOCKED: _always(
+        invalid_data("Email cannot be changed when the user has registered their account")
+    ),
+    ErrorCode.GROUP_NOT_FOUND: lambda error: group_not_found(
+        shown_id(ids.GROUP, error.group) if isinstance(error, GroupNotFound) else ""
+    ),
+    ErrorCode.GROUP_NAME_TAKEN: lambda error: duplicate(
+        f"Key (name)=({error.name if isinstance(error, GroupNameTaken) else ''}) already exists."
+    ),
+    ErrorCode.CUSTOMERS_NOT_FOUND: lambda error: not_found(
+        "The following customer ids do not exist: "
+        + '"'
+        + ", ".join(
+            shown_id(ids.CUSTOMER, m)
+            for m in (error.missing if isinstance(error, CustomersNotFound) else ())
+        )
+        + '"'
+    ),
+    ErrorCode.SCOPE_MISSING: lambda error: not_allowed(
+        "This credential may not "
+        + (error.scope if isinstance(error, ScopeMissing) else "do this"),
+        403,
+    ),
+    ErrorCode.ADMIN_EMAIL_TAKEN: _always(duplicate("A user with the given email already exists")),
+    ErrorCode.PRINCIPAL_NOT_FOUND: _always(NOT_FOUND),
+    ErrorCode.QUERY_INVALID: lambda error: invalid_data(str(error)),
+}
+
+
+def medusa_error(
+    error: DomainError, overrides: Mapping[ErrorCode, MedusaErrorBody] | None = None
+) -> MedusaError:
+    """The Medusa answer for a core error, with `Retry-After` where one applies."""
+    body = overrides[error.code] if overrides and error.code in overrides else None
+    retry_after = error.retry_after_seconds if isinstance(error, LoginBlocked) else None
+    return MedusaError(body or TABLE[error.code](error), retry_after=retry_after)
+
+
+def validation_failed(messages: list[str]) -> MedusaError:
+    """class-validator's failures, joined as Medusa's validator joins them."""
+    return MedusaError(invalid_data(", ".join(messages)))

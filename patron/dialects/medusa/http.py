@@ -1,0 +1,201 @@
+"""What Medusa's handlers share: bodies in (checked), credentials, cookies, answers out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from patron.core.back_office import BackOfficeCredential, CredentialKind
+from patron.core.commands import MetadataPatch
+from patron.core.errors import InvalidAccessToken
+from patron.core.model import AccessClaims, Principal, Tenant
+from patron.core.text import holds_nul
+from patron.dialects.medusa.config import SESSION_COOKIE, MedusaConfig
+from patron.dialects.medusa.context import MedusaContext
+from patron.dialects.medusa.errors import (
+    BODY_MALFORMED,
+    BODY_NUL,
+    BODY_TOO_LARGE,
+    UNAUTHORIZED,
+    MedusaError,
+    validation_failed,
+)
+from patron.dialects.medusa.validation import RequestModel, violations
+from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
+from patron.http.credentials import MalformedCredentials, bearer_token, session_cookie
+
+JSON = "application/json; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+API_TOKEN_HEADER = "x-medusa-access-token"
+
+
+def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """JSON as Express's `res.json` sends it."""
+    return Response(orjson.dumps(body), status, headers, media_type=JSON)
+
+
+def text(body: str, status: int = 200) -> Response:
+    """Express's `res.sendStatus`: the status' text as the body."""
+    return Response(body, status, media_type=TEXT)
+
+
+def error_response(error: MedusaError) -> Response:
+    body = error.body
+    if body.plain:
+        return text(body.message, body.status)
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return answer(body.to_json(), body.status, headers)
+
+
+async def read_json(request: Request, config: MedusaConfig) -> dict[str, Any]:
+    """The JSON object of the body, within the mount's limits. No body is `{}`, as Express's
+    JSON parser leaves it (medusa-js sends POSTs without one, and DELETEs with `{}`)."""
+    try:
+        raw = await read_body(
+            request.headers.get("content-length"),
+            request.stream(),
+            max_bytes=config.max_body_bytes,
+        )
+        if not raw.strip():
+            return {}
+        document = parse_json(raw, max_depth=config.max_body_depth)
+    except BodyTooLarge:
+        raise MedusaError(BODY_TOO_LARGE) from None
+    except BodyError:
+        raise MedusaError(BODY_MALFORMED) from None
+    if not isinstance(document, dict):
+        raise MedusaError(BODY_MALFORMED)
+    if holds_nul(document):  # valid JSON, but no PostgreSQL text holds it
+        raise MedusaError(BODY_NUL)
+    return document
+
+
+async def valid_body(
+    request: Request, config: MedusaConfig, model: type[RequestModel]
+) -> dict[str, Any]:
+    """The body after Medusa's validation against `model`: the properties it sent (null
+    ones included, absent ones not)."""
+    document = await read_json(request, config)
+    try:
+        checked = model.model_validate(document)
+    except ValidationError as error:
+        raise validation_failed(violations(error, model)) from None
+    found: dict[str, Any] = checked.model_dump()
+    return found
+
+
+async def request_tenant(ctx: MedusaContext) -> Tenant:
+    """The tenant the mount serves (cached by the core's directory)."""
+    return await ctx.core.tenants.get(ctx.config.tenant_code)
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _session(request: Request) -> str | None:
+    return session_cookie(request.headers.get("cookie"), SESSION_COOKIE)
+
+
+def _bearer(request: Request) -> str | None:
+    try:
+        return bearer_token(request.headers.get("authorization"))
+    except MalformedCredentials:  # not a Bearer header: that strategy fails, the next tries
+        return None
+
+
+async def admin(request: Request, ctx: MedusaContext, tenant: Tenant) -> Principal:
+    """The back-office caller, by Medusa's strategies in their order: the session cookie,
+    a Bearer token, the `x-medusa-access-token` header. The first that authorizes wins; a
+    customer's session or token never does (the core checks the audience). None: 401."""
+    principal, _ = await admin_credential(request, ctx, tenant)
+    return principal
+
+
+async def admin_credential(
+    request: Request, ctx: MedusaContext, tenant: Tenant
+) -> tuple[Principal, BackOfficeCredential]:
+    """`admin`, and the credential that authorized (logout ends only a session)."""
+    headers = request.headers
+    credentials = []
+    if "cookie" in headers and (session := _session(request)) is not None:
+        credentials.append(BackOfficeCredential(CredentialKind.SESSION, session))
+    if "authorization" in headers and (token := _bearer(request)) is not None:
+        credentials.append(BackOfficeCredential(CredentialKind.BEARER, token))
+    if (api_token := headers.get(API_TOKEN_HEADER)) is not None and api_token:
+        credentials.append(BackOfficeCredential(CredentialKind.API_TOKEN, api_token))
+    for credential in credentials:
+        try:
+            return await ctx.core.back_office.authorize(tenant, credential), credential
+        except InvalidAccessToken:
+            continue
+    raise MedusaError(UNAUTHORIZED)
+
+
+async def customer_claims(
+    request: Request, ctx: MedusaContext, tenant: Tenant
+) -> AccessClaims | None:
+    """The shopper, by Medusa's store strategies: the session cookie, then a Bearer store
+    token. An admin's session or token is no shopper (the core checks the audience)."""
+    if (session := _session(request)) is not None:
+        try:
+            return await ctx.core.auth.session_claims(tenant, session)
+        except InvalidAccessToken:
+            pass
+    if (token := _bearer(request)) is not None:
+        try:
+            return ctx.core.auth.verify(token, tenant)
+        except InvalidAccessToken:
+            pass
+    return None
+
+
+async def customer(request: Request, ctx: MedusaContext, tenant: Tenant) -> AccessClaims:
+    """`requireCustomerAuthentication`: a shopper, or 401."""
+    claims = await customer_claims(request, ctx, tenant)
+    if claims is None:
+        raise MedusaError(UNAUTHORIZED)
+    return claims
+
+
+def session_of(request: Request) -> str | None:
+    """The session cookie the request carries, if any."""
+    return _session(request)
+
+
+def set_session(response: Response, config: MedusaConfig, token: str) -> Response:
+    """`Set-Cookie: connect.sid=...`, HttpOnly, for the whole site, for the session's life."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=config.session_seconds,
+        path="/",
+        httponly=True,
+        secure=config.secure_cookies,
+        samesite="none" if config.secure_cookies else "lax",
+    )
+    return response
+
+
+def clear_session(response: Response, config: MedusaConfig) -> Response:
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        secure=config.secure_cookies,
+        samesite="none" if config.secure_cookies else "lax",
+    )
+    return response
+
+
+def metadata_patch(values: Mapping[str, Any]) -> MetadataPatch:
+    """Medusa's `setMetadata`: merged into what is stored; a key sent as "" is removed."""
+    return MetadataPatch(
+        set={key: value for key, value in values.items() if value != ""},
+        remove=frozenset(key for key, value in values.items() if value == ""),
+    )

@@ -1,0 +1,127 @@
+"""`/store/auth`: the shopper's cookie session and Bearer tokens, and the email lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from patron.core.access import CustomerRef
+from patron.core.errors import InvalidAccessToken
+from patron.core.model import Customer, Tenant
+from patron.dialects.medusa import ids, shapes
+from patron.dialects.medusa.context import MedusaContext
+from patron.dialects.medusa.errors import UNAUTHORIZED, MedusaError
+from patron.dialects.medusa.http import (
+    answer,
+    clear_session,
+    client_ip,
+    customer,
+    request_tenant,
+    session_of,
+    set_session,
+    text,
+    valid_body,
+)
+from patron.dialects.medusa.openapi import operation, path
+from patron.dialects.medusa.schemas import AccessToken, CustomerBody, Exists, StoreLogin
+
+
+def store_claims(record: Customer) -> Mapping[str, object]:
+    """Medusa's store token payload: `{customer_id, domain: "store"}`."""
+    return {"customer_id": ids.render(ids.CUSTOMER, record.uuid), "domain": "store"}
+
+
+async def authenticated(request: Request, ctx: MedusaContext, tenant: Tenant) -> Customer:
+    """The customer whose email and password the body holds. Medusa has no confirmation
+    step, so unconfirmed customers log in unless the mount says otherwise."""
+    body = await valid_body(request, ctx.config, StoreLogin)
+    password: Any = body["password"]
+    if not isinstance(password, str):  # "not empty" is all Medusa asks; no password is one
+        raise MedusaError(UNAUTHORIZED)
+    return await ctx.core.auth.authenticate(
+        tenant,
+        body["email"],
+        password,
+        client_ip=client_ip(request),
+        require_confirmation=None if ctx.config.require_confirmation else False,
+    )
+
+
+async def auth_shape(ctx: MedusaContext, record: Customer) -> dict[str, Any]:
+    """`/store/auth` answers with `orders` and `shipping_addresses`."""
+    addresses = (await ctx.core.addresses.of_customers([record])).get(record.id, [])
+    return {"customer": shapes.customer(record, relations=shapes.AUTH_DEFAULT, addresses=addresses)}
+
+
+def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
+    @api.post(
+        "/store/auth",
+        response_model=CustomerBody,
+        summary="Log in (cookie session)",
+        openapi_extra=operation(auth="none", body=StoreLogin),
+    )
+    async def create_session(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        record = await authenticated(request, ctx, tenant)
+        session = await ctx.core.auth.start_session(record)
+        return set_session(answer(await auth_shape(ctx, record)), ctx.config, session)
+
+    @api.get(
+        "/store/auth",
+        response_model=CustomerBody,
+        summary="The logged-in customer",
+        openapi_extra=operation(auth="customer"),
+    )
+    async def get_session(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        claims = await customer(request, ctx, tenant)
+        record = await ctx.core.accounts.get_own(claims, CustomerRef.me())
+        return answer(await auth_shape(ctx, record))
+
+    @api.delete(
+        "/store/auth",
+        summary="Log out (ends the cookie session; always OK)",
+        responses={200: {"description": "The text OK", "content": {"text/plain": {}}}},
+        openapi_extra=operation(auth="none"),
+    )
+    async def delete_session(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return text("OK")
+        tenant = await request_tenant(ctx)
+        try:  # only a shopper's session: an admin's on the same cookie stays
+            await ctx.core.auth.session_claims(tenant, session)
+        except InvalidAccessToken:
+            return text("OK")
+        await ctx.core.auth.end_session(session)
+        return clear_session(text("OK"), ctx.config)
+
+    @api.post(
+        "/store/auth/token",
+        response_model=AccessToken,
+        summary="Log in (Bearer token; it ends when a session would)",
+        openapi_extra=operation(auth="none", body=StoreLogin),
+    )
+    async def create_token(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        record = await authenticated(request, ctx, tenant)
+        token, _ = await ctx.core.auth.issue_session_token(record, vendor_claims=store_claims)
+        return answer({"access_token": token})
+
+    @api.get(
+        "/store/auth/{email}",
+        response_model=Exists,
+        summary="Whether a registered customer has this email (throttled per address)",
+        openapi_extra=operation(
+            auth="none", parameters=[path("email", "The email, as typed (not URL-encoded)")]
+        ),
+    )
+    async def email_exists(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        exists = await ctx.core.accounts.account_exists(
+            tenant, request.path_params["email"], client_ip=client_ip(request)
+        )
+        return answer({"exists": exists})

@@ -1,0 +1,330 @@
+"""`/store/customers`: registration, the shopper's own account and addresses, passwords.
+
+Addresses: every Patron address is one of Medusa's `shipping_addresses`, the default
+billing one is `billing_address` (see `shapes`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+from uuid import UUID
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from patron.core.access import CustomerRef
+from patron.core.commands import (
+    AddressChange,
+    AddressDraft,
+    ProfileChange,
+    Registration,
+)
+from patron.core.countries import normalize_country_code
+from patron.core.email_addresses import clean_email
+from patron.core.errors import AddressNotFound, CountryInvalid
+from patron.core.model import AccessClaims, Address, Customer, Tenant
+from patron.core.passwords import POLICIES
+from patron.core.text import ADDRESS_TEXT, CUSTOMER_TEXT, check_text
+from patron.dialects.medusa import ids, shapes
+from patron.dialects.medusa.context import MedusaContext
+from patron.dialects.medusa.errors import ADDRESS_NOT_MINE, MedusaError, invalid_data, not_found
+from patron.dialects.medusa.http import (
+    answer,
+    customer,
+    metadata_patch,
+    request_tenant,
+    set_session,
+    valid_body,
+)
+from patron.dialects.medusa.listing import order_page
+from patron.dialects.medusa.openapi import operation, paging, path
+from patron.dialects.medusa.schemas import (
+    AddressPayload,
+    CustomerBody,
+    OrderList,
+    PasswordReset,
+    PasswordToken,
+    StoreAddressCreate,
+    StoreCustomerUpdate,
+    StoreRegistration,
+)
+from patron.http.answers import answer_then
+
+ADDRESS_ID = path("address_id", "addr_<ULID>")
+ME = CustomerRef.me()
+
+# Medusa's address properties -> the core's fields.
+ADDRESS_FIELDS: Mapping[str, str] = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "phone",
+    "metadata": "metadata",
+    "company": "company",
+    "address_1": "address1",
+    "address_2": "address2",
+    "city": "city",
+    "country_code": "country_code",
+    "province": "region",
+    "postal_code": "zip_code",
+}
+# What makes two addresses the same one (Medusa's `addAddress` compares these).
+SAME_ADDRESS = (
+    "country_code",
+    "address1",
+    "address2",
+    "city",
+    "phone",
+    "zip_code",
+    "region",
+    "first_name",
+    "last_name",
+)
+
+
+def address_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
+    fields = {ADDRESS_FIELDS[key]: value for key, value in payload.items()}
+    if "metadata" in fields and fields["metadata"] is None:
+        fields["metadata"] = {}
+    return fields
+
+
+async def store_shape(ctx: MedusaContext, record: Customer) -> dict[str, Any]:
+    """The store's customer: `shipping_addresses` and `billing_address`."""
+    addresses = (await ctx.core.addresses.of_customers([record])).get(record.id, [])
+    return {
+        "customer": shapes.customer(record, relations=shapes.STORE_DEFAULT, addresses=addresses)
+    }
+
+
+async def own_shape(ctx: MedusaContext, claims: AccessClaims) -> dict[str, Any]:
+    return await store_shape(ctx, await ctx.core.accounts.get_own(claims, ME))
+
+
+def _same(draft: AddressDraft, address: Address) -> bool:
+    return all(getattr(draft, name) == getattr(address, name) for name in SAME_ADDRESS)
+
+
+def _address_uuid(raw: str) -> UUID:
+    found = ids.parse(ids.ADDRESS, raw)
+    if found is None:
+        raise MedusaError(ADDRESS_NOT_MINE)
+    return found
+
+
+def _check_address(fields: Mapping[str, Any]) -> None:
+    """The core's own checks, before anything is written (see `update_me`)."""
+    check_text(fields, ADDRESS_TEXT)
+    code = fields.get("country_code")
+    if code is not None and normalize_country_code(code) is None:
+        raise CountryInvalid()
+
+
+def _draft(fields: Mapping[str, Any], *, billing: bool = False) -> AddressDraft:
+    return AddressDraft(**fields, is_default_billing=billing)
+
+
+def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
+    @api.post(
+        "/store/customers",
+        response_model=CustomerBody,
+        summary="Register, and log in (cookie session)",
+        openapi_extra=operation(auth="none", body=StoreRegistration),
+    )
+    async def register(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        body = await valid_body(request, ctx.config, StoreRegistration)
+        registration = Registration(
+            email=body["email"].lower(),  # Medusa lower-cases emails it creates
+            password=body["password"],
+            first_name=body.get("first_name"),
+            last_name=body.get("last_name"),
+            phone=body.get("phone"),
+        )
+        record = await ctx.core.accounts.register(tenant, registration, send_confirmation=False)
+        response = answer(await store_shape(ctx, record))
+        if ctx.config.require_confirmation and tenant.settings.confirmation_required:
+            return response  # registered, but not logged in until confirmed
+        return set_session(response, ctx.config, await ctx.core.auth.start_session(record))
+
+    @api.get(
+        "/store/customers/me",
+        response_model=CustomerBody,
+        summary="My account",
+        openapi_extra=operation(auth="customer"),
+    )
+    async def get_me(request: Request) -> Response:
+        claims = await customer(request, ctx, await request_tenant(ctx))
+        return answer(await own_shape(ctx, claims))
+
+    @api.post(
+        "/store/customers/me",
+        response_model=CustomerBody,
+        summary="Edit my account (a new password ends every other session)",
+        openapi_extra=operation(auth="customer", body=StoreCustomerUpdate),
+    )
+    async def update_me(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        claims = await customer(request, ctx, tenant)
+        body = await valid_body(request, ctx.config, StoreCustomerUpdate)
+        await update_own(ctx, tenant, claims, body)
+        return answer(await own_shape(ctx, claims))
+
+    @api.get(
+        "/store/customers/me/orders",
+        response_model=OrderList,
+        summary="My orders: Patron keeps none, so always an empty page",
+        openapi_extra=operation(auth="customer", parameters=paging(10)),
+    )
+    async def list_orders(request: Request) -> Response:
+        await customer(request, ctx, await request_tenant(ctx))
+        window = order_page(request.scope["query_string"])
+        return answer({"orders": [], "count": 0, "offset": window.offset, "limit": window.limit})
+
+    @api.post(
+        "/store/customers/me/addresses",
+        response_model=CustomerBody,
+        summary="Add an address (an exact copy of one I have is not added again)",
+        openapi_extra=operation(auth="customer", body=StoreAddressCreate),
+    )
+    async def add_address(request: Request) -> Response:
+        claims = await customer(request, ctx, await request_tenant(ctx))
+        body = await valid_body(request, ctx.config, StoreAddressCreate)
+        draft = _draft(address_fields(body["address"]))
+        record = await ctx.core.accounts.get_own(claims, ME)
+        addresses = (await ctx.core.addresses.of_customers([record])).get(record.id, [])
+        country = normalize_country_code(draft.country_code or "") or draft.country_code
+        compared = replace(draft, country_code=country)
+        if not any(_same(compared, address) for address in addresses):
+            await ctx.core.addresses.add_own(claims, ME, draft)
+        return answer(await own_shape(ctx, claims))
+
+    @api.post(
+        "/store/customers/me/addresses/{address_id}",
+        response_model=CustomerBody,
+        summary="Edit one of my addresses",
+        openapi_extra=operation(auth="customer", body=AddressPayload, parameters=[ADDRESS_ID]),
+    )
+    async def update_address(request: Request) -> Response:
+        claims = await customer(request, ctx, await request_tenant(ctx))
+        body = await valid_body(request, ctx.config, AddressPayload)
+        address_uuid = _address_uuid(request.path_params["address_id"])
+        change = AddressChange(**address_fields(body))
+        try:
+            await ctx.core.addresses.update_own(claims, ME, address_uuid, change)
+        except AddressNotFound:
+            raise MedusaError(ADDRESS_NOT_MINE) from None
+        return answer(await own_shape(ctx, claims))
+
+    @api.delete(
+        "/store/customers/me/addresses/{address_id}",
+        response_model=CustomerBody,
+        summary="Delete one of my addresses (idempotent)",
+        openapi_extra=operation(auth="customer", parameters=[ADDRESS_ID]),
+    )
+    async def delete_address(request: Request) -> Response:
+        claims = await customer(request, ctx, await request_tenant(ctx))
+        address_uuid = ids.parse(ids.ADDRESS, request.path_params["address_id"])
+        # Already gone (or never mine): Medusa answers with the customer anyway.
+        if address_uuid is not None:
+            with contextlib.suppress(AddressNotFound):
+                await ctx.core.addresses.delete_own(claims, ME, address_uuid)
+        return answer(await own_shape(ctx, claims))
+
+    @api.post(
+        "/store/customers/password-token",
+        status_code=204,
+        summary="Mail a password-reset token (always 204)",
+        openapi_extra=operation(auth="none", body=PasswordToken),
+    )
+    async def password_token(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        body = await valid_body(request, ctx.config, PasswordToken)
+        after = ctx.core.passwords.request_reset(tenant, body["email"])
+        return answer_then(Response(status_code=204), after)
+
+    @api.post(
+        "/store/customers/password-reset",
+        response_model=CustomerBody,
+        summary="Set a new password with the mailed token (single use; ends every session)",
+        openapi_extra=operation(auth="none", body=PasswordReset),
+    )
+    async def password_reset(request: Request) -> Response:
+        tenant = await request_tenant(ctx)
+        body = await valid_body(request, ctx.config, PasswordReset)
+        record = await ctx.core.passwords.restore(
+            tenant, body["token"], body["password"], email=body["email"]
+        )
+        return answer(await store_shape(ctx, record))
+
+
+async def update_own(
+    ctx: MedusaContext, tenant: Tenant, claims: AccessClaims, body: Mapping[str, Any]
+) -> None:
+    """`POST /store/customers/me`: the profile, the billing address, the password.
+
+    Three use cases, so everything the body holds is checked first, by the core's own
+    rules (text, email, country, password policy, the address id), and only then written:
+    bad input changes nothing. The profile goes first, since only it can still be refused
+    (an email another account has).
+    """
+    profile: dict[str, Any] = {
+        key: body[key] for key in ("first_name", "last_name", "phone") if key in body
+    }
+    if "email" in body:
+        if body["email"] is None:
+            raise MedusaError(invalid_data("email must be an email"))
+        profile["email"] = clean_email(body["email"])
+    check_text(profile, CUSTOMER_TEXT)
+    if body.get("metadata") is not None:
+        check_text({"metadata": body["metadata"]}, CUSTOMER_TEXT)
+        profile["metadata"] = metadata_patch(body["metadata"])
+    password = body.get("password")
+    if password is not None:
+        POLICIES[tenant.settings.password_policy].check(password)
+    billing = await _billing_change(ctx, claims, body) if "billing_address" in body else None
+    if profile:
+        await ctx.core.accounts.update_own(claims, ME, ProfileChange(**profile))
+    if billing is not None:
+        await billing()
+    if password is not None:
+        await ctx.core.passwords.set_own(tenant, claims, password)
+
+
+Work = Callable[[], Awaitable[object]]
+
+
+async def _billing_change(
+    ctx: MedusaContext, claims: AccessClaims, body: Mapping[str, Any]
+) -> Work | None:
+    """What `billing_address` asks for, checked, as work to do after the profile.
+
+    An id makes that address the billing one; null leaves none; an object updates the
+    billing address in place, or adds it as the billing address when there is none
+    (Medusa's `updateBillingAddress`)."""
+    value = body["billing_address"]
+    record = await ctx.core.accounts.get_own(claims, ME)
+    addresses: Sequence[Address] = (await ctx.core.addresses.of_customers([record])).get(
+        record.id, []
+    )
+    current = shapes.billing_of(addresses)
+    if value is None:
+        if current is None:
+            return None
+        change = AddressChange(is_default_billing=False)
+        return lambda: ctx.core.addresses.update_own(claims, ME, current.uuid, change)
+    if isinstance(value, str):
+        chosen = ids.parse(ids.ADDRESS, value)
+        if chosen is None or not any(address.uuid == chosen for address in addresses):
+            raise MedusaError(not_found(f"Address with id {value} was not found"))
+        change = AddressChange(is_default_billing=True)
+        return lambda: ctx.core.addresses.update_own(claims, ME, chosen, change)
+    fields = address_fields(AddressPayload.model_validate(value).model_dump())
+    _check_address(fields)
+    if current is not None:
+        change = AddressChange(**fields)
+        return lambda: ctx.core.addresses.update_own(claims, ME, current.uuid, change)
+    draft = _draft(fields, billing=True)
+    return lambda: ctx.core.addresses.add_own(claims, ME, draft)
