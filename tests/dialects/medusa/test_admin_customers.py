@@ -396,8 +396,9 @@ async def test_a_new_password_logs_the_customer_in_with_it_and_ends_their_sessio
     [
         ({"groups": [{"id": 5}]}, "id must be a string"),
         ({"groups": [{"id": "x", "name": "y"}]}, "property name should not exist"),
-        ({"groups": "cgrp_1"}, "groups must be an array, "
-                                "each value in nested property groups must be either object or array"),
+        ({"groups": "cgrp_1"},
+         "groups must be an array, "
+         "each value in nested property groups must be either object or array"),
         ({"groups": [5]}, "each value in nested property groups must be either object or array"),
         ({"email": None}, "email must be an email"),
         ({"has_account": False}, "property has_account should not exist"),
