@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from patron.core.queries import MAX_PAGE_SIZE
-from patron.dialects.medusa.schemas import AddressPayload, ErrorBody
+from patron.dialects.medusa.schemas import ErrorBody
 
 COOKIE = "cookie_auth"
 BEARER = "jwt_token"
@@ -172,7 +172,6 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas["ErrorBody"] = ErrorBody.model_json_schema()
-    schemas["AddressPayload"] = AddressPayload.model_json_schema()
     components["securitySchemes"] = {
         COOKIE: {
             "type": "apiKey",

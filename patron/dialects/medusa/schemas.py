@@ -151,7 +151,7 @@ BillingAddress = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"$ref": "#/components/schemas/AddressPayload"},
+                AddressPayload.model_json_schema(),
                 {"type": "string", "description": "The id of one of the customer's addresses"},
                 {"type": "null"},
             ],

@@ -1,0 +1,71 @@
+"""Small steps the Medusa tests share."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import asyncpg
+import httpx
+
+PASSWORD = "supersecret"
+ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
+ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+
+
+def new_customer(email: str = "lebron@james.com", **extra: Any) -> dict[str, Any]:
+    """The body of `medusa.admin.customers.create` in seed 003."""
+    return {
+        "email": email,
+        "password": PASSWORD,
+        "first_name": "Lebron",
+        "last_name": "James",
+        **extra,
+    }
+
+
+async def create_customer(
+    admin: httpx.AsyncClient, email: str = "lebron@james.com", **extra: Any
+) -> dict[str, Any]:
+    response = await admin.post("/admin/customers", json=new_customer(email, **extra))
+    assert response.status_code == 201, response.text
+    customer: dict[str, Any] = response.json()["customer"]
+    return customer
+
+
+async def register(
+    store: httpx.AsyncClient, email: str = "shopper@medusa-test.com", **extra: Any
+) -> dict[str, Any]:
+    """`medusa.customers.create`: registers and logs in (the client keeps the cookie)."""
+    body = {"email": email, "password": PASSWORD, "first_name": "Sam", "last_name": "Shop", **extra}
+    response = await store.post("/store/customers", json=body)
+    assert response.status_code == 200, response.text
+    customer: dict[str, Any] = response.json()["customer"]
+    return customer
+
+
+async def create_group(admin: httpx.AsyncClient, name: str = "VIP", **extra: Any) -> dict[str, Any]:
+    response = await admin.post("/admin/customer-groups", json={"name": name, **extra})
+    assert response.status_code == 200, response.text
+    group: dict[str, Any] = response.json()["customer_group"]
+    return group
+
+
+async def reset_token(pool: asyncpg.Pool, email: str) -> str:
+    body = await pool.fetchval(
+        "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
+        "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
+        email,
+    )
+    assert body, f"no reset mail to {email}"
+    match = re.search(r"token=([\w-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def cookie_of(response: httpx.Response) -> str:
+    """The `connect.sid` value a response sets."""
+    header = response.headers["set-cookie"]
+    match = re.match(r"connect\.sid=([^;]+);", header)
+    assert match, header
+    return match.group(1)
