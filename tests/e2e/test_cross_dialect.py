@@ -151,6 +151,45 @@ async def test_a_group_given_in_the_medusa_admin_is_on_the_glue_customer(
     assert members.json()["customers"][0]["email"] == "sonia@spryker.com"
 
 
+async def test_a_medusa_customer_logs_in_through_glue_once_the_mailed_key_confirms_them(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    """Medusa logs its shoppers in unconfirmed (it has no confirmation step), but the
+    registration still mails the confirmation link, and the default tenant asks Glue's
+    logins for a confirmed email: Glue refuses the login until the key is used."""
+    registered = await client.post(
+        "/medusa/store/customers",
+        json={
+            "email": "Mila@Example.com", "password": PASSWORD, "first_name": "Mila",
+            "last_name": "Medusa",
+        },
+        headers=JSON,
+    )  # fmt: skip
+    assert registered.status_code == 200, registered.text
+    client.cookies.clear()
+    medusa_id = registered.json()["customer"]["id"]
+    login_document = document("access-tokens", username="mila@example.com", password=PASSWORD)
+
+    unconfirmed = await client.post("/glue/access-tokens", json=login_document)
+    await confirm(client, clean_db, "mila@example.com")
+    tokens = await login(client, "mila@example.com")
+    reference = await clean_db.fetchval(
+        "SELECT customer_number FROM customers WHERE lower(email) = 'mila@example.com'"
+    )
+    glue = await client.get(f"/glue/customers/{reference}", headers=bearer(tokens))
+
+    assert [(e["status"], e["code"]) for e in unconfirmed.json()["errors"]] == [(401, "003")]
+    assert glue.status_code == 200, glue.text
+    attributes = glue.json()["data"]["attributes"]
+    assert (attributes["email"], attributes["firstName"], attributes["lastName"]) == (
+        "mila@example.com",
+        "Mila",
+        "Medusa",
+    )
+    customer, _ = await _medusa_login(client, "mila@example.com")
+    assert customer["id"] == medusa_id
+
+
 async def test_a_password_reset_through_medusa_ends_the_glue_refresh_token(
     client: httpx.AsyncClient, clean_db: asyncpg.Pool
 ) -> None:
