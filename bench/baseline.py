@@ -2,7 +2,8 @@
 no auth, no validation and no framework beyond routing.
 
 - `/customers/{ref}`: Glue's read, one lookup by customer number.
-- `/admin/customers/{id}`: Medusa's admin read: the customer by uuid and its addresses.
+- `/admin/customers/{id}`: Medusa's admin read: the customer by uuid and its addresses
+  (ids rendered with the dialect's own ULID code, so both sides pay the same for them).
 - `/admin/customers?limit&offset&q`: Medusa's admin list: the page and its count through
   Patron's own `PgCustomerSearch` (so the very SQL Patron's list runs), then the page's
   addresses in one query, as Patron reads them.
@@ -14,7 +15,6 @@ import contextlib
 import os
 from collections.abc import AsyncIterator
 from typing import Any
-from uuid import UUID
 
 import orjson
 from starlette.applications import Starlette
@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from patron.core.model import Address, Customer
 from patron.core.queries import CustomerQuery, Page
+from patron.dialects.medusa import ids
 from patron.storage.addresses import PgAddressReads
 from patron.storage.customer_search import PgCustomerSearch
 from patron.storage.customers import COLUMNS
@@ -31,25 +32,11 @@ from patron.storage.database import create_pool
 
 QUERY = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2"
 TENANT = 1
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def _ulid(value: UUID) -> str:
-    n = value.int
-    return "".join(_CROCKFORD[(n >> shift) & 31] for shift in range(125, -1, -5))
-
-
-def _uuid(text: str) -> UUID | None:
-    try:
-        digits = "".join("0123456789abcdefghijklmnopqrstuv"[_CROCKFORD.index(c)] for c in text)
-        return UUID(int=int(digits, 32))
-    except ValueError:
-        return None
 
 
 def _address(address: Address, customer_id: str) -> dict[str, Any]:
     return {
-        "id": "addr_" + _ulid(address.uuid),
+        "id": ids.render(ids.ADDRESS, address.uuid),
         "customer_id": customer_id,
         "first_name": address.first_name,
         "last_name": address.last_name,
@@ -61,7 +48,7 @@ def _address(address: Address, customer_id: str) -> dict[str, Any]:
 
 
 def _customer(customer: Customer, addresses: list[Address]) -> dict[str, Any]:
-    customer_id = "cus_" + _ulid(customer.uuid)
+    customer_id = ids.render(ids.CUSTOMER, customer.uuid)
     return {
         "id": customer_id,
         "email": customer.email,
@@ -86,9 +73,7 @@ def app() -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         pool = await create_pool(os.environ["BENCH_DATABASE_URL"], min_size=2, max_size=10)
-        state.update(
-            pool=pool, search=PgCustomerSearch(pool), addresses=PgAddressReads(pool)
-        )
+        state.update(pool=pool, search=PgCustomerSearch(pool), addresses=PgAddressReads(pool))
         yield
         await pool.close()
 
@@ -111,8 +96,7 @@ def app() -> Starlette:
         return Response(orjson.dumps(body), media_type="application/json")
 
     async def admin_customer(request: Request) -> Response:
-        raw: str = request.path_params["id"]
-        uuid = _uuid(raw[4:]) if raw.startswith("cus_") and len(raw) == 30 else None
+        uuid = ids.parse(ids.CUSTOMER, request.path_params["id"])
         found = await state["search"].by_uuid(TENANT, uuid) if uuid else None
         if found is None:
             return _json({"type": "not_found", "message": "not found"}, 404)

@@ -82,7 +82,9 @@ async def _prepare(server_dsn: str, customers: int) -> str:
                 "UPDATE tenants SET next_customer_number = $1 WHERE id = 1", customers + 1
             )
             await connection.execute("ANALYZE customers")
-        if await connection.fetchval("SELECT 1 FROM customers WHERE first_name LIKE 'First%' LIMIT 1"):
+        if await connection.fetchval(
+            "SELECT 1 FROM customers WHERE first_name LIKE 'First%' LIMIT 1"
+        ):
             await _name(connection)
     finally:
         await connection.close()
@@ -341,6 +343,15 @@ def _medusa(
         }
         print_table(title, results)
         print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
+    # `q` one request at a time: its own latency, not the queue's.
+    _, q_patron, q_baseline = plan["q"]
+    latency = compare(
+        {"baseline": (BASELINE_PORT, q_baseline), "patron": (PATRON_PORT, q_patron)},
+        seconds,
+        rounds,
+        1,
+    )
+    print_table("q, one connection", latency)
     explain = medusa.run_explain(dsn)
     report = {
         "benchmark": "Medusa admin read and list with an admin Bearer JWT",
@@ -348,10 +359,15 @@ def _medusa(
         **setup,
         "q_values": list(medusa.QUERIES),
         "scenarios": scenarios,
+        "q_latency_one_connection": summary(latency),
         "q_explain": explain,
     }
     write_report("medusa-admin", report)
-    print(f"q is served by: {', '.join(explain['indexes']) or explain['scans']}")
+    for plan_of_q in explain:
+        print(
+            f"q={plan_of_q['q']!r}: {plan_of_q['matches']} matches, indexes "
+            f"{', '.join(plan_of_q['indexes'])}, {plan_of_q['execution_ms']} ms"
+        )
 
 
 if __name__ == "__main__":
