@@ -20,7 +20,9 @@ from typing import Any
 
 import asyncpg
 import pytest
+from ulid import ULID
 
+from patron.core.commands import Registration
 from patron.services import Services
 from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD, admin_api_token
 from tests.conftest import IN_CI
@@ -221,6 +223,13 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
 ) -> None:
     api_token = await admin_api_token(services)
     since = datetime.now(UTC) - timedelta(seconds=5)
+    # A guest with the shopper's email (a checkout without an account, reference 2.8): the
+    # shopper's registration later makes a second row beside it.
+    tenant = await services.core.tenants.get("default")
+    guest = await services.core.accounts.register(
+        tenant, Registration(email=SHOPPER, first_name="Sam", last_name="Guest")
+    )
+    guest_id = f"cus_{ULID.from_uuid(guest.uuid)}"
 
     code, lines, errors = await _journey(node, server, clean_db, api_token, since)
 
@@ -231,11 +240,17 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     s = {line["step"]: line for line in lines if "step" in line}
 
     # Seed 003, as written: list, create, update.
-    assert s["guide list"]["logged"] == [0]
+    assert s["guide list"]["logged"] == [1]
     assert (s["guide list"]["limit"], s["guide list"]["offset"], s["guide list"]["count"]) == (
         50,
         0,
-        0,
+        1,
+    )
+    [listed_guest] = s["guide list"]["customers"]
+    assert (listed_guest["id"], listed_guest["email"], listed_guest["has_account"]) == (
+        guest_id,
+        SHOPPER,
+        False,
     )
     customer = s["guide create"]["customer"]
     customer_id = customer["id"]
@@ -257,8 +272,8 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     )
     again = s["guide list again"]
     assert (again["ids"], again["count"], again["limit"], again["offset"]) == (
-        [customer_id],
-        1,
+        [customer_id, guest_id],  # newest first
+        2,
         50,
         0,
     )
@@ -279,7 +294,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     assert not {"password", "password_hash", "api_token"} & session["login"]["body"]["user"].keys()
     _http_only(session["setCookie"])
     assert session["session"]["body"]["user"]["email"] == ADMIN_EMAIL
-    assert session["customers"]["body"]["count"] == 2
+    assert session["customers"]["body"]["count"] == 3
     _ok_text(session["logout"])
     _unauthorized(session["after"])
     token = s["admin token"]
@@ -294,7 +309,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     registered = s["registered"]
     shopper_id = registered["body"]["customer"]["id"]
     assert registered["status"] == 200
-    assert shopper_id.startswith("cus_")
+    assert shopper_id.startswith("cus_") and shopper_id != guest_id
     assert registered["body"]["customer"]["email"] == SHOPPER
     assert registered["body"]["customer"]["has_account"] is True
     _http_only(registered["setCookie"])
@@ -342,19 +357,19 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     # The admin list's filters, as medusa-js encodes them.
     f = s["customers filtered"]
     assert f["byText"] == [customer_id]
-    assert f["byEmail"] == [shopper_id]
+    assert f["byEmail"] == sorted([guest_id, shopper_id])
     assert f["byGroup"] == [shopper_id]
     assert f["registered"] == sorted([customer_id, second_id, shopper_id])
-    assert f["guests"] == []
+    assert f["guests"] == [guest_id]
     assert [c["id"] for c in f["expanded"]] == [shopper_id]
     assert [g["id"] for g in f["expanded"][0]["groups"]] == [group_id]
     assert f["newest"] == [shopper_id, second_id]
-    assert f["oldest"] == [customer_id, second_id]
-    assert f["recent"] == sorted([customer_id, second_id, shopper_id])
-    assert f["recentCount"] == 3
+    assert f["oldest"] == [guest_id, customer_id]
+    assert f["recent"] == sorted([guest_id, customer_id, second_id, shopper_id])
+    assert f["recentCount"] == 4
     assert f["future"] == 0
-    # By email: grace@, sam.shopper@, second-grace@.
-    assert f["page"] == {"ids": [shopper_id], "count": 3, "limit": 1, "offset": 1}
+    # By email, ties by id: grace@, sam.shopper@ (the guest), sam.shopper@, second-grace@.
+    assert f["page"] == {"ids": [guest_id], "count": 4, "limit": 1, "offset": 1}
     assert [(c["id"], [g["id"] for g in c["groups"]]) for c in f["combined"]] == [
         (shopper_id, [group_id])
     ]
@@ -432,6 +447,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     # What the database holds afterwards: one store, as the client saw it.
     rows = await clean_db.fetch("SELECT email, has_account FROM customers ORDER BY id")
     assert [(r["email"], r["has_account"]) for r in rows] == [
+        (SHOPPER, False),
         (CUSTOMER, True),
         (f"second-{CUSTOMER}", True),
         (SHOPPER, True),
