@@ -331,8 +331,10 @@ class TokenCodec(Protocol):
         session_id: UUID,
         scopes: Iterable[str],
         vendor_claims: Mapping[str, object] | None = None,
+        ttl_seconds: int | None = None,
     ) -> tuple[str, int]:
-        """Return the signed access token and its lifetime in seconds."""
+        """Return the signed access token and its lifetime in seconds (`ttl_seconds`, or
+        the configured access lifetime when None)."""
 
     def issue_back_office(
         self,
@@ -438,7 +440,8 @@ class BackOfficeRepository(Protocol):
     async def set_disabled(
         self, kind: PrincipalKind, principal_id: int, disabled_at: datetime | None, now: datetime
     ) -> None:
-        """Disable (a time) or enable (None) a user or client."""
+        """Disable (a time) or enable (None) a user or client. Disabling also sets
+        `tokens_valid_after`, so credentials issued before it stay dead once enabled again."""
 
     async def set_client_secret(self, client_pk: int, secret_hash: str, now: datetime) -> None:
         """A new secret; tokens issued with the old one stop working (`tokens_valid_after`)."""
@@ -467,7 +470,9 @@ class BackOfficeReads(Protocol):
 
     async def client(self, client_pk: int) -> ApiClient | None: ...
 
-    async def user_by_api_token(self, token_hash: bytes) -> AdminUser | None: ...
+    async def user_by_api_token(self, token_hash: bytes) -> tuple[AdminUser, datetime] | None:
+        """The user holding that API token and when the token was issued, in one statement
+        (every request authenticated by an API token runs it)."""
 
 
 class SessionStore(Protocol):
@@ -476,7 +481,7 @@ class SessionStore(Protocol):
     async def put(self, token_hash: bytes, record: SessionRecord) -> None: ...
 
     async def get(self, token_hash: bytes, now: datetime) -> SessionRecord | None:
-        """None when unknown or expired."""
+        """None when unknown or expired at `now` (the core's clock, not the store's)."""
 
     async def delete(self, token_hash: bytes) -> None: ...
 
