@@ -242,7 +242,10 @@ async def test_concurrent_admin_guesses_cannot_pass_the_limit(
     await _user(office, tenant)
 
     results = await asyncio.gather(
-        *(office.log_in(tenant, "ada@example.com", f"guess-{n}", client_ip=None) for n in range(30)),
+        *(
+            office.log_in(tenant, "ada@example.com", f"guess-{n}", client_ip=None)
+            for n in range(30)
+        ),
         return_exceptions=True,
     )
 
