@@ -141,7 +141,9 @@ class Accounts:
             if expected_version is not None and expected_version != customer.version:
                 raise VersionConflict(customer.version)
             if patch is not None:
-                fields["metadata"] = patched_metadata(customer.metadata, patch)
+                merged = patched_metadata(customer.metadata, patch)
+                if merged != customer.metadata:
+                    fields["metadata"] = merged
             if not fields:
                 return customer
             updated = await uow.customers.update(customer.id, fields, now=self.clock())

@@ -78,7 +78,9 @@ class Groups:
             if group is None:
                 raise GroupNotFound(str(group_uuid))
             if change.metadata is not None:
-                fields["metadata"] = patched_metadata(group.metadata, change.metadata)
+                merged = patched_metadata(group.metadata, change.metadata)
+                if merged != group.metadata:
+                    fields["metadata"] = merged
             if not fields:
                 return group
             updated = await uow.groups.update(group.id, fields, now=self.clock())
