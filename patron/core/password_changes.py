@@ -202,7 +202,7 @@ class PasswordChanges:
             await uow.tokens.revoke_all_for(customer.id, now)
             await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
             changed = await uow.customers.get(customer.id)
+            if changed is None:  # cannot happen: this transaction holds the row's lock
+                raise ResetKeyInvalid()
             await uow.commit()
-        if changed is None:  # the row is locked by this transaction: it cannot go away
-            raise ResetKeyInvalid()
         return changed
