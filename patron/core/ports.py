@@ -90,9 +90,15 @@ class CustomerRepository(Protocol):
     async def next_number(self, tenant_id: int) -> int: ...
 
     async def add(self, new: NewCustomer) -> Customer:
-        """Insert; raises `EmailTaken` when the database refuses a duplicate email."""
+        """Insert; raises `EmailTaken` when the database refuses a second registered
+        account with the email, `GuestExists` a second guest."""
 
     async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None: ...
+
+    async def get_by_uuid(
+        self, tenant_id: int, customer_uuid: UUID, *, for_update: bool = False
+    ) -> Customer | None:
+        """The tenant's customer with that public id (deleted rows are gone)."""
 
     async def lock_bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID
@@ -100,7 +106,8 @@ class CustomerRepository(Protocol):
         """As `CustomerReads.bearer`, locking the customer row for the transaction."""
 
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
-        """Write `changes`, bump the version; raises `EmailTaken` on a duplicate email."""
+        """Write `changes` (none: only touch), bump the version; raises `EmailTaken` or
+        `GuestExists` on a duplicate email."""
 
     async def set_password_hash(self, customer_id: int, password_hash: str) -> None:
         """Rehash on login: the same password, so nothing else changes."""
