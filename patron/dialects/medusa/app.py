@@ -68,6 +68,7 @@ def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
         redoc_url=None,
         redirect_slashes=False,  # `ExpressPaths` strips the slash instead
         servers=[{"url": config.base_url}],
+        root_path_in_servers=False,  # the public URL only, not the mount path on its own
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     # The hottest routes first: routes are tried in the order they are added.
