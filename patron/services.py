@@ -121,7 +121,7 @@ class Services:
 
         core = Core(
             tenants=PgTenantDirectory(pool),
-            accounts=Accounts(uow, reads, hasher, codec, clock, config),
+            accounts=Accounts(uow, reads, hasher, codec, clock, config, throttle),
             auth=Authentication(uow, reads, hasher, codec, throttle, clock, config, sessions),
             addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
             passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),

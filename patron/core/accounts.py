@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from ulid import ULID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
-from patron.core.commands import ProfileChange, Registration
+from patron.core.auth import throttle_keys
+from patron.core.commands import MetadataPatch, ProfileChange, Registration
 from patron.core.config import CoreConfig
-from patron.core.email_addresses import clean_email
-from patron.core.errors import ConfirmationInvalid, VersionConflict
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
+from patron.core.errors import ConfirmationInvalid, FieldsInvalid, LoginBlocked, VersionConflict
 from patron.core.mails import confirmation_mail
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.numbering import render_customer_number
@@ -24,12 +26,20 @@ from patron.core.ports import (
     Anonymization,
     Clock,
     CustomerReads,
+    LoginThrottle,
     NewCustomer,
     PasswordHasher,
     TokenCodec,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
-from patron.core.text import CUSTOMER_TEXT, check_text
+from patron.core.text import (
+    CUSTOMER_TEXT,
+    check_text,
+    patch_problems,
+    patched_metadata,
+    problems_in,
+)
 
 CONFIRM_EMAIL = "confirm_email"
 
@@ -42,40 +52,25 @@ class Accounts:
     codec: TokenCodec
     clock: Clock
     config: CoreConfig
+    throttle: LoginThrottle
 
     async def register(
         self, tenant: Tenant, registration: Registration, *, send_confirmation: bool = True
     ) -> Customer:
-        """Create an account; a confirmation mail is written in the same transaction when the
-        tenant requires confirmation (or else the account could never log in) or the
-        dialect's mount asks for one.
+        """Create an account, or a guest when no password is given (see `add_customer`).
 
-        Cheap checks first (text, email, policy), then the hash, then one transaction.
+        An account gets a confirmation mail in the same transaction when the tenant
+        requires confirmation (or else it could never log in) or the dialect's mount asks
+        for one. A guest gets none: it has no login to confirm.
         """
-        check_text(registration.text_fields(), CUSTOMER_TEXT)
-        email = clean_email(registration.email)
-        password_hash = None
-        if registration.password is not None:
-            POLICIES[tenant.settings.password_policy].check(registration.password)
-            password_hash = await self.hasher.hash(registration.password)
-        mail_confirmation = send_confirmation or tenant.settings.confirmation_required
+        prepared = await prepare_registration(tenant, registration, self.hasher)
+        mail_confirmation = prepared.has_account and (
+            send_confirmation or tenant.settings.confirmation_required
+        )
         now = self.clock()
         async with self.uow() as uow:
-            sequence = await uow.customers.next_number(tenant.id)
-            customer = await uow.customers.add(
-                NewCustomer(
-                    tenant_id=tenant.id,
-                    uuid=ULID().to_uuid(),
-                    customer_number=render_customer_number(tenant.settings, sequence),
-                    email=email,
-                    password_hash=password_hash,
-                    registration=registration,
-                    is_active=tenant.settings.active_on_creation,
-                    on_hold=tenant.settings.on_hold_on_creation,
-                    terms_accepted_at=now if registration.accepted_terms else None,
-                    now=now,
-                )
-            )
+            customer = await add_customer(uow, tenant, prepared, now)
+            email = prepared.email
             if mail_confirmation:
                 token, token_hash = self.codec.new_opaque()
                 await uow.tokens.add_one_time(
@@ -84,10 +79,30 @@ class Accounts:
                     token_hash=token_hash,
                     expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
                 )
-                mail = confirmation_mail(customer, email, self.config.confirm_url(tenant, token))
+                link = self.config.confirm_url(tenant, token, email=email)
+                mail = confirmation_mail(customer, email, link)
                 await uow.outbox.enqueue(tenant.id, mail)
             await uow.commit()
         return customer
+
+    async def account_exists(self, tenant: Tenant, email: str, *, client_ip: str | None) -> bool:
+        """Whether a registered account (not a guest) has this email: Medusa's storefront
+        asks before it offers a login (`GET /store/auth/{email}`).
+
+        The answer names an account, so every lookup counts on the client's address, in
+        its own namespace of the login throttle: past the limit the caller is blocked
+        (`LoginBlocked`) instead of walking a list of addresses.
+        """
+        attempt = await self.throttle.attempt(exists_keys(tenant, client_ip))
+        if attempt.retry_after:
+            raise LoginBlocked(attempt.retry_after)
+        await self.throttle.failed(attempt)  # every lookup counts, found or not
+        if len(email) > MAX_EMAIL_LENGTH:  # no account has it
+            return False
+        found = await self.customer_reads.credentials_by_email(
+            tenant.id, email, confirmation_required=False
+        )
+        return found is not None
 
     async def confirm(self, tenant: Tenant, key: str) -> None:
         """Single use: the key is spent by the same statement that checks it."""
@@ -117,15 +132,18 @@ class Accounts:
         *,
         expected_version: int | None = None,
     ) -> Customer:
+        """A partial update; a `MetadataPatch` is merged into the metadata under the row
+        lock, so concurrent patches of different keys both land."""
         require_owner(claims, ref)
-        fields = change.changed_fields()
-        check_text(fields, CUSTOMER_TEXT)
-        if "email" in fields:
-            fields["email"] = clean_email(fields["email"])
+        fields, patch = checked_profile(change)
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
             if expected_version is not None and expected_version != customer.version:
                 raise VersionConflict(customer.version)
+            if patch is not None:
+                merged = patched_metadata(customer.metadata, patch)
+                if merged != customer.metadata:
+                    fields["metadata"] = merged
             if not fields:
                 return customer
             updated = await uow.customers.update(customer.id, fields, now=self.clock())
@@ -146,6 +164,87 @@ class Accounts:
             await uow.outbox.redact_for(customer.id, customer.email)
             await uow.availability.remove_for_customer(customer.id, customer.email)
             await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRegistration:
+    """A registration that passed every check, its email cleaned and password hashed."""
+
+    registration: Registration
+    email: str
+    password_hash: str | None
+
+    @property
+    def has_account(self) -> bool:
+        return self.registration.password is not None
+
+
+async def prepare_registration(
+    tenant: Tenant, registration: Registration, hasher: PasswordHasher
+) -> PreparedRegistration:
+    """Cheap checks first (text, email, the tenant's password policy), then the hash,
+    before any transaction is opened."""
+    check_text(registration.text_fields(), CUSTOMER_TEXT)
+    email = clean_email(registration.email)
+    password_hash = None
+    if registration.password is not None:
+        POLICIES[tenant.settings.password_policy].check(registration.password)
+        password_hash = await hasher.hash(registration.password)
+    return PreparedRegistration(registration, email, password_hash)
+
+
+async def add_customer(
+    uow: UnitOfWork, tenant: Tenant, prepared: PreparedRegistration, now: datetime
+) -> Customer:
+    """Insert a customer: a registered account when a password was given, else a guest.
+
+    Medusa's rule (reference 2.8), kept by two unique indexes rather than by looking
+    first, so racing requests cannot break it: one registered account per email
+    (`EmailTaken`) and one guest per email (`GuestExists`); a guest and an account may
+    share an email, and neither replaces the other.
+    """
+    registration = prepared.registration
+    sequence = await uow.customers.next_number(tenant.id)
+    return await uow.customers.add(
+        NewCustomer(
+            tenant_id=tenant.id,
+            uuid=ULID().to_uuid(),
+            customer_number=render_customer_number(tenant.settings, sequence),
+            email=prepared.email,
+            password_hash=prepared.password_hash,
+            registration=registration,
+            is_active=tenant.settings.active_on_creation,
+            on_hold=tenant.settings.on_hold_on_creation,
+            terms_accepted_at=now if registration.accepted_terms else None,
+            now=now,
+            has_account=prepared.has_account,
+        )
+    )
+
+
+def checked_profile(change: ProfileChange) -> tuple[dict[str, Any], MetadataPatch | None]:
+    """The fields a profile change writes, checked and the email cleaned, with the
+    metadata patch kept apart: it can only be applied to the locked row."""
+    fields = change.changed_fields()
+    patch = fields.pop("metadata") if isinstance(fields.get("metadata"), MetadataPatch) else None
+    problems = problems_in(fields, CUSTOMER_TEXT)
+    if patch is not None:
+        problems += patch_problems(patch)
+    if problems:
+        raise FieldsInvalid(problems)
+    if "email" in fields:
+        fields["email"] = clean_email(fields["email"])
+    return fields, patch
+
+
+def exists_keys(tenant: Tenant, client_ip: str | None) -> list[str]:
+    """The login throttle's client-address key (an IPv6 /64 counts as one address) in
+    the `exists:` namespace; without an address, one key for the tenant's anonymous
+    callers."""
+    keys = [
+        f"exists:{key}" for key in throttle_keys(tenant, "", client_ip) if key.startswith("ip:")
+    ]
+    return keys or [f"exists:tenant:{tenant.id}"]
 
 
 def _random_email() -> str:

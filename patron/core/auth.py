@@ -1,4 +1,4 @@
-"""Log in, refresh, revoke: token lifecycles and login protection."""
+"""Customers' logins, tokens and cookie sessions: their lifecycles and login protection."""
 
 from __future__ import annotations
 
@@ -16,7 +16,15 @@ from patron.core.errors import (
     InvalidRefreshToken,
     LoginBlocked,
 )
-from patron.core.model import CUSTOMER_SCOPE, AccessClaims, Audience, Customer, Tenant, TokenPair
+from patron.core.model import (
+    CUSTOMER_SCOPE,
+    AccessClaims,
+    Audience,
+    Customer,
+    SessionRecord,
+    Tenant,
+    TokenPair,
+)
 from patron.core.ports import (
     Clock,
     CustomerReads,
@@ -30,16 +38,24 @@ from patron.core.ports import (
 )
 
 
-def throttle_keys(tenant: Tenant, email: str, client_ip: str | None) -> list[str]:
+def throttle_keys(
+    tenant: Tenant, email: str, client_ip: str | None, *, namespace: str = ""
+) -> list[str]:
     """One counter per account and one per client address.
 
     The account key is built from the typed email whether or not such an account exists,
-    so a lockout says nothing about existence.
+    so a lockout says nothing about existence. `namespace` keeps other logins' counters
+    apart (the back office's are `admin-`), so a storm on one never locks out the other.
     """
-    keys = [f"account:{tenant.id}:{lookup_key(email)}"]
+    keys = [f"{namespace}account:{tenant.id}:{lookup_key(email)}"]
     if client_ip:
-        keys.append(f"ip:{_address_block(client_ip)}")
+        keys.append(address_key(client_ip, namespace=namespace))
     return keys
+
+
+def address_key(client_ip: str, *, namespace: str = "") -> str:
+    """The counter of one client address (of its /64 for IPv6)."""
+    return f"{namespace}ip:{_address_block(client_ip)}"
 
 
 def _address_block(client_ip: str) -> str:
@@ -73,14 +89,63 @@ class Authentication:
         *,
         client_ip: str | None,
         vendor_claims: VendorClaims | None = None,
+        require_confirmation: bool | None = None,
     ) -> TokenPair:
+        """`authenticate`, then a new session's access and refresh tokens, all written in
+        the one transaction that records the login."""
+        customer, new_hash = await self._check_password(
+            tenant, email, password, client_ip=client_ip, require_confirmation=require_confirmation
+        )
+        now = self.clock()
+        async with self.uow() as uow:
+            await self._record_login(uow, customer, new_hash, now)
+            pair = await self._issue(uow, customer, uuid4(), now, vendor_claims)
+            await uow.commit()
+        return pair
+
+    async def authenticate(
+        self,
+        tenant: Tenant,
+        email: str,
+        password: str,
+        *,
+        client_ip: str | None,
+        require_confirmation: bool | None = None,
+    ) -> Customer:
+        """The throttled password check every customer login passes, whatever it yields
+        (tokens, a cookie session). `require_confirmation` None is the tenant's rule; False
+        lets unconfirmed customers in, for a mount whose vendor has no confirmation step.
+        Raises `InvalidCredentials` for every cause, `LoginBlocked` past the limit."""
+        customer, new_hash = await self._check_password(
+            tenant, email, password, client_ip=client_ip, require_confirmation=require_confirmation
+        )
+        async with self.uow() as uow:
+            await self._record_login(uow, customer, new_hash, self.clock())
+            await uow.commit()
+        return customer
+
+    async def _check_password(
+        self,
+        tenant: Tenant,
+        email: str,
+        password: str,
+        *,
+        client_ip: str | None,
+        require_confirmation: bool | None,
+    ) -> tuple[Customer, str | None]:
+        """The customer, and a new hash when the stored one uses outdated parameters."""
         keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip)
         attempt = await self.throttle.attempt(keys)
         if attempt.retry_after:
             raise LoginBlocked(attempt.retry_after)
+        confirmation_required = (
+            tenant.settings.confirmation_required
+            if require_confirmation is None
+            else require_confirmation
+        )
         credentials = (
             await self.customer_reads.credentials_by_email(
-                tenant.id, email, confirmation_required=tenant.settings.confirmation_required
+                tenant.id, email, confirmation_required=confirmation_required
             )
             if len(email) <= MAX_EMAIL_LENGTH  # a longer one has no account to look up
             else None
@@ -102,15 +167,113 @@ class Authentication:
             if self.hasher.needs_rehash(credentials.password_hash)
             else None
         )
+        return credentials.customer, new_hash
+
+    @staticmethod
+    async def _record_login(
+        uow: UnitOfWork, customer: Customer, new_hash: str | None, now: datetime
+    ) -> None:
+        if new_hash is not None:
+            await uow.customers.set_password_hash(customer.id, new_hash)
+        await uow.customers.record_login(customer.id, now)
+
+    async def start_session(self, customer: Customer) -> str:
+        """A cookie session: the opaque value to set, kept server-side by its hash.
+
+        The session gets a refresh-token family of its own, so whatever ends the
+        customer's token sessions (a password change for the others, a reset,
+        anonymization, logout everywhere) ends it too: `access.load_bearer` finds the
+        family revoked.
+        """
         now = self.clock()
-        customer = credentials.customer
+        expires_at = now + timedelta(seconds=self.config.session_ttl_seconds)
+        family_id = await self._new_family(customer, now, expires_at)
+        token, token_hash = self.codec.new_opaque()
+        await self.sessions.put(
+            token_hash,
+            SessionRecord(
+                tenant_id=customer.tenant_id,
+                audience=Audience.CUSTOMER,
+                subject_id=customer.id,
+                subject_uuid=customer.uuid,
+                subject_number=customer.customer_number,
+                family_id=family_id,
+                created_at=now,
+                expires_at=expires_at,
+            ),
+        )
+        return token
+
+    async def session_claims(self, tenant: Tenant, token: str) -> AccessClaims:
+        """What a customer's session cookie stands for, as the claims of a token would: the
+        same owner and session checks then apply to both. Raises `InvalidAccessToken` for
+        an unknown or expired session, another tenant's, or a back-office one."""
+        record = await self.sessions.get(self.codec.hash_opaque(token), self.clock())
+        if (
+            record is None
+            or record.audience is not Audience.CUSTOMER
+            or record.tenant_id != tenant.id
+            or record.family_id is None
+            or record.subject_number is None
+        ):
+            raise InvalidAccessToken("no such session")
+        return AccessClaims(
+            audience=Audience.CUSTOMER,
+            tenant_id=record.tenant_id,
+            customer_id=record.subject_id,
+            customer_uuid=record.subject_uuid,
+            customer_number=record.subject_number,
+            session_id=record.family_id,
+            issued_at=record.created_at,
+            scopes=frozenset({CUSTOMER_SCOPE}),
+        )
+
+    async def end_session(self, token: str) -> None:
+        """Log out: the session's family is revoked (its tokens end everywhere) and the
+        record goes. Silent when there is no such customer session."""
+        token_hash = self.codec.hash_opaque(token)
+        record = await self.sessions.get(token_hash, self.clock())
+        if record is None or record.audience is not Audience.CUSTOMER:
+            return
+        if record.family_id is not None:
+            async with self.uow() as uow:
+                await uow.tokens.revoke_family(record.family_id, self.clock())
+                await uow.commit()
+        await self.sessions.delete(token_hash)
+
+    async def issue_session_token(
+        self, customer: Customer, *, vendor_claims: VendorClaims | None = None
+    ) -> tuple[str, int]:
+        """An access token that stands in for a cookie session: a family of its own and
+        the session's lifetime, with no refresh token. Ends as a session does."""
+        now = self.clock()
+        ttl = self.config.session_ttl_seconds
+        family_id = await self._new_family(customer, now, now + timedelta(seconds=ttl))
+        return self.codec.issue_access(
+            customer,
+            now,
+            session_id=family_id,
+            scopes=(CUSTOMER_SCOPE,),
+            vendor_claims=vendor_claims(customer) if vendor_claims else None,
+            ttl_seconds=ttl,
+        )
+
+    async def _new_family(self, customer: Customer, now: datetime, expires_at: datetime) -> UUID:
+        """A refresh-token family for a session that has no refresh token: its anchor row
+        sits under the hash of a token nobody was given, so it can be revoked but never
+        spent."""
+        family_id = uuid4()
+        _, anchor_hash = self.codec.new_opaque()
         async with self.uow() as uow:
-            if new_hash is not None:
-                await uow.customers.set_password_hash(customer.id, new_hash)
-            await uow.customers.record_login(customer.id, now)
-            pair = await self._issue(uow, customer, uuid4(), now, vendor_claims)
+            await uow.tokens.add_refresh(
+                customer_id=customer.id,
+                family_id=family_id,
+                token_hash=anchor_hash,
+                expires_at=expires_at,
+                now=now,
+            )
             await uow.commit()
-        return pair
+        return family_id
 
     async def refresh(
         self, tenant: Tenant, refresh_token: str, *, vendor_claims: VendorClaims | None = None
@@ -170,6 +333,8 @@ class Authentication:
         statement that reads it anyway.
         """
         claims = self.codec.verify_access(access_token, self.clock())
+        if not isinstance(claims, AccessClaims):
+            raise InvalidAccessToken("a back-office token")
         if claims.tenant_id != tenant.id:
             raise InvalidAccessToken("another tenant's token")
         if claims.audience is not audience or scope not in claims.scopes:

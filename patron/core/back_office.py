@@ -7,18 +7,76 @@ console.
 
 from __future__ import annotations
 
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
+from ulid import ULID
+
+from patron.core.auth import address_key, throttle_keys
 from patron.core.config import CoreConfig
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
+from patron.core.errors import (
+    InvalidAccessToken,
+    InvalidCredentials,
+    LoginBlocked,
+    PrincipalNotFound,
+    ScopeMissing,
+)
+from patron.core.model import (
+    BACK_OFFICE_SCOPES,
+    AdminRole,
+    AdminUser,
+    ApiClient,
+    Audience,
+    BackOfficeClaims,
+    Principal,
+    PrincipalKind,
+    SessionRecord,
+    Tenant,
+)
+from patron.core.passwords import POLICIES
 from patron.core.ports import (
     BackOfficeReads,
     Clock,
     LoginThrottle,
+    NewAdminUser,
+    NewApiClient,
     PasswordHasher,
     SessionStore,
     TokenCodec,
     UnitOfWorkFactory,
 )
+from patron.core.text import LINE, NAME, Text, check_text
+
+ADMIN_NAMESPACE = "admin-"
+"""Back-office throttle counters live apart from customers' (`admin-account:...`)."""
+USER_TEXT: Mapping[str, Text] = {"first_name": NAME, "last_name": NAME}
+CLIENT_TEXT: Mapping[str, Text] = {"name": LINE}
+CLIENT_ID_PREFIX = "pc_"
+MAX_CLIENT_ID_LENGTH = 64
+_NO_SECRET = "0" * 64
+"""Compared against when a client id is unknown, so that answer takes as long."""
+
+
+class CredentialKind(StrEnum):
+    BEARER = "bearer"
+    """A back-office JWT (`issue_token`, `client_token`)."""
+    API_TOKEN = "api_token"
+    """A user's long-lived API token (`issue_api_token`)."""
+    SESSION = "session"
+    """A cookie session (`start_session`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackOfficeCredential:
+    """What a back-office request presented, as the dialect found it."""
+
+    kind: CredentialKind
+    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +89,318 @@ class BackOffice:
     throttle: LoginThrottle
     clock: Clock
     config: CoreConfig
+
+    # --- administration (the CLI) -------------------------------------------------------
+
+    async def create_user(
+        self,
+        tenant: Tenant,
+        *,
+        email: str,
+        password: str,
+        role: AdminRole = AdminRole.ADMIN,
+        scopes: Iterable[str] | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+    ) -> AdminUser:
+        """A back-office person; the tenant's password policy applies to them as to its
+        customers. `scopes` None grants every back-office scope. Raises `AdminEmailTaken`."""
+        check_text({"first_name": first_name, "last_name": last_name}, USER_TEXT)
+        clean = clean_email(email)
+        granted = _grantable(BACK_OFFICE_SCOPES if scopes is None else scopes)
+        POLICIES[tenant.settings.password_policy].check(password)
+        password_hash = await self.hasher.hash(password)
+        async with self.uow() as uow:
+            user = await uow.back_office.add_user(
+                NewAdminUser(
+                    tenant_id=tenant.id,
+                    uuid=ULID().to_uuid(),
+                    email=clean,
+                    password_hash=password_hash,
+                    role=role,
+                    scopes=granted,
+                    first_name=first_name,
+                    last_name=last_name,
+                    now=self.clock(),
+                )
+            )
+            await uow.commit()
+        return user
+
+    async def create_client(
+        self, tenant: Tenant, *, name: str, scopes: Iterable[str]
+    ) -> tuple[ApiClient, str]:
+        """A machine caller and its secret, which is returned this once and kept only as
+        its SHA-256 hash (256 random bits: no guessing to slow down, unlike a password)."""
+        check_text({"name": name}, CLIENT_TEXT)
+        granted = _grantable(scopes)
+        secret, secret_hash = self._new_secret()
+        async with self.uow() as uow:
+            client = await uow.back_office.add_client(
+                NewApiClient(
+                    tenant_id=tenant.id,
+                    client_id=f"{CLIENT_ID_PREFIX}{secrets.token_hex(12)}",
+                    name=name,
+                    secret_hash=secret_hash,
+                    scopes=granted,
+                    now=self.clock(),
+                )
+            )
+            await uow.commit()
+        return client, secret
+
+    async def set_enabled(
+        self, tenant: Tenant, kind: PrincipalKind, key: str, *, enabled: bool
+    ) -> None:
+        """Disable or enable a user (by email) or client (by client id). Disabling ends
+        every credential at once and for good: enabling again does not revive them."""
+        now = self.clock()
+        async with self.uow() as uow:
+            found: AdminUser | ApiClient | None
+            if kind is PrincipalKind.USER:
+                found = await uow.back_office.user_by_email(tenant.id, key, for_update=True)
+            else:
+                found = await uow.back_office.client_by_client_id(tenant.id, key, for_update=True)
+            if found is None:
+                raise PrincipalNotFound()
+            if found.is_disabled != enabled:
+                return  # already so; a second disable keeps the first one's time
+            await uow.back_office.set_disabled(kind, found.id, None if enabled else now, now)
+            await uow.commit()
+
+    async def rotate_secret(self, tenant: Tenant, client_id: str) -> str:
+        """A new secret, returned once; tokens issued before stop working."""
+        secret, secret_hash = self._new_secret()
+        async with self.uow() as uow:
+            client = await uow.back_office.client_by_client_id(
+                tenant.id, client_id, for_update=True
+            )
+            if client is None:
+                raise PrincipalNotFound()
+            await uow.back_office.set_client_secret(client.id, secret_hash, self.clock())
+            await uow.commit()
+        return secret
+
+    async def list_users(self, tenant: Tenant) -> list[AdminUser]:
+        async with self.uow() as uow:
+            return await uow.back_office.list_users(tenant.id)
+
+    async def list_clients(self, tenant: Tenant) -> list[ApiClient]:
+        async with self.uow() as uow:
+            return await uow.back_office.list_clients(tenant.id)
+
+    async def issue_api_token(self, tenant: Tenant, email: str) -> str:
+        """The user's API token, returned once and kept as a hash; it replaces any older
+        one, which stops working at once."""
+        token, token_hash = self.codec.new_opaque()
+        async with self.uow() as uow:
+            user = await uow.back_office.user_by_email(tenant.id, email, for_update=True)
+            if user is None:
+                raise PrincipalNotFound()
+            await uow.back_office.replace_api_token(user.id, token_hash, self.clock())
+            await uow.commit()
+        return token
+
+    # --- authentication -----------------------------------------------------------------
+
+    async def log_in(
+        self, tenant: Tenant, email: str, password: str, *, client_ip: str | None
+    ) -> AdminUser:
+        """The password check, throttled as customers' logins are (counted before it runs)
+        on counters of its own. Every cause of failure is `InvalidCredentials`; a disabled
+        user learns so only after giving the right password."""
+        keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip, namespace=ADMIN_NAMESPACE)
+        attempt = await self.throttle.attempt(keys)
+        if attempt.retry_after:
+            raise LoginBlocked(attempt.retry_after)
+        found = (
+            await self.reads.user_login(tenant.id, email)
+            if len(email) <= MAX_EMAIL_LENGTH
+            else None
+        )
+        user, password_hash = found if found is not None else (None, None)
+        if user is None or password_hash is None:
+            await self.hasher.burn(password)
+            await self.throttle.failed(attempt)
+            raise InvalidCredentials()
+        if not await self.hasher.verify(password_hash, password):
+            await self.throttle.failed(attempt)
+            raise InvalidCredentials()
+        await self.throttle.succeeded(attempt, clear=() if user.is_disabled else keys[:1])
+        if user.is_disabled:
+            raise InvalidCredentials()
+        if self.hasher.needs_rehash(password_hash):
+            new_hash = await self.hasher.hash(password)
+            async with self.uow() as uow:
+                await uow.back_office.set_user_password_hash(user.id, new_hash)
+                await uow.commit()
+        return user
+
+    def issue_token(
+        self, user: AdminUser, *, vendor_claims: Mapping[str, object] | None = None
+    ) -> tuple[str, int]:
+        """A back-office JWT for a user who has just logged in, with their scopes."""
+        claims = BackOfficeClaims(
+            tenant_id=user.tenant_id,
+            kind=PrincipalKind.USER,
+            principal_id=user.id,
+            issued_at=self.clock(),
+            scopes=user.scopes,
+        )
+        return self.codec.issue_back_office(
+            claims,
+            ttl_seconds=self.config.back_office_token_ttl_seconds,
+            vendor_claims=vendor_claims,
+        )
+
+    async def client_token(
+        self,
+        tenant: Tenant,
+        client_id: str,
+        secret: str,
+        *,
+        scopes: Iterable[str] | None = None,
+        client_ip: str | None,
+    ) -> tuple[str, int]:
+        """The client-credentials grant: a back-office JWT for `scopes` (None or empty: all
+        of the client's). Raises `InvalidCredentials`, `LoginBlocked`, or `ScopeMissing`
+        when asked for a scope the client does not hold."""
+        keys = [f"{ADMIN_NAMESPACE}client:{tenant.id}:{client_id[:MAX_CLIENT_ID_LENGTH]}"]
+        if client_ip:
+            keys.append(address_key(client_ip, namespace=ADMIN_NAMESPACE))
+        attempt = await self.throttle.attempt(keys)
+        if attempt.retry_after:
+            raise LoginBlocked(attempt.retry_after)
+        found = (
+            await self.reads.client_login(tenant.id, client_id)
+            if len(client_id) <= MAX_CLIENT_ID_LENGTH
+            else None
+        )
+        offered = self.codec.hash_opaque(secret).hex()
+        stored = _NO_SECRET if found is None else found[1]
+        if not hmac.compare_digest(offered, stored) or found is None:
+            await self.throttle.failed(attempt)
+            raise InvalidCredentials()
+        client = found[0]
+        await self.throttle.succeeded(attempt, clear=() if client.is_disabled else keys[:1])
+        if client.is_disabled:
+            raise InvalidCredentials()
+        requested = frozenset(scopes or ()) or client.scopes
+        if missing := requested - client.scopes:
+            raise ScopeMissing(sorted(missing)[0])
+        claims = BackOfficeClaims(
+            tenant_id=client.tenant_id,
+            kind=PrincipalKind.CLIENT,
+            principal_id=client.id,
+            issued_at=self.clock(),
+            scopes=requested,
+        )
+        return self.codec.issue_back_office(
+            claims, ttl_seconds=self.config.back_office_token_ttl_seconds
+        )
+
+    async def start_session(self, user: AdminUser) -> str:
+        """A cookie session for a user who has just logged in: the opaque value to set."""
+        now = self.clock()
+        token, token_hash = self.codec.new_opaque()
+        await self.sessions.put(
+            token_hash,
+            SessionRecord(
+                tenant_id=user.tenant_id,
+                audience=Audience.BACK_OFFICE,
+                subject_id=user.id,
+                subject_uuid=user.uuid,
+                subject_number=None,
+                family_id=None,
+                created_at=now,
+                expires_at=now + timedelta(seconds=self.config.session_ttl_seconds),
+            ),
+        )
+        return token
+
+    async def end_session(self, token: str) -> None:
+        """Log out; silent when there is no such back-office session (a customer's
+        session is not ended here)."""
+        token_hash = self.codec.hash_opaque(token)
+        record = await self.sessions.get(token_hash, self.clock())
+        if record is not None and record.audience is Audience.BACK_OFFICE:
+            await self.sessions.delete(token_hash)
+
+    async def authorize(self, tenant: Tenant, credential: BackOfficeCredential) -> Principal:
+        """The one check every back-office request passes, whatever the credential: it is
+        valid, of this tenant, its principal still exists and is enabled, and nothing
+        revoked it since it was issued. The principal's scopes are read afresh, so taking
+        one away takes it from every credential at once. Every failure is
+        `InvalidAccessToken`; whether the scopes suffice is the use case's check
+        (`access.require_scope`)."""
+        if credential.kind is CredentialKind.BEARER:
+            return await self._authorize_bearer(tenant, credential.value)
+        if credential.kind is CredentialKind.API_TOKEN:
+            found = await self.reads.user_by_api_token(self.codec.hash_opaque(credential.value))
+            if found is None:
+                raise InvalidAccessToken("unknown API token")
+            user, issued_at = found
+            return _user_principal(tenant, user, issued_at, user.scopes)
+        record = await self.sessions.get(self.codec.hash_opaque(credential.value), self.clock())
+        if (
+            record is None
+            or record.audience is not Audience.BACK_OFFICE
+            or record.tenant_id != tenant.id
+        ):
+            raise InvalidAccessToken("no such session")
+        holder = await self.reads.user(record.subject_id)
+        if holder is None or holder.uuid != record.subject_uuid:
+            raise InvalidAccessToken("user gone")
+        return _user_principal(tenant, holder, record.created_at, holder.scopes)
+
+    async def _authorize_bearer(self, tenant: Tenant, token: str) -> Principal:
+        claims = self.codec.verify_access(token, self.clock())
+        if not isinstance(claims, BackOfficeClaims):
+            raise InvalidAccessToken("not a back-office token")
+        if claims.tenant_id != tenant.id:
+            raise InvalidAccessToken("another tenant's token")
+        if claims.kind is PrincipalKind.USER:
+            user = await self.reads.user(claims.principal_id)
+            if user is None:
+                raise InvalidAccessToken("user gone")
+            return _user_principal(tenant, user, claims.issued_at, claims.scopes & user.scopes)
+        client = await self.reads.client(claims.principal_id)
+        if client is None:
+            raise InvalidAccessToken("client gone")
+        _check_live(tenant, client, claims.issued_at)
+        return Principal(
+            tenant_id=client.tenant_id,
+            kind=PrincipalKind.CLIENT,
+            id=client.id,
+            scopes=claims.scopes & client.scopes,
+        )
+
+    def _new_secret(self) -> tuple[str, str]:
+        secret, secret_hash = self.codec.new_opaque()
+        return secret, secret_hash.hex()
+
+
+def _grantable(scopes: Iterable[str]) -> frozenset[str]:
+    """Only the back office's own scopes can be granted; `ScopeMissing` names another."""
+    granted = frozenset(scopes)
+    if unknown := granted - BACK_OFFICE_SCOPES:
+        raise ScopeMissing(sorted(unknown)[0])
+    return granted
+
+
+def _check_live(tenant: Tenant, principal: AdminUser | ApiClient, issued_at: datetime) -> None:
+    if principal.tenant_id != tenant.id:
+        raise InvalidAccessToken("another tenant's principal")
+    if principal.is_disabled:
+        raise InvalidAccessToken("disabled")
+    if principal.tokens_valid_after is not None and issued_at < principal.tokens_valid_after:
+        raise InvalidAccessToken("revoked")
+
+
+def _user_principal(
+    tenant: Tenant, user: AdminUser, issued_at: datetime, scopes: frozenset[str]
+) -> Principal:
+    _check_live(tenant, user, issued_at)
+    return Principal(
+        tenant_id=user.tenant_id, kind=PrincipalKind.USER, id=user.id, scopes=scopes, user=user
+    )

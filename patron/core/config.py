@@ -21,11 +21,12 @@ class CoreConfig:
     """Cookie sessions and the tokens that stand in for them (Medusa's store JWT)."""
     back_office_token_ttl_seconds: int = 24 * 3600
 
-    def confirm_url(self, tenant: Tenant, token: str) -> str:
-        """Each storefront has its own pages: the tenant's template, else the global one."""
+    def confirm_url(self, tenant: Tenant, token: str, *, email: str = "") -> str:
+        """Each storefront has its own pages: the tenant's template, else the global one.
+        `email` is the recipient, for templates that name it."""
         template = tenant.settings.confirmation_link or self.confirm_url_template
-        return fill_link(template, public_url=self.public_url, token=token)
+        return fill_link(template, public_url=self.public_url, token=token, email=email)
 
-    def password_reset_url(self, tenant: Tenant, token: str) -> str:
+    def password_reset_url(self, tenant: Tenant, token: str, *, email: str = "") -> str:
         template = tenant.settings.password_reset_link or self.password_reset_url_template
-        return fill_link(template, public_url=self.public_url, token=token)
+        return fill_link(template, public_url=self.public_url, token=token, email=email)

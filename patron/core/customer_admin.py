@@ -1,24 +1,176 @@
-"""The back office's view of customers: search, read, create (guests too), edit."""
+"""The back office's view of customers: search, read, create (guests too), edit.
+
+Every use case checks the caller's tenant and scope first (`require_scope`); a customer
+of another tenant reads as not found.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
 
+from patron.core.access import require_scope
+from patron.core.accounts import add_customer, checked_profile, prepare_registration
+from patron.core.commands import CustomerAdminChange, MetadataPatch, Registration
 from patron.core.config import CoreConfig
+from patron.core.email_addresses import lookup_key
+from patron.core.errors import (
+    CustomerNotFound,
+    EmailLocked,
+    FieldProblem,
+    FieldsInvalid,
+    GroupNotFound,
+)
+from patron.core.model import Customer, Principal, Scope, Tenant
+from patron.core.password_changes import RESET_PASSWORD
+from patron.core.passwords import POLICIES
 from patron.core.ports import (
     Clock,
     CustomerSearch,
     GroupReads,
     PasswordHasher,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
+from patron.core.queries import CustomerQuery
+from patron.core.text import patch_problems, patched_metadata
 
 
 @dataclass(frozen=True, slots=True)
 class CustomerAdministration:
     uow: UnitOfWorkFactory
-    search: CustomerSearch
+    customer_search: CustomerSearch
     groups: GroupReads
     hasher: PasswordHasher
     clock: Clock
     config: CoreConfig
+
+    async def search(
+        self, principal: Principal, tenant: Tenant, query: CustomerQuery
+    ) -> tuple[list[Customer], int]:
+        """One page and the count of all matches. Guests and anonymized customers are in
+        it (orders keep referring to them); deleted ones are not."""
+        require_scope(principal, tenant, Scope.CUSTOMERS_READ)
+        return await self.customer_search.search(tenant.id, query)
+
+    async def get(self, principal: Principal, tenant: Tenant, customer_uuid: UUID) -> Customer:
+        require_scope(principal, tenant, Scope.CUSTOMERS_READ)
+        customer = await self.customer_search.by_uuid(tenant.id, customer_uuid)
+        if customer is None:
+            raise CustomerNotFound()
+        return customer
+
+    async def create(
+        self, principal: Principal, tenant: Tenant, registration: Registration
+    ) -> Customer:
+        """Medusa's rule (reference 2.8): with a password a registered account
+        (`EmailTaken` if the tenant has one with the email; a guest with it may exist and
+        stays), without one a guest (`GuestExists` if there is one; an account may exist).
+
+        The tenant's password policy and text limits apply as to any registration. No
+        confirmation mail goes out and the email is not marked confirmed: the back office
+        did not prove the mailbox; a password reset does (it confirms the address).
+        """
+        require_scope(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        prepared = await prepare_registration(tenant, registration, self.hasher)
+        async with self.uow() as uow:
+            customer = await add_customer(uow, tenant, prepared, self.clock())
+            await uow.commit()
+        return customer
+
+    async def update(
+        self,
+        principal: Principal,
+        tenant: Tenant,
+        customer_uuid: UUID,
+        change: CustomerAdminChange,
+    ) -> Customer:
+        """One transaction under the customer's row lock: the profile, the metadata patch,
+        a new password, and the whole set of groups (which needs `Scope.GROUPS_MANAGE`
+        too).
+
+        A registered customer's email is their login: changing it raises `EmailLocked`
+        (the same address in another letter case is no change). A password set here ends
+        every session of the customer. Anything refused leaves the customer as it was.
+        """
+        require_scope(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        if change.group_uuids is not None:
+            require_scope(principal, tenant, Scope.GROUPS_MANAGE)
+        fields, patches = _checked_change(change)
+        password_hash = None
+        if change.password is not None:
+            POLICIES[tenant.settings.password_policy].check(change.password)
+            password_hash = await self.hasher.hash(change.password)
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await uow.customers.get_by_uuid(tenant.id, customer_uuid, for_update=True)
+            if customer is None or customer.is_anonymized:
+                raise CustomerNotFound()  # an erased customer's data is not written again
+            if "email" in fields and _same_email(customer.email, fields["email"]):
+                del fields["email"]
+            if "email" in fields and customer.has_account:
+                raise EmailLocked()
+            metadata = fields.get("metadata", customer.metadata)
+            for patch in patches:
+                metadata = patched_metadata(metadata, patch)
+            if metadata != customer.metadata:
+                fields["metadata"] = metadata
+            else:
+                fields.pop("metadata", None)
+            regrouped = change.group_uuids is not None
+            if change.group_uuids is not None:
+                await _replace_groups(uow, tenant, customer, change.group_uuids, now)
+            if password_hash is not None:
+                await uow.customers.change_password(
+                    customer.id, password_hash, now=now, end_sessions=True
+                )
+                await uow.tokens.revoke_all_for(customer.id, now)
+                await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            if fields or regrouped:
+                updated = await uow.customers.update(customer.id, fields, now=now)
+            elif password_hash is not None:
+                updated = await uow.customers.get(customer.id) or customer
+            else:
+                return customer
+            await uow.commit()
+        return updated
+
+
+def _checked_change(change: CustomerAdminChange) -> tuple[dict[str, Any], list[MetadataPatch]]:
+    """The profile fields (checked, email cleaned) and the metadata patches, in the order
+    they apply; every problem of either reported at once."""
+    problems: list[FieldProblem] = []
+    try:
+        fields, profile_patch = checked_profile(change.profile)
+    except FieldsInvalid as invalid:
+        problems = list(invalid.problems)
+        fields, profile_patch = {}, None
+    patches = [patch for patch in (profile_patch, change.metadata) if patch is not None]
+    if change.metadata is not None:
+        problems += patch_problems(change.metadata)
+    if problems:
+        raise FieldsInvalid(problems)
+    return fields, patches
+
+
+def _same_email(current: str | None, new: str) -> bool:
+    return current is not None and lookup_key(current) == lookup_key(new)
+
+
+async def _replace_groups(
+    uow: UnitOfWork,
+    tenant: Tenant,
+    customer: Customer,
+    group_uuids: tuple[UUID, ...],
+    now: datetime,
+) -> None:
+    """The customer's groups become exactly these (`[]` clears them); an unknown one
+    raises `GroupNotFound` naming it, and the transaction writes nothing."""
+    wanted = list(dict.fromkeys(group_uuids))
+    found = await uow.groups.group_ids(tenant.id, wanted)
+    for group_uuid in wanted:
+        if group_uuid not in found:
+            raise GroupNotFound(str(group_uuid))
+    await uow.groups.set_groups_of(customer.id, [found[uuid] for uuid in wanted], now)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from patron.core.access import CustomerRef, load_bearer, require_owner
+from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
 from patron.core.config import CoreConfig
 from patron.core.deferred import AfterAnswer
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, lookup_key
@@ -22,7 +22,7 @@ from patron.core.errors import (
     WrongPassword,
 )
 from patron.core.mails import password_reset_mail
-from patron.core.model import AccessClaims, Tenant
+from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.passwords import POLICIES
 from patron.core.ports import (
     Clock,
@@ -91,6 +91,27 @@ class PasswordChanges:
             await uow.tokens.discard_one_time_for(bearer.id, RESET_PASSWORD)
             await uow.commit()
 
+    async def set_own(self, tenant: Tenant, claims: AccessClaims, new_password: str) -> None:
+        """A new password without the current one (Medusa's `POST /store/customers/me`
+        with `password`): the live session is the proof. The bearer's session stays; every
+        other one ends, as with `change_own`.
+
+        The policy and the hash run before the transaction; the row lock then re-checks
+        that the session is still open, so a reset or logout meanwhile wins.
+        """
+        await load_bearer(self.customer_reads, claims)
+        POLICIES[tenant.settings.password_policy].check(new_password)
+        password_hash = await self.hasher.hash(new_password)
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            await uow.customers.change_password(
+                customer.id, password_hash, now=now, end_sessions=False
+            )
+            await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
+            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            await uow.commit()
+
     def request_reset(self, tenant: Tenant, email: str) -> AfterAnswer:
         """Mail a single-use reset key to an account holder; silent for anybody else.
 
@@ -133,16 +154,25 @@ class PasswordChanges:
                 token_hash=token_hash,
                 expires_at=now + timedelta(seconds=ttl),
             )
-            link = self.config.password_reset_url(tenant, token)
+            link = self.config.password_reset_url(tenant, token, email=recipient)
             mail = password_reset_mail(customer, recipient, link, ttl // 60)
             await uow.outbox.enqueue(tenant.id, mail)
             await uow.commit()
 
     async def restore(
-        self, tenant: Tenant, key: str, password: str, confirmation: str | None = None
-    ) -> None:
+        self,
+        tenant: Tenant,
+        key: str,
+        password: str,
+        confirmation: str | None = None,
+        email: str | None = None,
+    ) -> Customer:
         """Set a new password with a reset key. The key is spent, every session ends, and
         the email counts as confirmed: the key could only be read in that mailbox.
+
+        With `email` (Medusa sends it beside the key), the key must be that customer's
+        (any letter case), or it is refused and stays unspent. Returns the customer as
+        the change left it.
         """
         if confirmation is not None and password != confirmation:
             raise PasswordMismatch()
@@ -158,6 +188,10 @@ class PasswordChanges:
             )
             if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
                 raise ResetKeyInvalid()  # rolled back: a key of another tenant stays unused
+            if email is not None and (
+                customer.email is None or lookup_key(customer.email) != lookup_key(email)
+            ):
+                raise ResetKeyInvalid()  # rolled back: the key stays for its own address
             POLICIES[tenant.settings.password_policy].check(password)
             password_hash = await self.hasher.hash(password)
             await uow.customers.change_password(
@@ -167,4 +201,8 @@ class PasswordChanges:
                 await uow.customers.mark_email_verified(customer.id, tenant.id, now)
             await uow.tokens.revoke_all_for(customer.id, now)
             await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            changed = await uow.customers.get(customer.id)
+            if changed is None:  # cannot happen: this transaction holds the row's lock
+                raise ResetKeyInvalid()
             await uow.commit()
+        return changed

@@ -90,9 +90,15 @@ class CustomerRepository(Protocol):
     async def next_number(self, tenant_id: int) -> int: ...
 
     async def add(self, new: NewCustomer) -> Customer:
-        """Insert; raises `EmailTaken` when the database refuses a duplicate email."""
+        """Insert; raises `EmailTaken` when the database refuses a second registered
+        account with the email, `GuestExists` a second guest."""
 
     async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None: ...
+
+    async def get_by_uuid(
+        self, tenant_id: int, customer_uuid: UUID, *, for_update: bool = False
+    ) -> Customer | None:
+        """The tenant's customer with that public id (deleted rows are gone)."""
 
     async def lock_bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID
@@ -100,7 +106,8 @@ class CustomerRepository(Protocol):
         """As `CustomerReads.bearer`, locking the customer row for the transaction."""
 
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
-        """Write `changes`, bump the version; raises `EmailTaken` on a duplicate email."""
+        """Write `changes` (none: only touch), bump the version; raises `EmailTaken` or
+        `GuestExists` on a duplicate email."""
 
     async def set_password_hash(self, customer_id: int, password_hash: str) -> None:
         """Rehash on login: the same password, so nothing else changes."""
@@ -331,8 +338,10 @@ class TokenCodec(Protocol):
         session_id: UUID,
         scopes: Iterable[str],
         vendor_claims: Mapping[str, object] | None = None,
+        ttl_seconds: int | None = None,
     ) -> tuple[str, int]:
-        """Return the signed access token and its lifetime in seconds."""
+        """Return the signed access token and its lifetime in seconds (`ttl_seconds`, or
+        the configured access lifetime when None)."""
 
     def issue_back_office(
         self,
@@ -438,7 +447,8 @@ class BackOfficeRepository(Protocol):
     async def set_disabled(
         self, kind: PrincipalKind, principal_id: int, disabled_at: datetime | None, now: datetime
     ) -> None:
-        """Disable (a time) or enable (None) a user or client."""
+        """Disable (a time) or enable (None) a user or client. Disabling also sets
+        `tokens_valid_after`, so credentials issued before it stay dead once enabled again."""
 
     async def set_client_secret(self, client_pk: int, secret_hash: str, now: datetime) -> None:
         """A new secret; tokens issued with the old one stop working (`tokens_valid_after`)."""
@@ -467,7 +477,9 @@ class BackOfficeReads(Protocol):
 
     async def client(self, client_pk: int) -> ApiClient | None: ...
 
-    async def user_by_api_token(self, token_hash: bytes) -> AdminUser | None: ...
+    async def user_by_api_token(self, token_hash: bytes) -> tuple[AdminUser, datetime] | None:
+        """The user holding that API token and when the token was issued, in one statement
+        (every request authenticated by an API token runs it)."""
 
 
 class SessionStore(Protocol):
@@ -476,7 +488,7 @@ class SessionStore(Protocol):
     async def put(self, token_hash: bytes, record: SessionRecord) -> None: ...
 
     async def get(self, token_hash: bytes, now: datetime) -> SessionRecord | None:
-        """None when unknown or expired."""
+        """None when unknown or expired at `now` (the core's clock, not the store's)."""
 
     async def delete(self, token_hash: bytes) -> None: ...
 

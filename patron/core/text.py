@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from patron.core.commands import MetadataPatch
 from patron.core.errors import FieldProblem, FieldRule, FieldsInvalid
 
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -64,6 +65,8 @@ ADDRESS_TEXT: Mapping[str, Text] = {
 SUBSCRIPTION_TEXT: Mapping[str, Text] = {"sku": LINE, "locale": Text(35)}
 PRODUCT_TEXT: Mapping[str, Text] = {"sku": LINE, "name": LINE}
 TENANT_TEXT: Mapping[str, Text] = {"name": LINE}
+# Medusa's group name is a varchar(255); metadata is bounded like a customer's.
+GROUP_TEXT: Mapping[str, Text] = {"name": LINE}
 
 
 def refused_character(value: str, *, multi_line: bool = False) -> bool:
@@ -101,6 +104,19 @@ def problems_in(values: Mapping[str, object], fields: Mapping[str, Text]) -> lis
 def check_text(values: Mapping[str, object], fields: Mapping[str, Text]) -> None:
     if found := problems_in(values, fields):
         raise FieldsInvalid(found)
+
+
+def patch_problems(patch: MetadataPatch) -> list[FieldProblem]:
+    """What is wrong with the values a patch writes, before any row is locked."""
+    return problems_in({"metadata": patch.set}, {})
+
+
+def patched_metadata(current: dict[str, Any], patch: MetadataPatch) -> dict[str, Any]:
+    """`patch` applied to `current` (under the caller's row lock), refused if the result
+    outgrows what metadata may hold: small patches add up."""
+    merged = patch.apply(current)
+    check_text({"metadata": merged}, {})
+    return merged
 
 
 def holds_nul(value: Any) -> bool:

@@ -2,9 +2,81 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
+
+from patron.core.model import Customer
+from patron.core.queries import CustomerQuery
+from patron.storage.customers import COLUMNS, row_to_customer
+from patron.storage.listing import Filters, page_and_count
+
+SEARCH_TEXT = (
+    "lower(coalesce(c.email, '') || chr(31) || coalesce(c.first_name, '') || chr(31) "
+    "|| coalesce(c.last_name, ''))"
+)
+"""Exactly the expression `customers_search_trgm` (migration 0005) indexes, or the
+planner cannot use the trigram index for `q`."""
+SEPARATOR = "\x1f"
+SORT_COLUMNS = {
+    "id": "c.id",
+    "created_at": "c.created_at",
+    "updated_at": "c.updated_at",
+    "email": "c.email",
+    "first_name": "c.first_name",
+    "last_name": "c.last_name",
+}
+_COLUMNS = ", ".join(f"c.{column}" for column in COLUMNS.split(", "))
+
+
+def like_pattern(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern: `\\`, `%` and `_` escaped (the default
+    escape character is the backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class PgCustomerSearch:
+    """Guests and anonymized customers included (orders refer to them); deleted ones not."""
+
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+
+    async def search(self, tenant_id: int, query: CustomerQuery) -> tuple[list[Customer], int]:
+        where = Filters("c.tenant_id = $1 AND c.deleted_at IS NULL", [tenant_id])
+        if query.text:
+            if SEPARATOR in query.text:  # would match across two fields
+                return [], 0
+            # lower() on both sides in SQL, so both follow the database's case rules.
+            where.add(f"{SEARCH_TEXT} LIKE '%' || lower({{}}) || '%'", like_pattern(query.text))
+        if query.has_account is not None:
+            where.add("c.has_account = {}", query.has_account)
+        if query.group_uuids:
+            where.add(
+                "EXISTS (SELECT 1 FROM customer_group_members m "
+                "JOIN customer_groups g ON g.id = m.group_id "
+                "WHERE m.customer_id = c.id AND g.tenant_id = c.tenant_id "
+                "AND g.uuid = ANY({}::uuid[]))",
+                list(query.group_uuids),
+            )
+        where.add_bounds("c.created_at", query.created)
+        where.add_bounds("c.updated_at", query.updated)
+        rows, total = await page_and_count(
+            self._pool,
+            columns=_COLUMNS,
+            source="customers c",
+            where=where,
+            order=SORT_COLUMNS[query.sort.field],
+            descending=query.sort.descending,
+            tiebreak="c.id",
+            page=query.page,
+        )
+        return [row_to_customer(row) for row in rows], total
+
+    async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {COLUMNS} FROM customers "
+            "WHERE uuid = $2 AND tenant_id = $1 AND deleted_at IS NULL",
+            tenant_id,
+            customer_uuid,
+        )
+        return row_to_customer(row) if row else None

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import CustomerNotFound, EmailTaken
+from patron.core.errors import CustomerNotFound, EmailTaken, GuestExists
 from patron.core.model import Credentials, Customer, Gender, Salutation
 from patron.core.ports import Anonymization, NewCustomer
 from patron.storage.database import Connection
@@ -47,6 +47,7 @@ WRITABLE = frozenset(
 )
 
 EMAIL_INDEX = "customers_account_email_unique"
+GUEST_EMAIL_INDEX = "customers_guest_email_unique"
 
 # The customer a token speaks for, and whether its login session (refresh-token family) is
 # still open: one index probe more on the statement every authenticated request runs anyway.
@@ -96,6 +97,8 @@ def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exceptio
     constraint: str | None = error.constraint_name
     if constraint == EMAIL_INDEX:
         return EmailTaken()
+    if constraint == GUEST_EMAIL_INDEX:
+        return GuestExists()
     return error
 
 
@@ -121,9 +124,9 @@ class PgCustomers:
                     uuid, tenant_id, customer_number, email, password_hash, salutation, title,
                     first_name, middle_name, last_name, gender, birth_date, company, vat_id,
                     phone, language, currency, site, metadata, is_active, on_hold,
-                    terms_accepted_at, created_at, updated_at)
+                    terms_accepted_at, created_at, updated_at, has_account)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                        $17, $18, $19, $20, $21, $22, $23, $23)
+                        $17, $18, $19, $20, $21, $22, $23, $23, $24)
                 RETURNING {COLUMNS}
                 """,
                 new.uuid,
@@ -149,6 +152,7 @@ class PgCustomers:
                 new.on_hold,
                 new.terms_accepted_at,
                 new.now,
+                new.has_account,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
@@ -163,6 +167,18 @@ class PgCustomers:
         )
         return row_to_customer(row) if row else None
 
+    async def get_by_uuid(
+        self, tenant_id: int, customer_uuid: UUID, *, for_update: bool = False
+    ) -> Customer | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._db.fetchrow(
+            f"SELECT {COLUMNS} FROM customers "
+            f"WHERE uuid = $2 AND tenant_id = $1 AND deleted_at IS NULL{lock}",
+            tenant_id,
+            customer_uuid,
+        )
+        return row_to_customer(row) if row else None
+
     async def lock_bearer(
         self, tenant_id: int, customer_id: int, session_id: UUID
     ) -> tuple[Customer, bool] | None:
@@ -170,6 +186,16 @@ class PgCustomers:
         return (row_to_customer(row), row["session_live"]) if row else None
 
     async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
+        if not changes:  # a change kept elsewhere (its groups): the row still moves on
+            row = await self._db.fetchrow(
+                "UPDATE customers SET updated_at = $2, version = version + 1 "
+                f"WHERE id = $1 RETURNING {COLUMNS}",
+                customer_id,
+                now,
+            )
+            if row is None:
+                raise CustomerNotFound()
+            return row_to_customer(row)
         try:
             row = await update_versioned(
                 self._db,

@@ -134,12 +134,16 @@ async def test_the_confirmation_mail_follows_the_tenant_and_the_mount(
     # required: mailed even when the mount would not; not required: as the mount says
 
 
-async def test_a_customer_without_a_password_is_registered_but_cannot_log_in(
+async def test_a_customer_without_a_password_is_a_guest_who_cannot_log_in(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
 ) -> None:
-    await timed_services.core.accounts.register(tenant, Registration(email="np@example.com"))
+    guest = await timed_services.core.accounts.register(
+        tenant, Registration(email="np@example.com")
+    )
     await clean_db.execute("UPDATE customers SET email_verified_at = now()")
 
+    assert guest.has_account is False
+    assert await clean_db.fetchval("SELECT has_account FROM customers") is False
     assert await clean_db.fetchval("SELECT password_hash FROM customers") is None
     assert await clean_db.fetchval("SELECT terms_accepted_at FROM customers") is None
     with pytest.raises(InvalidCredentials):

@@ -1,0 +1,572 @@
+"""Back-office identity: users, API clients, their credentials, and `authorize`."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import asyncpg
+import jwt
+import pytest
+
+from patron.core.access import require_scope
+from patron.core.back_office import BackOffice, BackOfficeCredential, CredentialKind
+from patron.core.errors import (
+    AdminEmailTaken,
+    EmailInvalid,
+    FieldsInvalid,
+    InvalidAccessToken,
+    InvalidCredentials,
+    LoginBlocked,
+    PasswordPolicyViolation,
+    PrincipalNotFound,
+    ScopeMissing,
+)
+from patron.core.model import (
+    BACK_OFFICE_SCOPES,
+    AdminRole,
+    AdminUser,
+    PrincipalKind,
+    Scope,
+    Tenant,
+    TenantSettings,
+)
+from patron.security.hashing import Argon2Hasher
+from patron.services import Services
+from patron.settings import Settings
+from patron.storage.tenants import TenantAdmin
+from tests.conftest import FrozenClock, cheap_settings, registration_for
+
+PASSWORD = "admin-pass-1"
+LIMIT = 3
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return cheap_settings(login_max_failures=LIMIT)
+
+
+@pytest.fixture
+def office(timed_services: Services) -> BackOffice:
+    return timed_services.core.back_office
+
+
+async def _user(office: BackOffice, tenant: Tenant, email: str = "ada@example.com") -> AdminUser:
+    return await office.create_user(tenant, email=email, password=PASSWORD, first_name="Ada")
+
+
+def bearer(value: str) -> BackOfficeCredential:
+    return BackOfficeCredential(CredentialKind.BEARER, value)
+
+
+def api_token(value: str) -> BackOfficeCredential:
+    return BackOfficeCredential(CredentialKind.API_TOKEN, value)
+
+
+def session(value: str) -> BackOfficeCredential:
+    return BackOfficeCredential(CredentialKind.SESSION, value)
+
+
+async def _every_credential(office: BackOffice, tenant: Tenant) -> list[BackOfficeCredential]:
+    """A bearer token, an API token and a session of ada@example.com."""
+    user = await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
+    token, _ = office.issue_token(user)
+    return [
+        bearer(token),
+        api_token(await office.issue_api_token(tenant, "ada@example.com")),
+        session(await office.start_session(user)),
+    ]
+
+
+# --- administration ---------------------------------------------------------------------
+
+
+async def test_a_user_is_created_with_every_scope_and_a_hashed_password(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    user = await office.create_user(
+        tenant, email=" Ada@Example.com ", password=PASSWORD, role=AdminRole.MEMBER
+    )
+
+    assert user.email == "Ada@Example.com"
+    assert user.role is AdminRole.MEMBER
+    assert user.scopes == BACK_OFFICE_SCOPES
+    stored = await clean_db.fetchval("SELECT password_hash FROM admin_users")
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+async def test_an_admin_email_is_unique_per_tenant_in_any_case(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    await _user(office, tenant)
+
+    with pytest.raises(AdminEmailTaken):
+        await _user(office, tenant, "ADA@example.com")
+    await _user(office, other)  # another tenant's back office is another set of people
+
+    assert await clean_db.fetchval("SELECT count(*) FROM admin_users") == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"password": "short"}, PasswordPolicyViolation),
+        ({"email": "not-an-email"}, EmailInvalid),
+        ({"first_name": "x" * 101}, FieldsInvalid),
+        ({"last_name": "Line\nbreak"}, FieldsInvalid),
+        ({"scopes": ["customers:read", "orders:manage"]}, ScopeMissing),
+    ],
+)
+async def test_a_user_that_breaks_a_rule_is_refused_and_nothing_is_written(
+    office: BackOffice,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    changes: dict[str, object],
+    error: type[Exception],
+) -> None:
+    values: dict[str, object] = {"email": "ada@example.com", "password": PASSWORD, **changes}
+
+    with pytest.raises(error):
+        await office.create_user(tenant, **values)  # type: ignore[arg-type]
+
+    assert await clean_db.fetchval("SELECT count(*) FROM admin_users") == 0
+
+
+async def test_a_client_secret_is_returned_once_and_kept_as_a_hash(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    client, secret = await office.create_client(
+        tenant, name="ERP sync", scopes=[Scope.CUSTOMERS_READ]
+    )
+
+    row = await clean_db.fetchrow("SELECT client_id, secret_hash FROM api_clients")
+    assert row is not None and row["client_id"] == client.client_id
+    assert row["secret_hash"] == hashlib.sha256(secret.encode()).hexdigest()
+    assert len(secret) >= 43  # 256 bits, URL-safe base64
+    assert client.scopes == {"customers:read"}
+    with pytest.raises(ScopeMissing):
+        await office.create_client(tenant, name="x", scopes=["everything"])
+
+
+async def test_users_and_clients_are_listed_per_tenant(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    await _user(office, tenant)
+    await _user(office, other, "bob@example.com")
+    await office.create_client(tenant, name="ERP", scopes=[Scope.GROUPS_MANAGE])
+
+    assert [u.email for u in await office.list_users(tenant)] == ["ada@example.com"]
+    assert [c.name for c in await office.list_clients(tenant)] == ["ERP"]
+    assert await office.list_clients(other) == []
+
+
+async def test_unknown_principals_are_reported(office: BackOffice, tenant: Tenant) -> None:
+    with pytest.raises(PrincipalNotFound):
+        await office.set_enabled(tenant, PrincipalKind.USER, "nobody@example.com", enabled=False)
+    with pytest.raises(PrincipalNotFound):
+        await office.set_enabled(tenant, PrincipalKind.CLIENT, "pc_nothing", enabled=False)
+    with pytest.raises(PrincipalNotFound):
+        await office.rotate_secret(tenant, "pc_nothing")
+    with pytest.raises(PrincipalNotFound):
+        await office.issue_api_token(tenant, "nobody@example.com")
+
+
+# --- logging in -------------------------------------------------------------------------
+
+
+async def test_a_user_logs_in_with_the_right_password_only(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    created = await _user(office, tenant)
+
+    user = await office.log_in(tenant, "ADA@example.com", PASSWORD, client_ip="198.51.100.1")
+
+    assert user.id == created.id
+    for email, password in [("ada@example.com", "wrong-pass"), ("eve@example.com", PASSWORD)]:
+        with pytest.raises(InvalidCredentials):
+            await office.log_in(tenant, email, password, client_ip=None)
+
+
+async def test_a_user_of_another_tenant_cannot_log_in_here(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    await _user(office, other)
+
+    with pytest.raises(InvalidCredentials):
+        await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
+
+
+async def test_a_disabled_user_is_refused_even_with_the_right_password(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    await _user(office, tenant)
+    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=False)
+
+    with pytest.raises(InvalidCredentials):
+        await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
+    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=True)
+    await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
+
+
+async def test_admin_logins_are_throttled_on_counters_apart_from_customers(
+    timed_services: Services, office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """The same email and address as a customer: neither's failures lock the other out."""
+    await _user(office, tenant)
+    await timed_services.core.accounts.register(tenant, registration_for("ada@example.com"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+
+    for _ in range(LIMIT):
+        with pytest.raises(InvalidCredentials):
+            await office.log_in(tenant, "ada@example.com", "wrong-pass", client_ip="198.51.100.1")
+    with pytest.raises(LoginBlocked):
+        await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip="198.51.100.1")
+
+    await timed_services.core.auth.login(
+        tenant, "ada@example.com", "change123", client_ip="198.51.100.1"
+    )
+    keys = await clean_db.fetch("SELECT key FROM login_throttle WHERE key LIKE 'admin-%'")
+    assert {row["key"] for row in keys} == {
+        f"admin-account:{tenant.id}:ada@example.com",
+        "admin-ip:198.51.100.1",
+    }
+
+
+async def test_concurrent_admin_guesses_cannot_pass_the_limit(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    """Thirty wrong passwords at once: only as many are checked as the limit allows."""
+    await _user(office, tenant)
+
+    results = await asyncio.gather(
+        *(
+            office.log_in(tenant, "ada@example.com", f"guess-{n}", client_ip=None)
+            for n in range(30)
+        ),
+        return_exceptions=True,
+    )
+
+    checked = [r for r in results if isinstance(r, InvalidCredentials)]
+    refused = [r for r in results if isinstance(r, LoginBlocked)]
+    assert 1 <= len(checked) <= LIMIT
+    assert len(checked) + len(refused) == 30
+
+
+async def test_an_outdated_hash_is_upgraded_at_login(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await _user(office, tenant)
+    weaker = Argon2Hasher(memory_kib=512, time_cost=1, parallelism=1)
+    await clean_db.execute("UPDATE admin_users SET password_hash = $1", await weaker.hash(PASSWORD))
+
+    await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
+
+    stored = await clean_db.fetchval("SELECT password_hash FROM admin_users")
+    assert "m=512," not in stored and "m=1024," in stored
+    await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
+
+
+# --- authorize --------------------------------------------------------------------------
+
+
+async def test_every_credential_kind_authorizes_its_user(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    user = await _user(office, tenant)
+
+    for credential in await _every_credential(office, tenant):
+        principal = await office.authorize(tenant, credential)
+
+        assert principal.kind is PrincipalKind.USER
+        assert (principal.id, principal.tenant_id) == (user.id, tenant.id)
+        assert principal.scopes == BACK_OFFICE_SCOPES
+        assert principal.user is not None and principal.user.email == "ada@example.com"
+
+
+async def test_a_user_token_carries_vendor_claims_beside_patrons_own(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    user = await _user(office, tenant)
+
+    token, lifetime = office.issue_token(user, vendor_claims={"user_id": "usr_1", "domain": "x"})
+
+    payload = jwt.decode(token, options={"verify_signature": False})
+    assert payload["user_id"] == "usr_1" and payload["domain"] == "x"
+    assert payload["patron"]["aud"] == "back-office"
+    assert payload["patron"]["knd"] == "user" and payload["patron"]["pid"] == user.id
+    assert lifetime == 24 * 3600
+    with pytest.raises(ValueError, match="patron"):
+        office.issue_token(user, vendor_claims={"patron": {}})
+
+
+async def test_garbage_credentials_are_refused(office: BackOffice, tenant: Tenant) -> None:
+    for credential in [bearer("not.a.jwt"), api_token("nope"), session("nope"), bearer("")]:
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(tenant, credential)
+
+
+async def test_a_customer_token_or_session_never_authorizes_in_the_back_office(
+    timed_services: Services, office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """Customer 1 and admin user 1 share an id: only the audience tells them apart."""
+    auth = timed_services.core.auth
+    await _user(office, tenant)
+    await timed_services.core.accounts.register(tenant, registration_for("c@example.com"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    pair = await auth.login(tenant, "c@example.com", "change123", client_ip=None)
+    customer = await auth.authenticate(tenant, "c@example.com", "change123", client_ip=None)
+    store_token, _ = await auth.issue_session_token(customer)
+    cookie = await auth.start_session(customer)
+
+    for credential in [
+        bearer(pair.access_token),
+        bearer(store_token),
+        session(cookie),
+        api_token(cookie),
+        api_token(pair.refresh_token),
+    ]:
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(tenant, credential)
+
+
+async def test_a_back_office_token_or_session_never_opens_a_customer_route(
+    timed_services: Services, office: BackOffice, tenant: Tenant
+) -> None:
+    user = await _user(office, tenant)
+    token, _ = office.issue_token(user)
+    cookie = await office.start_session(user)
+
+    with pytest.raises(InvalidAccessToken):
+        timed_services.core.auth.verify(token, tenant)
+    with pytest.raises(InvalidAccessToken):
+        await timed_services.core.auth.session_claims(tenant, cookie)
+
+
+async def test_a_credential_of_one_tenant_never_authorizes_on_another(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    await _user(office, tenant)
+    credentials = await _every_credential(office, tenant)
+    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    client_token, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
+
+    for credential in [*credentials, bearer(client_token)]:
+        await office.authorize(tenant, credential)
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(other, credential)
+    with pytest.raises(InvalidCredentials):
+        await office.client_token(other, client.client_id, secret, client_ip=None)
+
+
+async def test_disabling_a_user_ends_every_credential_at_once_and_for_good(
+    office: BackOffice, tenant: Tenant, clock: FrozenClock
+) -> None:
+    await _user(office, tenant)
+    credentials = await _every_credential(office, tenant)
+    clock.advance(seconds=1)
+
+    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=False)
+    for credential in credentials:
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(tenant, credential)
+
+    clock.advance(seconds=1)
+    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=True)
+    for credential in credentials:
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(tenant, credential)
+    for credential in await _every_credential(office, tenant):  # new ones work
+        await office.authorize(tenant, credential)
+
+
+async def test_a_disabled_principal_never_authorizes(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """Disabled by any means (here without the revocation `set_enabled` adds)."""
+    await _user(office, tenant)
+    credentials = await _every_credential(office, tenant)
+
+    await clean_db.execute("UPDATE admin_users SET disabled_at = now()")
+
+    for credential in credentials:
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(tenant, credential)
+
+
+async def test_disabling_a_client_ends_its_tokens_and_its_grant(
+    office: BackOffice, tenant: Tenant, clock: FrozenClock
+) -> None:
+    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    token, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
+    principal = await office.authorize(tenant, bearer(token))
+    clock.advance(seconds=1)
+
+    await office.set_enabled(tenant, PrincipalKind.CLIENT, client.client_id, enabled=False)
+
+    assert principal.kind is PrincipalKind.CLIENT and principal.user is None
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, bearer(token))
+    with pytest.raises(InvalidCredentials):
+        await office.client_token(tenant, client.client_id, secret, client_ip=None)
+
+
+async def test_a_new_api_token_revokes_the_old_one(office: BackOffice, tenant: Tenant) -> None:
+    await _user(office, tenant)
+    old = await office.issue_api_token(tenant, "ada@example.com")
+
+    new = await office.issue_api_token(tenant, "ADA@example.com")
+
+    await office.authorize(tenant, api_token(new))
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, api_token(old))
+
+
+async def test_api_tokens_are_stored_as_hashes(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await _user(office, tenant)
+    token = await office.issue_api_token(tenant, "ada@example.com")
+
+    stored = await clean_db.fetchval("SELECT token_hash FROM admin_api_tokens")
+    assert stored == hashlib.sha256(token.encode()).digest()
+
+
+async def test_a_rotated_secret_invalidates_earlier_client_tokens(
+    office: BackOffice, tenant: Tenant, clock: FrozenClock
+) -> None:
+    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    earlier, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
+    clock.advance(seconds=1)
+
+    new_secret = await office.rotate_secret(tenant, client.client_id)
+
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, bearer(earlier))
+    with pytest.raises(InvalidCredentials):
+        await office.client_token(tenant, client.client_id, secret, client_ip=None)
+    clock.advance(seconds=1)
+    later, _ = await office.client_token(tenant, client.client_id, new_secret, client_ip=None)
+    await office.authorize(tenant, bearer(later))
+
+
+async def test_client_tokens_carry_the_scopes_asked_for_within_the_grant(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    granted = [Scope.CUSTOMERS_READ, Scope.CUSTOMERS_MANAGE]
+    client, secret = await office.create_client(tenant, name="ERP", scopes=granted)
+
+    narrow, _ = await office.client_token(
+        tenant, client.client_id, secret, scopes=["customers:read"], client_ip=None
+    )
+    default, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
+
+    assert (await office.authorize(tenant, bearer(narrow))).scopes == {"customers:read"}
+    assert (await office.authorize(tenant, bearer(default))).scopes == set(granted)
+    with pytest.raises(ScopeMissing):
+        await office.client_token(
+            tenant, client.client_id, secret, scopes=["groups:manage"], client_ip=None
+        )
+
+
+async def test_scopes_are_the_token_s_and_the_principal_s_current_ones_both(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """A scope taken from a user is gone from every credential at once."""
+    await _user(office, tenant)
+    credentials = await _every_credential(office, tenant)
+
+    await clean_db.execute(
+        "UPDATE admin_users SET scopes = ARRAY['customers:read', 'groups:manage']"
+    )
+
+    for credential in credentials:
+        principal = await office.authorize(tenant, credential)
+        assert principal.scopes == {"customers:read", "groups:manage"}
+        require_scope(principal, tenant, Scope.CUSTOMERS_READ)
+        with pytest.raises(ScopeMissing):
+            require_scope(principal, tenant, Scope.CUSTOMERS_MANAGE)
+
+
+async def test_a_user_token_never_grants_more_than_it_was_issued_with(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    user = await office.create_user(
+        tenant, email="ada@example.com", password=PASSWORD, scopes=[Scope.CUSTOMERS_READ]
+    )
+    token, _ = office.issue_token(user)
+
+    await clean_db.execute("UPDATE admin_users SET scopes = $1", sorted(BACK_OFFICE_SCOPES))
+
+    assert (await office.authorize(tenant, bearer(token))).scopes == {"customers:read"}
+
+
+async def test_client_credentials_are_checked_and_throttled(
+    office: BackOffice, tenant: Tenant
+) -> None:
+    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+
+    for client_id, offered in [(client.client_id, "wrong"), ("pc_unknown", secret)]:
+        with pytest.raises(InvalidCredentials):
+            await office.client_token(tenant, client_id, offered, client_ip=None)
+    for _ in range(LIMIT - 1):
+        with pytest.raises(InvalidCredentials):
+            await office.client_token(tenant, client.client_id, "wrong", client_ip=None)
+
+    with pytest.raises(LoginBlocked):
+        await office.client_token(tenant, client.client_id, secret, client_ip=None)
+
+
+async def test_a_gone_user_no_longer_authorizes(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await _user(office, tenant)
+    credentials = await _every_credential(office, tenant)
+
+    await clean_db.execute("DELETE FROM admin_users")
+
+    for credential in credentials:
+        with pytest.raises(InvalidAccessToken):
+            await office.authorize(tenant, credential)
+
+
+async def test_back_office_tokens_and_sessions_expire(
+    office: BackOffice, tenant: Tenant, clock: FrozenClock
+) -> None:
+    user = await _user(office, tenant)
+    token, lifetime = office.issue_token(user)
+    cookie = await office.start_session(user)
+
+    clock.advance(seconds=10 * 3600 - 1)
+    await office.authorize(tenant, session(cookie))
+    clock.advance(seconds=1)
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, session(cookie))
+
+    await office.authorize(tenant, bearer(token))
+    clock.advance(seconds=lifetime - 10 * 3600)
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, bearer(token))
+
+
+async def test_ending_a_back_office_session(
+    timed_services: Services, office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    user = await _user(office, tenant)
+    cookie = await office.start_session(user)
+    await timed_services.core.accounts.register(tenant, registration_for("c@example.com"))
+    customer = await timed_services.core.auth.authenticate(
+        tenant, "c@example.com", "change123", client_ip=None, require_confirmation=False
+    )
+    customer_cookie = await timed_services.core.auth.start_session(customer)
+
+    await office.end_session(cookie)
+    await office.end_session(cookie)  # silent the second time
+    await office.end_session(customer_cookie)  # not a back-office session: left alone
+
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, session(cookie))
+    await timed_services.core.auth.session_claims(tenant, customer_cookie)
