@@ -139,6 +139,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
         max_body_bytes=settings.max_body_bytes,
         require_confirmation=settings.medusa_require_confirmation,
         session_seconds=settings.session_ttl_seconds,
+        admin_cors_origins=settings.medusa_admin_cors_origins,
+        store_cors_origins=settings.medusa_store_cors_origins,
     )
     mounts: dict[str, ASGIApp] = {
         "/glue": glue.build_app(running.core, glue_config),

@@ -59,6 +59,16 @@ class Settings(BaseSettings):
         description="Whether /medusa logins need a confirmed email when the tenant asks for "
         "one. Medusa has no confirmation step, so by default its clients log in at once.",
     )
+    medusa_admin_cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Origins whose browsers may call /medusa/admin with the session cookie "
+        '(a JSON list, e.g. `["https://admin.example.com"]`); Medusa\'s `admin_cors`.',
+    )
+    medusa_store_cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Origins whose browsers may call /medusa/store with the session cookie "
+        "(a JSON list); Medusa's `store_cors`.",
+    )
     glue_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /glue (a JSON list, e.g. "

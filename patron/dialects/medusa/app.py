@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.errors import DomainError
 from patron.core.use_cases import Core
@@ -31,31 +30,11 @@ from patron.dialects.medusa.errors import (
 )
 from patron.dialects.medusa.http import answer, error_response
 from patron.dialects.medusa.openapi import MedusaApi
+from patron.dialects.medusa.transport import MedusaTransport
 
 log = logging.getLogger("patron.medusa")
 
 UNKNOWN_ERROR = MedusaErrorBody(500, "unknown_error", "An unknown error occurred.", "unknown_error")
-
-
-class ExpressPaths:
-    """Express's routing, before ours: a trailing slash names the same route (Express is
-    not strict about it, so Medusa clients may send one), and no route has a NUL."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path: str = scope["path"]
-            if "\x00" in path:
-                await error_response(MedusaError(not_found("Not Found")))(scope, receive, send)
-                return
-            if len(path) > 1 and path.endswith("/"):
-                scope = dict(scope)
-                scope["path"] = path.rstrip("/") or "/"
-                raw: bytes = scope.get("raw_path") or b""
-                scope["raw_path"] = raw.rstrip(b"/") or b"/"
-        await self.app(scope, receive, send)
 
 
 def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
@@ -66,8 +45,9 @@ def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
-        redirect_slashes=False,  # `ExpressPaths` strips the slash instead
+        redirect_slashes=False,  # the transport strips the slash instead
         servers=[{"url": config.base_url}],
+        root_path_in_servers=False,  # the public URL only, not the mount path on its own
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     # The hottest routes first: routes are tried in the order they are added.
@@ -97,9 +77,11 @@ def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> Response:
-        """Medusa's answer to an error it did not expect; never a stack trace."""
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+        """Medusa's answer to an error it did not expect; never a stack trace. The log
+        names the route's template, not the path (`/store/auth/{email}` holds an email)."""
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, route)
         return answer(UNKNOWN_ERROR.to_json(), 500)
 
-    app.add_middleware(ExpressPaths)
+    app.add_middleware(MedusaTransport, config=config)
     return app

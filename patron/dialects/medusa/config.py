@@ -22,6 +22,10 @@ class MedusaConfig:
     where the tenant asks Glue's customers to confirm first."""
     session_seconds: int = 10 * 3600
     """The cookie's Max-Age: the core's session lifetime (Medusa's is 10 hours)."""
+    admin_cors_origins: tuple[str, ...] = ()
+    """Origins whose browsers may call `/admin` with credentials (Medusa's `admin_cors`)."""
+    store_cors_origins: tuple[str, ...] = ()
+    """Origins whose browsers may call `/store` with credentials (Medusa's `store_cors`)."""
 
     @property
     def base_url(self) -> str:

@@ -9,6 +9,12 @@ import asyncpg
 import httpx
 
 PASSWORD = "supersecret"
+EMAIL = "shopper@medusa-test.com"
+LOGIN = {"email": EMAIL, "password": PASSWORD}
+ADDRESS = {
+    "first_name": "Sam", "last_name": "Shop", "address_1": "1 Main St", "city": "Berlin",
+    "country_code": "de", "postal_code": "10115",
+}  # fmt: skip
 ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 
