@@ -102,7 +102,9 @@ async def test_an_address_added_through_medusa_is_in_glues_include(
         },
         headers=session,
     )
-    glue = await client.get(f"/glue/customers/{reference}?include=addresses", headers=bearer(tokens))
+    glue = await client.get(
+        f"/glue/customers/{reference}?include=addresses", headers=bearer(tokens)
+    )
 
     assert added.status_code == 200, added.text
     [address] = added.json()["customer"]["shipping_addresses"]
@@ -128,7 +130,9 @@ async def test_a_group_given_in_the_medusa_admin_is_on_the_glue_customer(
     await _glue_registered(client, clean_db, "sonia@spryker.com")
     customer, _ = await _medusa_login(client, "sonia@spryker.com")
     admin = {"x-medusa-access-token": await admin_api_token(services), **JSON}
-    created = await client.post("/medusa/admin/customer-groups", json={"name": "VIP"}, headers=admin)
+    created = await client.post(
+        "/medusa/admin/customer-groups", json={"name": "VIP"}, headers=admin
+    )
     assert created.status_code == 200, created.text
     group = created.json()["customer_group"]
 
@@ -137,7 +141,9 @@ async def test_a_group_given_in_the_medusa_admin_is_on_the_glue_customer(
         json={"groups": [{"id": group["id"]}]},
         headers=admin,
     )
-    read = await client.get(f"/medusa/admin/customers/{customer['id']}?expand=groups", headers=admin)
+    read = await client.get(
+        f"/medusa/admin/customers/{customer['id']}?expand=groups", headers=admin
+    )
     members = await client.get(
         f"/medusa/admin/customer-groups/{group['id']}/customers", headers=admin
     )
