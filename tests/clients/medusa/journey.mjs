@@ -12,6 +12,10 @@
 //   MEDUSA_CUSTOMER_EMAIL   the customer the guide's admin creates (default: a fresh one)
 //   MEDUSA_SHOPPER_EMAIL    the shopper who registers in the store (default: a fresh one)
 //   MEDUSA_SINCE            an ISO time before this run: the `created_at[gt]` filter's bound
+//   MEDUSA_ADMIN_ORIGIN     the admin dashboard's and the storefront's origins, if they are
+//   MEDUSA_STORE_ORIGIN     not Patron's: every call is then made as a browser on that origin
+//                           makes it (a CORS preflight, `Origin`, the answer's CORS headers
+//                           checked), and the last step reports what was checked
 //
 // Protocol (JSON lines on stdout): one `{"step": ..., ...}` line per passed step, carrying
 // what the client returned, for the caller to check. After asking for a password reset it
@@ -27,6 +31,7 @@
 import { createInterface } from 'node:readline';
 
 import Medusa from '@medusajs/medusa-js';
+import axios from 'axios';
 
 const baseUrl = process.env.MEDUSA_BASE_URL;
 if (!baseUrl) {
@@ -45,10 +50,87 @@ const since = process.env.MEDUSA_SINCE ?? new Date(Date.now() - 60_000).toISOStr
 const SHOPPER_PASSWORD = 'first-Secret-1';
 const NEW_PASSWORD = 'second-Secret-2';
 
+const origins = {
+  admin: process.env.MEDUSA_ADMIN_ORIGIN,
+  store: process.env.MEDUSA_STORE_ORIGIN,
+};
+const SAFELISTED = new Set(['accept', 'accept-language', 'content-language']);
+const SIMPLE_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+// Set by the browser itself (the cookie from its jar), never named in a preflight.
+const BROWSER_OWNED = new Set(['cookie', 'content-length', 'user-agent', 'host', 'origin']);
+const cors = { preflights: 0, requests: 0 };
+
+/** What a browser on the dashboard's or storefront's origin adds to an axios call (medusa-js
+ * takes an `axiosAdapter`): the preflight, `Origin`, and the check that the answer, errors
+ * included, lets that origin read it with credentials. A refusal is a network error there. */
+async function browserAdapter(config) {
+  const url = new URL(`${config.baseURL}${config.url}`);
+  const route = url.pathname.slice(new URL(baseUrl).pathname.length);
+  const origin = route.startsWith('/admin') ? origins.admin : origins.store;
+  const method = config.method.toUpperCase();
+  const unsafe = Object.entries(config.headers)
+    .map(([name, value]) => [name.toLowerCase(), String(value)])
+    .filter(([name, value]) => {
+      if (SAFELISTED.has(name) || BROWSER_OWNED.has(name)) return false;
+      return name !== 'content-type' || !SIMPLE_TYPES.has(value.split(';')[0].trim().toLowerCase());
+    })
+    .map(([name]) => name)
+    .sort();
+  if (unsafe.length > 0 || !['GET', 'HEAD', 'POST'].includes(method)) {
+    cors.preflights += 1;
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': method,
+        ...(unsafe.length ? { 'Access-Control-Request-Headers': unsafe.join(',') } : {}),
+      },
+    });
+    const allowedHeaders = (preflight.headers.get('access-control-allow-headers') ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((h) => h.trim());
+    const allowedMethods = (preflight.headers.get('access-control-allow-methods') ?? '').split(',');
+    if (
+      !preflight.ok ||
+      preflight.headers.get('access-control-allow-origin') !== origin ||
+      preflight.headers.get('access-control-allow-credentials') !== 'true' ||
+      !allowedMethods.map((m) => m.trim()).includes(method) ||
+      !unsafe.every((h) => allowedHeaders.includes(h))
+    ) {
+      throw new Error(
+        `CORS preflight refused ${method} ${route} from ${origin}: ${preflight.status} ` +
+          JSON.stringify(Object.fromEntries(preflight.headers)),
+      );
+    }
+  }
+  cors.requests += 1;
+  const response = await axios.defaults.adapter({
+    ...config,
+    headers: { ...config.headers, Origin: origin },
+    validateStatus: () => true,
+  });
+  if (
+    response.headers['access-control-allow-origin'] !== origin ||
+    response.headers['access-control-allow-credentials'] !== 'true'
+  ) {
+    throw new Error(`CORS: ${origin} may not read ${method} ${route} (${response.status})`);
+  }
+  // As axios' own adapter ends: reject what `validateStatus` refuses.
+  response.config = config;
+  if (config.validateStatus && !config.validateStatus(response.status)) {
+    const error = new Error(`Request failed with status code ${response.status}`);
+    Object.assign(error, { config, request: response.request, response, isAxiosError: true });
+    throw error;
+  }
+  return response;
+}
+
+const axiosAdapter = origins.admin && origins.store ? browserAdapter : undefined;
 // The guide's client: an authenticated admin (its API token), no retries.
-const medusa = new Medusa({ baseUrl, maxRetries: 0, apiKey });
+const medusa = new Medusa({ baseUrl, maxRetries: 0, apiKey, axiosAdapter });
 // A client without the API token: sessions, JWTs and the store, each proving itself alone.
-const plain = new Medusa({ baseUrl, maxRetries: 0 });
+const plain = new Medusa({ baseUrl, maxRetries: 0, axiosAdapter });
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
@@ -513,15 +595,40 @@ async function journey() {
   // medusa-js keeps a JWT only where `window` exists (a browser): there it sends it itself.
   await step('browser token', async () => {
     globalThis.window = {};
-    const browser = new Medusa({ baseUrl, maxRetries: 0 });
+    const browser = new Medusa({ baseUrl, maxRetries: 0, axiosAdapter });
     await browser.auth.getToken({ email: shopperEmail, password: NEW_PASSWORD });
     const me = answer(await browser.customers.retrieve());
     return { me };
   });
 }
 
+/** Another site's page may not read either API with the visitor's cookie. */
+async function foreignOrigins() {
+  const refused = {};
+  for (const [route, origin] of [
+    ['/admin/customers', origins.store],
+    ['/store/customers/me', origins.admin],
+    ['/admin/customers', 'https://evil.example'],
+    ['/store/customers/me', 'https://evil.example'],
+  ]) {
+    const preflight = await fetch(`${baseUrl}${route}`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
+    refused[`${origin} ${route}`] = preflight.headers.get('access-control-allow-origin');
+  }
+  return refused;
+}
+
 try {
   await journey();
+  if (axiosAdapter) {
+    await step('cors', async () => ({ ...cors, foreign: await foreignOrigins() }));
+  }
   emit({ done: true });
   process.exit(0);
 } catch (e) {

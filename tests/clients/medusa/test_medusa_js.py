@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from ulid import ULID
 
@@ -35,6 +36,8 @@ MAIL_SECONDS = 10.0
 CUSTOMER = "grace@example.com"
 SHOPPER = "sam.shopper@example.com"
 UNAUTHORIZED = {"status": 401, "data": "Unauthorized"}
+DASHBOARD = "https://admin.example.com"
+STOREFRONT = "https://shop.example.com"
 STEPS = [
     "guide list",
     "guide create",
@@ -114,7 +117,13 @@ def node() -> str:
 
 @pytest.fixture
 def server(clean_db: asyncpg.Pool, database_url: str, tmp_path: Path) -> Iterator[str]:
-    with running_server(database_url, tmp_path / "server.log") as running:
+    """Patron, with the admin dashboard's and the storefront's origins allowed (each only
+    on its own API, with credentials), as a deployment behind browsers configures it."""
+    cors = {
+        "PATRON_MEDUSA_ADMIN_CORS_ORIGINS": json.dumps([DASHBOARD]),
+        "PATRON_MEDUSA_STORE_CORS_ORIGINS": json.dumps([STOREFRONT]),
+    }
+    with running_server(database_url, tmp_path / "server.log", **cors) as running:
         yield running.base
 
 
@@ -137,10 +146,12 @@ async def _reset_token(pool: asyncpg.Pool, email: str) -> str:
 
 
 async def _journey(
-    node: str, base: str, pool: asyncpg.Pool, api_token: str, since: datetime
+    node: str, base: str, pool: asyncpg.Pool, api_token: str, since: datetime, browser: bool
 ) -> tuple[int, list[dict[str, Any]], str]:
     """Run journey.mjs; answer its reset-token question from the outbox."""
+    origins = {"MEDUSA_ADMIN_ORIGIN": DASHBOARD, "MEDUSA_STORE_ORIGIN": STOREFRONT}
     env = {
+        **(origins if browser else {}),
         **os.environ,
         "MEDUSA_BASE_URL": f"{base}/medusa",
         "MEDUSA_API_TOKEN": api_token,
@@ -218,9 +229,12 @@ def _http_only(set_cookie: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("where", ["node", "browser"])
 async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
-    node: str, server: str, clean_db: asyncpg.Pool, services: Services
+    node: str, server: str, clean_db: asyncpg.Pool, services: Services, where: str
 ) -> None:
+    """In Node as the reference shows it, and as the admin dashboard and the storefront
+    run it: in browsers on their own origins (CORS preflights and headers checked)."""
     api_token = await admin_api_token(services)
     since = datetime.now(UTC) - timedelta(seconds=5)
     # A guest with the shopper's email (a checkout without an account, reference 2.8): the
@@ -231,11 +245,13 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     )
     guest_id = f"cus_{ULID.from_uuid(guest.uuid)}"
 
-    code, lines, errors = await _journey(node, server, clean_db, api_token, since)
+    browser = where == "browser"
+    code, lines, errors = await _journey(node, server, clean_db, api_token, since, browser)
 
     report = "\n".join(json.dumps(line) for line in lines) + "\n" + errors
     assert code == 0, report
-    assert [line["step"] for line in lines if "step" in line] == STEPS, report
+    steps = STEPS + ["cors"] if browser else STEPS
+    assert [line["step"] for line in lines if "step" in line] == steps, report
     assert lines[-1] == {"done": True}, report
     s = {line["step"]: line for line in lines if "step" in line}
 
@@ -443,6 +459,15 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     _ok_text(s["logout"]["logout"])
     _unauthorized(s["logout"]["after"])
     assert s["browser token"]["me"]["body"]["customer"]["id"] == shopper_id
+    if browser:
+        # Every medusa-js call sends `Content-Type: application/json`: each one preflights.
+        assert s["cors"]["requests"] == s["cors"]["preflights"] >= 90, s["cors"]
+        assert s["cors"]["foreign"] == {
+            f"{STOREFRONT} /admin/customers": None,
+            f"{DASHBOARD} /store/customers/me": None,
+            "https://evil.example /admin/customers": None,
+            "https://evil.example /store/customers/me": None,
+        }
 
     # What the database holds afterwards: one store, as the client saw it.
     rows = await clean_db.fetch("SELECT email, has_account FROM customers ORDER BY id")
@@ -454,3 +479,43 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     ]
     assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 0
     assert await clean_db.fetchval("SELECT count(*) FROM customer_groups") == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Patron keeps a shopper's and an admin's session under two cookies of one name "
+    "(connect.sid): a browser holds one, so the second login ends the first; Medusa v1 "
+    "keeps both ids on one session",
+)
+async def test_one_browser_is_shopper_and_admin_at_once(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    """A merchant tries their own shop: logged in to the admin dashboard, they log in on the
+    storefront in the same browser. Both call the same Patron, so the browser keeps one
+    `connect.sid` for it (the jar here does the same). Medusa v1 puts the customer on the
+    admin's session (`req.session.customer_id` beside `user_id`), and `DELETE /store/auth`
+    then drops only the customer (reference 2.3, 2.6)."""
+    await admin_api_token(services)
+    json_only = {"Accept": "application/json"}
+    admin = await client.post(
+        "/medusa/admin/auth",
+        json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+        headers=json_only,
+    )
+    shopper = await client.post(
+        "/medusa/store/customers",
+        json={"email": SHOPPER, "password": "first-Secret-1"},
+        headers=json_only,
+    )
+    assert (admin.status_code, shopper.status_code) == (200, 200)
+    assert len(client.cookies.jar) == 1  # one name, one host, one path: one cookie
+
+    as_shopper = await client.get("/medusa/store/customers/me", headers=json_only)
+    as_admin = await client.get("/medusa/admin/auth", headers=json_only)
+    logout = await client.delete("/medusa/store/auth", headers=json_only)
+    still_admin = await client.get("/medusa/admin/auth", headers=json_only)
+
+    assert as_shopper.status_code == 200
+    assert as_admin.status_code == 200, as_admin.text
+    assert logout.text == "OK"
+    assert still_admin.status_code == 200, still_admin.text
