@@ -258,7 +258,7 @@ def main() -> None:
     asyncio.run(medusa.ensure_admin(dsn))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
     env.update(PATRON_DATABASE_URL=dsn, PATRON_JWT_SECRET=secret, BENCH_DATABASE_URL=dsn)
-    setup = {
+    setup: dict[str, object] = {
         "customers": customers,
         "workers": workers,
         "connections": connections,

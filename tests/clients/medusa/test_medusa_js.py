@@ -250,7 +250,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
 
     report = "\n".join(json.dumps(line) for line in lines) + "\n" + errors
     assert code == 0, report
-    steps = STEPS + ["cors"] if browser else STEPS
+    steps = [*STEPS, "cors"] if browser else STEPS
     assert [line["step"] for line in lines if "step" in line] == steps, report
     assert lines[-1] == {"done": True}, report
     s = {line["step"]: line for line in lines if "step" in line}
