@@ -167,6 +167,30 @@ function cookieOf(result) {
   return { Cookie: cookies[0].split(';')[0], setCookie: cookies[0] };
 }
 
+/** A `console` whose `log` keeps what it is given (stdout carries the protocol). */
+function capture() {
+  const logged = [];
+  return { logged, console: { log: (...values) => logged.push(values.length === 1 ? values[0] : values) } };
+}
+
+/** Run `work` while `resource[method]` records what each call resolved to. */
+async function watching(resource, method, work) {
+  const original = resource[method];
+  const resolved = [];
+  resource[method] = (...args) =>
+    original.apply(resource, args).then((result) => {
+      resolved.push(result);
+      return result;
+    });
+  try {
+    await work();
+  } finally {
+    resource[method] = original;
+  }
+  if (resolved.length !== 1) throw new Error(`${method} was called ${resolved.length} times`);
+  return resolved;
+}
+
 let current = 'start';
 async function step(name, work) {
   current = name;
@@ -177,53 +201,53 @@ async function step(name, work) {
 
 async function journey() {
   // --- Seed 003, "How to Manage Customers", each snippet as written -------------------------
+  // The snippets only log; what the client resolved to is read by watching the method, and
+  // what they log by a `console` of the step's own.
   const listed = await step('guide list', async () => {
-    const logged = [];
-    const console = { log: (...values) => logged.push(values.length === 1 ? values[0] : values) };
-    let seen;
-    await medusa.admin.customers.list()
-    .then(({ customers, limit, offset, count }) => {
-    console.log(customers.length)
-    seen = { customers, limit, offset, count }
-    })
-    return { logged, ...seen };
+    const { logged, console } = capture();
+    const [resolved] = await watching(medusa.admin.customers, 'list', async () => {
+      await medusa.admin.customers.list()
+      .then(({ customers, limit, offset, count }) => {
+      console.log(customers.length)
+      })
+    });
+    const { customers, limit, offset, count } = resolved;
+    return { logged, customers, limit, offset, count };
   });
 
   const created = await step('guide create', async () => {
-    const logged = [];
-    const console = { log: (...values) => logged.push(values.length === 1 ? values[0] : values) };
+    const { logged, console } = capture();
     const email = customerEmail;
     const password = 'guide-Secret-1';
     const first_name = 'Grace';
     const last_name = 'Hopper';
-    let seen;
-    await medusa.admin.customers.create({
-    email,
-    password,
-    first_name,
-    last_name,
-    })
-    .then(({ customer }) => {
-    console.log(customer.id)
-    seen = customer
-    })
-    return { logged, customer: seen };
+    const [resolved] = await watching(medusa.admin.customers, 'create', async () => {
+      await medusa.admin.customers.create({
+      email,
+      password,
+      first_name,
+      last_name,
+      })
+      .then(({ customer }) => {
+      console.log(customer.id)
+      })
+    });
+    return { logged, customer: resolved.customer };
   });
   const customerId = created.customer.id;
 
   await step('guide update', async () => {
-    const logged = [];
-    const console = { log: (...values) => logged.push(values.length === 1 ? values[0] : values) };
+    const { logged, console } = capture();
     const first_name = 'Amazing Grace';
-    let seen;
-    await medusa.admin.customers.update(customerId, {
-    first_name,
-    })
-    .then(({ customer }) => {
-    console.log(customer.id)
-    seen = customer
-    })
-    return { logged, customer: seen };
+    const [resolved] = await watching(medusa.admin.customers, 'update', async () => {
+      await medusa.admin.customers.update(customerId, {
+      first_name,
+      })
+      .then(({ customer }) => {
+      console.log(customer.id)
+      })
+    });
+    return { logged, customer: resolved.customer };
   });
 
   await step('guide list again', async () => {
