@@ -37,7 +37,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
             tenant, body["email"], body["password"], client_ip=client_ip(request)
         )
         session = await ctx.core.back_office.start_session(user)
-        return set_session(answer({"user": shapes.user(user)}), ctx.config, session)
+        return set_session(answer({"user": shapes.user(user)}), ctx.config, session, "admin")
 
     @api.get(
         "/admin/auth",
@@ -67,7 +67,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         if credential.kind is not CredentialKind.SESSION:
             return text("OK")
         await ctx.core.back_office.end_session(credential.value)
-        return clear_session(text("OK"), ctx.config)
+        return clear_session(text("OK"), ctx.config, "admin")
 
     @api.post(
         "/admin/auth/token",

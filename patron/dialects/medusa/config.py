@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
 
 from patron.http.body import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
 
 SESSION_COOKIE = "connect.sid"
 """express-session's default name, which Medusa keeps."""
+
+Api = Literal["admin", "store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +40,9 @@ class MedusaConfig:
         """Served over https: cookies are `Secure; SameSite=None`, as Medusa sets them in
         production, so a storefront on another site can still send them."""
         return self.public_url.startswith("https://")
+
+    def cookie_path(self, api: Api) -> str:
+        """Where a session cookie is sent: only to its own API. Medusa keeps an admin and a
+        shopper on one express session; Patron keeps two sessions, so each gets a cookie
+        scoped to its API's path and one browser can be both at once."""
+        return f"{urlsplit(self.base_url).path}/{api}"

@@ -15,7 +15,7 @@ from patron.core.commands import MetadataPatch
 from patron.core.errors import InvalidAccessToken
 from patron.core.model import AccessClaims, Principal, Tenant
 from patron.core.text import holds_nul
-from patron.dialects.medusa.config import SESSION_COOKIE, MedusaConfig
+from patron.dialects.medusa.config import SESSION_COOKIE, Api, MedusaConfig
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import (
     BODY_MALFORMED,
@@ -168,13 +168,14 @@ def session_of(request: Request) -> str | None:
     return _session(request)
 
 
-def set_session(response: Response, config: MedusaConfig, token: str) -> Response:
-    """`Set-Cookie: connect.sid=...`, HttpOnly, for the whole site, for the session's life."""
+def set_session(response: Response, config: MedusaConfig, token: str, api: Api) -> Response:
+    """`Set-Cookie: connect.sid=...`, HttpOnly, for the session's life, sent only to the
+    API (`/admin` or `/store`) the session belongs to."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=config.session_seconds,
-        path="/",
+        path=config.cookie_path(api),
         httponly=True,
         secure=config.secure_cookies,
         samesite="none" if config.secure_cookies else "lax",
@@ -182,10 +183,10 @@ def set_session(response: Response, config: MedusaConfig, token: str) -> Respons
     return response
 
 
-def clear_session(response: Response, config: MedusaConfig) -> Response:
+def clear_session(response: Response, config: MedusaConfig, api: Api) -> Response:
     response.delete_cookie(
         SESSION_COOKIE,
-        path="/",
+        path=config.cookie_path(api),
         httponly=True,
         secure=config.secure_cookies,
         samesite="none" if config.secure_cookies else "lax",

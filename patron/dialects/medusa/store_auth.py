@@ -67,7 +67,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         tenant = await request_tenant(ctx)
         record = await authenticated(request, ctx, tenant)
         session = await ctx.core.auth.start_session(record)
-        return set_session(answer(await auth_shape(ctx, record)), ctx.config, session)
+        return set_session(answer(await auth_shape(ctx, record)), ctx.config, session, "store")
 
     @api.get(
         "/store/auth",
@@ -97,7 +97,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         except InvalidAccessToken:
             return text("OK")
         await ctx.core.auth.end_session(session)
-        return clear_session(text("OK"), ctx.config)
+        return clear_session(text("OK"), ctx.config, "store")
 
     @api.post(
         "/store/auth/token",

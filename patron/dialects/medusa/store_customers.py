@@ -147,7 +147,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         response = answer(await store_shape(ctx, record))
         if ctx.config.require_confirmation and tenant.settings.confirmation_required:
             return response  # registered, but not logged in until confirmed
-        return set_session(response, ctx.config, await ctx.core.auth.start_session(record))
+        return set_session(response, ctx.config, await ctx.core.auth.start_session(record), "store")
 
     @api.get(
         "/store/customers/me",

@@ -37,7 +37,7 @@ async def test_a_session_logs_in_reads_the_user_and_logs_out(
     assert re.fullmatch(ISO, user["created_at"]) and user["deleted_at"] is None
     cookie = login.headers["set-cookie"]
     assert cookie.startswith("connect.sid=")
-    assert "HttpOnly" in cookie and "Path=/" in cookie and "Max-Age=36000" in cookie
+    assert "HttpOnly" in cookie and "Path=/medusa/admin;" in cookie and "Max-Age=36000" in cookie
     assert "SameSite=lax" in cookie and "Secure" not in cookie
 
     session = await store.get("/admin/auth")

@@ -58,7 +58,7 @@ async def test_registration_logs_in_with_a_session_cookie_until_logout(
     assert customer["shipping_addresses"] == [] and customer["billing_address"] is None
     cookie = response.headers["set-cookie"]
     assert re.match(r"connect\.sid=[\w-]{40,};", cookie)
-    for attribute in ("HttpOnly", "Path=/", "Max-Age=36000", "SameSite=lax"):
+    for attribute in ("HttpOnly", "Path=/medusa/store;", "Max-Age=36000", "SameSite=lax"):
         assert attribute in cookie
     assert "Secure" not in cookie
     assert await _me(store) == customer
