@@ -222,10 +222,13 @@ def _ok_text(answer: dict[str, Any]) -> None:
     assert answer["body"] == {"0": "O", "1": "K"}, answer
 
 
-def _http_only(set_cookie: str) -> None:
+def _http_only(set_cookie: str, api: str) -> None:
+    """Opaque, HttpOnly, and scoped to its own API's path (one browser may be logged in to
+    both APIs)."""
     attributes = [part.strip().lower() for part in set_cookie.split(";")]
+    assert attributes[0].startswith("connect.sid="), set_cookie
     assert "httponly" in attributes, set_cookie
-    assert "path=/" in attributes or any(a.startswith("path=") for a in attributes), set_cookie
+    assert f"path=/medusa/{api}" in attributes, set_cookie
 
 
 @pytest.mark.slow
@@ -308,7 +311,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     assert session["login"]["body"]["user"]["email"] == ADMIN_EMAIL
     assert session["login"]["body"]["user"]["id"].startswith("usr_")
     assert not {"password", "password_hash", "api_token"} & session["login"]["body"]["user"].keys()
-    _http_only(session["setCookie"])
+    _http_only(session["setCookie"], "admin")
     assert session["session"]["body"]["user"]["email"] == ADMIN_EMAIL
     assert session["customers"]["body"]["count"] == 3
     _ok_text(session["logout"])
@@ -328,7 +331,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     assert shopper_id.startswith("cus_") and shopper_id != guest_id
     assert registered["body"]["customer"]["email"] == SHOPPER
     assert registered["body"]["customer"]["has_account"] is True
-    _http_only(registered["setCookie"])
+    _http_only(registered["setCookie"], "store")
     _refused(registered["duplicate"], 422, "duplicate_error", "invalid_request_error")
 
     # Customer groups.
@@ -444,7 +447,7 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     # Login with the new password, the session, exists, the store JWT, logout.
     _unauthorized(s["login"]["oldPassword"])
     assert s["login"]["login"]["body"]["customer"]["id"] == shopper_id
-    _http_only(s["login"]["setCookie"])
+    _http_only(s["login"]["setCookie"], "store")
     assert s["session"]["session"]["body"]["customer"]["id"] == shopper_id
     assert s["session"]["me"]["body"]["customer"]["id"] == shopper_id
     _unauthorized(s["session"]["anonymous"])
@@ -481,20 +484,15 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     assert await clean_db.fetchval("SELECT count(*) FROM customer_groups") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Patron keeps a shopper's and an admin's session under two cookies of one name "
-    "(connect.sid): a browser holds one, so the second login ends the first; Medusa v1 "
-    "keeps both ids on one session",
-)
 async def test_one_browser_is_shopper_and_admin_at_once(
     client: httpx.AsyncClient, services: Services
 ) -> None:
     """A merchant tries their own shop: logged in to the admin dashboard, they log in on the
-    storefront in the same browser. Both call the same Patron, so the browser keeps one
-    `connect.sid` for it (the jar here does the same). Medusa v1 puts the customer on the
-    admin's session (`req.session.customer_id` beside `user_id`), and `DELETE /store/auth`
-    then drops only the customer (reference 2.3, 2.6)."""
+    storefront in the same browser. Both call the same Patron host. Medusa v1 puts the
+    customer on the admin's session (`req.session.customer_id` beside `user_id`), and
+    `DELETE /store/auth` then drops only the customer (reference 2.3, 2.6). Patron scopes
+    each API's `connect.sid` to its own path, so the browser keeps both (the jar here does
+    as a browser does)."""
     await admin_api_token(services)
     json_only = {"Accept": "application/json"}
     admin = await client.post(
@@ -508,7 +506,10 @@ async def test_one_browser_is_shopper_and_admin_at_once(
         headers=json_only,
     )
     assert (admin.status_code, shopper.status_code) == (200, 200)
-    assert len(client.cookies.jar) == 1  # one name, one host, one path: one cookie
+    assert sorted((c.name, c.path) for c in client.cookies.jar) == [
+        ("connect.sid", "/medusa/admin"),
+        ("connect.sid", "/medusa/store"),
+    ]
 
     as_shopper = await client.get("/medusa/store/customers/me", headers=json_only)
     as_admin = await client.get("/medusa/admin/auth", headers=json_only)
