@@ -251,7 +251,9 @@ async def test_concurrent_admin_guesses_cannot_pass_the_limit(
 
     checked = [r for r in results if isinstance(r, InvalidCredentials)]
     refused = [r for r in results if isinstance(r, LoginBlocked)]
-    assert 1 <= len(checked) <= LIMIT
+    # Never more than the limit; under load a block may land before any check runs
+    # (decision 86), so none at all is a correct outcome too.
+    assert len(checked) <= LIMIT
     assert len(checked) + len(refused) == 30
 
 

@@ -170,6 +170,7 @@ async def test_concurrent_guesses_cannot_pass_the_limit(
 
     checked = [r for r in results if isinstance(r, InvalidCredentials)]
     refused = [r for r in results if isinstance(r, LoginBlocked)]
-    # At most the limit is checked; fewer when a block lands between counting and checking.
-    assert 1 <= len(checked) <= 3
+    # Never more than the limit; under load a block may land before any check runs
+    # (decision 86), so none at all is a correct outcome too.
+    assert len(checked) <= 3
     assert len(checked) + len(refused) == 30
