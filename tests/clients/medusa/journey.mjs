@@ -27,11 +27,15 @@
 // cookies and Bearer tokens are passed as the client's per-call `customHeaders`, as
 // Medusa's reference (section 3.2) shows; the last step sets `window` to let medusa-js
 // keep the store JWT itself, as it does in a browser.
+//
+// The file is long because it reads as the journey it runs: some 90 client calls in 33 steps,
+// in order. What a browser adds (CORS) is in browser.mjs.
 
 import { createInterface } from 'node:readline';
 
 import Medusa from '@medusajs/medusa-js';
-import axios from 'axios';
+
+import { browserAdapter, foreignOrigins } from './browser.mjs';
 
 const baseUrl = process.env.MEDUSA_BASE_URL;
 if (!baseUrl) {
@@ -54,79 +58,9 @@ const origins = {
   admin: process.env.MEDUSA_ADMIN_ORIGIN,
   store: process.env.MEDUSA_STORE_ORIGIN,
 };
-const SAFELISTED = new Set(['accept', 'accept-language', 'content-language']);
-const SIMPLE_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
-// Set by the browser itself (the cookie from its jar), never named in a preflight.
-const BROWSER_OWNED = new Set(['cookie', 'content-length', 'user-agent', 'host', 'origin']);
 const cors = { preflights: 0, requests: 0 };
-
-/** What a browser on the dashboard's or storefront's origin adds to an axios call (medusa-js
- * takes an `axiosAdapter`): the preflight, `Origin`, and the check that the answer, errors
- * included, lets that origin read it with credentials. A refusal is a network error there. */
-async function browserAdapter(config) {
-  const url = new URL(`${config.baseURL}${config.url}`);
-  const route = url.pathname.slice(new URL(baseUrl).pathname.length);
-  const origin = route.startsWith('/admin') ? origins.admin : origins.store;
-  const method = config.method.toUpperCase();
-  const unsafe = Object.entries(config.headers)
-    .map(([name, value]) => [name.toLowerCase(), String(value)])
-    .filter(([name, value]) => {
-      if (SAFELISTED.has(name) || BROWSER_OWNED.has(name)) return false;
-      return name !== 'content-type' || !SIMPLE_TYPES.has(value.split(';')[0].trim().toLowerCase());
-    })
-    .map(([name]) => name)
-    .sort();
-  if (unsafe.length > 0 || !['GET', 'HEAD', 'POST'].includes(method)) {
-    cors.preflights += 1;
-    const preflight = await fetch(url, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: origin,
-        'Access-Control-Request-Method': method,
-        ...(unsafe.length ? { 'Access-Control-Request-Headers': unsafe.join(',') } : {}),
-      },
-    });
-    const allowedHeaders = (preflight.headers.get('access-control-allow-headers') ?? '')
-      .toLowerCase()
-      .split(',')
-      .map((h) => h.trim());
-    const allowedMethods = (preflight.headers.get('access-control-allow-methods') ?? '').split(',');
-    if (
-      !preflight.ok ||
-      preflight.headers.get('access-control-allow-origin') !== origin ||
-      preflight.headers.get('access-control-allow-credentials') !== 'true' ||
-      !allowedMethods.map((m) => m.trim()).includes(method) ||
-      !unsafe.every((h) => allowedHeaders.includes(h))
-    ) {
-      throw new Error(
-        `CORS preflight refused ${method} ${route} from ${origin}: ${preflight.status} ` +
-          JSON.stringify(Object.fromEntries(preflight.headers)),
-      );
-    }
-  }
-  cors.requests += 1;
-  const response = await axios.defaults.adapter({
-    ...config,
-    headers: { ...config.headers, Origin: origin },
-    validateStatus: () => true,
-  });
-  if (
-    response.headers['access-control-allow-origin'] !== origin ||
-    response.headers['access-control-allow-credentials'] !== 'true'
-  ) {
-    throw new Error(`CORS: ${origin} may not read ${method} ${route} (${response.status})`);
-  }
-  // As axios' own adapter ends: reject what `validateStatus` refuses.
-  response.config = config;
-  if (config.validateStatus && !config.validateStatus(response.status)) {
-    const error = new Error(`Request failed with status code ${response.status}`);
-    Object.assign(error, { config, request: response.request, response, isAxiosError: true });
-    throw error;
-  }
-  return response;
-}
-
-const axiosAdapter = origins.admin && origins.store ? browserAdapter : undefined;
+const axiosAdapter =
+  origins.admin && origins.store ? browserAdapter(baseUrl, origins, cors) : undefined;
 // The guide's client: an authenticated admin (its API token), no retries.
 const medusa = new Medusa({ baseUrl, maxRetries: 0, apiKey, axiosAdapter });
 // A client without the API token: sessions, JWTs and the store, each proving itself alone.
@@ -626,32 +560,10 @@ async function journey() {
   });
 }
 
-/** Another site's page may not read either API with the visitor's cookie. */
-async function foreignOrigins() {
-  const refused = {};
-  for (const [route, origin] of [
-    ['/admin/customers', origins.store],
-    ['/store/customers/me', origins.admin],
-    ['/admin/customers', 'https://evil.example'],
-    ['/store/customers/me', 'https://evil.example'],
-  ]) {
-    const preflight = await fetch(`${baseUrl}${route}`, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: origin,
-        'Access-Control-Request-Method': 'GET',
-        'Access-Control-Request-Headers': 'content-type',
-      },
-    });
-    refused[`${origin} ${route}`] = preflight.headers.get('access-control-allow-origin');
-  }
-  return refused;
-}
-
 try {
   await journey();
   if (axiosAdapter) {
-    await step('cors', async () => ({ ...cors, foreign: await foreignOrigins() }));
+    await step('cors', async () => ({ ...cors, foreign: await foreignOrigins(baseUrl, origins) }));
   }
   emit({ done: true });
   process.exit(0);

@@ -1,21 +1,15 @@
 """Medusa's own v1 JS client (@medusajs/medusa-js 6.1.10, as published on npm) against a real
 Patron server: journey.mjs runs the calls of Medusa's guide "How to Manage Customers" exactly
 as written, then admin auth, customer groups, the list's filters and a shopper's store
-journey; this test serves Patron, makes the admin user, hands over the reset token from the
-outbox, and checks what the client got back.
+journey; this test serves Patron (conftest.py), makes the admin user, hands over the reset
+token from the outbox (harness.py), and checks what the client got back.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import re
-import shutil
-import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -26,18 +20,11 @@ from ulid import ULID
 from patron.core.commands import Registration
 from patron.services import Services
 from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD, admin_api_token
-from tests.conftest import IN_CI
-from tests.servers import running_server
-from tests.waiting import wait_until_async
+from tests.clients.medusa.harness import DASHBOARD, STOREFRONT, Journey, run_journey
 
-HERE = Path(__file__).resolve().parent
-NODE_TIMEOUT_SECONDS = 120
-MAIL_SECONDS = 10.0
 CUSTOMER = "grace@example.com"
 SHOPPER = "sam.shopper@example.com"
 UNAUTHORIZED = {"status": 401, "data": "Unauthorized"}
-DASHBOARD = "https://admin.example.com"
-STOREFRONT = "https://shop.example.com"
 STEPS = [
     "guide list",
     "guide create",
@@ -73,127 +60,6 @@ STEPS = [
     "logout",
     "browser token",
 ]
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"`{name}` is not installed (Node.js 20+ runs medusa-js)"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
-def _versions(lock: Path) -> dict[str, str | None]:
-    packages: dict[str, dict[str, Any]] = json.loads(lock.read_text())["packages"]
-    return {path: entry.get("version") for path, entry in packages.items() if path}
-
-
-def _installed() -> bool:
-    """node_modules holds exactly what package-lock.json locks (npm records what it installed
-    in node_modules/.package-lock.json)."""
-    installed = HERE / "node_modules" / ".package-lock.json"
-    return installed.exists() and _versions(installed) == _versions(HERE / "package-lock.json")
-
-
-@pytest.fixture(scope="session")
-def node() -> str:
-    """The `node` binary, with medusa-js installed from the committed lock file."""
-    node = _tool("node")
-    if not _installed():
-        npm = _tool("npm")
-        installed = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert installed.returncode == 0, installed.stdout + installed.stderr
-        assert _installed()
-    return node
-
-
-@pytest.fixture
-def server(clean_db: asyncpg.Pool, database_url: str, tmp_path: Path) -> Iterator[str]:
-    """Patron, with the admin dashboard's and the storefront's origins allowed (each only
-    on its own API, with credentials), as a deployment behind browsers configures it."""
-    cors = {
-        "PATRON_MEDUSA_ADMIN_CORS_ORIGINS": json.dumps([DASHBOARD]),
-        "PATRON_MEDUSA_STORE_CORS_ORIGINS": json.dumps([STOREFRONT]),
-    }
-    with running_server(database_url, tmp_path / "server.log", **cors) as running:
-        yield running.base
-
-
-async def _reset_token(pool: asyncpg.Pool, email: str) -> str:
-    """The token in the reset mail, once it is there: the core writes it after answering,
-    so known and unknown addresses answer alike."""
-
-    async def mail() -> str | None:
-        body: str | None = await pool.fetchval(
-            "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
-            "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
-            email,
-        )
-        return body
-
-    body = await wait_until_async(mail, within=MAIL_SECONDS, what=f"a reset mail to {email}")
-    match = re.search(r"token=([\w-]+)", body)
-    assert match, body
-    return match.group(1)
-
-
-async def _journey(
-    node: str, base: str, pool: asyncpg.Pool, api_token: str, since: datetime, browser: bool
-) -> tuple[int, list[dict[str, Any]], str]:
-    """Run journey.mjs; answer its reset-token question from the outbox."""
-    origins = {"MEDUSA_ADMIN_ORIGIN": DASHBOARD, "MEDUSA_STORE_ORIGIN": STOREFRONT}
-    env = {
-        **(origins if browser else {}),
-        **os.environ,
-        "MEDUSA_BASE_URL": f"{base}/medusa",
-        "MEDUSA_API_TOKEN": api_token,
-        "MEDUSA_ADMIN_EMAIL": ADMIN_EMAIL,
-        "MEDUSA_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "MEDUSA_CUSTOMER_EMAIL": CUSTOMER,
-        "MEDUSA_SHOPPER_EMAIL": SHOPPER,
-        "MEDUSA_SINCE": since.isoformat(),
-    }
-    process = await asyncio.create_subprocess_exec(
-        node,
-        "journey.mjs",
-        cwd=HERE,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert process.stdin and process.stdout and process.stderr
-    lines: list[dict[str, Any]] = []
-
-    async def read() -> None:
-        assert process.stdin and process.stdout
-        async for raw in process.stdout:
-            line = json.loads(raw)
-            lines.append(line)
-            if line.get("step") == "password token requested":
-                token = await _reset_token(pool, SHOPPER)
-                process.stdin.write(f"{token}\n".encode())
-                await process.stdin.drain()
-        process.stdin.close()
-
-    try:
-        _, errors = await asyncio.wait_for(
-            asyncio.gather(read(), process.stderr.read()), NODE_TIMEOUT_SECONDS
-        )
-        code = await asyncio.wait_for(process.wait(), NODE_TIMEOUT_SECONDS)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    return code, lines, errors.decode()
 
 
 def _refused(answer: dict[str, Any], status: int, type_: str, code: str | None = None) -> None:
@@ -249,7 +115,8 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     guest_id = f"cus_{ULID.from_uuid(guest.uuid)}"
 
     browser = where == "browser"
-    code, lines, errors = await _journey(node, server, clean_db, api_token, since, browser)
+    journey = Journey(server, api_token, CUSTOMER, SHOPPER, since, browser)
+    code, lines, errors = await run_journey(node, journey, clean_db)
 
     report = "\n".join(json.dumps(line) for line in lines) + "\n" + errors
     assert code == 0, report

@@ -1,0 +1,109 @@
+"""Runs journey.mjs against a server and answers its one question (the reset token, read
+from the outbox as a mailbox would show it)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.waiting import wait_until_async
+
+HERE = Path(__file__).resolve().parent
+NODE_TIMEOUT_SECONDS = 120
+MAIL_SECONDS = 10.0
+DASHBOARD = "https://admin.example.com"
+STOREFRONT = "https://shop.example.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    base: str
+    """Patron's base URL (the script talks to `<base>/medusa`)."""
+    api_token: str
+    customer: str
+    """The email the guide's admin creates a customer with."""
+    shopper: str
+    """The email the shopper registers with."""
+    since: datetime
+    browser: bool
+    """As browsers on the dashboard's and the storefront's origins (CORS checked)."""
+
+
+async def reset_token(pool: asyncpg.Pool, email: str) -> str:
+    """The token in the reset mail, once it is there: the core writes it after answering,
+    so known and unknown addresses answer alike."""
+
+    async def mail() -> str | None:
+        body: str | None = await pool.fetchval(
+            "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
+            "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
+            email,
+        )
+        return body
+
+    body = await wait_until_async(mail, within=MAIL_SECONDS, what=f"a reset mail to {email}")
+    match = re.search(r"token=([\w-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+async def run_journey(
+    node: str, journey: Journey, pool: asyncpg.Pool
+) -> tuple[int, list[dict[str, Any]], str]:
+    """Exit code, the JSON lines printed, and stderr."""
+    env = {
+        **os.environ,
+        "MEDUSA_BASE_URL": f"{journey.base}/medusa",
+        "MEDUSA_API_TOKEN": journey.api_token,
+        "MEDUSA_ADMIN_EMAIL": ADMIN_EMAIL,
+        "MEDUSA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "MEDUSA_CUSTOMER_EMAIL": journey.customer,
+        "MEDUSA_SHOPPER_EMAIL": journey.shopper,
+        "MEDUSA_SINCE": journey.since.isoformat(),
+    }
+    for name in ("MEDUSA_ADMIN_ORIGIN", "MEDUSA_STORE_ORIGIN"):
+        env.pop(name, None)
+    if journey.browser:
+        env.update(MEDUSA_ADMIN_ORIGIN=DASHBOARD, MEDUSA_STORE_ORIGIN=STOREFRONT)
+    process = await asyncio.create_subprocess_exec(
+        node,
+        "journey.mjs",
+        cwd=HERE,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    lines: list[dict[str, Any]] = []
+
+    async def read() -> None:
+        assert process.stdin and process.stdout
+        async for raw in process.stdout:
+            line = json.loads(raw)
+            lines.append(line)
+            if line.get("step") == "password token requested":
+                token = await reset_token(pool, journey.shopper)
+                process.stdin.write(f"{token}\n".encode())
+                await process.stdin.drain()
+        process.stdin.close()
+
+    try:
+        _, errors = await asyncio.wait_for(
+            asyncio.gather(read(), process.stderr.read()), NODE_TIMEOUT_SECONDS
+        )
+        code = await asyncio.wait_for(process.wait(), NODE_TIMEOUT_SECONDS)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    return code, lines, errors.decode()
