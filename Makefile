@@ -27,7 +27,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check patron tests bench
 	$(BIN)/mypy
 
-## Throughput of GET /glue/customers/{ref} against a bare Starlette + asyncpg baseline.
+## Throughput of the Glue read and the Medusa admin read and lists, each against a bare
+## Starlette + asyncpg baseline (BENCH_ONLY=glue|medusa runs one).
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
