@@ -1,0 +1,44 @@
+"""`/medusa` attacked as a hostile client or a hostile neighbour would: each test is a
+defect found by probing, kept so it stays fixed."""
+
+from __future__ import annotations
+
+import httpx
+
+from patron.services import Services
+from patron.settings import Settings
+from tests.dialects.medusa.conftest import medusa_client
+from tests.dialects.medusa.helpers import cookie_of, register
+
+
+async def test_a_session_survives_other_cookies_of_the_site(
+    services: Services, settings: Settings, store: httpx.AsyncClient
+) -> None:
+    """A storefront's domain carries other apps' cookies (consent JSON, analytics); one
+    a strict parser refuses must not log the shopper out, and a `connect.sid` tossed in
+    from a sibling subdomain (sent after the API's own) must not log them in as another."""
+    victim = await register(store, "victim@example.com")
+    mine = store.cookies["connect.sid"]
+    async with medusa_client(services, settings) as attacker:
+        await register(attacker, "attacker@example.com")
+        tossed = attacker.cookies["connect.sid"]
+    jar = httpx.Cookies()  # each request below sends exactly the header it names
+    async with medusa_client(services, settings) as browser:
+        browser.cookies = jar
+        for header in (
+            f'consent={{"ads":false}}; theme=dark mode; connect.sid={mine}',
+            f"connect.sid={mine}; connect.sid={tossed}",
+        ):
+            me = await browser.get("/store/customers/me", headers={"Cookie": header})
+            assert me.status_code == 200, header
+            assert me.json()["customer"]["id"] == victim["id"], header
+
+
+async def test_a_session_cookie_is_set_http_only_and_scoped(store: httpx.AsyncClient) -> None:
+    response = await store.post(
+        "/store/customers",
+        json={"email": "flags@example.com", "password": "supersecret"},
+    )
+    header = response.headers["set-cookie"].lower()
+    assert cookie_of(response)
+    assert "httponly" in header and "path=/medusa/store" in header and "samesite=lax" in header
