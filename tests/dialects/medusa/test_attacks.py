@@ -42,3 +42,25 @@ async def test_a_session_cookie_is_set_http_only_and_scoped(store: httpx.AsyncCl
     header = response.headers["set-cookie"].lower()
     assert cookie_of(response)
     assert "httponly" in header and "path=/medusa/store" in header and "samesite=lax" in header
+
+
+async def test_an_ended_session_opens_no_store_route(
+    admin: httpx.AsyncClient, store: httpx.AsyncClient
+) -> None:
+    """A new password set by the back office ends every session and store token of the
+    customer (decision 100): every `me` route refuses them, the empty orders page too."""
+    shopper = await register(store, "ended@example.com")
+    token = (
+        await store.post(
+            "/store/auth/token", json={"email": "ended@example.com", "password": "supersecret"}
+        )
+    ).json()["access_token"]
+    changed = await admin.post(
+        f"/admin/customers/{shopper['id']}", json={"password": "another-secret"}
+    )
+    assert changed.status_code == 200
+
+    for credentials in ({}, {"Authorization": f"Bearer {token}"}):
+        for path in ("/store/customers/me", "/store/customers/me/orders", "/store/auth"):
+            response = await store.get(path, headers=credentials)
+            assert (response.status_code, response.text) == (401, "Unauthorized"), path
