@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import httpx
 
+from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.medusa.conftest import medusa_client
+from tests.dialects.medusa.conftest import READ_ONLY, make_admin, medusa_client
 from tests.dialects.medusa.helpers import cookie_of, register
 
 
@@ -64,3 +65,18 @@ async def test_an_ended_session_opens_no_store_route(
         for path in ("/store/customers/me", "/store/customers/me/orders", "/store/auth"):
             response = await store.get(path, headers=credentials)
             assert (response.status_code, response.text) == (401, "Unauthorized"), path
+
+
+async def test_a_read_only_admin_deletes_nothing_not_even_a_malformed_id(
+    services: Services, settings: Settings, default_tenant: Tenant
+) -> None:
+    """Deleting is idempotent, so an id that names no group answers `deleted: true`; to
+    a caller without `groups:manage` every delete is 403, or the answer tells a reader
+    it may delete groups."""
+    reader = await make_admin(services, default_tenant, "reader@example.com", scopes=READ_ONLY)
+    async with medusa_client(
+        services, settings, {"x-medusa-access-token": reader.api_token}
+    ) as http:
+        for group_id in ("cgrp_nonsense", "cgrp_01M8N9Y9T6BR4PV0PZ4CHC3K6V"):
+            response = await http.delete(f"/admin/customer-groups/{group_id}")
+            assert (response.status_code, response.json()["type"]) == (403, "not_allowed")
