@@ -26,6 +26,8 @@ PROXIES = TrustedProxies(["10.0.0.0/8", "192.0.2.1"])
         ("192.0.2.1", None, "192.0.2.1"),
         ("10.1.2.3", "10.0.0.5", "10.0.0.5"),  # only trusted hops: the farthest one
         ("10.1.2.3", "not-an-address", "not-an-address"),
+        # A dual-stack listener sees an IPv4 proxy as `::ffff:a.b.c.d`: still trusted.
+        ("::ffff:10.1.2.3", "198.51.100.7, ::ffff:10.9.9.9", "198.51.100.7"),
     ],
 )
 def test_the_client_is_the_nearest_untrusted_hop(

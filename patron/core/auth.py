@@ -60,11 +60,15 @@ def address_key(client_ip: str, *, namespace: str = "") -> str:
 
 def _address_block(client_ip: str) -> str:
     """An IPv6 client is counted by its /64: one subscriber holds a whole one and could
-    rotate through its addresses; an IPv4 address counts alone."""
+    rotate through its addresses; an IPv4 address counts alone, also written as the
+    IPv4-mapped IPv6 address a dual-stack server sees (`::ffff:a.b.c.d`), whose /64 would
+    be every IPv4 client at once."""
     try:
         address = ipaddress.ip_address(client_ip)
     except ValueError:
         return client_ip
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)

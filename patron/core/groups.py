@@ -87,9 +87,13 @@ class Groups:
             await uow.commit()
         return updated
 
-    async def delete(self, principal: Principal, tenant: Tenant, group_uuid: UUID) -> bool:
-        """Idempotent: False when there was no such group. Its customers stay."""
+    async def delete(self, principal: Principal, tenant: Tenant, group_uuid: UUID | None) -> bool:
+        """Idempotent: False when there was no such group. Its customers stay. None is an
+        id that names no group at all (a dialect's malformed id): still only a caller who
+        may delete groups hears that it is gone."""
         require_scope(principal, tenant, Scope.GROUPS_MANAGE)
+        if group_uuid is None:
+            return False
         async with self.uow() as uow:
             deleted = await uow.groups.delete(tenant.id, group_uuid)
             await uow.commit()

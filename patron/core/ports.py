@@ -517,7 +517,9 @@ class GroupRepository(Protocol):
         """The internal ids of those of `group_uuids` that exist in the tenant."""
 
     async def customer_ids(self, tenant_id: int, customer_uuids: Sequence[UUID]) -> dict[UUID, int]:
-        """The internal ids of those of `customer_uuids` that exist in the tenant."""
+        """The internal ids of those of `customer_uuids` that exist in the tenant, each
+        kept from being locked for update (a customer update) until the transaction ends,
+        taken in one order so racing batches cannot deadlock."""
 
     async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
         """Members already in the group stay as they are."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
-
 MAX_TOKEN_LENGTH = 8 * 1024
 """No token Patron issues is this long; a longer one is refused before any parsing."""
 
@@ -24,13 +22,26 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 def session_cookie(cookie_header: str | None, name: str) -> str | None:
-    """The value of cookie `name`, or None (a malformed header counts as no cookie)."""
+    """The value of cookie `name`, or None, read as Express's `cookie` module reads it.
+
+    Pairs split on `;` and the first `=`; a pair Patron cannot read (another app's cookie
+    holding a space, JSON, a bare flag) is skipped, not the end of the header. The first
+    cookie of the name wins: browsers send the one with the longest path first, which is
+    the API's own, before any cookie of that name tossed in from a sibling subdomain.
+    A value that is no RFC 6265 cookie value (a stray quote, a space) counts as none.
+    """
     if not cookie_header or len(cookie_header) > MAX_TOKEN_LENGTH:
         return None
-    cookies: SimpleCookie = SimpleCookie()
-    try:
-        cookies.load(cookie_header)
-    except CookieError:
-        return None
-    morsel = cookies.get(name)
-    return morsel.value if morsel is not None else None
+    for pair in cookie_header.split(";"):
+        key, equals, value = pair.partition("=")
+        if not equals or key.strip() != name:
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        return value if value and _COOKIE_OCTETS.issuperset(value) else None
+    return None
+
+
+_COOKIE_OCTETS = frozenset(chr(c) for c in range(0x21, 0x7F)) - frozenset('",;\\')
+"""RFC 6265's cookie-octet: visible ASCII but for the quote, comma, semicolon, backslash."""

@@ -27,6 +27,8 @@ class TrustedProxies:
             address = ipaddress.ip_address(host)
         except ValueError:
             return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped  # an IPv4 hop as a dual-stack listener sees it
         return any(address in network for network in self.networks)
 
     def client(self, peer: str, forwarded_for: str | Sequence[str] | None) -> str:

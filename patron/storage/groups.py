@@ -119,22 +119,27 @@ class PgGroups:
         return {row["uuid"]: row["id"] for row in rows}
 
     async def customer_ids(self, tenant_id: int, customer_uuids: Sequence[UUID]) -> dict[UUID, int]:
+        # KEY SHARE in id order, as every batch does: a batch waits here for a customer
+        # update holding the row (groups replaced under `FOR UPDATE`) instead of inserting
+        # a membership first and deadlocking with it on the foreign-key check.
         rows = await self._db.fetch(
             "SELECT uuid, id FROM customers "
-            "WHERE tenant_id = $1 AND uuid = ANY($2::uuid[]) AND deleted_at IS NULL",
+            "WHERE tenant_id = $1 AND uuid = ANY($2::uuid[]) AND deleted_at IS NULL "
+            "ORDER BY id FOR KEY SHARE",
             tenant_id,
             list(customer_uuids),
         )
         return {row["uuid"]: row["id"] for row in rows}
 
     async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
-        # ON CONFLICT: a concurrent batch naming the same member leaves it in once.
+        # ON CONFLICT: a concurrent batch naming the same member leaves it in once. In id
+        # order, so two batches naming the same members in other orders never deadlock.
         try:
             await self._db.execute(
                 "INSERT INTO customer_group_members (group_id, customer_id, created_at) "
                 "SELECT $1, unnest($2::bigint[]), $3 ON CONFLICT DO NOTHING",
                 group_id,
-                list(customer_ids),
+                sorted(customer_ids),
                 now,
             )
         except asyncpg.ForeignKeyViolationError:
@@ -145,7 +150,7 @@ class PgGroups:
             "DELETE FROM customer_group_members "
             "WHERE group_id = $1 AND customer_id = ANY($2::bigint[])",
             group_id,
-            list(customer_ids),
+            sorted(customer_ids),
         )
 
     async def set_groups_of(
@@ -163,7 +168,7 @@ class PgGroups:
                 "INSERT INTO customer_group_members (group_id, customer_id, created_at) "
                 "SELECT unnest($2::bigint[]), $1, $3 ON CONFLICT DO NOTHING",
                 customer_id,
-                list(group_ids),
+                sorted(group_ids),
                 now,
             )
         except asyncpg.ForeignKeyViolationError:

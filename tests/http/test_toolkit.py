@@ -30,6 +30,38 @@ def test_a_session_cookie_is_read_by_name() -> None:
 
 
 @pytest.mark.parametrize(
+    "others",
+    [
+        "a=b c",  # a space in a value
+        'prefs={"dark":true}',  # JSON, as analytics and consent tools store it
+        'a="unterminated',
+        "a=1;",  # an empty pair
+        "a@b=1",  # a character no cookie name may hold
+        "a=b\\c",
+        "path=/",  # a name SimpleCookie takes for an attribute
+        "expires=Thu",
+        "secure",
+        "flag",
+        "a=\u00e4",
+    ],
+)
+def test_other_cookies_never_hide_the_session_cookie(others: str) -> None:
+    """Browsers send every cookie of the site; one another app set with characters a
+    strict parser refuses must not log the user out (Express's `cookie` reads past it)."""
+    assert session_cookie(f"{others}; sid=xyz", "sid") == "xyz"
+    assert session_cookie(f"sid=xyz; {others}", "sid") == "xyz"
+
+
+def test_the_first_cookie_of_a_name_wins() -> None:
+    """Browsers send the cookie with the longest path first, so the first is the API's
+    own; a cookie of the same name tossed in from a sibling subdomain (a wider path or
+    domain) comes later and must not be the one read (Express reads the first too)."""
+    assert session_cookie("sid=mine; sid=tossed", "sid") == "mine"
+    assert session_cookie('sid="quoted"', "sid") == "quoted"
+    assert session_cookie("sid=", "sid") is None
+
+
+@pytest.mark.parametrize(
     ("header", "locale"),
     [
         (None, "en_US"),

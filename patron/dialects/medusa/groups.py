@@ -193,9 +193,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         tenant = await request_tenant(ctx)
         principal = await admin(request, ctx, tenant)
         raw = request.path_params["id"]
-        target = ids.parse(ids.GROUP, raw)
-        if target is not None:
-            await ctx.core.groups.delete(principal, tenant, target)
+        await ctx.core.groups.delete(principal, tenant, ids.parse(ids.GROUP, raw))
         return answer({"id": raw, "object": "customer_group", "deleted": True})
 
     @api.get(

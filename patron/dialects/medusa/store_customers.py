@@ -179,7 +179,8 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="customer", parameters=paging(10)),
     )
     async def list_orders(request: Request) -> Response:
-        await customer(request, ctx, await request_tenant(ctx))
+        claims = await customer(request, ctx, await request_tenant(ctx))
+        await ctx.core.accounts.get_own(claims, ME)  # the session may have ended since
         window = order_page(request.scope["query_string"])
         return answer({"orders": [], "count": 0, "offset": window.offset, "limit": window.limit})
 
