@@ -4,7 +4,6 @@ from the outbox as a mailbox would show it)."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ import asyncpg
 
 from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.clients.node import run_script
+from tests.outbox import PASSWORD_RESET, key_in, latest_mail
 from tests.waiting import wait_until_async
 
 HERE = Path(__file__).resolve().parent
@@ -39,19 +39,12 @@ class Journey:
 async def reset_token(pool: asyncpg.Pool, email: str) -> str:
     """The token in the reset mail, once it is there: the core writes it after answering,
     so known and unknown addresses answer alike."""
-
-    async def mail() -> str | None:
-        body: str | None = await pool.fetchval(
-            "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
-            "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
-            email,
-        )
-        return body
-
-    body = await wait_until_async(mail, within=MAIL_SECONDS, what=f"a reset mail to {email}")
-    match = re.search(r"token=([\w-]+)", body)
-    assert match, body
-    return match.group(1)
+    body = await wait_until_async(
+        lambda: latest_mail(pool, email, PASSWORD_RESET),
+        within=MAIL_SECONDS,
+        what=f"a reset mail to {email}",
+    )
+    return key_in(body)
 
 
 async def run_journey(
