@@ -114,7 +114,6 @@ class Services:
         reads = PgCustomerReads(pool)
         # Like the throttle: shared by every worker and host, never in the process.
         sessions: SessionStore = RedisSessions(redis) if redis else PgSessions(pool)
-        group_reads = PgGroupReads(pool)
 
         def uow() -> PgUnitOfWork:
             return PgUnitOfWork(pool)
@@ -130,9 +129,9 @@ class Services:
             back_office=BackOffice(
                 uow, PgBackOfficeReads(pool), sessions, hasher, codec, throttle, clock, config
             ),
-            groups=Groups(uow, group_reads, clock),
+            groups=Groups(uow, PgGroupReads(pool), clock),
             customer_admin=CustomerAdministration(
-                uow, PgCustomerSearch(pool), group_reads, hasher, clock, config
+                uow, PgCustomerSearch(pool), hasher, clock, config
             ),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from patron.core.access import load_bearer
@@ -74,6 +76,61 @@ def _address_block(client_ip: str) -> str:
     return str(address)
 
 
+Holder = TypeVar("Holder")
+
+
+async def check_password(
+    throttle: LoginThrottle,
+    hasher: PasswordHasher,
+    keys: Sequence[str],
+    password: str,
+    stored: Callable[[], Awaitable[tuple[Holder, str | None, bool] | None]],
+) -> tuple[Holder, str | None]:
+    """The throttled password check of every login, customers' and the back office's.
+
+    The attempt is counted on `keys` before the check runs, so concurrent guesses cannot
+    all pass; only then is `stored` read: the holder, its hash, and whether it may log in.
+    An unknown holder costs a hash as a known one does. The right password is no failure
+    even where the holder may not log in (yet), and clears the account's counter
+    (`keys[0]`) only where it may. Every cause of failure is `InvalidCredentials`,
+    `LoginBlocked` past the limit. Returns the holder, and a new hash when the stored one
+    uses outdated parameters.
+    """
+    attempt = await throttle.attempt(keys)
+    if attempt.retry_after:
+        raise LoginBlocked(attempt.retry_after)
+    holder, password_hash, may_log_in = await stored() or (None, None, False)
+    if holder is None or password_hash is None:
+        await hasher.burn(password)
+        await throttle.failed(attempt)
+        raise InvalidCredentials()
+    if not await hasher.verify(password_hash, password):
+        await throttle.failed(attempt)
+        raise InvalidCredentials()
+    await throttle.succeeded(attempt, clear=keys[:1] if may_log_in else ())
+    if not may_log_in:
+        raise InvalidCredentials()
+    new_hash = await hasher.hash(password) if hasher.needs_rehash(password_hash) else None
+    return holder, new_hash
+
+
+async def open_session(sessions: SessionStore, codec: TokenCodec, record: SessionRecord) -> str:
+    """A cookie session, a customer's or the back office's: the opaque value to set. The
+    store keeps the record under its hash only, so a leaked store opens no session."""
+    token, token_hash = codec.new_opaque()
+    await sessions.put(token_hash, record)
+    return token
+
+
+async def find_session(
+    sessions: SessionStore, token_hash: bytes, now: datetime, audience: Audience
+) -> SessionRecord | None:
+    """The open session under `token_hash`, if it is one of `audience`: a customer's
+    cookie never passes for a back-office one, nor the other way round."""
+    record = await sessions.get(token_hash, now)
+    return record if record is not None and record.audience is audience else None
+
+
 @dataclass(frozen=True, slots=True)
 class Authentication:
     uow: UnitOfWorkFactory
@@ -138,40 +195,24 @@ class Authentication:
         require_confirmation: bool | None,
     ) -> tuple[Customer, str | None]:
         """The customer, and a new hash when the stored one uses outdated parameters."""
-        keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip)
-        attempt = await self.throttle.attempt(keys)
-        if attempt.retry_after:
-            raise LoginBlocked(attempt.retry_after)
         confirmation_required = (
             tenant.settings.confirmation_required
             if require_confirmation is None
             else require_confirmation
         )
-        credentials = (
-            await self.customer_reads.credentials_by_email(
+
+        async def stored() -> tuple[Customer, str | None, bool] | None:
+            if len(email) > MAX_EMAIL_LENGTH:  # no account to look up
+                return None
+            credentials = await self.customer_reads.credentials_by_email(
                 tenant.id, email, confirmation_required=confirmation_required
             )
-            if len(email) <= MAX_EMAIL_LENGTH  # a longer one has no account to look up
-            else None
-        )
-        if credentials is None or credentials.password_hash is None:
-            await self.hasher.burn(password)
-            await self.throttle.failed(attempt)
-            raise InvalidCredentials()
-        if not await self.hasher.verify(credentials.password_hash, password):
-            await self.throttle.failed(attempt)
-            raise InvalidCredentials()
-        # The right password: no failure, even where the account may not log in (yet).
-        clear = keys[:1] if credentials.may_log_in else ()
-        await self.throttle.succeeded(attempt, clear=clear)
-        if not credentials.may_log_in:
-            raise InvalidCredentials()
-        new_hash = (
-            await self.hasher.hash(password)
-            if self.hasher.needs_rehash(credentials.password_hash)
-            else None
-        )
-        return credentials.customer, new_hash
+            if credentials is None:
+                return None
+            return credentials.customer, credentials.password_hash, credentials.may_log_in
+
+        keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip)
+        return await check_password(self.throttle, self.hasher, keys, password, stored)
 
     @staticmethod
     async def _record_login(
@@ -192,30 +233,26 @@ class Authentication:
         now = self.clock()
         expires_at = now + timedelta(seconds=self.config.session_ttl_seconds)
         family_id = await self._new_family(customer, now, expires_at)
-        token, token_hash = self.codec.new_opaque()
-        await self.sessions.put(
-            token_hash,
-            SessionRecord(
-                tenant_id=customer.tenant_id,
-                audience=Audience.CUSTOMER,
-                subject_id=customer.id,
-                subject_uuid=customer.uuid,
-                subject_number=customer.customer_number,
-                family_id=family_id,
-                created_at=now,
-                expires_at=expires_at,
-            ),
+        record = SessionRecord(
+            tenant_id=customer.tenant_id,
+            audience=Audience.CUSTOMER,
+            subject_id=customer.id,
+            subject_uuid=customer.uuid,
+            subject_number=customer.customer_number,
+            family_id=family_id,
+            created_at=now,
+            expires_at=expires_at,
         )
-        return token
+        return await open_session(self.sessions, self.codec, record)
 
     async def session_claims(self, tenant: Tenant, token: str) -> AccessClaims:
         """What a customer's session cookie stands for, as the claims of a token would: the
         same owner and session checks then apply to both. Raises `InvalidAccessToken` for
         an unknown or expired session, another tenant's, or a back-office one."""
-        record = await self.sessions.get(self.codec.hash_opaque(token), self.clock())
+        token_hash = self.codec.hash_opaque(token)
+        record = await find_session(self.sessions, token_hash, self.clock(), Audience.CUSTOMER)
         if (
             record is None
-            or record.audience is not Audience.CUSTOMER
             or record.tenant_id != tenant.id
             or record.family_id is None
             or record.subject_number is None
@@ -236,8 +273,8 @@ class Authentication:
         """Log out: the session's family is revoked (its tokens end everywhere) and the
         record goes. Silent when there is no such customer session."""
         token_hash = self.codec.hash_opaque(token)
-        record = await self.sessions.get(token_hash, self.clock())
-        if record is None or record.audience is not Audience.CUSTOMER:
+        record = await find_session(self.sessions, token_hash, self.clock(), Audience.CUSTOMER)
+        if record is None:
             return
         if record.family_id is not None:
             async with self.uow() as uow:

@@ -16,7 +16,13 @@ from enum import StrEnum
 
 from ulid import ULID
 
-from patron.core.auth import address_key, throttle_keys
+from patron.core.auth import (
+    address_key,
+    check_password,
+    find_session,
+    open_session,
+    throttle_keys,
+)
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
@@ -209,28 +215,19 @@ class BackOffice:
         """The password check, throttled as customers' logins are (counted before it runs)
         on counters of its own. Every cause of failure is `InvalidCredentials`; a disabled
         user learns so only after giving the right password."""
+
+        async def stored() -> tuple[AdminUser, str | None, bool] | None:
+            if len(email) > MAX_EMAIL_LENGTH:  # no user to look up
+                return None
+            found = await self.reads.user_login(tenant.id, email)
+            if found is None:
+                return None
+            user, password_hash = found
+            return user, password_hash, not user.is_disabled
+
         keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip, namespace=ADMIN_NAMESPACE)
-        attempt = await self.throttle.attempt(keys)
-        if attempt.retry_after:
-            raise LoginBlocked(attempt.retry_after)
-        found = (
-            await self.reads.user_login(tenant.id, email)
-            if len(email) <= MAX_EMAIL_LENGTH
-            else None
-        )
-        user, password_hash = found if found is not None else (None, None)
-        if user is None or password_hash is None:
-            await self.hasher.burn(password)
-            await self.throttle.failed(attempt)
-            raise InvalidCredentials()
-        if not await self.hasher.verify(password_hash, password):
-            await self.throttle.failed(attempt)
-            raise InvalidCredentials()
-        await self.throttle.succeeded(attempt, clear=() if user.is_disabled else keys[:1])
-        if user.is_disabled:
-            raise InvalidCredentials()
-        if self.hasher.needs_rehash(password_hash):
-            new_hash = await self.hasher.hash(password)
+        user, new_hash = await check_password(self.throttle, self.hasher, keys, password, stored)
+        if new_hash is not None:
             async with self.uow() as uow:
                 await uow.back_office.set_user_password_hash(user.id, new_hash)
                 await uow.commit()
@@ -302,28 +299,23 @@ class BackOffice:
     async def start_session(self, user: AdminUser) -> str:
         """A cookie session for a user who has just logged in: the opaque value to set."""
         now = self.clock()
-        token, token_hash = self.codec.new_opaque()
-        await self.sessions.put(
-            token_hash,
-            SessionRecord(
-                tenant_id=user.tenant_id,
-                audience=Audience.BACK_OFFICE,
-                subject_id=user.id,
-                subject_uuid=user.uuid,
-                subject_number=None,
-                family_id=None,
-                created_at=now,
-                expires_at=now + timedelta(seconds=self.config.session_ttl_seconds),
-            ),
+        record = SessionRecord(
+            tenant_id=user.tenant_id,
+            audience=Audience.BACK_OFFICE,
+            subject_id=user.id,
+            subject_uuid=user.uuid,
+            subject_number=None,
+            family_id=None,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.config.session_ttl_seconds),
         )
-        return token
+        return await open_session(self.sessions, self.codec, record)
 
     async def end_session(self, token: str) -> None:
         """Log out; silent when there is no such back-office session (a customer's
         session is not ended here)."""
         token_hash = self.codec.hash_opaque(token)
-        record = await self.sessions.get(token_hash, self.clock())
-        if record is not None and record.audience is Audience.BACK_OFFICE:
+        if await find_session(self.sessions, token_hash, self.clock(), Audience.BACK_OFFICE):
             await self.sessions.delete(token_hash)
 
     async def authorize(self, tenant: Tenant, credential: BackOfficeCredential) -> Principal:
@@ -341,12 +333,9 @@ class BackOffice:
                 raise InvalidAccessToken("unknown API token")
             user, issued_at = found
             return _user_principal(tenant, user, issued_at, user.scopes)
-        record = await self.sessions.get(self.codec.hash_opaque(credential.value), self.clock())
-        if (
-            record is None
-            or record.audience is not Audience.BACK_OFFICE
-            or record.tenant_id != tenant.id
-        ):
+        token_hash = self.codec.hash_opaque(credential.value)
+        record = await find_session(self.sessions, token_hash, self.clock(), Audience.BACK_OFFICE)
+        if record is None or record.tenant_id != tenant.id:
             raise InvalidAccessToken("no such session")
         holder = await self.reads.user(record.subject_id)
         if holder is None or holder.uuid != record.subject_uuid:

@@ -29,7 +29,6 @@ from patron.core.passwords import POLICIES
 from patron.core.ports import (
     Clock,
     CustomerSearch,
-    GroupReads,
     PasswordHasher,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -42,7 +41,6 @@ from patron.core.text import patch_problems, patched_metadata
 class CustomerAdministration:
     uow: UnitOfWorkFactory
     customer_search: CustomerSearch
-    groups: GroupReads
     hasher: PasswordHasher
     clock: Clock
     config: CoreConfig

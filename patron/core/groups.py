@@ -152,8 +152,3 @@ class Groups:
         own = [customer.id for customer in customers if customer.tenant_id == tenant.id]
         found = await self.reads.groups_of(own)
         return {customer.id: found.get(customer.id, []) for customer in customers}
-
-    async def groups_of_customer(self, customer: Customer) -> list[CustomerGroup]:
-        """A customer's own groups (store routes): the caller has already proven the
-        customer is the bearer's, so no principal is asked for."""
-        return (await self.reads.groups_of([customer.id]))[customer.id]

@@ -9,7 +9,7 @@ import asyncpg
 from patron.core.errors import AdminEmailTaken
 from patron.core.model import AdminRole, AdminUser, ApiClient, PrincipalKind
 from patron.core.ports import NewAdminUser, NewApiClient
-from patron.storage.database import Connection
+from patron.storage.database import Connection, qualified
 
 USER_COLUMNS = (
     "id, uuid, tenant_id, email, first_name, last_name, role, scopes, metadata, disabled_at, "
@@ -25,7 +25,7 @@ TABLES = {PrincipalKind.USER: "admin_users", PrincipalKind.CLIENT: "api_clients"
 # Every request authenticated by an API token runs this: the token and its user, one probe
 # of the token's primary key and one of the user's.
 USER_BY_API_TOKEN = (
-    f"SELECT {', '.join(f'u.{c}' for c in USER_COLUMNS.split(', '))}, t.created_at AS issued_at "
+    f"SELECT {qualified(USER_COLUMNS, 'u')}, t.created_at AS issued_at "
     "FROM admin_api_tokens t JOIN admin_users u ON u.id = t.user_id WHERE t.token_hash = $1"
 )
 

@@ -9,6 +9,7 @@ import asyncpg
 from patron.core.model import Customer
 from patron.core.queries import CustomerQuery
 from patron.storage.customers import COLUMNS, row_to_customer
+from patron.storage.database import qualified
 from patron.storage.listing import Filters, page_and_count
 
 SEARCH_TEXT = (
@@ -26,7 +27,7 @@ SORT_COLUMNS = {
     "first_name": "c.first_name",
     "last_name": "c.last_name",
 }
-_COLUMNS = ", ".join(f"c.{column}" for column in COLUMNS.split(", "))
+_COLUMNS = qualified(COLUMNS, "c")
 
 
 def like_pattern(text: str) -> str:

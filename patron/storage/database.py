@@ -13,6 +13,12 @@ Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProx
 """What repositories run their SQL on: a connection, or a pool's proxy of one."""
 
 
+def qualified(columns: str, alias: str) -> str:
+    """A repository's column list (`"id, uuid, ..."`) for a statement that joins its table
+    as `alias`: `"g.id, g.uuid, ..."`, so a join never keeps a second copy of the list."""
+    return ", ".join(f"{alias}.{column}" for column in columns.split(", "))
+
+
 async def _init_connection(connection: asyncpg.Connection) -> None:
     for type_name in ("json", "jsonb"):
         await connection.set_type_codec(

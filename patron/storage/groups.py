@@ -12,10 +12,11 @@ import asyncpg
 from patron.core.errors import GroupNameTaken, GroupNotFound
 from patron.core.model import CustomerGroup
 from patron.core.queries import GroupQuery
-from patron.storage.database import Connection
+from patron.storage.database import Connection, qualified
 from patron.storage.listing import Filters, page_and_count
 
 GROUP_COLUMNS = "id, uuid, tenant_id, name, metadata, created_at, updated_at"
+_G_COLUMNS = qualified(GROUP_COLUMNS, "g")
 NAME_INDEX = "customer_groups_name_unique"
 WRITABLE = frozenset({"name", "metadata"})
 SORT_COLUMNS = {
@@ -195,7 +196,7 @@ class PgGroupReads:
         where.add_bounds("g.updated_at", query.updated)
         rows, total = await page_and_count(
             self._pool,
-            columns=", ".join(f"g.{column}" for column in GROUP_COLUMNS.split(", ")),
+            columns=_G_COLUMNS,
             source="customer_groups g",
             where=where,
             order=SORT_COLUMNS[query.sort.field],
@@ -218,8 +219,7 @@ class PgGroupReads:
         if not found:
             return found
         rows = await self._pool.fetch(
-            "SELECT m.customer_id, g.id, g.uuid, g.tenant_id, g.name, g.metadata, "
-            "g.created_at, g.updated_at "
+            f"SELECT m.customer_id, {_G_COLUMNS} "
             "FROM customer_group_members m JOIN customer_groups g ON g.id = m.group_id "
             "WHERE m.customer_id = ANY($1::bigint[]) ORDER BY m.customer_id, g.id",
             list(found),

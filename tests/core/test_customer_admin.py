@@ -22,11 +22,16 @@ from patron.core.errors import (
     PasswordPolicyViolation,
     ScopeMissing,
 )
-from patron.core.model import Scope, Tenant
+from patron.core.model import Customer, CustomerGroup, Scope, Tenant
 from patron.core.queries import CustomerQuery
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for
 from tests.core.back_office_callers import admin_guest, principal_of, second_tenant
+
+
+async def _groups_of(services: Services, tenant: Tenant, customer: Customer) -> list[CustomerGroup]:
+    found = await services.core.groups.groups_of(principal_of(tenant), tenant, [customer])
+    return found[customer.id]
 
 
 async def test_a_customer_is_read_by_uuid_within_the_tenant_only(
@@ -126,7 +131,7 @@ async def test_groups_are_replaced_exactly_and_an_unknown_one_writes_nothing(
     regrouped = await admin_core.update(
         admin, tenant, customer.uuid, CustomerAdminChange(group_uuids=(b.uuid, c.uuid, b.uuid))
     )
-    names = [g.name for g in await groups.groups_of_customer(customer)]
+    names = [g.name for g in await _groups_of(timed_services, tenant, customer)]
     ghost = uuid4()
     with pytest.raises(GroupNotFound) as missing:
         await admin_core.update(
@@ -137,7 +142,7 @@ async def test_groups_are_replaced_exactly_and_an_unknown_one_writes_nothing(
                 profile=ProfileChange(first_name="Never"), group_uuids=(a.uuid, ghost)
             ),
         )
-    after_refusal = [g.name for g in await groups.groups_of_customer(customer)]
+    after_refusal = [g.name for g in await _groups_of(timed_services, tenant, customer)]
     cleared = await admin_core.update(
         admin, tenant, customer.uuid, CustomerAdminChange(group_uuids=())
     )
@@ -147,7 +152,7 @@ async def test_groups_are_replaced_exactly_and_an_unknown_one_writes_nothing(
     assert missing.value.group == str(ghost)
     assert after_refusal == ["B", "C"]
     assert await clean_db.fetchval("SELECT first_name FROM customers") == "Sonia"
-    assert await groups.groups_of_customer(customer) == []
+    assert await _groups_of(timed_services, tenant, customer) == []
     assert cleared.version == regrouped.version + 1
 
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.back_office import CredentialKind
+from patron.core.model import AdminUser
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import BAD_REQUEST, MedusaError
@@ -23,6 +24,15 @@ from patron.dialects.medusa.openapi import operation, text_answer
 from patron.dialects.medusa.schemas import AccessToken, AdminLogin, UserBody
 
 
+async def logged_in(request: Request, ctx: MedusaContext) -> AdminUser:
+    """The user whose email and password the body holds (a session or a token follows)."""
+    tenant = await request_tenant(ctx)
+    body = await valid_body(request, ctx.config, AdminLogin)
+    return await ctx.core.back_office.log_in(
+        tenant, body["email"], body["password"], client_ip=client_ip(request)
+    )
+
+
 def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
     @api.post(
         "/admin/auth",
@@ -31,11 +41,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="none", body=AdminLogin),
     )
     async def create_session(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        body = await valid_body(request, ctx.config, AdminLogin)
-        user = await ctx.core.back_office.log_in(
-            tenant, body["email"], body["password"], client_ip=client_ip(request)
-        )
+        user = await logged_in(request, ctx)
         session = await ctx.core.back_office.start_session(user)
         return set_session(answer({"user": shapes.user(user)}), ctx.config, session, "admin")
 
@@ -76,11 +82,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="none", body=AdminLogin),
     )
     async def create_token(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        body = await valid_body(request, ctx.config, AdminLogin)
-        user = await ctx.core.back_office.log_in(
-            tenant, body["email"], body["password"], client_ip=client_ip(request)
-        )
+        user = await logged_in(request, ctx)
         claims = {"user_id": ids.render(ids.USER, user.uuid), "domain": "admin"}
         token, _ = ctx.core.back_office.issue_token(user, vendor_claims=claims)
         return answer({"access_token": token})

@@ -69,10 +69,6 @@ def is_array(value: Any) -> str | None:
     return None if isinstance(value, list) else "{property} must be an array"
 
 
-def is_boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "{property} must be a boolean value"
-
-
 def nested(value: Any) -> str | None:
     """`ValidateNested()`: the property's own model checks the object's properties."""
     if isinstance(value, dict):

@@ -3,10 +3,7 @@ from the outbox as a mailbox would show it)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,10 +12,11 @@ from typing import Any
 import asyncpg
 
 from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.clients.node import run_script
+from tests.outbox import PASSWORD_RESET, key_in, latest_mail
 from tests.waiting import wait_until_async
 
 HERE = Path(__file__).resolve().parent
-NODE_TIMEOUT_SECONDS = 120
 MAIL_SECONDS = 10.0
 DASHBOARD = "https://admin.example.com"
 STOREFRONT = "https://shop.example.com"
@@ -41,19 +39,12 @@ class Journey:
 async def reset_token(pool: asyncpg.Pool, email: str) -> str:
     """The token in the reset mail, once it is there: the core writes it after answering,
     so known and unknown addresses answer alike."""
-
-    async def mail() -> str | None:
-        body: str | None = await pool.fetchval(
-            "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
-            "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
-            email,
-        )
-        return body
-
-    body = await wait_until_async(mail, within=MAIL_SECONDS, what=f"a reset mail to {email}")
-    match = re.search(r"token=([\w-]+)", body)
-    assert match, body
-    return match.group(1)
+    body = await wait_until_async(
+        lambda: latest_mail(pool, email, PASSWORD_RESET),
+        within=MAIL_SECONDS,
+        what=f"a reset mail to {email}",
+    )
+    return key_in(body)
 
 
 async def run_journey(
@@ -74,36 +65,10 @@ async def run_journey(
         env.pop(name, None)
     if journey.browser:
         env.update(MEDUSA_ADMIN_ORIGIN=DASHBOARD, MEDUSA_STORE_ORIGIN=STOREFRONT)
-    process = await asyncio.create_subprocess_exec(
-        node,
-        "journey.mjs",
-        cwd=HERE,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert process.stdin and process.stdout and process.stderr
-    lines: list[dict[str, Any]] = []
 
-    async def read() -> None:
-        assert process.stdin and process.stdout
-        async for raw in process.stdout:
-            line = json.loads(raw)
-            lines.append(line)
-            if line.get("step") == "password token requested":
-                token = await reset_token(pool, journey.shopper)
-                process.stdin.write(f"{token}\n".encode())
-                await process.stdin.drain()
-        process.stdin.close()
+    async def answer(line: dict[str, Any]) -> str | None:
+        if line.get("step") == "password token requested":
+            return await reset_token(pool, journey.shopper)
+        return None
 
-    try:
-        _, errors = await asyncio.wait_for(
-            asyncio.gather(read(), process.stderr.read()), NODE_TIMEOUT_SECONDS
-        )
-        code = await asyncio.wait_for(process.wait(), NODE_TIMEOUT_SECONDS)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    return code, lines, errors.decode()
+    return await run_script(node, "journey.mjs", cwd=HERE, env=env, answer=answer)

@@ -5,11 +5,8 @@ Oryx's DI; this test serves Patron, hands over the confirmation key, and checks 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,13 +14,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.conftest import IN_CI
+from tests.clients.node import node_with_packages, run_script
 from tests.dialects.glue.helpers import confirmation_key
 from tests.servers import running_server
 
 HERE = Path(__file__).resolve().parent
 STOREFRONT = "https://shop.example.com"  # Oryx runs on its own origin: CORS is exercised
-NODE_TIMEOUT_SECONDS = 120
 STEPS = [
     "setup",
     "guest",
@@ -42,44 +38,10 @@ STEPS = [
 ]
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"`{name}` is not installed (Node.js 20+ runs Oryx's adapters)"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
-def _versions(lock: Path) -> dict[str, str | None]:
-    packages: dict[str, dict[str, Any]] = json.loads(lock.read_text())["packages"]
-    return {path: entry.get("version") for path, entry in packages.items() if path}
-
-
-def _installed() -> bool:
-    """node_modules holds exactly what package-lock.json locks (npm records what it installed
-    in node_modules/.package-lock.json)."""
-    installed = HERE / "node_modules" / ".package-lock.json"
-    return installed.exists() and _versions(installed) == _versions(HERE / "package-lock.json")
-
-
 @pytest.fixture(scope="session")
 def node() -> str:
     """The `node` binary, with Oryx installed from the committed lock file."""
-    node = _tool("node")
-    if not _installed():
-        npm = _tool("npm")
-        installed = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert installed.returncode == 0, installed.stdout + installed.stderr
-        assert _installed()
-    return node
+    return node_with_packages(HERE, "Oryx's adapters")
 
 
 @pytest.fixture
@@ -101,39 +63,13 @@ async def _journey(
         "ORYX_FEATURE_VERSION": feature_version,
         "ORYX_ORIGIN": STOREFRONT,
     }
-    process = await asyncio.create_subprocess_exec(
-        node,
-        "journey.mjs",
-        cwd=HERE,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert process.stdin and process.stdout and process.stderr
-    lines: list[dict[str, Any]] = []
 
-    async def read() -> None:
-        assert process.stdin and process.stdout
-        async for raw in process.stdout:
-            line = json.loads(raw)
-            lines.append(line)
-            if line.get("step") == "registered":
-                key = await confirmation_key(pool, email)
-                process.stdin.write(f"{key}\n".encode())
-                await process.stdin.drain()
-        process.stdin.close()
+    async def answer(line: dict[str, Any]) -> str | None:
+        if line.get("step") == "registered":
+            return await confirmation_key(pool, email)
+        return None
 
-    try:
-        _, errors = await asyncio.wait_for(
-            asyncio.gather(read(), process.stderr.read()), NODE_TIMEOUT_SECONDS
-        )
-        code = await asyncio.wait_for(process.wait(), NODE_TIMEOUT_SECONDS)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    return code, lines, errors.decode()
+    return await run_script(node, "journey.mjs", cwd=HERE, env=env, answer=answer)
 
 
 @pytest.mark.slow

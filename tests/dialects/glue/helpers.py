@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import asyncpg
 import httpx
+
+from tests.outbox import CONFIRMATION, mailed_key
 
 JSON_API = "application/vnd.api+json"
 PASSWORD = "change123"
@@ -41,15 +42,7 @@ async def register(
 
 
 async def confirmation_key(pool: asyncpg.Pool, email: str) -> str:
-    body = await pool.fetchval(
-        "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
-        "AND template = 'customer_confirmation' ORDER BY id DESC LIMIT 1",
-        email,
-    )
-    assert body, f"no confirmation mail to {email}"
-    match = re.search(r"token=([\w-]+)", body)
-    assert match, body
-    return match.group(1)
+    return await mailed_key(pool, email, CONFIRMATION)
 
 
 async def confirm(client: httpx.AsyncClient, pool: asyncpg.Pool, email: str) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.outbox import PASSWORD_RESET, mailed_key
+
 PASSWORD = "supersecret"
 EMAIL = "shopper@medusa-test.com"
 LOGIN = {"email": EMAIL, "password": PASSWORD}
@@ -58,15 +60,7 @@ async def create_group(admin: httpx.AsyncClient, name: str = "VIP", **extra: Any
 
 
 async def reset_token(pool: asyncpg.Pool, email: str) -> str:
-    body = await pool.fetchval(
-        "SELECT body FROM outbox WHERE lower(recipient) = lower($1) "
-        "AND template = 'customer_password_reset' ORDER BY id DESC LIMIT 1",
-        email,
-    )
-    assert body, f"no reset mail to {email}"
-    match = re.search(r"token=([\w-]+)", body)
-    assert match, body
-    return match.group(1)
+    return await mailed_key(pool, email, PASSWORD_RESET)
 
 
 def cookie_of(response: httpx.Response) -> str:
