@@ -331,6 +331,13 @@ class OrderList(BaseModel):
     limit: int
 
 
+class PaymentMethodList(BaseModel):
+    payment_methods: list[dict[str, Any]] = Field(
+        description="Saved payment methods live with the payment provider, not in Patron: "
+        "always empty"
+    )
+
+
 class ErrorBody(BaseModel):
     code: str | MISSING = Field(
         default=MISSING, description="invalid_request_error (422), invalid_state_error (409)"

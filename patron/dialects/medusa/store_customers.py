@@ -45,6 +45,7 @@ from patron.dialects.medusa.schemas import (
     AddressPayload,
     CustomerBody,
     OrderList,
+    PaymentMethodList,
     PasswordReset,
     PasswordToken,
     StoreAddressCreate,
@@ -183,6 +184,19 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         await ctx.core.accounts.get_own(claims, ME)  # the session may have ended since
         window = order_page(request.scope["query_string"])
         return answer({"orders": [], "count": 0, "offset": window.offset, "limit": window.limit})
+
+    @api.get(
+        "/store/customers/me/payment-methods",
+        response_model=PaymentMethodList,
+        summary="My saved payment methods: kept by payment providers, so always empty",
+        openapi_extra=operation(auth="customer"),
+    )
+    async def list_payment_methods(request: Request) -> Response:
+        """medusa-js's `customers.paymentMethods.list()`; a storefront's account page asks
+        for it, and a 404 would break the page."""
+        claims = await customer(request, ctx, await request_tenant(ctx))
+        await ctx.core.accounts.get_own(claims, ME)  # the session may have ended since
+        return answer({"payment_methods": []})
 
     @api.post(
         "/store/customers/me/addresses",

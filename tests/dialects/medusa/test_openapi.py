@@ -48,7 +48,7 @@ def test_every_route_is_documented() -> None:
         routed - {("get", "/openapi.json"), ("get", "/docs"), ("get", "/docs/oauth2-redirect")}
         == documented
     )
-    assert len(documented) == 30
+    assert len(documented) == 31
 
 
 def test_security_bodies_and_errors_are_described() -> None:

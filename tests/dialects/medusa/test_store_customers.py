@@ -352,6 +352,20 @@ async def test_orders_are_an_empty_page(store: httpx.AsyncClient) -> None:
     assert bad.status_code == 400
 
 
+async def test_payment_methods_are_an_empty_list_for_a_shopper_only(
+    store: httpx.AsyncClient,
+) -> None:
+    anonymous = await store.get("/store/customers/me/payment-methods")
+    await register(store, EMAIL)
+    mine = await store.get("/store/customers/me/payment-methods")
+    await store.delete("/store/auth")
+    after_logout = await store.get("/store/customers/me/payment-methods")
+
+    assert (anonymous.status_code, anonymous.text) == (401, "Unauthorized")
+    assert (mine.status_code, mine.json()) == (200, {"payment_methods": []})
+    assert after_logout.status_code == 401
+
+
 async def test_a_forgotten_password_is_reset_with_the_mailed_token(
     store: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
