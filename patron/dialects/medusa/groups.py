@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -72,7 +71,9 @@ async def rendered(
     relations = shapes.expanded(expand, shapes.GROUP_RELATIONS, ())
     if shapes.CUSTOMERS not in relations:
         return [shapes.group(item, relations=relations) for item in groups]
-    found = await asyncio.gather(*(members(ctx, principal, tenant, item) for item in groups))
+    # One group after the other: a page of a thousand groups read at once would take every
+    # pooled connection and stall every other request of the worker.
+    found = [await members(ctx, principal, tenant, item) for item in groups]
     addresses = await ctx.core.addresses.of_customers([c for customers in found for c in customers])
     return [
         shapes.group(item, relations=relations, customers=customers, addresses=addresses)
