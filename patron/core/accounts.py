@@ -13,14 +13,30 @@ from typing import Any
 from ulid import ULID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
+from patron.core.addresses import add_locked, checked_change, update_locked
 from patron.core.auth import throttle_keys
-from patron.core.commands import MetadataPatch, ProfileChange, Registration
+from patron.core.commands import (
+    AccountEdit,
+    AddressChange,
+    AddressDraft,
+    BillingChoice,
+    MetadataPatch,
+    ProfileChange,
+    Registration,
+)
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
-from patron.core.errors import ConfirmationInvalid, FieldsInvalid, LoginBlocked, VersionConflict
+from patron.core.errors import (
+    AddressNotFound,
+    ConfirmationInvalid,
+    FieldsInvalid,
+    LoginBlocked,
+    VersionConflict,
+)
 from patron.core.mails import confirmation_mail
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.numbering import render_customer_number
+from patron.core.password_changes import set_password_locked
 from patron.core.passwords import POLICIES
 from patron.core.ports import (
     Anonymization,
@@ -140,15 +156,67 @@ class Accounts:
             customer = await lock_bearer(uow, claims)
             if expected_version is not None and expected_version != customer.version:
                 raise VersionConflict(customer.version)
-            if patch is not None:
-                merged = patched_metadata(customer.metadata, patch)
-                if merged != customer.metadata:
-                    fields["metadata"] = merged
-            if not fields:
+            updated = await write_profile_locked(uow, customer, fields, patch, now=self.clock())
+            if updated is customer:
                 return customer
-            updated = await uow.customers.update(customer.id, fields, now=self.clock())
             await uow.commit()
         return updated
+
+    async def edit_own(
+        self, tenant: Tenant, claims: AccessClaims, ref: CustomerRef, edit: AccountEdit
+    ) -> Customer:
+        """Profile, billing address and password in one transaction: a refusal of any part
+        (an email taken, an address not theirs, the address cap) leaves all as it was.
+
+        Every check that needs no database runs first, and the password is hashed before
+        the transaction, so the customer row is locked only for the writes."""
+        require_owner(claims, ref)
+        fields, patch = checked_profile(edit.profile)
+        billing = edit.billing
+        billing_fields = (
+            checked_change(AddressChange(**billing.fields))
+            if billing is not None and billing.fields is not None
+            else None
+        )
+        password_hash = None
+        if edit.new_password is not None:
+            POLICIES[tenant.settings.password_policy].check(edit.new_password)
+            password_hash = await self.hasher.hash(edit.new_password)
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            updated = await write_profile_locked(uow, customer, fields, patch, now=now)
+            if billing is not None:
+                await self._choose_billing(uow, customer, billing, billing_fields, now)
+            if password_hash is not None:
+                await set_password_locked(uow, customer, password_hash, claims=claims, now=now)
+            await uow.commit()
+        return updated
+
+    async def _choose_billing(
+        self,
+        uow: UnitOfWork,
+        customer: Customer,
+        billing: BillingChoice,
+        fields: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        current = await uow.addresses.default_billing(customer.id)
+        if billing.address is not None:
+            chosen = await uow.addresses.get(customer.id, billing.address)
+            if chosen is None:
+                raise AddressNotFound()
+            if not chosen.is_default_billing:
+                await update_locked(uow, customer, chosen, {"is_default_billing": True}, now=now)
+        elif fields is not None:
+            if current is not None:
+                await update_locked(uow, customer, current, fields, now=now)
+            else:
+                draft = AddressDraft(**fields, is_default_billing=True)  # checked above
+                limit = self.config.max_addresses_per_customer
+                await add_locked(uow, customer, draft, limit=limit, now=now)
+        elif current is not None:
+            await update_locked(uow, customer, current, {"is_default_billing": False}, now=now)
 
     async def anonymize_own(self, claims: AccessClaims, ref: CustomerRef) -> None:
         """Erase personal data; keep the row, its number and its id (order history)."""
@@ -220,6 +288,25 @@ async def add_customer(
             has_account=prepared.has_account,
         )
     )
+
+
+async def write_profile_locked(
+    uow: UnitOfWork,
+    customer: Customer,
+    fields: dict[str, Any],
+    patch: MetadataPatch | None,
+    *,
+    now: datetime,
+) -> Customer:
+    """Write a checked profile change to a customer whose row the caller has locked, the
+    metadata patch merged into what the row holds; the same customer when nothing changes."""
+    if patch is not None:
+        merged = patched_metadata(customer.metadata, patch)
+        if merged != customer.metadata:
+            fields = {**fields, "metadata": merged}
+    if not fields:
+        return customer
+    return await uow.customers.update(customer.id, fields, now=now)
 
 
 def checked_profile(change: ProfileChange) -> tuple[dict[str, Any], MetadataPatch | None]:

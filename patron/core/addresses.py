@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from ulid import ULID
@@ -25,6 +27,7 @@ from patron.core.ports import (
     Clock,
     CustomerReads,
     NewAddress,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 from patron.core.text import ADDRESS_TEXT, check_text
@@ -55,31 +58,11 @@ class Addresses:
         demotes the previous one; one added while there is no default of its kind becomes
         that default whatever it asked."""
         require_owner(claims, ref)
-        check_text(draft.text_fields(), ADDRESS_TEXT)
-        if draft.country_code is not None:
-            draft = replace(draft, country_code=_country(draft.country_code))
-        now = self.clock()
+        draft = checked_draft(draft)
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
-            summary = await uow.addresses.summary(customer.id)
-            limit = self.config.max_addresses_per_customer
-            if summary.count >= limit:
-                raise AddressLimitReached(limit)
-            shipping = draft.is_default_shipping or not summary.has_default_shipping
-            billing = draft.is_default_billing or not summary.has_default_billing
-            demote_shipping = shipping and summary.has_default_shipping
-            demote_billing = billing and summary.has_default_billing
-            if demote_shipping or demote_billing:
-                await uow.addresses.clear_defaults(
-                    customer.id, shipping=demote_shipping, billing=demote_billing, now=now
-                )
-            address = await uow.addresses.add(
-                NewAddress(
-                    customer_id=customer.id,
-                    uuid=ULID().to_uuid(),
-                    draft=replace(draft, is_default_shipping=shipping, is_default_billing=billing),
-                    now=now,
-                )
+            address = await add_locked(
+                uow, customer, draft, limit=self.config.max_addresses_per_customer, now=self.clock()
             )
             await uow.commit()
         return address
@@ -93,11 +76,7 @@ class Addresses:
     ) -> Address:
         """Only what `change` sets is written. Clearing a default promotes no other address."""
         require_owner(claims, ref)
-        fields = change.changed_fields()
-        check_text(fields, ADDRESS_TEXT)
-        if fields.get("country_code") is not None:
-            fields["country_code"] = _country(fields["country_code"])
-        now = self.clock()
+        fields = checked_change(change)
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
             address = await uow.addresses.get(customer.id, address_uuid)
@@ -105,17 +84,7 @@ class Addresses:
                 raise AddressNotFound()
             if not fields:
                 return address
-            demote_shipping = fields.get("is_default_shipping") is True
-            demote_billing = fields.get("is_default_billing") is True
-            if demote_shipping or demote_billing:
-                await uow.addresses.clear_defaults(
-                    customer.id,
-                    shipping=demote_shipping,
-                    billing=demote_billing,
-                    now=now,
-                    keep=address.id,
-                )
-            updated = await uow.addresses.update(address.id, fields, now=now)
+            updated = await update_locked(uow, customer, address, fields, now=self.clock())
             await uow.commit()
         return updated
 
@@ -138,6 +107,63 @@ class Addresses:
     async def _own(self, claims: AccessClaims, ref: CustomerRef) -> Customer:
         require_owner(claims, ref)
         return await load_bearer(self.customer_reads, claims)
+
+
+def checked_draft(draft: AddressDraft) -> AddressDraft:
+    """A new address within the text limits, its country code normalized."""
+    check_text(draft.text_fields(), ADDRESS_TEXT)
+    if draft.country_code is not None:
+        draft = replace(draft, country_code=_country(draft.country_code))
+    return draft
+
+
+def checked_change(change: AddressChange) -> dict[str, Any]:
+    """The fields an address change writes, within the text limits, the country normalized."""
+    fields = change.changed_fields()
+    check_text(fields, ADDRESS_TEXT)
+    if fields.get("country_code") is not None:
+        fields["country_code"] = _country(fields["country_code"])
+    return fields
+
+
+async def add_locked(
+    uow: UnitOfWork, customer: Customer, draft: AddressDraft, *, limit: int, now: datetime
+) -> Address:
+    """Add a checked address to a customer whose row the caller has locked: the cap, and
+    Spryker's defaults (asked for, or the first of its kind), demoting the previous one."""
+    summary = await uow.addresses.summary(customer.id)
+    if summary.count >= limit:
+        raise AddressLimitReached(limit)
+    shipping = draft.is_default_shipping or not summary.has_default_shipping
+    billing = draft.is_default_billing or not summary.has_default_billing
+    demote_shipping = shipping and summary.has_default_shipping
+    demote_billing = billing and summary.has_default_billing
+    if demote_shipping or demote_billing:
+        await uow.addresses.clear_defaults(
+            customer.id, shipping=demote_shipping, billing=demote_billing, now=now
+        )
+    return await uow.addresses.add(
+        NewAddress(
+            customer_id=customer.id,
+            uuid=ULID().to_uuid(),
+            draft=replace(draft, is_default_shipping=shipping, is_default_billing=billing),
+            now=now,
+        )
+    )
+
+
+async def update_locked(
+    uow: UnitOfWork, customer: Customer, address: Address, fields: dict[str, Any], *, now: datetime
+) -> Address:
+    """Write checked fields to an address of a customer whose row the caller has locked;
+    a default flag set to True demotes the previous default of its kind."""
+    demote_shipping = fields.get("is_default_shipping") is True
+    demote_billing = fields.get("is_default_billing") is True
+    if demote_shipping or demote_billing:
+        await uow.addresses.clear_defaults(
+            customer.id, shipping=demote_shipping, billing=demote_billing, now=now, keep=address.id
+        )
+    return await uow.addresses.update(address.id, fields, now=now)
 
 
 def _country(code: str) -> str:

@@ -181,3 +181,27 @@ class CustomerAdminChange:
 class GroupChange:
     name: str = UNSET
     metadata: MetadataPatch | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BillingChoice:
+    """Which address is a customer's default billing one after an account edit.
+
+    `address`: that one of theirs. `fields`: the current billing address edited in place,
+    or, when there is none, a new address with these fields that becomes it (Medusa's
+    `updateBillingAddress`). Neither: no address is the billing one any more.
+    """
+
+    address: UUID | None = None
+    fields: dict[str, Any] | None = None
+    """Address fields by core name (as `AddressDraft`'s), without the default flags."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountEdit:
+    """One edit of a customer's own account, written in one transaction or not at all:
+    the profile, the billing address, and a new password (which ends the other sessions)."""
+
+    profile: ProfileChange = ProfileChange()
+    billing: BillingChoice | None = None
+    new_password: str | None = None

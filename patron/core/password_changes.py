@@ -7,7 +7,7 @@ be locking out an intruder.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
@@ -30,6 +30,7 @@ from patron.core.ports import (
     LoginThrottle,
     PasswordHasher,
     TokenCodec,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 
@@ -105,11 +106,7 @@ class PasswordChanges:
         now = self.clock()
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
-            await uow.customers.change_password(
-                customer.id, password_hash, now=now, end_sessions=False
-            )
-            await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
-            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            await set_password_locked(uow, customer, password_hash, claims=claims, now=now)
             await uow.commit()
 
     def request_reset(self, tenant: Tenant, email: str) -> AfterAnswer:
@@ -206,3 +203,13 @@ class PasswordChanges:
                 raise ResetKeyInvalid()
             await uow.commit()
         return changed
+
+
+async def set_password_locked(
+    uow: UnitOfWork, customer: Customer, password_hash: str, *, claims: AccessClaims, now: datetime
+) -> None:
+    """A new password for a customer whose row the caller has locked: the bearer's session
+    stays, every other one ends, and outstanding reset keys are spent."""
+    await uow.customers.change_password(customer.id, password_hash, now=now, end_sessions=False)
+    await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
+    await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)

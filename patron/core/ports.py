@@ -182,6 +182,8 @@ class AddressRepository(Protocol):
 
     async def get(self, customer_id: int, address_uuid: UUID) -> Address | None: ...
 
+    async def default_billing(self, customer_id: int) -> Address | None: ...
+
     async def add(self, new: NewAddress) -> Address:
         """Insert; raises `AddressConflict` if the database refuses a second default."""
 

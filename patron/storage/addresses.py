@@ -102,6 +102,13 @@ class PgAddresses:
         row = await self._db.fetchrow(BY_UUID, customer_id, address_uuid)
         return row_to_address(row) if row else None
 
+    async def default_billing(self, customer_id: int) -> Address | None:
+        row = await self._db.fetchrow(
+            f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND is_default_billing",
+            customer_id,
+        )
+        return row_to_address(row) if row else None
+
     async def add(self, new: NewAddress) -> Address:
         d = new.draft
         try:

@@ -7,7 +7,7 @@ billing one is `billing_address` (see `shapes`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -17,20 +17,25 @@ from starlette.responses import Response
 
 from patron.core.access import CustomerRef
 from patron.core.commands import (
+    AccountEdit,
     AddressChange,
     AddressDraft,
+    BillingChoice,
     ProfileChange,
     Registration,
 )
 from patron.core.countries import normalize_country_code
-from patron.core.email_addresses import clean_email
-from patron.core.errors import AddressNotFound, CountryInvalid
+from patron.core.errors import AddressNotFound
 from patron.core.model import AccessClaims, Address, Customer, Tenant
-from patron.core.passwords import POLICIES
-from patron.core.text import ADDRESS_TEXT, CUSTOMER_TEXT, check_text
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
-from patron.dialects.medusa.errors import ADDRESS_NOT_MINE, MedusaError, invalid_data, not_found
+from patron.dialects.medusa.errors import (
+    ADDRESS_NOT_MINE,
+    MedusaError,
+    MedusaErrorBody,
+    invalid_data,
+    not_found,
+)
 from patron.dialects.medusa.http import (
     answer,
     customer,
@@ -113,14 +118,6 @@ def _address_uuid(raw: str) -> UUID:
     if found is None:
         raise MedusaError(ADDRESS_NOT_MINE)
     return found
-
-
-def _check_address(fields: Mapping[str, Any]) -> None:
-    """The core's own checks, before anything is written (see `update_me`)."""
-    check_text(fields, ADDRESS_TEXT)
-    code = fields.get("country_code")
-    if code is not None and normalize_country_code(code) is None:
-        raise CountryInvalid()
 
 
 def _draft(fields: Mapping[str, Any], *, billing: bool = False) -> AddressDraft:
@@ -278,68 +275,41 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
 async def update_own(
     ctx: MedusaContext, tenant: Tenant, claims: AccessClaims, body: Mapping[str, Any]
 ) -> None:
-    """`POST /store/customers/me`: the profile, the billing address, the password.
-
-    Three use cases, so everything the body holds is checked first, by the core's own
-    rules (text, email, country, password policy, the address id), and only then written:
-    bad input changes nothing. The profile goes first, since only it can still be refused
-    (an email another account has).
-    """
+    """`POST /store/customers/me`: the profile, the billing address and the password, in
+    one core edit: written together or not at all."""
     profile: dict[str, Any] = {
         key: body[key] for key in ("first_name", "last_name", "phone") if key in body
     }
     if "email" in body:
         if body["email"] is None:
             raise MedusaError(invalid_data("email must be an email"))
-        profile["email"] = clean_email(body["email"])
-    check_text(profile, CUSTOMER_TEXT)
+        profile["email"] = body["email"]
     if body.get("metadata") is not None:
-        check_text({"metadata": body["metadata"]}, CUSTOMER_TEXT)
         profile["metadata"] = metadata_patch(body["metadata"])
-    password = body.get("password")
-    if password is not None:
-        POLICIES[tenant.settings.password_policy].check(password)
-    billing = await _billing_change(ctx, claims, body) if "billing_address" in body else None
-    if profile:
-        await ctx.core.accounts.update_own(claims, ME, ProfileChange(**profile))
-    if billing is not None:
-        await billing()
-    if password is not None:
-        await ctx.core.passwords.set_own(tenant, claims, password)
-
-
-Work = Callable[[], Awaitable[object]]
-
-
-async def _billing_change(
-    ctx: MedusaContext, claims: AccessClaims, body: Mapping[str, Any]
-) -> Work | None:
-    """What `billing_address` asks for, checked, as work to do after the profile.
-
-    An id makes that address the billing one; null leaves none; an object updates the
-    billing address in place, or adds it as the billing address when there is none
-    (Medusa's `updateBillingAddress`)."""
-    value = body["billing_address"]
-    record = await ctx.core.accounts.get_own(claims, ME)
-    addresses: Sequence[Address] = (await ctx.core.addresses.of_customers([record])).get(
-        record.id, []
+    edit = AccountEdit(
+        profile=ProfileChange(**profile),
+        billing=_billing_choice(body["billing_address"]) if "billing_address" in body else None,
+        new_password=body.get("password"),
     )
-    current = shapes.billing_of(addresses)
+    try:
+        await ctx.core.accounts.edit_own(tenant, claims, ME, edit)
+    except AddressNotFound:
+        raise MedusaError(_address_not_found(body["billing_address"])) from None
+
+
+def _billing_choice(value: str | Mapping[str, Any] | None) -> BillingChoice:
+    """Medusa's `billing_address`: an address id makes that address the billing one; an
+    object edits the billing address in place, or adds it as the billing address when there
+    is none (Medusa's `updateBillingAddress`); null leaves none."""
     if value is None:
-        if current is None:
-            return None
-        change = AddressChange(is_default_billing=False)
-        return lambda: ctx.core.addresses.update_own(claims, ME, current.uuid, change)
+        return BillingChoice()
     if isinstance(value, str):
         chosen = ids.parse(ids.ADDRESS, value)
-        if chosen is None or not any(address.uuid == chosen for address in addresses):
-            raise MedusaError(not_found(f"Address with id {value} was not found"))
-        change = AddressChange(is_default_billing=True)
-        return lambda: ctx.core.addresses.update_own(claims, ME, chosen, change)
-    fields = address_fields(AddressPayload.model_validate(value).model_dump())
-    _check_address(fields)
-    if current is not None:
-        change = AddressChange(**fields)
-        return lambda: ctx.core.addresses.update_own(claims, ME, current.uuid, change)
-    draft = _draft(fields, billing=True)
-    return lambda: ctx.core.addresses.add_own(claims, ME, draft)
+        if chosen is None:
+            raise MedusaError(_address_not_found(value))
+        return BillingChoice(address=chosen)
+    return BillingChoice(fields=address_fields(AddressPayload.model_validate(value).model_dump()))
+
+
+def _address_not_found(value: object) -> MedusaErrorBody:
+    return not_found(f"Address with id {value} was not found")
