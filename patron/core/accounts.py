@@ -210,7 +210,8 @@ class Accounts:
                 await update_locked(uow, customer, chosen, {"is_default_billing": True}, now=now)
         elif fields is not None:
             if current is not None:
-                await update_locked(uow, customer, current, fields, now=now)
+                if fields:  # an empty edit changes nothing
+                    await update_locked(uow, customer, current, fields, now=now)
             else:
                 draft = AddressDraft(**fields, is_default_billing=True)  # checked above
                 limit = self.config.max_addresses_per_customer

@@ -112,3 +112,16 @@ async def fetch_billing(pool: asyncpg.Pool) -> asyncpg.Record:
     row = await pool.fetchrow("SELECT city, country_code FROM addresses WHERE is_default_billing")
     assert row is not None
     return row
+
+
+async def test_an_empty_billing_edit_changes_nothing(
+    timed_services: Services, tenant: Tenant, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    """Found by schemathesis: `billing_address: {}` with a billing address was a 500."""
+    accounts = timed_services.core.accounts
+    await timed_services.core.addresses.add_own(claims, ME, AddressDraft(city="Hamburg"))
+    before = await _state(clean_db)
+
+    await accounts.edit_own(tenant, claims, ME, AccountEdit(billing=BillingChoice(fields={})))
+
+    assert await _state(clean_db) == before
