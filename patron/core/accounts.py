@@ -190,6 +190,8 @@ class Accounts:
                 await self._choose_billing(uow, customer, billing, billing_fields, now)
             if password_hash is not None:
                 await set_password_locked(uow, customer, password_hash, claims=claims, now=now)
+                # The password moved the row's version and `updated_at`: answer what is stored.
+                updated = await uow.customers.get(customer.id) or updated
             await uow.commit()
         return updated
 

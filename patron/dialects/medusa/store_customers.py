@@ -167,8 +167,8 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         tenant = await request_tenant(ctx)
         claims = await customer(request, ctx, tenant)
         body = await valid_body(request, ctx.config, StoreCustomerUpdate)
-        await update_own(ctx, tenant, claims, body)
-        return answer(await own_shape(ctx, claims))
+        record = await update_own(ctx, tenant, claims, body)
+        return answer(await store_shape(ctx, record))
 
     @api.get(
         "/store/customers/me/orders",
@@ -211,7 +211,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         compared = replace(draft, country_code=country)
         if not any(_same(compared, address) for address in addresses):
             await ctx.core.addresses.add_own(claims, ME, draft)
-        return answer(await own_shape(ctx, claims))
+        return answer(await store_shape(ctx, record))  # an address leaves the row as it was
 
     @api.post(
         "/store/customers/me/addresses/{address_id}",
@@ -274,7 +274,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
 
 async def update_own(
     ctx: MedusaContext, tenant: Tenant, claims: AccessClaims, body: Mapping[str, Any]
-) -> None:
+) -> Customer:
     """`POST /store/customers/me`: the profile, the billing address and the password, in
     one core edit: written together or not at all."""
     profile: dict[str, Any] = {
@@ -292,7 +292,7 @@ async def update_own(
         new_password=body.get("password"),
     )
     try:
-        await ctx.core.accounts.edit_own(tenant, claims, ME, edit)
+        return await ctx.core.accounts.edit_own(tenant, claims, ME, edit)
     except AddressNotFound:
         raise MedusaError(_address_not_found(body["billing_address"])) from None
 
