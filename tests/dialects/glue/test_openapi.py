@@ -14,8 +14,8 @@ from patron.dialects.glue.schemas import (
     registration_model,
 )
 from patron.dialects.glue.validation import violations
-from tests.dialects.glue.conftest import OpenApiChecker
 from tests.dialects.glue.helpers import document, registration
+from tests.openapi_answers import OpenApiChecker
 
 HUGE = "a" * 60_000 + "@example.com"  # the email parser would take its time on this
 

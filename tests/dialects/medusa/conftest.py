@@ -9,14 +9,11 @@ application/json` on every request, as medusa-js does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import jsonschema_rs
-import orjson
 import pytest
 
 from patron.app import create_app
@@ -25,12 +22,12 @@ from patron.dialects.medusa.app import build_app
 from patron.dialects.medusa.config import MedusaConfig
 from patron.services import Services
 from patron.settings import Settings
+from tests.openapi_answers import OpenApiChecker, check_every_answer
 
 MOUNT = "/medusa"
 ADMIN_EMAIL = "admin@medusa-test.com"
 ADMIN_PASSWORD = "supersecret"
 HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
-UNDOCUMENTED = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
 
 
 @dataclass(frozen=True)
@@ -97,62 +94,23 @@ READ_ONLY = frozenset({Scope.CUSTOMERS_READ.value})
 # --- every answer against the document ------------------------------------------------------
 
 
-class OpenApiChecker:
-    """Finds the documented operation of a request and checks the answer against it."""
+class MedusaChecker(OpenApiChecker):
+    """Medusa's: a trailing slash is served, not redirected, and an undocumented route or
+    method answers 404 with Medusa's error body."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
-        self.operations: list[tuple[str, re.Pattern[str], dict[str, Any]]] = []
-        for template, item in document["paths"].items():
-            regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
-            for method, spec in item.items():
-                self.operations.append((method.upper(), re.compile(f"{regex}$"), spec))
-        # Literal paths before templated ones (`/store/auth/token` before `{email}`).
-        self.operations.sort(key=lambda o: o[1].pattern.count("[^/]+"))
-        self._validators: dict[str, Any] = {}
+        super().__init__(document, MOUNT)
 
-    def validator(self, schema: dict[str, Any]) -> Any:
-        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS).decode()
-        if key not in self._validators:
-            root = {**schema, "components": self.document["components"]}
-            self._validators[key] = jsonschema_rs.Draft202012Validator(root)
-        return self._validators[key]
+    def path_of(self, request: httpx.Request) -> str | None:
+        path = super().path_of(request)
+        return None if path is None else path.rstrip("/") or "/"
 
-    def problems(self, response: httpx.Response) -> list[str]:
-        request = response.request
-        path = request.url.path
-        if not path.startswith(MOUNT) or request.method == "OPTIONS":
-            return []  # OPTIONS is CORS, answered before routing and not documented
-        path = (path.removeprefix(MOUNT) or "/").rstrip("/") or "/"
-        if path in UNDOCUMENTED:
-            return []
-        where = f"{request.method} {path} -> {response.status_code}"
-        spec = next(
-            (s for m, p, s in self.operations if m == request.method and p.match(path)), None
-        )
-        if spec is None:
-            if response.status_code != 404:
-                return [f"{where}: not documented, and not 404"]
-            responses = {"404": {"content": {"application/json": {"schema": _ERROR}}}}
-        else:
-            responses = spec["responses"]
-        status = str(response.status_code)
-        declared = responses.get(status) or responses.get(f"{status[0]}XX")
-        if declared is None:
-            return [f"{where}: status not documented ({sorted(responses)})"]
-        content = declared.get("content")
-        if not content:
-            return [] if not response.content else [f"{where}: a body where none is documented"]
-        media_type = response.headers.get("content-type", "").split(";")[0].strip()
-        if media_type not in content:
-            return [f"{where}: media type {media_type!r} not in {sorted(content)}"]
-        schema = content[media_type].get("schema")
-        if schema is None or media_type != "application/json":
-            return []
-        return [
-            f"{where}: {error.instance_path}: {error.message}"
-            for error in self.validator(schema).iter_errors(response.json())
-        ]
+    def unmatched(
+        self, method: str, path: str, response: httpx.Response
+    ) -> dict[str, Any] | list[str]:
+        if response.status_code != 404:
+            return [f"{method} {path} -> {response.status_code}: not documented, and not 404"]
+        return {"404": {"content": {"application/json": {"schema": _ERROR}}}}
 
 
 _ERROR = {"$ref": "#/components/schemas/ErrorBody"}
@@ -162,7 +120,7 @@ _ERROR = {"$ref": "#/components/schemas/ErrorBody"}
 def openapi_checker() -> OpenApiChecker:
     """The published document; the app builds it without a core or database."""
     app = build_app(_no_core, MedusaConfig(public_url="http://testserver"))
-    return OpenApiChecker(app.openapi())
+    return MedusaChecker(app.openapi())
 
 
 def _no_core() -> Any:
@@ -173,17 +131,4 @@ def _no_core() -> Any:
 def answers_match_the_openapi_document(
     openapi_checker: OpenApiChecker, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    send = httpx.AsyncClient.send
-
-    async def checked_send(
-        self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any
-    ) -> httpx.Response:
-        response = await send(self, request, **kwargs)
-        await response.aread()
-        assert response.status_code < 500, f"{request.method} {request.url}: {response.text}"
-        problems = openapi_checker.problems(response)
-        assert not problems, "answer does not match the OpenAPI document:\n" + "\n".join(problems)
-        return response
-
-    monkeypatch.setattr(httpx.AsyncClient, "send", checked_send)
-    yield
+    yield from check_every_answer(monkeypatch, openapi_checker, no_server_error=True)

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from patron.dialects.medusa.app import build_app
 from patron.dialects.medusa.config import MedusaConfig
-from tests.dialects.medusa.conftest import OpenApiChecker
+from tests.dialects.medusa.conftest import MedusaChecker
 
 METHODS = ("get", "post", "delete")
 
@@ -104,7 +104,7 @@ def test_security_bodies_and_errors_are_described() -> None:
 
 
 def test_the_conformance_check_can_fail() -> None:
-    checker = OpenApiChecker(_document())
+    checker = MedusaChecker(_document())
     request = httpx.Request("GET", "http://testserver/medusa/admin/customers")
 
     wrong_body = httpx.Response(200, json={"customers": "nope"}, request=request)
