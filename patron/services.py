@@ -16,8 +16,10 @@ from patron.core.back_office import BackOffice
 from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
+from patron.core.lists import CustomerLists
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock, SessionStore
+from patron.core.properties import CustomerProperties
 from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
@@ -29,6 +31,7 @@ from patron.settings import Settings
 from patron.storage.addresses import PgAddressReads
 from patron.storage.availability import PgAvailabilityReads
 from patron.storage.back_office import PgBackOfficeReads
+from patron.storage.customer_data import PgCustomerDataReads
 from patron.storage.customer_search import PgCustomerSearch
 from patron.storage.customers import PgCustomerReads
 from patron.storage.database import create_pool
@@ -112,6 +115,7 @@ class Services:
             back_office_token_ttl_seconds=settings.back_office_token_ttl_seconds,
         )
         reads = PgCustomerReads(pool)
+        data_reads = PgCustomerDataReads(pool)
         # Like the throttle: shared by every worker and host, never in the process.
         sessions: SessionStore = RedisSessions(redis) if redis else PgSessions(pool)
 
@@ -133,6 +137,8 @@ class Services:
             customer_admin=CustomerAdministration(
                 uow, PgCustomerSearch(pool), hasher, clock, config
             ),
+            properties=CustomerProperties(uow, reads, data_reads, clock),
+            lists=CustomerLists(uow, reads, data_reads, clock),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

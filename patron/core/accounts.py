@@ -17,12 +17,14 @@ from patron.core.addresses import add_locked, checked_change, update_locked
 from patron.core.auth import throttle_keys
 from patron.core.commands import (
     AccountEdit,
+    AccountMail,
     AddressChange,
     AddressDraft,
     BillingChoice,
     MetadataPatch,
     ProfileChange,
     Registration,
+    SignupLimit,
 )
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
@@ -71,9 +73,21 @@ class Accounts:
     throttle: LoginThrottle
 
     async def register(
-        self, tenant: Tenant, registration: Registration, *, send_confirmation: bool = True
+        self,
+        tenant: Tenant,
+        registration: Registration,
+        *,
+        send_confirmation: bool = True,
+        billing: AddressDraft | None = None,
+        account_mail: AccountMail | None = None,
+        limit: SignupLimit | None = None,
     ) -> Customer:
         """Create an account, or a guest when no password is given (see `add_customer`).
+
+        `billing`: an address written in the same transaction as the customer's default
+        billing address. `account_mail`: an account notice instead of the confirmation mail
+        (holding the confirmation link when one is due). `limit`: counted on the client's
+        address before anything is written (`SignupLimitReached`), given back on failure.
 
         An account gets a confirmation mail in the same transaction when the tenant
         requires confirmation (or else it could never log in) or the dialect's mount asks

@@ -97,6 +97,19 @@ class Addresses:
                 raise AddressNotFound()
             await uow.commit()
 
+    async def add_many_own(
+        self, claims: AccessClaims, ref: CustomerRef, drafts: Sequence[AddressDraft]
+    ) -> list[Address]:
+        """Add all or none, in one transaction under the customer's row lock (the cap
+        counts them all). Returns every address of the customer after the write."""
+        raise NotImplementedError
+
+    async def delete_many_own(
+        self, claims: AccessClaims, ref: CustomerRef, address_uuids: Sequence[UUID]
+    ) -> None:
+        """Delete those that are the bearer's, in one transaction; others are ignored."""
+        raise NotImplementedError
+
     async def of_customers(self, customers: Sequence[Customer]) -> dict[int, list[Address]]:
         """The addresses of customers already read through an owner-checked use case (for
         a dialect's `include`), by customer id, in one query whatever their number."""

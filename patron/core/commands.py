@@ -5,7 +5,7 @@ dict crosses into the core."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,13 @@ class Registration:
     currency: str | None = None
     site: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    code: str | None = None
+    mobile: str | None = None
+    fax: str | None = None
+    website: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    label: str | None = None
 
     def text_fields(self) -> dict[str, Any]:
         return _text_fields(self)
@@ -48,6 +55,8 @@ _NOT_TEXT = frozenset(
         "birth_date",
         "is_default_shipping",
         "is_default_billing",
+        "latitude",
+        "longitude",
     }
 )
 
@@ -94,6 +103,14 @@ class ProfileChange:
     site: str | None = UNSET
     metadata: dict[str, Any] | MetadataPatch = UNSET
     """A dict replaces the stored metadata; a `MetadataPatch` is merged into it."""
+    code: str | None = UNSET
+    """A new login name resets the email verification (Aimeos' rule for its `code`)."""
+    mobile: str | None = UNSET
+    fax: str | None = UNSET
+    website: str | None = UNSET
+    latitude: float | None = UNSET
+    longitude: float | None = UNSET
+    label: str | None = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)
@@ -121,6 +138,15 @@ class AddressDraft:
     is_default_shipping: bool = False
     is_default_billing: bool = False
     metadata: dict[str, Any] = field(default_factory=dict)
+    vat_id: str | None = None
+    language: str | None = None
+    fax: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    website: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    birth_date: date | None = None
 
     def text_fields(self) -> dict[str, Any]:
         return _text_fields(self)
@@ -148,6 +174,15 @@ class AddressChange:
     is_default_shipping: bool = UNSET
     is_default_billing: bool = UNSET
     metadata: dict[str, Any] = UNSET
+    vat_id: str | None = UNSET
+    language: str | None = UNSET
+    fax: str | None = UNSET
+    mobile: str | None = UNSET
+    email: str | None = UNSET
+    website: str | None = UNSET
+    latitude: float | None = UNSET
+    longitude: float | None = UNSET
+    birth_date: date | None = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)
@@ -205,3 +240,69 @@ class AccountEdit:
     profile: ProfileChange = ProfileChange()
     billing: BillingChoice | None = None
     new_password: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignupLimit:
+    """At most `count` new accounts per client address within `seconds` (Aimeos' limit per
+    editor). Counted before the account is written, so racing sign-ups cannot pass it; a
+    sign-up that fails gives its place back."""
+
+    client_ip: str | None
+    count: int
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountMail:
+    """Mail a new customer an account notice in the registration's transaction (Aimeos'
+    account e-mail): with the password Patron generated for them when they chose none, and
+    the confirmation link when one is needed (then no separate confirmation mail goes)."""
+
+    generated_password: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PropertyDraft:
+    type: str
+    value: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PropertyChange:
+    type: str = UNSET
+    value: str = UNSET
+    language: str | None = UNSET
+
+    def changed_fields(self) -> dict[str, Any]:
+        return _set_fields(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListItemDraft:
+    """A new list item; one with the (domain, type, ref_id) of an existing one updates it."""
+
+    domain: str
+    ref_id: str
+    type: str = "default"
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    position: int = 0
+    status: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListItemChange:
+    domain: str = UNSET
+    ref_id: str = UNSET
+    type: str = UNSET
+    starts_at: datetime | None = UNSET
+    ends_at: datetime | None = UNSET
+    config: dict[str, Any] = UNSET
+    position: int = UNSET
+    status: int = UNSET
+
+    def changed_fields(self) -> dict[str, Any]:
+        return _set_fields(self)

@@ -46,6 +46,14 @@ class ErrorCode(StrEnum):
     ADMIN_EMAIL_TAKEN = "admin_email_taken"
     PRINCIPAL_NOT_FOUND = "principal_not_found"
     QUERY_INVALID = "query_invalid"
+    CODE_TAKEN = "code_taken"
+    SIGNUP_LIMIT_REACHED = "signup_limit_reached"
+    PROPERTY_NOT_FOUND = "property_not_found"
+    PROPERTY_EXISTS = "property_exists"
+    PROPERTY_LIMIT_REACHED = "property_limit_reached"
+    LIST_ITEM_NOT_FOUND = "list_item_not_found"
+    LIST_LIMIT_REACHED = "list_limit_reached"
+    GROUPS_READ_ONLY = "groups_read_only"
 
 
 class DomainError(Exception):
@@ -308,3 +316,43 @@ class QueryInvalid(DomainError):
     """A list query the core cannot serve (an unknown sort field, a negative offset)."""
 
     code = ErrorCode.QUERY_INVALID
+
+
+class CodeTaken(DomainError):
+    """Another customer of the tenant has this login name (`Customer.code`)."""
+
+    code = ErrorCode.CODE_TAKEN
+
+
+class SignupLimitReached(DomainError):
+    """This client address created as many accounts as a `SignupLimit` allows."""
+
+    code = ErrorCode.SIGNUP_LIMIT_REACHED
+
+
+class PropertyNotFound(DomainError):
+    code = ErrorCode.PROPERTY_NOT_FOUND
+
+
+class PropertyExists(DomainError):
+    """An edit would make a property the twin of another (same type, language, value)."""
+
+    code = ErrorCode.PROPERTY_EXISTS
+
+
+class PropertyLimitReached(DomainError):
+    code = ErrorCode.PROPERTY_LIMIT_REACHED
+
+
+class ListItemNotFound(DomainError):
+    code = ErrorCode.LIST_ITEM_NOT_FOUND
+
+
+class ListLimitReached(DomainError):
+    code = ErrorCode.LIST_LIMIT_REACHED
+
+
+class GroupsReadOnly(DomainError):
+    """A customer's own group memberships are shown, never written, by the customer."""
+
+    code = ErrorCode.GROUPS_READ_ONLY

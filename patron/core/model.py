@@ -31,6 +31,9 @@ class Salutation(StrEnum):
     MRS = "Mrs"
     MS = "Ms"
     DR = "Dr"
+    MISS = "Miss"
+    COMPANY = "Company"
+    """The customer is a company (Aimeos' "company")."""
     NONE = "n/a"
 
 
@@ -167,6 +170,16 @@ class Customer:
     anonymized_at: datetime | None = None
     last_login_at: datetime | None = None
     tokens_valid_after: datetime | None = None
+    code: str | None = None
+    """A login name of the customer's own choosing (Aimeos' `customer.code`); unique per
+    tenant when set. Patron logs in by email; dialects show the email when it is unset."""
+    mobile: str | None = None
+    fax: str | None = None
+    website: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    label: str | None = None
+    """A display name the customer chose (Aimeos' `customer.label`)."""
 
     @property
     def is_anonymized(self) -> bool:
@@ -213,6 +226,65 @@ class Address:
     version: int
     created_at: datetime
     updated_at: datetime
+    vat_id: str | None = None
+    language: str | None = None
+    fax: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    website: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerProperty:
+    """A typed value a customer keeps (Aimeos' customer properties): `type` names it,
+    `language` is optional; (type, language, value) is unique per customer."""
+
+    id: int
+    customer_id: int
+    type: str
+    language: str | None
+    value: str
+    created_at: datetime
+
+
+GROUP_DOMAIN = "group"
+"""The list domain under which a customer's group memberships appear (read-only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """A customer's link to something Patron does not keep (a favourite or watched product,
+    a saved service...), or, in `GROUP_DOMAIN`, a group membership. (domain, type, ref_id)
+    is unique per customer; `ref_id` is not checked against anything.
+
+    Ids of list items and of group memberships come from one sequence, so one id names one
+    relation whichever table holds it.
+    """
+
+    id: int
+    customer_id: int
+    domain: str
+    type: str
+    ref_id: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    config: dict[str, Any]
+    position: int
+    status: int
+    """1 enabled, 0 disabled, -1 in review, -2 archived (Aimeos' list statuses)."""
+    created_at: datetime
+    updated_at: datetime
+
+    def is_active(self, now: datetime) -> bool:
+        """Enabled, and within its dates."""
+        return (
+            self.status > 0
+            and (self.starts_at is None or self.starts_at <= now)
+            and (self.ends_at is None or self.ends_at >= now)
+        )
 
 
 @dataclass(frozen=True, slots=True)

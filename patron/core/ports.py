@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
 
-from patron.core.commands import AddressDraft, Registration
+from patron.core.commands import AddressDraft, ListItemDraft, PropertyDraft, Registration
 from patron.core.model import (
     AccessClaims,
     Address,
@@ -20,6 +20,8 @@ from patron.core.model import (
     Credentials,
     Customer,
     CustomerGroup,
+    CustomerProperty,
+    ListItem,
     OutgoingMail,
     PrincipalKind,
     Product,
@@ -261,6 +263,12 @@ class UnitOfWork(Protocol):
     @property
     def groups(self) -> GroupRepository: ...
 
+    @property
+    def properties(self) -> PropertyRepository: ...
+
+    @property
+    def lists(self) -> ListRepository: ...
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(
@@ -362,6 +370,9 @@ class TokenCodec(Protocol):
         """A fresh random token and the hash under which it is stored."""
 
     def hash_opaque(self, token: str) -> bytes: ...
+
+    def mac(self, purpose: str, value: str) -> str:
+        """A keyed MAC of `value` for `purpose`: what only this service can compute."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,3 +563,65 @@ class CustomerSearch(Protocol):
         """One page and the total count matching the filters."""
 
     async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None: ...
+
+
+class PropertyRepository(Protocol):
+    """A customer's properties, inside a unit of work whose caller holds the customer's
+    row lock (so counts and checks see every concurrent write)."""
+
+    async def of_customer(self, customer_id: int) -> list[CustomerProperty]:
+        """In id order."""
+
+    async def add(self, customer_id: int, draft: PropertyDraft, now: datetime) -> None:
+        """Insert; an identical property (type, language, value) already there is kept."""
+
+    async def update(self, property_id: int, changes: dict[str, Any]) -> CustomerProperty:
+        """Raises `PropertyExists` when the change makes it the twin of another."""
+
+    async def delete(self, customer_id: int, property_ids: Sequence[int]) -> None:
+        """Ids that are not the customer's are ignored."""
+
+
+class ListRepository(Protocol):
+    """A customer's list items and, read-only, its group memberships as list items; the
+    caller holds the customer's row lock."""
+
+    async def of_customer(self, customer_id: int) -> list[ListItem]:
+        """Every list item and group membership, in (domain, position, id) order."""
+
+    async def upsert(self, customer_id: int, draft: ListItemDraft, now: datetime) -> None:
+        """Insert, or update the item with the same (domain, type, ref_id)."""
+
+    async def update(self, item_id: int, changes: dict[str, Any], now: datetime) -> ListItem:
+        """A change onto another item's (domain, type, ref_id) removes that other item
+        (the edited one takes its place), as a second add of the same key would update it."""
+
+    async def delete(self, customer_id: int, item_ids: Sequence[int]) -> None:
+        """List items only (never memberships); ids not the customer's are ignored."""
+
+
+class CustomerDataReads(Protocol):
+    """Single-statement reads of what a customer keeps besides its profile and addresses."""
+
+    async def properties_of(self, customer_id: int) -> list[CustomerProperty]: ...
+
+    async def list_items_of(
+        self, customer_id: int, domains: Collection[str] | None
+    ) -> list[ListItem]:
+        """Items of these domains (None: all), memberships included when `GROUP_DOMAIN` is
+        asked for, in (domain, position, id) order."""
+
+    async def groups_by_id(
+        self, tenant_id: int, group_ids: Sequence[int]
+    ) -> list[CustomerGroup]: ...
+
+
+class Quota(Protocol):
+    """Counts uses of a key within a window, shared by every worker and host."""
+
+    async def take(self, key: str, limit: int, window_seconds: int) -> bool:
+        """Count one use; False (and nothing counted) when `limit` uses were counted in the
+        current window already."""
+
+    async def give_back(self, key: str) -> None:
+        """Un-count one use (the counted action failed)."""

@@ -11,8 +11,10 @@ from patron.core.availability import Availability
 from patron.core.back_office import BackOffice
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
+from patron.core.lists import CustomerLists
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
+from patron.core.properties import CustomerProperties
 from patron.core.tenants import TenantAdministration
 
 
@@ -28,3 +30,5 @@ class Core:
     back_office: BackOffice
     groups: Groups
     customer_admin: CustomerAdministration
+    properties: CustomerProperties
+    lists: CustomerLists

@@ -15,7 +15,9 @@ Verification is on every authenticated request, so it is kept cheap:
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import math
 import secrets
 import uuid
@@ -186,6 +188,12 @@ class JwtCodec:
 
     def hash_opaque(self, token: str) -> bytes:
         return hashlib.sha256(token.encode()).digest()
+
+    def mac(self, purpose: str, value: str) -> str:
+        """HMAC-SHA256 of `value` under the signing key, bound to `purpose`; URL-safe."""
+        message = purpose.encode() + b"\0" + value.encode()
+        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def _claims(own: dict[str, object], issued_at: datetime) -> Claims:

@@ -12,6 +12,7 @@ from asyncpg.transaction import Transaction
 from patron.storage.addresses import PgAddresses
 from patron.storage.availability import PgAvailability
 from patron.storage.back_office import PgBackOffice
+from patron.storage.customer_data import PgLists, PgProperties
 from patron.storage.customers import PgCustomers
 from patron.storage.groups import PgGroups
 from patron.storage.outbox import PgOutbox
@@ -26,6 +27,8 @@ class PgUnitOfWork:
     availability: PgAvailability
     back_office: PgBackOffice
     groups: PgGroups
+    properties: PgProperties
+    lists: PgLists
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -49,6 +52,8 @@ class PgUnitOfWork:
         self.availability = PgAvailability(connection)
         self.back_office = PgBackOffice(connection)
         self.groups = PgGroups(connection)
+        self.properties = PgProperties(connection)
+        self.lists = PgLists(connection)
         return self
 
     async def commit(self) -> None:
