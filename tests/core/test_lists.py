@@ -310,3 +310,14 @@ async def test_a_bad_change_writes_nothing(lists: CustomerLists, claims: AccessC
         await lists.update_own(claims, ME, 2**70, ListItemChange(position=1))
 
     assert (await lists.list_own(claims, ME, None)).items == [item]
+
+
+async def test_domains_no_item_can_have_match_nothing(
+    lists: CustomerLists, claims: AccessClaims
+) -> None:
+    await lists.add_own(claims, ME, [favourite("1")])
+
+    found = await lists.list_own(claims, ME, ["nul\x00", "x" * 33, "", "product"])
+
+    assert _keys(found.items) == [("product", "favorite", "1")]
+    assert (await lists.list_own(claims, ME, ["nul\x00"])).items == []
