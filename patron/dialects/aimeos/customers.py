@@ -313,11 +313,11 @@ async def _edit(call: Call) -> Customer:
     current = await core.accounts.get_own(claims, ME)
     if "code" in fields:
         _code(fields, fields.get("email", current.email))
-    has_billing = _billing((await core.addresses.of_customers([current])).get(current.id, []))
+    billing_now = _billing((await core.addresses.of_customers([current])).get(current.id, []))
     choice = None
     copies = any(k in fields for k in COPIED_FIELDS)
     creates = any(value is not None for value in billing.values())
-    if (has_billing and (billing or copies)) or (not has_billing and creates):
+    if (billing_now and (billing or copies)) or (billing_now is None and creates):
         copied = {k: fields[k] if k in fields else getattr(current, k) for k in COPIED_FIELDS}
         choice = BillingChoice(fields={**billing, **copied})
     edit = AccountEdit(profile=ProfileChange(**fields), billing=choice, new_password=password)
