@@ -259,7 +259,7 @@ def main() -> None:
     secret = secrets.token_urlsafe(48)
     pairs = asyncio.run(_tokens(dsn, secret.encode(), customers))
     asyncio.run(medusa.ensure_admin(dsn))
-    sessions = asyncio.run(aimeos.sessions(dsn, customers))
+    sessions = asyncio.run(aimeos.sessions(dsn, customers)) if only in (None, "aimeos") else []
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
     env.update(PATRON_DATABASE_URL=dsn, PATRON_JWT_SECRET=secret, BENCH_DATABASE_URL=dsn)
     setup: dict[str, object] = {
