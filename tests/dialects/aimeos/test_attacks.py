@@ -1,0 +1,584 @@
+"""`/jsonapi` probed as an attacker would: hostile bodies and values, forged and replayed
+CSRF tokens, another customer's ids, group writes, mass sign-ups and password guessing.
+
+Each refusal is a clean Aimeos error (`{"errors": [{"title": ...}]}`, never a 500), and a
+refused write leaves the whole database as it was (`database_state`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from patron.services import Services
+from patron.settings import Settings
+from tests.clients.medusa.admin import admin_api_token
+from tests.dialects.aimeos.black_box import (
+    ADDRESSES,
+    CUSTOMER,
+    PASSWORD,
+    PROPERTIES,
+    RELATIONSHIPS,
+    FixtureUser,
+    attributes,
+    body,
+    database_state,
+    fixture_user,
+    sign_up,
+    signed_in,
+    titles,
+)
+from tests.dialects.aimeos.conftest import AimeosBrowser
+
+CSRF_MISMATCH = ["CSRF token mismatch."]
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+SUB_RESOURCES = {"address": ADDRESSES, "property": PROPERTIES, "relationships": RELATIONSHIPS}
+EVERY_RESOURCE = {"customer": {}, **SUB_RESOURCES}
+A_WRITE: dict[str, Any] = attributes(**{"customer.firstname": "Mallory"})
+MEDUSA = {"Accept": "application/json"}
+
+
+@pytest.fixture
+async def victim(new_shop: Any) -> FixtureUser:
+    """Aimeos' fixture user in a browser of its own (another client address)."""
+    return await fixture_user(new_shop("192.0.2.10"), "victim@example.com")
+
+
+def assert_clean_error(response: httpx.Response, *statuses: int) -> list[str]:
+    """A refusal Aimeos' way: one of `statuses`, errors with titles, no data."""
+    assert response.status_code in statuses, (response.status_code, response.text)
+    document = body(response)
+    assert document["errors"] and all(e["title"] for e in document["errors"]), document
+    assert "data" not in document
+    return [error["title"] for error in document["errors"]]
+
+
+# --- hostile bodies -----------------------------------------------------------------------
+
+
+async def test_a_body_over_the_limit_is_413_before_it_is_read(
+    shop: AimeosBrowser, settings: Settings, clean_db: asyncpg.Pool
+) -> None:
+    await signed_in(shop, "sonia@example.com")
+    before = await database_state(clean_db)
+    read: list[int] = []
+
+    async def endless() -> AsyncIterator[bytes]:
+        for chunk in range(10_000):
+            read.append(chunk)
+            yield b" " * 1024
+
+    declared = await shop.write(
+        "PATCH", CUSTOMER, params=None, json={"x": "x" * (settings.max_body_bytes + 1)}
+    )
+    streamed = await shop.request(
+        "PATCH",
+        CUSTOMER,
+        params={"_token": shop.csrf},
+        content=endless(),
+        headers={"Content-Length": str(10_000 * 1024)},
+    )
+    chunked = await shop.request(
+        "POST", CUSTOMER, params={"_token": shop.csrf, **ADDRESSES}, content=endless()
+    )
+
+    assert_clean_error(declared, 413)
+    assert_clean_error(streamed, 413)
+    assert_clean_error(chunked, 413)
+    assert len(read) <= settings.max_body_bytes // 1024 + 2  # the chunked one up to the limit
+    assert await database_state(clean_db) == before
+
+
+async def test_deeply_nested_json_is_a_bad_request(
+    shop: AimeosBrowser, clean_db: asyncpg.Pool
+) -> None:
+    await signed_in(shop, "sonia@example.com")
+    before = await database_state(clean_db)
+    deep = '{"data": {"attributes": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + "}}"
+
+    for resource in EVERY_RESOURCE.values():
+        for method in ("POST", "PATCH"):
+            response = await shop.request(
+                method,
+                CUSTOMER,
+                params={**resource, "_token": shop.csrf},
+                content=deep,
+                headers={"Content-Type": "application/json"},
+            )
+            assert_clean_error(response, 400)
+    assert await database_state(clean_db) == before
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Ann\x00", "Ann\x07Lee", "Ann\x1b[31m", "\u202eAnn", "Ann\u2066x\u2069", "Ann\u200b",
+     "Ann\ud800"],
+    ids=["nul", "bell", "escape", "rlo", "isolate", "zero-width", "surrogate"],
+)  # fmt: skip
+async def test_control_and_format_characters_are_refused_everywhere(
+    shop: AimeosBrowser, new_shop: Any, clean_db: asyncpg.Pool, value: str
+) -> None:
+    await signed_in(shop, "sonia@example.com")
+    anonymous = new_shop("192.0.2.20")
+    await anonymous.options()
+    before = await database_state(clean_db)
+    writes: list[tuple[AimeosBrowser, str, dict[str, str], dict[str, Any]]] = [
+        (anonymous, "POST", {}, attributes(**{"customer.email": "new@example.com",
+                                              "customer.lastname": value})),
+        (shop, "PATCH", {}, attributes(**{"customer.firstname": value})),
+        (shop, "POST", ADDRESSES, attributes(**{"customer.address.city": value})),
+        (shop, "POST", PROPERTIES, attributes(**{"customer.property.type": "note",
+                                                 "customer.property.value": value})),
+        (shop, "POST", RELATIONSHIPS, attributes(**{"customer.lists.domain": "product",
+                                                    "customer.lists.refid": value})),
+    ]  # fmt: skip
+
+    for browser, method, params, document in writes:
+        content = json.dumps(document).encode()  # a lone surrogate travels as \\ud800
+        response = await browser.request(
+            method,
+            CUSTOMER,
+            params={**params, "_token": browser.csrf},
+            content=content,
+            headers={"Content-Type": "application/json"},
+        )
+        assert_clean_error(response, 400, 404)
+    assert await database_state(clean_db) == before
+
+
+async def test_html_in_customer_values_is_stripped(
+    shop: AimeosBrowser, clean_db: asyncpg.Pool
+) -> None:
+    """Reference 3.3: `strip_tags` on every customer value, at sign-up and on PATCH."""
+    customer_id = await signed_in(
+        shop,
+        "sonia@example.com",
+        **{
+            "customer.firstname": "<b>Sonia</b>",
+            "customer.lastname": "<script>alert(1)</script>Wagner",
+            "customer.company": '<img src=x onerror="alert(1)">ACME',
+        },
+    )
+    patched = await shop.write(
+        "PATCH",
+        CUSTOMER,
+        json=attributes(**{"customer.city": "<a href='javascript:alert(1)'>Berlin</a>",
+                           "customer.title": "Dr.<!-- hidden -->"}),
+    )  # fmt: skip
+
+    shown = body(patched)["data"]["attributes"]
+    assert {k: shown[f"customer.{k}"] for k in ("firstname", "lastname", "company", "city",
+                                                  "title")} == {
+        "firstname": "Sonia", "lastname": "alert(1)Wagner", "company": "ACME", "city": "Berlin",
+        "title": "Dr.",
+    }  # fmt: skip
+    row = await clean_db.fetchrow(
+        "SELECT first_name, last_name FROM customers WHERE id = $1", int(customer_id)
+    )
+    assert row is not None and (row["first_name"], row["last_name"]) == ("Sonia", "alert(1)Wagner")
+
+
+# --- CSRF ---------------------------------------------------------------------------------
+
+
+async def test_every_write_without_a_token_is_419_and_writes_nothing(
+    shop: AimeosBrowser, user_and_state: tuple[FixtureUser, dict[str, str]], clean_db: asyncpg.Pool
+) -> None:
+    user, before = user_and_state
+    for method in WRITES:
+        for name, resource in EVERY_RESOURCE.items():
+            related = {**resource}
+            if name != "customer" and method in ("PATCH", "DELETE"):
+                related["relatedid"] = {"address": user.address_id, "property": user.property_id,
+                                        "relationships": user.favourite_id}[name]  # fmt: skip
+            response = await shop.request(method, CUSTOMER, params=related, json=A_WRITE)
+            assert titles(response) == CSRF_MISMATCH, (method, name)
+            assert response.status_code == 419
+    for path in ("/jsonapi/login", "/jsonapi/logout"):
+        response = await shop.post(path, json={"email": "victim@example.com",
+                                               "password": PASSWORD})  # fmt: skip
+        assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH), path
+
+    assert await database_state(clean_db) == before
+    still = await shop.get(CUSTOMER)
+    assert body(still)["data"]["id"] == user.id  # the refused logout ended nothing
+
+
+@pytest.fixture
+async def user_and_state(
+    shop: AimeosBrowser, clean_db: asyncpg.Pool
+) -> tuple[FixtureUser, dict[str, str]]:
+    user = await fixture_user(shop)
+    return user, await database_state(clean_db)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["", "0", "forged-token", "A" * 10_000, "%00", "null"],
+    ids=["empty", "zero", "word", "huge", "nul", "null"],
+)
+async def test_a_forged_token_is_419(
+    shop: AimeosBrowser,
+    user_and_state: tuple[FixtureUser, dict[str, str]],
+    clean_db: asyncpg.Pool,
+    forged: str,
+) -> None:
+    _, before = user_and_state
+    as_query = await shop.request(
+        "PATCH", CUSTOMER, params={"_token": forged}, json=A_WRITE
+    )
+    as_header = await shop.request(
+        "PATCH", CUSTOMER, json=A_WRITE, headers={"X-CSRF-TOKEN": forged}
+    )
+    in_body = await shop.request("PATCH", CUSTOMER, json={**A_WRITE, "_token": forged})
+    case_changed = await shop.request(
+        "PATCH", CUSTOMER, params={"_token": shop.csrf.swapcase()}, json=A_WRITE
+    )
+
+    for response in (as_query, as_header, in_body, case_changed):
+        assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH)
+    assert await database_state(clean_db) == before
+
+
+async def test_the_token_may_come_as_query_body_field_or_header(shop: AimeosBrowser) -> None:
+    """Laravel's lookup (reference 2.4), so each way is accepted, not only the query."""
+    await signed_in(shop, "sonia@example.com")
+    for name, request in (
+        ("body", {"json": {**attributes(**{"customer.firstname": "Body"}), "_token": shop.csrf}}),
+        ("header", {"json": attributes(**{"customer.firstname": "Header"}),
+                    "headers": {"X-CSRF-TOKEN": shop.csrf}}),
+    ):  # fmt: skip
+        response = await shop.request("PATCH", CUSTOMER, **request)
+        assert response.status_code == 200, (name, response.text)
+    assert body(await shop.get(CUSTOMER))["data"]["attributes"]["customer.firstname"] == "Header"
+
+
+async def test_another_browsers_token_is_419(
+    shop: AimeosBrowser,
+    new_shop: Any,
+    user_and_state: tuple[FixtureUser, dict[str, str]],
+    clean_db: asyncpg.Pool,
+) -> None:
+    """A page of another origin can get a token of its own browser, never the victim's."""
+    attacker = new_shop("192.0.2.30")
+    await signed_in(attacker, "mallory@example.com")
+    anonymous = new_shop("192.0.2.31")
+    await anonymous.options()
+    before = await database_state(clean_db)
+
+    for token in (attacker.csrf, anonymous.csrf):
+        for method in WRITES:
+            response = await shop.request(method, CUSTOMER, params={"_token": token}, json=A_WRITE)
+            assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH), method
+    assert await database_state(clean_db) == before
+
+
+async def test_a_token_from_before_login_is_worthless_after_it(
+    shop: AimeosBrowser, new_shop: Any, clean_db: asyncpg.Pool
+) -> None:
+    """A token planted before the login (a fixation) opens nothing once logged in."""
+    await sign_up(new_shop("192.0.2.40"), "sonia@example.com")
+    await shop.options()
+    planted = shop.csrf
+    login = await shop.login("sonia@example.com", PASSWORD)
+    assert login.status_code == 200, login.text
+    before = await database_state(clean_db)
+
+    replayed = await shop.request("PATCH", CUSTOMER, params={"_token": planted}, json=A_WRITE)
+    logout = await shop.request("POST", "/jsonapi/logout", params={"_token": planted})
+
+    assert planted != shop.csrf
+    assert (replayed.status_code, titles(replayed)) == (419, CSRF_MISMATCH)
+    assert (logout.status_code, titles(logout)) == (419, CSRF_MISMATCH)
+    assert await database_state(clean_db) == before
+
+
+async def test_a_token_from_before_logout_is_worthless_after_it(
+    shop: AimeosBrowser, clean_db: asyncpg.Pool
+) -> None:
+    await signed_in(shop, "sonia@example.com")
+    old = shop.csrf
+    await shop.logout()
+    before = await database_state(clean_db)
+
+    for method, params, document in (
+        ("PATCH", {}, A_WRITE),
+        ("DELETE", {}, None),
+        ("POST", {}, attributes(**{"customer.email": "second@example.com",
+                                   "customer.password": PASSWORD})),
+    ):  # fmt: skip
+        response = await shop.request(
+            method, CUSTOMER, params={**params, "_token": old}, json=document
+        )
+        assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH), method
+    assert old != shop.csrf
+    assert body(await shop.get(CUSTOMER))["data"]["id"] is None
+    assert await database_state(clean_db) == before
+
+
+# --- another customer's data --------------------------------------------------------------
+
+
+async def test_another_customers_relatedid_reads_and_changes_nothing(
+    shop: AimeosBrowser, victim: FixtureUser, clean_db: asyncpg.Pool
+) -> None:
+    await signed_in(shop, "mallory@example.com")
+    before = await database_state(clean_db)
+    theirs = {
+        "address": victim.address_id,
+        "property": victim.property_id,
+        "relationships": victim.favourite_id,
+    }
+
+    for name, related in SUB_RESOURCES.items():
+        params = {**related, "relatedid": theirs[name]}
+        read = await shop.get(CUSTOMER, params=params)
+        changed = await shop.write("PATCH", CUSTOMER, json=attributes(x="y"), params=params)
+        deleted = await shop.write("DELETE", CUSTOMER, params=params)
+        listed_delete = await shop.write(
+            "DELETE", CUSTOMER, json={"data": [{"id": theirs[name]}]}, params=related
+        )
+
+        assert read.status_code == 200, (name, read.text)
+        assert body(read).get("data") is None, name
+        assert changed.status_code == 404, (name, changed.text)
+        assert "data" not in body(changed)
+        for response in (deleted, listed_delete):
+            assert (response.status_code, body(response)["meta"]["total"]) == (200, 0), name
+    assert await database_state(clean_db) == before
+
+
+async def test_another_customers_id_is_ignored(
+    shop: AimeosBrowser, new_shop: Any, victim: FixtureUser, clean_db: asyncpg.Pool
+) -> None:
+    """Reference 1: every customer resource works on the logged-in customer; `id` is only
+    echoed into links."""
+    mine = await signed_in(shop, "mallory@example.com")
+    theirs = {"id": victim.id}
+    victim_row = await clean_db.fetchrow("SELECT * FROM customers WHERE id = $1", int(victim.id))
+
+    read = await shop.get(CUSTOMER, params=theirs)
+    changed = await shop.write("PATCH", CUSTOMER, json=A_WRITE, params=theirs)
+    addresses = await shop.get(CUSTOMER, params={**theirs, **ADDRESSES})
+    deleted = await shop.write("DELETE", CUSTOMER, params=theirs)
+
+    assert body(read)["data"]["id"] == mine
+    assert body(changed)["data"]["id"] == mine
+    assert body(addresses)["data"] == []
+    assert deleted.status_code == 200
+    assert await clean_db.fetchrow(
+        "SELECT * FROM customers WHERE id = $1", int(victim.id)
+    ) == victim_row
+    assert (await new_shop("192.0.2.50").login("victim@example.com", PASSWORD)).status_code == 200
+    assert (await new_shop("192.0.2.51").login("mallory@example.com", PASSWORD)).status_code == 401
+
+
+async def test_group_memberships_are_read_only(
+    shop: AimeosBrowser,
+    client: httpx.AsyncClient,
+    services: Services,
+    user_and_state: tuple[FixtureUser, dict[str, str]],
+    clean_db: asyncpg.Pool,
+) -> None:
+    """Reference 6: `You are not allowed to manage groups` (403) for any write that adds,
+    changes, removes or turns something into a group membership."""
+    user, _ = user_and_state
+    await _member_of_a_group(client, services, "test@example.com")
+    groups = {"related": "relationships", "include": "group"}
+    [membership] = body(await shop.get(CUSTOMER, params=groups))["data"]
+    assert membership["attributes"]["customer.lists.domain"] == "group"
+    group_id = membership["attributes"]["customer.lists.refid"]
+    before = await database_state(clean_db)
+
+    refused = [
+        await shop.write("POST", CUSTOMER, params=groups, json=attributes(**{
+            "customer.lists.domain": "group", "customer.lists.refid": group_id})),
+        await shop.write("PATCH", CUSTOMER, params={**groups, "relatedid": membership["id"]},
+                         json=attributes(**{"customer.lists.status": 0})),
+        await shop.write("DELETE", CUSTOMER, params={**groups, "relatedid": membership["id"]}),
+        await shop.write("DELETE", CUSTOMER, params=groups,
+                         json={"data": [{"id": membership["id"]}, {"id": user.favourite_id}]}),
+        await shop.write("PATCH", CUSTOMER,
+                         params={**RELATIONSHIPS, "relatedid": user.favourite_id},
+                         json=attributes(**{"customer.lists.domain": "group"})),
+    ]  # fmt: skip
+
+    for response in refused:
+        assert assert_clean_error(response, 403) == ["You are not allowed to manage groups"]
+    assert await database_state(clean_db) == before
+
+
+async def _member_of_a_group(client: httpx.AsyncClient, services: Services, email: str) -> None:
+    """A group given in the back office, through Medusa's admin API."""
+    admin = {"x-medusa-access-token": await admin_api_token(services), **MEDUSA}
+    [customer] = (
+        await client.get("/medusa/admin/customers", params={"q": email}, headers=admin)
+    ).json()["customers"]
+    group = (
+        await client.post("/medusa/admin/customer-groups", json={"name": "VIP"}, headers=admin)
+    ).json()["customer_group"]
+    given = await client.post(
+        f"/medusa/admin/customers/{customer['id']}",
+        json={"groups": [{"id": group["id"]}]},
+        headers=admin,
+    )
+    assert given.status_code == 200, given.text
+
+
+# --- volume -------------------------------------------------------------------------------
+
+
+async def test_a_fourth_account_from_one_address_is_refused(
+    new_shop: Any, clean_db: asyncpg.Pool
+) -> None:
+    shop = new_shop("192.0.2.60")
+    for number in range(3):
+        await sign_up(shop, f"user{number}@example.com")
+
+    fourth = await shop.write(
+        "POST", CUSTOMER, json=attributes(**{"customer.email": "user3@example.com"})
+    )
+    elsewhere = await sign_up(new_shop("192.0.2.61"), "user4@example.com")
+
+    assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
+    assert body(fourth)["meta"]["total"] == 0
+    assert elsewhere
+    emails = await clean_db.fetch("SELECT email FROM customers ORDER BY id")
+    assert [row["email"] for row in emails] == [f"user{n}@example.com" for n in (0, 1, 2, 4)]
+
+
+async def test_racing_sign_ups_from_one_address_create_exactly_three(
+    new_shop: Any, clean_db: asyncpg.Pool
+) -> None:
+    browsers = [new_shop("192.0.2.70") for _ in range(8)]
+    await asyncio.gather(*(browser.options() for browser in browsers))
+
+    answers = await asyncio.gather(
+        *(
+            browser.write(
+                "POST",
+                CUSTOMER,
+                json=attributes(**{"customer.email": f"racer{n}@example.com",
+                                   "customer.password": PASSWORD}),
+            )  # fmt: skip
+            for n, browser in enumerate(browsers)
+        )
+    )
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] * 3 + [403] * 5, [a.text for a in answers]
+    for answer in answers:
+        if answer.status_code == 403:
+            assert titles(answer) == ["Temporary limit reached"]
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
+
+
+async def test_logins_are_throttled(
+    shop: AimeosBrowser, new_shop: Any, settings: Settings
+) -> None:
+    await sign_up(new_shop("192.0.2.80"), "sonia@example.com")
+    for _ in range(settings.login_max_failures):
+        wrong = await shop.login("sonia@example.com", "not-her-password")
+        assert (wrong.status_code, titles(wrong)) == (
+            401,
+            ["These credentials do not match our records."],
+        )
+    blocked = await shop.login("sonia@example.com", PASSWORD)
+
+    assert blocked.status_code == 429, blocked.text
+    assert int(blocked.headers["retry-after"]) > 0
+    assert titles(blocked)
+    assert body(await shop.get(CUSTOMER))["data"]["id"] is None
+
+
+# --- never a 500 --------------------------------------------------------------------------
+
+ODD_QUERIES = [
+    {"related": "review"}, {"related": "../../etc"}, {"related[]": "address"},
+    {"related": "address", "relatedid": "abc"},
+    {"related": "address", "relatedid": "99999999999999999999999999"},
+    {"related": "property", "relatedid": "-1"}, {"related": "relationships", "relatedid": "1e3"},
+    {"include": "customer/address,,,product,../x"}, {"include[]": "product"},
+    {"fields[customer][x]": "1"}, {"fields": "customer.code"}, {"id[]": "1"},
+    {"page[limit]": "-1"}, {"filter[>=][customer.id]": "0"}, {"sort": "-customer.id"},
+]  # fmt: skip
+ODD_BODIES: list[Any] = [
+    "not json", "[]", "null", '"data"', '{"data": "x"}', '{"data": [1, 2]}',
+    '{"data": {"attributes": []}}', '{"data": {"attributes": "x"}}', '{"data": [{}]}',
+    '{"data": {"attributes": {"customer.latitude": "north"}}}',
+    '{"data": {"attributes": {"customer.birthday": "2000-13-45"}}}',
+    '{"data": {"attributes": {"customer.countryid": "XYZ", "customer.languageid": "english"}}}',
+    '{"data": {"attributes": {"customer.email": "not an e-mail"}}}',
+    '{"data": {"attributes": {"customer.website": "javascript:alert(1)"}}}',
+    '{"data": {"attributes": {"customer.salutation": "Her Majesty"}}}',
+    '{"data": {"attributes": {"customer.code": "has space"}}}',
+    '{"data": {"attributes": {"customer.lists.datestart": "yesterday"}}}',
+    '{"data": {"attributes": {"customer.lists.config": "x", "customer.lists.position": "x"}}}',
+    '{"data": {"attributes": {"customer.firstname": {"$ne": null}}}}',
+    '{"data": {"attributes": {"customer.address.longitude": 1e400}}}',
+    '{"data": {"id": {"x": 1}, "attributes": {}}}',
+]  # fmt: skip
+
+
+async def test_odd_queries_and_bodies_never_give_a_500(
+    shop: AimeosBrowser, user_and_state: tuple[FixtureUser, dict[str, str]]
+) -> None:
+    user, _ = user_and_state
+    for params in ODD_QUERIES:
+        for method in ("GET", "OPTIONS"):
+            response = await shop.request(method, CUSTOMER, params=params)
+            assert response.status_code < 500, (method, params, response.text)
+            assert body(response)
+    for path in ("/jsonapi/product", "/jsonapi/basket", "/jsonapi/nothing", "/jsonapi/customer/1"):
+        response = await shop.get(path)
+        assert 400 <= response.status_code < 500, (path, response.text)
+        assert titles(response)
+    for resource in EVERY_RESOURCE.values():
+        for content in ODD_BODIES:
+            for method in ("POST", "PATCH", "DELETE"):
+                relatedid = {"relatedid": user.address_id} if resource == ADDRESSES else {}
+                response = await shop.request(
+                    method,
+                    CUSTOMER,
+                    params={**resource, **relatedid, "_token": shop.csrf},
+                    content=content,
+                    headers={"Content-Type": "application/json"},
+                )
+                assert response.status_code < 500, (method, resource, content, response.text)
+                assert body(response)
+
+
+async def test_no_personal_data_is_logged_for_a_failing_request(
+    shop: AimeosBrowser, new_shop: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "Sup3r-Secret-Passw0rd"
+    await sign_up(new_shop("192.0.2.90"), "private.person@example.com")
+    await shop.options()
+
+    taken = await shop.write(
+        "POST",
+        CUSTOMER,
+        json=attributes(**{"customer.email": "private.person@example.com",
+                           "customer.password": secret, "customer.lastname": "Geheimnis"}),
+    )  # fmt: skip
+    wrong = await shop.login("private.person@example.com", secret)
+    invalid = await shop.write(
+        "POST",
+        CUSTOMER,
+        json=attributes(**{"customer.email": "other.person@example.com",
+                           "customer.password": secret, "customer.birthday": "1999-99-99"}),
+    )  # fmt: skip
+
+    assert taken.status_code == 403 and wrong.status_code == 401
+    assert 400 <= invalid.status_code < 500
+    logged = caplog.text
+    for personal in ("private.person", "other.person", secret, "Geheimnis", "1999-99-99"):
+        assert personal not in logged

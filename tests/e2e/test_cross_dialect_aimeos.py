@@ -1,0 +1,176 @@
+"""One customer through Aimeos' JSON API and the other vendors' APIs of the same app: an
+account made at `/jsonapi` logs in through Glue once confirmed and its billing address is
+Glue's and Medusa's; Glue's and Medusa's customers log in at `/jsonapi`; an account deleted
+there leaves its e-mail free.
+
+`client` keeps cookies as a browser does; the Aimeos token is read from `meta.csrf` of the
+latest answer and sent as the guide's snippets send it, as `_token` in the query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tests.dialects.glue.helpers import PASSWORD, bearer, confirm, document, login, register
+from tests.outbox import key_in
+
+CUSTOMER = "/jsonapi/customer"
+JSON = {"Accept": "application/json"}
+BILLING = {
+    "customer.firstname": "Anna", "customer.lastname": "Aimeos", "customer.company": "Aimeos GmbH",
+    "customer.address1": "Pickhuben", "customer.address2": "2", "customer.address3": "3. OG",
+    "customer.postal": "20457", "customer.city": "Hamburg", "customer.state": "HH",
+    "customer.countryid": "DE", "customer.telephone": "+4940123456",
+}  # fmt: skip
+
+
+async def token(client: httpx.AsyncClient) -> str:
+    """The browser's current anti-forgery token, from the API root."""
+    root = await client.options("/jsonapi")
+    assert root.status_code == 200, root.text
+    value: str = root.json()["meta"]["csrf"]["value"]
+    return value
+
+
+async def aimeos_write(
+    client: httpx.AsyncClient, method: str, json: Any | None = None
+) -> httpx.Response:
+    params = {"_token": await token(client)}
+    return await client.request(method, CUSTOMER, params=params, json=json)
+
+
+async def aimeos_login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    body = {"email": email, "password": password, "_token": await token(client)}
+    return await client.post("/jsonapi/login", json=body)
+
+
+async def _mailed_key(pool: asyncpg.Pool, email: str) -> str:
+    """The key of the link in the latest mail to `email`, whichever mail holds it."""
+    mail = await pool.fetchval(
+        "SELECT body FROM outbox WHERE lower(recipient) = lower($1) AND body LIKE '%token=%' "
+        "ORDER BY id DESC LIMIT 1",
+        email,
+    )
+    assert mail, f"no mail with a link to {email}"
+    return key_in(mail)
+
+
+async def test_an_aimeos_account_logs_in_through_glue_once_confirmed_and_its_address_is_shared(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    email = "anna@aimeos.example"
+    created = await aimeos_write(
+        client,
+        "POST",
+        {"data": {"attributes": {"customer.email": email, "customer.password": PASSWORD,
+                                 **BILLING}}},
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    customer_id = int(created.json()["data"]["id"])
+    glue_login = document("access-tokens", username=email, password=PASSWORD)
+
+    unconfirmed = await client.post("/glue/access-tokens", json=glue_login)
+    confirmed = await client.post(
+        "/glue/customer-confirmation",
+        json=document("customer-confirmation", registrationKey=await _mailed_key(clean_db, email)),
+    )
+    tokens = await login(client, email)
+    reference = await clean_db.fetchval(
+        "SELECT customer_number FROM customers WHERE id = $1", customer_id
+    )
+    glue = await client.get(f"/glue/customers/{reference}?include=addresses", headers=bearer(tokens))
+    medusa_login = await client.post(
+        "/medusa/store/auth", json={"email": email, "password": PASSWORD}, headers=JSON
+    )
+    medusa = await client.get("/medusa/store/customers/me", headers=JSON)
+
+    assert [e["status"] for e in unconfirmed.json()["errors"]] == [401]
+    assert confirmed.status_code == 204, confirmed.text
+    assert glue.status_code == 200, glue.text
+    attributes = glue.json()["data"]["attributes"]
+    assert (attributes["email"], attributes["firstName"], attributes["lastName"]) == (
+        email,
+        "Anna",
+        "Aimeos",
+    )
+    [address] = [r["attributes"] for r in glue.json()["included"] if r["type"] == "addresses"]
+    assert {k: address[k] for k in ("firstName", "lastName", "company", "address1", "address2",
+                                     "address3", "zipCode", "city", "iso2Code", "phone",
+                                     "isDefaultBilling")} == {
+        "firstName": "Anna", "lastName": "Aimeos", "company": "Aimeos GmbH",
+        "address1": "Pickhuben", "address2": "2", "address3": "3. OG", "zipCode": "20457",
+        "city": "Hamburg", "iso2Code": "DE", "phone": "+4940123456", "isDefaultBilling": True,
+    }  # fmt: skip
+    assert medusa_login.status_code == 200, medusa_login.text
+    customer = medusa.json()["customer"]
+    billing = customer["billing_address"]
+    assert {k: billing[k] for k in ("first_name", "last_name", "company", "address_1",
+                                    "address_2", "postal_code", "city", "country_code",
+                                    "phone")} == {
+        "first_name": "Anna", "last_name": "Aimeos", "company": "Aimeos GmbH",
+        "address_1": "Pickhuben", "address_2": "2", "postal_code": "20457", "city": "Hamburg",
+        "country_code": "de", "phone": "+4940123456",
+    }  # fmt: skip
+    assert [a["id"] for a in customer["shipping_addresses"]] == [billing["id"]]
+
+
+async def test_glue_and_medusa_customers_log_in_through_jsonapi_and_see_their_data(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    await register(client, "sonia@spryker.com")
+    await confirm(client, clean_db, "sonia@spryker.com")
+    medusa = await client.post(
+        "/medusa/store/customers",
+        json={"email": "mila@medusa.example", "password": PASSWORD, "first_name": "Mila",
+              "last_name": "Medusa", "phone": "+4930123"},
+        headers=JSON,
+    )  # fmt: skip
+    assert medusa.status_code == 200, medusa.text
+    client.cookies.clear()
+
+    for typed, email, first, last in (
+        ("sonia@spryker.com", "sonia@spryker.com", "Sonia", "Wagner"),
+        ("Mila@Medusa.example", "mila@medusa.example", "Mila", "Medusa"),
+    ):
+        logged_in = await aimeos_login(client, typed, PASSWORD)
+        shown = await client.get(CUSTOMER)
+        assert logged_in.status_code == 200, logged_in.text
+        attributes = shown.json()["data"]["attributes"]
+        assert (attributes["customer.email"], attributes["customer.code"]) == (email, email)
+        assert (attributes["customer.firstname"], attributes["customer.lastname"]) == (first, last)
+        assert shown.json()["data"]["id"] == str(
+            await clean_db.fetchval(
+                "SELECT id FROM customers WHERE lower(email) = lower($1)", email
+            )
+        )
+        client.cookies.clear()
+
+
+async def test_an_account_deleted_through_jsonapi_frees_its_email_for_glue(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    email = "gone@aimeos.example"
+    created = await aimeos_write(
+        client,
+        "POST",
+        {"data": {"attributes": {"customer.email": email, "customer.password": PASSWORD}}},
+    )
+    assert created.status_code == 201, created.text
+    assert (await aimeos_login(client, email, PASSWORD)).status_code == 200
+    deleted = await aimeos_write(client, "DELETE")
+    client.cookies.clear()
+
+    again = await register(client, email, firstName="Greta")
+    await confirm(client, clean_db, email)
+    tokens = await login(client, email)
+    glue = await client.get(f"/glue/customers/{again['id']}", headers=bearer(tokens))
+
+    assert (deleted.status_code, deleted.json()["meta"]["total"]) == (200, 0)
+    assert glue.json()["data"]["attributes"]["firstName"] == "Greta"
+    new_id = await clean_db.fetchval(
+        "SELECT id FROM customers WHERE lower(email) = $1 AND has_account", email
+    )
+    assert new_id != int(created.json()["data"]["id"])
