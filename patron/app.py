@@ -15,7 +15,7 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.use_cases import Core
-from patron.dialects import glue, medusa
+from patron.dialects import aimeos, glue, medusa
 from patron.http.dispatch import PrefixDispatch
 from patron.http.proxies import TrustedProxies
 from patron.services import Services, resolve_database_url
@@ -142,9 +142,21 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
         admin_cors_origins=settings.medusa_admin_cors_origins,
         store_cors_origins=settings.medusa_store_cors_origins,
     )
+    aimeos_config = aimeos.AimeosConfig(
+        public_url=settings.public_url,
+        tenant_code=settings.default_tenant,
+        max_body_bytes=settings.max_body_bytes,
+        require_confirmation=settings.jsonapi_require_confirmation,
+        session_seconds=settings.session_ttl_seconds,
+        cors_origins=settings.jsonapi_cors_origins,
+        signup_limit_count=settings.jsonapi_signup_limit_count,
+        signup_limit_seconds=settings.jsonapi_signup_limit_seconds,
+        currency=settings.jsonapi_currency,
+    )
     mounts: dict[str, ASGIApp] = {
         "/glue": glue.build_app(running.core, glue_config),
         "/medusa": medusa.build_app(running.core, medusa_config),
+        "/jsonapi": aimeos.build_app(running.core, aimeos_config),
     }
     return Patron(settings, running, mounts, owns=services is None)
 

@@ -26,7 +26,13 @@ from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.codec import JwtCodec
 from patron.security.hashing import Argon2Hasher
 from patron.security.keys import load_or_create_signing_key
-from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
+from patron.security.throttle import (
+    Counters,
+    RateQuota,
+    RedisCounters,
+    Throttle,
+    ThrottlePolicy,
+)
 from patron.settings import Settings
 from patron.storage.addresses import PgAddressReads
 from patron.storage.availability import PgAvailabilityReads
@@ -124,7 +130,9 @@ class Services:
 
         core = Core(
             tenants=PgTenantDirectory(pool),
-            accounts=Accounts(uow, reads, hasher, codec, clock, config, throttle),
+            accounts=Accounts(
+                uow, reads, hasher, codec, clock, config, throttle, RateQuota(counters)
+            ),
             auth=Authentication(uow, reads, hasher, codec, throttle, clock, config, sessions),
             addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
             passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),

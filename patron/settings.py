@@ -69,6 +69,28 @@ class Settings(BaseSettings):
         description="Origins whose browsers may call /medusa/store with the session cookie "
         "(a JSON list); Medusa's `store_cors`.",
     )
+    jsonapi_require_confirmation: bool = Field(
+        default=False,
+        description="Whether /jsonapi logins need a confirmed email when the tenant asks for "
+        "one. Aimeos logs new customers in without a confirmation step, so by default they "
+        "log in at once.",
+    )
+    jsonapi_cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Origins whose browsers may call /jsonapi (a JSON list); listed origins "
+        'may send the session cookie, `["*"]` reads public resources only.',
+    )
+    jsonapi_signup_limit_count: int = Field(
+        default=3,
+        ge=1,
+        description="Accounts one client address may create through /jsonapi ...",
+    )
+    jsonapi_signup_limit_seconds: int = Field(
+        default=4 * 3600, ge=1, description="... within this many seconds (Aimeos' limit)."
+    )
+    jsonapi_currency: str = Field(
+        default="EUR", description="`locale.currencyid` of the /jsonapi resource list."
+    )
     glue_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /glue (a JSON list, e.g. "

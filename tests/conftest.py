@@ -33,7 +33,8 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TABLES = (
     "availability_subscriptions, products, outbox, refresh_tokens, one_time_tokens, addresses, "
     "customers, signing_keys, tenants, login_throttle, admin_api_tokens, admin_users, "
-    "api_clients, sessions, customer_group_members, customer_groups"
+    "api_clients, sessions, customer_group_members, customer_groups, customer_list_items, "
+    "customer_properties"
 )
 JSON_API = "application/vnd.api+json"
 

@@ -6,15 +6,15 @@ Every dialect reaches these use cases; none of them knows HTTP.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from ulid import ULID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
-from patron.core.addresses import add_locked, checked_change, update_locked
-from patron.core.auth import throttle_keys
+from patron.core.addresses import add_locked, checked_change, checked_draft, update_locked
+from patron.core.auth import address_key, throttle_keys
 from patron.core.commands import (
     AccountEdit,
     AccountMail,
@@ -33,8 +33,10 @@ from patron.core.errors import (
     ConfirmationInvalid,
     FieldsInvalid,
     LoginBlocked,
+    SignupLimitReached,
     VersionConflict,
 )
+from patron.core.mails import account_mail as new_account_mail
 from patron.core.mails import confirmation_mail
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.numbering import render_customer_number
@@ -47,6 +49,7 @@ from patron.core.ports import (
     LoginThrottle,
     NewCustomer,
     PasswordHasher,
+    Quota,
     TokenCodec,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -54,6 +57,7 @@ from patron.core.ports import (
 from patron.core.text import (
     CUSTOMER_TEXT,
     check_text,
+    coordinates_of,
     patch_problems,
     patched_metadata,
     problems_in,
@@ -71,6 +75,7 @@ class Accounts:
     clock: Clock
     config: CoreConfig
     throttle: LoginThrottle
+    quota: Quota
 
     async def register(
         self,
@@ -93,27 +98,66 @@ class Accounts:
         requires confirmation (or else it could never log in) or the dialect's mount asks
         for one. A guest gets none: it has no login to confirm.
         """
+        key = None
+        if limit is not None:
+            key = signup_key(tenant, limit.client_ip)
+            if not await self.quota.take(key, limit.count, limit.seconds):
+                raise SignupLimitReached()
+        try:
+            return await self._register(
+                tenant, registration, billing, account_mail, send_confirmation=send_confirmation
+            )
+        except BaseException:
+            if key is not None:  # nothing was created: the place is free again
+                await self.quota.give_back(key)
+            raise
+
+    async def _register(
+        self,
+        tenant: Tenant,
+        registration: Registration,
+        billing: AddressDraft | None,
+        account_mail: AccountMail | None,
+        *,
+        send_confirmation: bool,
+    ) -> Customer:
         prepared = await prepare_registration(tenant, registration, self.hasher)
+        billing = checked_draft(replace(billing, is_default_billing=True)) if billing else None
         mail_confirmation = prepared.has_account and (
             send_confirmation or tenant.settings.confirmation_required
         )
         now = self.clock()
         async with self.uow() as uow:
             customer = await add_customer(uow, tenant, prepared, now)
-            email = prepared.email
+            if billing is not None:
+                limit = self.config.max_addresses_per_customer
+                await add_locked(uow, customer, billing, limit=limit, now=now)
+            link = None
             if mail_confirmation:
-                token, token_hash = self.codec.new_opaque()
-                await uow.tokens.add_one_time(
-                    customer_id=customer.id,
-                    purpose=CONFIRM_EMAIL,
-                    token_hash=token_hash,
-                    expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
-                )
-                link = self.config.confirm_url(tenant, token, email=email)
-                mail = confirmation_mail(customer, email, link)
+                link = await self._confirmation_link(uow, tenant, customer, prepared.email, now)
+            if account_mail is not None:
+                password = account_mail.generated_password
+                mail = new_account_mail(customer, prepared.email, password=password, link=link)
                 await uow.outbox.enqueue(tenant.id, mail)
+            elif link is not None:
+                await uow.outbox.enqueue(
+                    tenant.id, confirmation_mail(customer, prepared.email, link)
+                )
             await uow.commit()
         return customer
+
+    async def _confirmation_link(
+        self, uow: UnitOfWork, tenant: Tenant, customer: Customer, email: str, now: datetime
+    ) -> str:
+        """A new confirmation key, stored as its hash; the link that carries it."""
+        token, token_hash = self.codec.new_opaque()
+        await uow.tokens.add_one_time(
+            customer_id=customer.id,
+            purpose=CONFIRM_EMAIL,
+            token_hash=token_hash,
+            expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
+        )
+        return self.config.confirm_url(tenant, token, email=email)
 
     async def account_exists(self, tenant: Tenant, email: str, *, client_ip: str | None) -> bool:
         """Whether a registered account (not a guest) has this email: Medusa's storefront
@@ -269,7 +313,7 @@ async def prepare_registration(
 ) -> PreparedRegistration:
     """Cheap checks first (text, email, the tenant's password policy), then the hash,
     before any transaction is opened."""
-    check_text(registration.text_fields(), CUSTOMER_TEXT)
+    check_text(registration.text_fields() | coordinates_of(registration), CUSTOMER_TEXT)
     email = clean_email(registration.email)
     password_hash = None
     if registration.password is not None:
@@ -323,7 +367,15 @@ async def write_profile_locked(
             fields = {**fields, "metadata": merged}
     if not fields:
         return customer
-    return await uow.customers.update(customer.id, fields, now=now)
+    return await uow.customers.update(customer.id, with_login_rules(customer, fields), now=now)
+
+
+def with_login_rules(customer: Customer, fields: dict[str, Any]) -> dict[str, Any]:
+    """Profile fields to write, with what they imply: a new login name (`code`) is not
+    verified, as Aimeos resets its `dateverified` when the code changes."""
+    if "code" in fields and fields["code"] != customer.code:
+        return {**fields, "email_verified_at": None}
+    return fields
 
 
 def checked_profile(change: ProfileChange) -> tuple[dict[str, Any], MetadataPatch | None]:
@@ -349,6 +401,14 @@ def exists_keys(tenant: Tenant, client_ip: str | None) -> list[str]:
         f"exists:{key}" for key in throttle_keys(tenant, "", client_ip) if key.startswith("ip:")
     ]
     return keys or [f"exists:tenant:{tenant.id}"]
+
+
+def signup_key(tenant: Tenant, client_ip: str | None) -> str:
+    """The sign-up quota's key: the client's address (an IPv6 /64 as one) within the
+    tenant; without an address, one key for all the tenant's anonymous sign-ups."""
+    if client_ip:
+        return address_key(client_ip, namespace=f"signup:{tenant.id}:")
+    return f"signup:{tenant.id}:anonymous"
 
 
 def _random_email() -> str:

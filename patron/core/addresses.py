@@ -30,7 +30,7 @@ from patron.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from patron.core.text import ADDRESS_TEXT, check_text
+from patron.core.text import ADDRESS_TEXT, check_text, coordinates_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +102,26 @@ class Addresses:
     ) -> list[Address]:
         """Add all or none, in one transaction under the customer's row lock (the cap
         counts them all). Returns every address of the customer after the write."""
-        raise NotImplementedError
+        require_owner(claims, ref)
+        checked = [checked_draft(draft) for draft in drafts]
+        limit = self.config.max_addresses_per_customer
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            now = self.clock()
+            for draft in checked:
+                await add_locked(uow, customer, draft, limit=limit, now=now)
+            await uow.commit()
+        return (await self.address_reads.addresses_of([customer.id]))[customer.id]
 
     async def delete_many_own(
         self, claims: AccessClaims, ref: CustomerRef, address_uuids: Sequence[UUID]
     ) -> None:
         """Delete those that are the bearer's, in one transaction; others are ignored."""
-        raise NotImplementedError
+        require_owner(claims, ref)
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            await uow.addresses.delete_many(customer.id, address_uuids)
+            await uow.commit()
 
     async def of_customers(self, customers: Sequence[Customer]) -> dict[int, list[Address]]:
         """The addresses of customers already read through an owner-checked use case (for
@@ -124,7 +137,7 @@ class Addresses:
 
 def checked_draft(draft: AddressDraft) -> AddressDraft:
     """A new address within the text limits, its country code normalized."""
-    check_text(draft.text_fields(), ADDRESS_TEXT)
+    check_text(draft.text_fields() | coordinates_of(draft), ADDRESS_TEXT)
     if draft.country_code is not None:
         draft = replace(draft, country_code=_country(draft.country_code))
     return draft

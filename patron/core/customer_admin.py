@@ -12,7 +12,12 @@ from typing import Any
 from uuid import UUID
 
 from patron.core.access import require_scope
-from patron.core.accounts import add_customer, checked_profile, prepare_registration
+from patron.core.accounts import (
+    add_customer,
+    checked_profile,
+    prepare_registration,
+    with_login_rules,
+)
 from patron.core.commands import CustomerAdminChange, MetadataPatch, Registration
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import lookup_key
@@ -127,6 +132,7 @@ class CustomerAdministration:
                 await uow.tokens.revoke_all_for(customer.id, now)
                 await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
             if fields or regrouped:
+                fields = with_login_rules(customer, fields)
                 updated = await uow.customers.update(customer.id, fields, now=now)
             elif password_hash is not None:
                 updated = await uow.customers.get(customer.id) or customer

@@ -218,6 +218,9 @@ class PasswordChangeFailed(DomainError):
 class FieldRule(StrEnum):
     TOO_LONG = "too_long"
     CHARACTERS = "characters"
+    INVALID = "invalid"
+    """A value the field cannot take: out of its range (`limit` names the bound), empty
+    where it must not be, or not of its form (a language code)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The emails the core writes to the outbox. Never a password; links carry one-time keys.
+"""The emails the core writes to the outbox. Links carry one-time keys; the only password
+one carries is one Patron generated for a customer who chose none (`account_mail`).
 
 No mail carries text a customer typed: whoever registers, or changes an account's email,
 can name any address, and a "first name" such as "Your account is locked, verify now at
@@ -60,4 +61,25 @@ def availability_mail(subscription: Subscription, product: Product) -> OutgoingM
         body=body,
         template="availability_notification",
         customer_id=subscription.customer_id,
+    )
+
+
+def account_mail(
+    customer: Customer, recipient: str, *, password: str | None, link: str | None
+) -> OutgoingMail:
+    """Aimeos' account e-mail: an account exists for this address now. It carries the
+    password Patron chose when the customer chose none (the only way they learn it), and
+    the confirmation link when one is due, so a sign-up sends one mail, not two."""
+    parts = ["Hello,\n\nan account was created for this email address.\n"]
+    if password is not None:
+        parts.append(f"\nYour password: {password}\nPlease change it after your first login.\n")
+    if link is not None:
+        parts.append(f"\nPlease confirm your email address to use it:\n\n{link}\n")
+    parts.append("\nIf you did not register, ignore this message.\n")
+    return OutgoingMail(
+        recipient=recipient,
+        subject="Your account",
+        body="".join(parts),
+        template="customer_account",
+        customer_id=customer.id,
     )

@@ -125,7 +125,8 @@ class CustomerRepository(Protocol):
     async def record_login(self, customer_id: int, now: datetime) -> None: ...
 
     async def anonymize(self, customer_id: int, anonymization: Anonymization) -> None:
-        """Erase personal data and addresses; keep the row, its number and its id."""
+        """Erase personal data, addresses, properties, list items and group memberships;
+        keep the row, its number and its id."""
 
 
 class TokenRepository(Protocol):
@@ -205,6 +206,9 @@ class AddressRepository(Protocol):
 
     async def delete(self, customer_id: int, address_uuid: UUID) -> bool:
         """False when the customer has no such address."""
+
+    async def delete_many(self, customer_id: int, address_uuids: Sequence[UUID]) -> None:
+        """Those of the customer; other uuids are ignored."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

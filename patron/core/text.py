@@ -8,6 +8,7 @@ bidi override that turn a name into a forged line of an email. Each dialect rend
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ MAX_METADATA_BYTES = 16 * 1024
 class Text:
     max_length: int
     multi_line: bool = False
+    min_length: int = 0
+    """1 for a name a record is found by (a property's type): empty names nothing."""
 
 
 NAME = Text(100)
@@ -46,6 +49,12 @@ CUSTOMER_TEXT: Mapping[str, Text] = {
     "language": Text(35),
     "currency": Text(3),
     "site": LINE,
+    # Aimeos' column sizes for what it added.
+    "code": Text(255, min_length=1),
+    "mobile": Text(32),
+    "fax": Text(32),
+    "website": LINE,
+    "label": LINE,
 }
 # Country codes are checked against ISO 3166 (`countries`).
 ADDRESS_TEXT: Mapping[str, Text] = {
@@ -61,7 +70,24 @@ ADDRESS_TEXT: Mapping[str, Text] = {
     "region": LINE,
     "phone": LINE,
     "comment": Text(2000, multi_line=True),
+    "vat_id": Text(32),
+    "language": Text(5),
+    "fax": Text(32),
+    "mobile": Text(32),
+    "email": LINE,
+    "website": LINE,
 }
+# Aimeos' limits for its customer properties and list items.
+PROPERTY_TEXT: Mapping[str, Text] = {"type": Text(64, min_length=1), "value": LINE}
+LIST_TEXT: Mapping[str, Text] = {
+    "domain": Text(32, min_length=1),
+    "type": Text(64, min_length=1),
+    "ref_id": Text(36, min_length=1),
+}
+MAX_CONFIG_BYTES = 64 * 1024
+COORDINATES: Mapping[str, float] = {"latitude": 90.0, "longitude": 180.0}
+"""Each coordinate's bound either side of zero."""
+LOGIN_NAME = "code"
 SUBSCRIPTION_TEXT: Mapping[str, Text] = {"sku": LINE, "locale": Text(35)}
 PRODUCT_TEXT: Mapping[str, Text] = {"sku": LINE, "name": LINE}
 TENANT_TEXT: Mapping[str, Text] = {"name": LINE}
@@ -86,19 +112,54 @@ def problems_in(values: Mapping[str, object], fields: Mapping[str, Text]) -> lis
     found: list[FieldProblem] = []
     for name, value in values.items():
         if name == "metadata":
-            if len(orjson.dumps(value)) > MAX_METADATA_BYTES:
-                found.append(FieldProblem(name, FieldRule.TOO_LONG, MAX_METADATA_BYTES))
-            elif holds_nul(value):  # valid JSON, but no PostgreSQL jsonb holds it
-                found.append(FieldProblem(name, FieldRule.CHARACTERS))
+            found += json_problems(name, value, MAX_METADATA_BYTES)
+            continue
+        if name in COORDINATES:
+            if value is not None and not on_the_globe(value, COORDINATES[name]):
+                found.append(FieldProblem(name, FieldRule.INVALID, int(COORDINATES[name])))
             continue
         text = fields.get(name)
         if text is None or not isinstance(value, str):
             continue
         if len(value) > text.max_length:
             found.append(FieldProblem(name, FieldRule.TOO_LONG, text.max_length))
+        elif len(value) < text.min_length:
+            found.append(FieldProblem(name, FieldRule.INVALID))
         elif refused_character(value, multi_line=text.multi_line):
             found.append(FieldProblem(name, FieldRule.CHARACTERS))
+        elif name == LOGIN_NAME and any(character.isspace() for character in value):
+            # A login name is typed at a login form: white space there is a mistake.
+            found.append(FieldProblem(name, FieldRule.CHARACTERS))
     return found
+
+
+def json_problems(name: str, value: object, max_bytes: int) -> list[FieldProblem]:
+    """A JSON value that can be stored: serializable, within `max_bytes`, holding no NUL
+    (valid JSON, but no PostgreSQL jsonb holds it)."""
+    try:
+        size = len(orjson.dumps(value))
+    except orjson.JSONEncodeError:  # an integer past 64 bits: no jsonb codec writes it
+        return [FieldProblem(name, FieldRule.INVALID)]
+    if size > max_bytes:
+        return [FieldProblem(name, FieldRule.TOO_LONG, max_bytes)]
+    if holds_nul(value):
+        return [FieldProblem(name, FieldRule.CHARACTERS)]
+    return []
+
+
+def on_the_globe(value: object, bound: float) -> bool:
+    """A finite number within `-bound..bound` (a bool is no coordinate)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and -bound <= value <= bound
+    )
+
+
+def coordinates_of(command: object) -> dict[str, object]:
+    """A new record's latitude and longitude, checked by `problems_in` beside its text."""
+    return {name: value for name in COORDINATES if (value := getattr(command, name)) is not None}
 
 
 def check_text(values: Mapping[str, object], fields: Mapping[str, Text]) -> None:

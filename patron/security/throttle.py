@@ -127,3 +127,23 @@ local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n > 0 then redis.call('DECR', KEYS[1]) end
 return n
 """
+
+
+class RateQuota:
+    """`Quota` on the throttle's counters (Redis or PostgreSQL), so every worker and host
+    shares it: a use is counted before the action runs, so uses racing each other cannot
+    all pass; one past the limit is taken back at once and refused."""
+
+    def __init__(self, counters: Counters, prefix: str = "quota:") -> None:
+        self._counters = counters
+        self._prefix = prefix
+
+    async def take(self, key: str, limit: int, window_seconds: int) -> bool:
+        name = self._prefix + key
+        if await self._counters.add_failure(name, window_seconds) > limit:
+            await self._counters.forgive(name)
+            return False
+        return True
+
+    async def give_back(self, key: str) -> None:
+        await self._counters.forgive(self._prefix + key)

@@ -18,7 +18,8 @@ from patron.storage.versioned import db_value, update_versioned
 COLUMNS = (
     "id, uuid, customer_id, salutation, title, first_name, last_name, company, address1, "
     "address2, address3, zip_code, city, region, country_code, phone, comment, "
-    "is_default_shipping, is_default_billing, metadata, version, created_at, updated_at"
+    "is_default_shipping, is_default_billing, metadata, version, created_at, updated_at, "
+    "vat_id, language, fax, mobile, email, website, latitude, longitude, birth_date"
 )
 
 BY_UUID = f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND uuid = $2"
@@ -43,6 +44,15 @@ WRITABLE = frozenset(
         "is_default_shipping",
         "is_default_billing",
         "metadata",
+        "vat_id",
+        "language",
+        "fax",
+        "mobile",
+        "email",
+        "website",
+        "latitude",
+        "longitude",
+        "birth_date",
     }
 )
 
@@ -74,6 +84,15 @@ def row_to_address(row: asyncpg.Record) -> Address:
         version=row["version"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        vat_id=row["vat_id"],
+        language=row["language"],
+        fax=row["fax"],
+        mobile=row["mobile"],
+        email=row["email"],
+        website=row["website"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        birth_date=row["birth_date"],
     )
 
 
@@ -118,9 +137,10 @@ class PgAddresses:
                     uuid, customer_id, salutation, title, first_name, last_name, company,
                     address1, address2, address3, zip_code, city, region, country_code, phone,
                     comment, is_default_shipping, is_default_billing, metadata, created_at,
-                    updated_at)
+                    updated_at, vat_id, language, fax, mobile, email, website, latitude,
+                    longitude, birth_date)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                        $17, $18, $19, $20, $20)
+                        $17, $18, $19, $20, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
                 RETURNING {COLUMNS}
                 """,
                 new.uuid,
@@ -143,6 +163,15 @@ class PgAddresses:
                 d.is_default_billing,
                 d.metadata,
                 new.now,
+                d.vat_id,
+                d.language,
+                d.fax,
+                d.mobile,
+                d.email,
+                d.website,
+                d.latitude,
+                d.longitude,
+                d.birth_date,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
@@ -199,6 +228,13 @@ class PgAddresses:
             address_uuid,
         )
         return bool(deleted)
+
+    async def delete_many(self, customer_id: int, address_uuids: Sequence[UUID]) -> None:
+        await self._db.execute(
+            "DELETE FROM addresses WHERE customer_id = $1 AND uuid = ANY($2::uuid[])",
+            customer_id,
+            list(address_uuids),
+        )
 
 
 class PgAddressReads:

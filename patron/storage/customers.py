@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import CustomerNotFound, EmailTaken, GuestExists
+from patron.core.errors import CodeTaken, CustomerNotFound, EmailTaken, GuestExists
 from patron.core.model import Credentials, Customer, Gender, Salutation
 from patron.core.ports import Anonymization, NewCustomer
 from patron.storage.database import Connection
@@ -18,7 +18,8 @@ COLUMNS = (
     "id, uuid, tenant_id, customer_number, email, has_account, salutation, title, first_name, "
     "middle_name, last_name, gender, birth_date, company, vat_id, phone, language, currency, "
     "site, metadata, is_active, on_hold, email_verified_at, terms_accepted_at, version, "
-    "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after"
+    "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after, code, mobile, "
+    "fax, website, latitude, longitude, label"
 )
 
 
@@ -43,11 +44,26 @@ WRITABLE = frozenset(
         "email_verified_at",
         "is_active",
         "on_hold",
+        "code",
+        "mobile",
+        "fax",
+        "website",
+        "latitude",
+        "longitude",
+        "label",
     }
 )
 
 EMAIL_INDEX = "customers_account_email_unique"
 GUEST_EMAIL_INDEX = "customers_guest_email_unique"
+CODE_INDEX = "customers_code_unique"
+# What an anonymization deletes besides the row's own personal values.
+ERASED_WITH_CUSTOMER = (
+    "addresses",
+    "customer_properties",
+    "customer_list_items",
+    "customer_group_members",
+)
 
 # The customer a token speaks for, and whether its login session (refresh-token family) is
 # still open: one index probe more on the statement every authenticated request runs anyway.
@@ -90,6 +106,13 @@ def row_to_customer(row: asyncpg.Record) -> Customer:
         anonymized_at=row["anonymized_at"],
         last_login_at=row["last_login_at"],
         tokens_valid_after=row["tokens_valid_after"],
+        code=row["code"],
+        mobile=row["mobile"],
+        fax=row["fax"],
+        website=row["website"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        label=row["label"],
     )
 
 
@@ -99,6 +122,8 @@ def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exceptio
         return EmailTaken()
     if constraint == GUEST_EMAIL_INDEX:
         return GuestExists()
+    if constraint == CODE_INDEX:
+        return CodeTaken()
     return error
 
 
@@ -124,9 +149,11 @@ class PgCustomers:
                     uuid, tenant_id, customer_number, email, password_hash, salutation, title,
                     first_name, middle_name, last_name, gender, birth_date, company, vat_id,
                     phone, language, currency, site, metadata, is_active, on_hold,
-                    terms_accepted_at, created_at, updated_at, has_account)
+                    terms_accepted_at, created_at, updated_at, has_account, code, mobile, fax,
+                    website, latitude, longitude, label)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                        $17, $18, $19, $20, $21, $22, $23, $23, $24)
+                        $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26, $27, $28, $29,
+                        $30, $31)
                 RETURNING {COLUMNS}
                 """,
                 new.uuid,
@@ -153,6 +180,13 @@ class PgCustomers:
                 new.terms_accepted_at,
                 new.now,
                 new.has_account,
+                r.code,
+                r.mobile,
+                r.fax,
+                r.website,
+                r.latitude,
+                r.longitude,
+                r.label,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
@@ -252,15 +286,17 @@ class PgCustomers:
                 email = $2, password_hash = NULL, email_verified_at = NULL,
                 salutation = NULL, title = NULL, first_name = NULL, middle_name = NULL,
                 last_name = NULL, gender = NULL, birth_date = NULL, phone = NULL,
-                metadata = '{}', anonymized_at = $3, tokens_valid_after = $3,
-                updated_at = $3, version = version + 1
+                code = NULL, mobile = NULL, fax = NULL, website = NULL, latitude = NULL,
+                longitude = NULL, label = NULL, metadata = '{}', anonymized_at = $3,
+                tokens_valid_after = $3, updated_at = $3, version = version + 1
             WHERE id = $1
             """,
             customer_id,
             anonymization.replacement_email,
             anonymization.now,
         )
-        await self._db.execute("DELETE FROM addresses WHERE customer_id = $1", customer_id)
+        for table in ERASED_WITH_CUSTOMER:
+            await self._db.execute(f"DELETE FROM {table} WHERE customer_id = $1", customer_id)
 
 
 class PgCustomerReads:

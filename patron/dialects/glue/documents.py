@@ -10,7 +10,7 @@ import orjson
 from starlette.responses import JSONResponse
 
 from patron.core.countries import country_name
-from patron.core.model import Address, Customer, TokenPair
+from patron.core.model import Address, Customer, Salutation, TokenPair
 
 MEDIA_TYPE = "application/vnd.api+json"
 
@@ -62,6 +62,17 @@ def sparse(document: dict[str, Any], fieldsets: Mapping[str, frozenset[str]]) ->
     return document
 
 
+GLUE_SALUTATIONS: Mapping[Salutation, str] = {Salutation.MISS: "Ms", Salutation.COMPANY: "n/a"}
+"""Salutations Spryker does not know, as the nearest one it does (another dialect's
+customer read through Glue)."""
+
+
+def glue_salutation(salutation: Salutation | None) -> str | None:
+    if salutation is None:
+        return None
+    return GLUE_SALUTATIONS.get(salutation, salutation.value)
+
+
 def customer_attributes(customer: Customer) -> dict[str, Any]:
     return {
         "firstName": customer.first_name,
@@ -69,7 +80,7 @@ def customer_attributes(customer: Customer) -> dict[str, Any]:
         "email": customer.email,
         "gender": customer.gender.value if customer.gender else None,
         "dateOfBirth": iso_date(customer.birth_date),
-        "salutation": customer.salutation.value if customer.salutation else None,
+        "salutation": glue_salutation(customer.salutation),
         "createdAt": timestamp(customer.created_at),
         "updatedAt": timestamp(customer.updated_at),
     }
@@ -87,7 +98,7 @@ def customer_resource(customer: Customer, base_url: str) -> dict[str, Any]:
 def address_attributes(address: Address) -> dict[str, Any]:
     """In the order of Glue's samples; `country` is the name derived from the code."""
     return {
-        "salutation": address.salutation.value if address.salutation else None,
+        "salutation": glue_salutation(address.salutation),
         "firstName": address.first_name,
         "lastName": address.last_name,
         "address1": address.address1,

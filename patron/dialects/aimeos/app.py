@@ -1,0 +1,144 @@
+"""Aimeos' JSON REST API as a small ASGI app, routed as the Laravel host routes it:
+`/jsonapi` (the resource list), `/jsonapi/{resource}` (with `related` choosing the client
+class), and Patron's `/jsonapi/login` and `/jsonapi/logout`.
+
+Starlette, not FastAPI: Aimeos publishes no OpenAPI; its schema is the OPTIONS document.
+Every answer, errors included, goes through one place that adds `meta.csrf` and the cookie.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from patron.core.errors import DomainError
+from patron.core.use_cases import Core
+from patron.dialects.aimeos import addresses, customers, discovery, login, properties
+from patron.dialects.aimeos import relationships as relationships_
+from patron.dialects.aimeos.config import AimeosConfig
+from patron.dialects.aimeos.context import AimeosContext
+from patron.dialects.aimeos.cors import Cors
+from patron.dialects.aimeos.documents import answer, link_parameters, url
+from patron.dialects.aimeos.errors import (
+    GENERIC_TITLE,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    AimeosError,
+    aimeos_error,
+)
+from patron.dialects.aimeos.http import WRITES, Call, open_call
+from patron.dialects.aimeos.resources import Resource
+
+log = logging.getLogger("patron.aimeos")
+
+CUSTOMER_RESOURCES: Mapping[str, Resource] = {
+    "": customers.RESOURCE,
+    "address": addresses.RESOURCE,
+    "property": properties.RESOURCE,
+    "relationships": relationships_.RESOURCE,
+}
+"""`/jsonapi/customer?related=...`: Aimeos' `Customer\\<Related>\\Standard` classes."""
+HOST_ROUTES = {"login": login.login, "logout": login.logout}
+METHOD_NOT_ALLOWED = "Method not allowed"
+
+
+class AimeosApi:
+    def __init__(self, ctx: AimeosContext) -> None:
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        try:
+            call = await open_call(request, self.ctx)
+        except Exception as error:  # the tenant or the session store is unreachable
+            log.error("unexpected %s opening %s", type(error).__name__, request.method)
+            return answer({"errors": [{"title": GENERIC_TITLE}]}, 500)
+        segment = _segment(request)
+        try:
+            response = await self.route(call, segment)
+        except AimeosError as error:
+            response = _error(call, segment, error)
+        except DomainError as error:
+            response = _error(call, segment, aimeos_error(error))
+        except Exception as error:
+            log.error("unexpected %s on %s /%s", type(error).__name__, request.method, segment)
+            response = _error(call, segment, AimeosError(500, GENERIC_TITLE))
+        return call.finish(response)
+
+    async def route(self, call: Call, segment: str | None) -> Response:
+        method = call.request.method
+        if segment is None:
+            raise AimeosError(404, NOT_FOUND)
+        if segment == "":
+            if method not in ("GET", "OPTIONS"):
+                raise AimeosError(405, METHOD_NOT_ALLOWED)
+            return discovery.root(call)
+        if method in WRITES:
+            await call.check_csrf()  # Laravel's middleware: before the resource is chosen
+        host = HOST_ROUTES.get(segment)
+        if host is not None:
+            if method != "POST":
+                raise AimeosError(405, METHOD_NOT_ALLOWED)
+            return await host(call)
+        if segment in discovery.NOT_SERVED:
+            raise AimeosError(403, NOT_ALLOWED)
+        if segment != customers.TYPE:
+            raise AimeosError(404, NOT_FOUND)
+        resource = CUSTOMER_RESOURCES.get(call.parameter("related") or "")
+        if resource is None:
+            raise AimeosError(404, NOT_FOUND)
+        return await _dispatch(call, resource)
+
+
+async def _dispatch(call: Call, resource: Resource) -> Response:
+    method = call.request.method
+    if method == "OPTIONS":
+        return discovery.resource_options(call, resource.attributes)
+    handler = {
+        "GET": resource.get,
+        "POST": resource.post,
+        "PATCH": resource.patch,
+        "DELETE": resource.delete,
+    }.get(method)
+    if handler is None:  # PUT, and anything else: Aimeos' `Base::defaultAction`
+        raise AimeosError(403, NOT_ALLOWED)
+    return await handler(call)
+
+
+def _segment(request: Request) -> str | None:
+    """The path below the mount: "" for the root, one name for a resource, None for a path
+    Laravel has no route for."""
+    path: str = request.scope["path"]
+    below = path.removeprefix(request.scope.get("root_path", "")).strip("/")
+    return None if "/" in below or "\x00" in below else below
+
+
+def _error(call: Call, segment: str | None, error: AimeosError) -> Response:
+    """`{meta, links, errors}`; Aimeos' default action (403 "Not allowed") sets only the
+    `Content-Type`; a 429 says when to retry."""
+    body = {
+        "meta": call.meta(0),
+        "links": {
+            "self": url(call.ctx.config.base_url, segment or "", link_parameters(call.query))
+        },
+        "errors": [{"title": title} for title in error.titles],
+    }
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    if error.status == 403 and error.titles == (NOT_ALLOWED,):
+        return answer(body, 403, allow=None, cache=None)
+    return answer(body, error.status, headers=headers)
+
+
+def build_app(get_core: Callable[[], Core], config: AimeosConfig) -> ASGIApp:
+    api = AimeosApi(AimeosContext(get_core, config))
+    return Cors(api, config.cors_origins) if config.cors_origins else api
