@@ -81,7 +81,9 @@ async def test_an_aimeos_account_logs_in_through_glue_once_confirmed_and_its_add
     reference = await clean_db.fetchval(
         "SELECT customer_number FROM customers WHERE id = $1", customer_id
     )
-    glue = await client.get(f"/glue/customers/{reference}?include=addresses", headers=bearer(tokens))
+    glue = await client.get(
+        f"/glue/customers/{reference}?include=addresses", headers=bearer(tokens)
+    )
     medusa_login = await client.post(
         "/medusa/store/auth", json={"email": email, "password": PASSWORD}, headers=JSON
     )

@@ -72,9 +72,7 @@ def attributes(**values: Any) -> dict[str, Any]:
 
 def body(response: httpx.Response) -> dict[str, Any]:
     """The JSON:API document of an answer, checking the media type Aimeos always sends."""
-    assert response.headers["content-type"].startswith("application/vnd.api+json"), (
-        response.headers
-    )
+    assert response.headers["content-type"].startswith("application/vnd.api+json"), response.headers
     document: dict[str, Any] = response.json()
     return document
 
@@ -104,16 +102,20 @@ async def database_state(pool: asyncpg.Pool) -> dict[str, str]:
         name: str = row["tablename"]
         if name not in VOLATILE_TABLES:
             state[name] = await pool.fetchval(
-                f'SELECT md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
+                f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
                 f'FROM "{name}" t'
             )
     return state
 
 
+def token(shop: AimeosBrowser) -> str:
+    """The browser's latest CSRF token (it has had an answer by now)."""
+    assert shop.csrf, "no answer with a token yet"
+    return shop.csrf
+
+
 async def sign_up(shop: AimeosBrowser, email: str, **values: Any) -> str:
     """A new account through `POST /jsonapi/customer`: its id."""
-    if not shop.csrf:
-        await shop.options()
     values = {"customer.email": email, "customer.password": PASSWORD, **values}
     response = await shop.write("POST", CUSTOMER, json=attributes(**values))
     assert response.status_code == 201, response.text
@@ -182,4 +184,6 @@ async def fixture_user(shop: AimeosBrowser, email: str = FIXTURE_EMAIL) -> Fixtu
         ],
     )  # fmt: skip
     by_type = {item["attributes"]["customer.lists.type"]: item["id"] for item in lists}
-    return FixtureUser(customer_id, address["id"], prop["id"], by_type["favorite"], by_type["watch"])
+    return FixtureUser(
+        customer_id, address["id"], prop["id"], by_type["favorite"], by_type["watch"]
+    )

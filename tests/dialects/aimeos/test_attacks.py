@@ -16,10 +16,13 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from redis.asyncio import Redis
 
+from patron.app import create_app
 from patron.services import Services
 from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
+from tests.conftest import cheap_settings
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
     CUSTOMER,
@@ -34,8 +37,9 @@ from tests.dialects.aimeos.black_box import (
     sign_up,
     signed_in,
     titles,
+    token,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser
+from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
 
 CSRF_MISMATCH = ["CSRF token mismatch."]
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -46,9 +50,9 @@ MEDUSA = {"Accept": "application/json"}
 
 
 @pytest.fixture
-async def victim(new_shop: Any) -> FixtureUser:
+async def victim(new_shop: NewShop) -> FixtureUser:
     """Aimeos' fixture user in a browser of its own (another client address)."""
-    return await fixture_user(new_shop("192.0.2.10"), "victim@example.com")
+    return await fixture_user(await new_shop("192.0.2.10"), "victim@example.com")
 
 
 def assert_clean_error(response: httpx.Response, *statuses: int) -> list[str]:
@@ -78,15 +82,15 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read(
     declared = await shop.write(
         "PATCH", CUSTOMER, params=None, json={"x": "x" * (settings.max_body_bytes + 1)}
     )
-    streamed = await shop.request(
+    streamed = await shop.http.request(
         "PATCH",
         CUSTOMER,
-        params={"_token": shop.csrf},
+        params={"_token": token(shop)},
         content=endless(),
         headers={"Content-Length": str(10_000 * 1024)},
     )
-    chunked = await shop.request(
-        "POST", CUSTOMER, params={"_token": shop.csrf, **ADDRESSES}, content=endless()
+    chunked = await shop.http.request(
+        "POST", CUSTOMER, params={"_token": token(shop), **ADDRESSES}, content=endless()
     )
 
     assert_clean_error(declared, 413)
@@ -105,10 +109,10 @@ async def test_deeply_nested_json_is_a_bad_request(
 
     for resource in EVERY_RESOURCE.values():
         for method in ("POST", "PATCH"):
-            response = await shop.request(
+            response = await shop.http.request(
                 method,
                 CUSTOMER,
-                params={**resource, "_token": shop.csrf},
+                params={**resource, "_token": token(shop)},
                 content=deep,
                 headers={"Content-Type": "application/json"},
             )
@@ -123,10 +127,10 @@ async def test_deeply_nested_json_is_a_bad_request(
     ids=["nul", "bell", "escape", "rlo", "isolate", "zero-width", "surrogate"],
 )  # fmt: skip
 async def test_control_and_format_characters_are_refused_everywhere(
-    shop: AimeosBrowser, new_shop: Any, clean_db: asyncpg.Pool, value: str
+    shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool, value: str
 ) -> None:
     await signed_in(shop, "sonia@example.com")
-    anonymous = new_shop("192.0.2.20")
+    anonymous = await new_shop("192.0.2.20")
     await anonymous.options()
     before = await database_state(clean_db)
     writes: list[tuple[AimeosBrowser, str, dict[str, str], dict[str, Any]]] = [
@@ -142,10 +146,10 @@ async def test_control_and_format_characters_are_refused_everywhere(
 
     for browser, method, params, document in writes:
         content = json.dumps(document).encode()  # a lone surrogate travels as \\ud800
-        response = await browser.request(
+        response = await browser.http.request(
             method,
             CUSTOMER,
-            params={**params, "_token": browser.csrf},
+            params={**params, "_token": token(browser)},
             content=content,
             headers={"Content-Type": "application/json"},
         )
@@ -198,17 +202,34 @@ async def test_every_write_without_a_token_is_419_and_writes_nothing(
             if name != "customer" and method in ("PATCH", "DELETE"):
                 related["relatedid"] = {"address": user.address_id, "property": user.property_id,
                                         "relationships": user.favourite_id}[name]  # fmt: skip
-            response = await shop.request(method, CUSTOMER, params=related, json=A_WRITE)
+            response = await shop.http.request(method, CUSTOMER, params=related, json=A_WRITE)
             assert titles(response) == CSRF_MISMATCH, (method, name)
             assert response.status_code == 419
     for path in ("/jsonapi/login", "/jsonapi/logout"):
-        response = await shop.post(path, json={"email": "victim@example.com",
+        response = await shop.http.post(path, json={"email": "victim@example.com",
                                                "password": PASSWORD})  # fmt: skip
         assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH), path
 
     assert await database_state(clean_db) == before
     still = await shop.get(CUSTOMER)
     assert body(still)["data"]["id"] == user.id  # the refused logout ended nothing
+
+
+async def test_a_login_without_a_token_logs_nobody_in(
+    shop: AimeosBrowser, new_shop: NewShop
+) -> None:
+    """A page of another origin posting the login form (login CSRF) gets nowhere, in JSON
+    or as a form."""
+    await sign_up(await new_shop("192.0.2.25"), "sonia@example.com")
+    await shop.options()
+    credentials = {"email": "sonia@example.com", "password": PASSWORD}
+
+    as_json = await shop.http.post("/jsonapi/login", json=credentials)
+    as_form = await shop.http.post("/jsonapi/login", data=credentials)
+
+    for response in (as_json, as_form):
+        assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH)
+    assert body(await shop.get(CUSTOMER))["data"]["id"] is None
 
 
 @pytest.fixture
@@ -231,96 +252,206 @@ async def test_a_forged_token_is_419(
     forged: str,
 ) -> None:
     _, before = user_and_state
-    as_query = await shop.request(
-        "PATCH", CUSTOMER, params={"_token": forged}, json=A_WRITE
-    )
-    as_header = await shop.request(
+    as_query = await shop.http.request("PATCH", CUSTOMER, params={"_token": forged}, json=A_WRITE)
+    as_header = await shop.http.request(
         "PATCH", CUSTOMER, json=A_WRITE, headers={"X-CSRF-TOKEN": forged}
     )
-    in_body = await shop.request("PATCH", CUSTOMER, json={**A_WRITE, "_token": forged})
-    case_changed = await shop.request(
-        "PATCH", CUSTOMER, params={"_token": shop.csrf.swapcase()}, json=A_WRITE
+    in_body = await shop.http.request("PATCH", CUSTOMER, json={**A_WRITE, "_token": forged})
+    case_changed = await shop.http.request(
+        "PATCH", CUSTOMER, params={"_token": token(shop).swapcase()}, json=A_WRITE
     )
 
     for response in (as_query, as_header, in_body, case_changed):
         assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH)
     assert await database_state(clean_db) == before
+    honest = await shop.write("PATCH", CUSTOMER, json=A_WRITE)
+    assert honest.status_code == 200  # the same write with the right token does change it
+    assert await database_state(clean_db) != before
 
 
 async def test_the_token_may_come_as_query_body_field_or_header(shop: AimeosBrowser) -> None:
     """Laravel's lookup (reference 2.4), so each way is accepted, not only the query."""
     await signed_in(shop, "sonia@example.com")
-    for name, request in (
-        ("body", {"json": {**attributes(**{"customer.firstname": "Body"}), "_token": shop.csrf}}),
-        ("header", {"json": attributes(**{"customer.firstname": "Header"}),
-                    "headers": {"X-CSRF-TOKEN": shop.csrf}}),
-    ):  # fmt: skip
-        response = await shop.request("PATCH", CUSTOMER, **request)
-        assert response.status_code == 200, (name, response.text)
+    in_body = await shop.http.patch(
+        CUSTOMER, json={**attributes(**{"customer.firstname": "Body"}), "_token": token(shop)}
+    )
+    as_header = await shop.http.patch(
+        CUSTOMER,
+        json=attributes(**{"customer.firstname": "Header"}),
+        headers={"X-CSRF-TOKEN": token(shop)},
+    )
+
+    assert in_body.status_code == 200, in_body.text
+    assert as_header.status_code == 200, as_header.text
     assert body(await shop.get(CUSTOMER))["data"]["attributes"]["customer.firstname"] == "Header"
 
 
 async def test_another_browsers_token_is_419(
     shop: AimeosBrowser,
-    new_shop: Any,
+    new_shop: NewShop,
     user_and_state: tuple[FixtureUser, dict[str, str]],
     clean_db: asyncpg.Pool,
 ) -> None:
     """A page of another origin can get a token of its own browser, never the victim's."""
-    attacker = new_shop("192.0.2.30")
+    attacker = await new_shop("192.0.2.30")
     await signed_in(attacker, "mallory@example.com")
-    anonymous = new_shop("192.0.2.31")
+    anonymous = await new_shop("192.0.2.31")
     await anonymous.options()
     before = await database_state(clean_db)
 
-    for token in (attacker.csrf, anonymous.csrf):
+    for foreign in (token(attacker), token(anonymous)):
         for method in WRITES:
-            response = await shop.request(method, CUSTOMER, params={"_token": token}, json=A_WRITE)
+            response = await shop.http.request(
+                method, CUSTOMER, params={"_token": foreign}, json=A_WRITE
+            )
             assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH), method
     assert await database_state(clean_db) == before
 
 
 async def test_a_token_from_before_login_is_worthless_after_it(
-    shop: AimeosBrowser, new_shop: Any, clean_db: asyncpg.Pool
+    shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
 ) -> None:
     """A token planted before the login (a fixation) opens nothing once logged in."""
-    await sign_up(new_shop("192.0.2.40"), "sonia@example.com")
+    await sign_up(await new_shop("192.0.2.40"), "sonia@example.com")
     await shop.options()
-    planted = shop.csrf
+    planted = token(shop)
     login = await shop.login("sonia@example.com", PASSWORD)
     assert login.status_code == 200, login.text
     before = await database_state(clean_db)
 
-    replayed = await shop.request("PATCH", CUSTOMER, params={"_token": planted}, json=A_WRITE)
-    logout = await shop.request("POST", "/jsonapi/logout", params={"_token": planted})
+    replayed = await shop.http.request("PATCH", CUSTOMER, params={"_token": planted}, json=A_WRITE)
+    logout = await shop.http.request("POST", "/jsonapi/logout", params={"_token": planted})
 
-    assert planted != shop.csrf
+    assert planted != token(shop)
     assert (replayed.status_code, titles(replayed)) == (419, CSRF_MISMATCH)
     assert (logout.status_code, titles(logout)) == (419, CSRF_MISMATCH)
     assert await database_state(clean_db) == before
+
+
+async def test_a_login_replaces_the_cookie_and_the_old_one_opens_nothing(
+    shop: AimeosBrowser, new_shop: NewShop
+) -> None:
+    """No session fixation: the cookie a visitor had (which a planter may know) is not the
+    logged-in one; the logged-in one is HttpOnly, and after logout it opens nothing."""
+    await sign_up(await new_shop("192.0.2.45"), "sonia@example.com")
+    await shop.options()
+    [(name, visitor)] = shop.http.cookies.items()
+    login = await shop.login("sonia@example.com", PASSWORD)
+    session = shop.http.cookies[name]
+    await shop.logout()
+
+    set_cookie = login.headers["set-cookie"].lower()
+    assert "httponly" in set_cookie and "samesite=lax" in set_cookie
+    assert session != visitor
+    for planted in (visitor, session):
+        replayed = await new_shop("192.0.2.46")
+        replayed.http.cookies.set(name, planted)
+        assert body(await replayed.get(CUSTOMER))["data"]["id"] is None
 
 
 async def test_a_token_from_before_logout_is_worthless_after_it(
     shop: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     await signed_in(shop, "sonia@example.com")
-    old = shop.csrf
+    old = token(shop)
     await shop.logout()
     before = await database_state(clean_db)
 
-    for method, params, document in (
-        ("PATCH", {}, A_WRITE),
-        ("DELETE", {}, None),
-        ("POST", {}, attributes(**{"customer.email": "second@example.com",
-                                   "customer.password": PASSWORD})),
+    for method, document in (
+        ("PATCH", A_WRITE),
+        ("DELETE", None),
+        ("POST", attributes(**{"customer.email": "second@example.com",
+                               "customer.password": PASSWORD})),
     ):  # fmt: skip
-        response = await shop.request(
-            method, CUSTOMER, params={**params, "_token": old}, json=document
-        )
+        response = await shop.http.request(method, CUSTOMER, params={"_token": old}, json=document)
         assert (response.status_code, titles(response)) == (419, CSRF_MISMATCH), method
-    assert old != shop.csrf
+    assert old != token(shop)
     assert body(await shop.get(CUSTOMER))["data"]["id"] is None
     assert await database_state(clean_db) == before
+
+
+# --- writes that must not happen ----------------------------------------------------------
+
+
+async def test_anonymous_writes_are_refused_and_write_nothing(
+    shop: AimeosBrowser, clean_db: asyncpg.Pool
+) -> None:
+    """Aimeos would make a new account for an anonymous PATCH or sub-resource POST (its
+    controller holds an empty customer, reference 10); Patron asks for a login instead.
+    An anonymous DELETE deletes nothing and succeeds, as Aimeos' does (reference 3.6)."""
+    await shop.options()
+    before = await database_state(clean_db)
+    address = attributes(**{"customer.address.city": "Berlin"})
+    listed = attributes(**{"customer.lists.domain": "product", "customer.lists.refid": "1"})
+
+    refused = [
+        await shop.write("PATCH", CUSTOMER, json=A_WRITE),
+        await shop.write("POST", CUSTOMER, json=address, params=ADDRESSES),
+        await shop.write("PATCH", CUSTOMER, json=address, params={**ADDRESSES, "relatedid": "1"}),
+        await shop.write("POST", CUSTOMER, json=listed, params=RELATIONSHIPS),
+    ]
+    deleted = [
+        await shop.write("DELETE", CUSTOMER),
+        await shop.write("DELETE", CUSTOMER, params={**PROPERTIES, "relatedid": "1"}),
+    ]
+
+    for response in refused:
+        assert assert_clean_error(response, 401) == ["Authentication required"]
+    for response in deleted:
+        assert (response.status_code, body(response)["meta"]["total"]) == (200, 0)
+    assert await database_state(clean_db) == before
+
+
+async def test_a_batch_with_one_bad_item_writes_none_of_it(
+    shop: AimeosBrowser, user_and_state: tuple[FixtureUser, dict[str, str]], clean_db: asyncpg.Pool
+) -> None:
+    """Several items in one POST are added all or none: nothing half-written."""
+    _, before = user_and_state
+    batches = [
+        (ADDRESSES, [{"attributes": {"customer.address.city": "Berlin"}},
+                     {"attributes": {"customer.address.countryid": "Germany"}}]),
+        (PROPERTIES, [{"attributes": {"customer.property.type": "a",
+                                      "customer.property.value": "1"}},
+                      {"attributes": {"customer.property.type": "b",
+                                      "customer.property.value": "\u202e1"}}]),
+        (RELATIONSHIPS, [{"attributes": {"customer.lists.domain": "product",
+                                         "customer.lists.refid": "7"}},
+                         {"attributes": {"customer.lists.domain": "group",
+                                         "customer.lists.refid": "1"}}]),
+        (RELATIONSHIPS, [{"attributes": {"customer.lists.domain": "product",
+                                         "customer.lists.refid": "8"}},
+                         {"no attributes": {}}]),
+    ]  # fmt: skip
+
+    for related, items in batches:
+        response = await shop.write("POST", CUSTOMER, json={"data": items}, params=related)
+        assert_clean_error(response, 400, 403, 404)
+    assert await database_state(clean_db) == before
+
+
+async def test_failed_sign_ups_give_their_place_back(
+    new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    """Only accounts made count towards the three of a client address: a refused sign-up
+    (a bad value, a taken e-mail, a missing token) takes no place."""
+    await sign_up(await new_shop("192.0.2.64"), "taken@example.com")
+    shop = await new_shop("192.0.2.65")
+    await shop.options()
+    for values in (
+        {"customer.email": "a@example.com", "customer.birthday": "1999-99-99"},
+        {"customer.email": "taken@example.com"},
+        {"customer.email": "b@example.com", "customer.countryid": "Germany"},
+    ):
+        refused = await shop.write("POST", CUSTOMER, json=attributes(**values))
+        assert_clean_error(refused, 403, 404)
+    tokenless = await shop.http.post(CUSTOMER, json=attributes(**{"customer.email": "c@x.io"}))
+    assert tokenless.status_code == 419
+
+    made = [await sign_up(shop, f"user{n}@example.com") for n in range(3)]
+    fourth = await shop.write("POST", CUSTOMER, json=attributes(**{"customer.email": "d@x.io"}))
+
+    assert len(set(made)) == 3
+    assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
 
 
 # --- another customer's data --------------------------------------------------------------
@@ -356,7 +487,7 @@ async def test_another_customers_relatedid_reads_and_changes_nothing(
 
 
 async def test_another_customers_id_is_ignored(
-    shop: AimeosBrowser, new_shop: Any, victim: FixtureUser, clean_db: asyncpg.Pool
+    shop: AimeosBrowser, new_shop: NewShop, victim: FixtureUser, clean_db: asyncpg.Pool
 ) -> None:
     """Reference 1: every customer resource works on the logged-in customer; `id` is only
     echoed into links."""
@@ -373,11 +504,16 @@ async def test_another_customers_id_is_ignored(
     assert body(changed)["data"]["id"] == mine
     assert body(addresses)["data"] == []
     assert deleted.status_code == 200
-    assert await clean_db.fetchrow(
-        "SELECT * FROM customers WHERE id = $1", int(victim.id)
-    ) == victim_row
-    assert (await new_shop("192.0.2.50").login("victim@example.com", PASSWORD)).status_code == 200
-    assert (await new_shop("192.0.2.51").login("mallory@example.com", PASSWORD)).status_code == 401
+    assert (
+        await clean_db.fetchrow("SELECT * FROM customers WHERE id = $1", int(victim.id))
+        == victim_row
+    )
+    assert (
+        await (await new_shop("192.0.2.50")).login("victim@example.com", PASSWORD)
+    ).status_code == 200
+    assert (
+        await (await new_shop("192.0.2.51")).login("mallory@example.com", PASSWORD)
+    ).status_code == 401
 
 
 async def test_group_memberships_are_read_only(
@@ -436,16 +572,16 @@ async def _member_of_a_group(client: httpx.AsyncClient, services: Services, emai
 
 
 async def test_a_fourth_account_from_one_address_is_refused(
-    new_shop: Any, clean_db: asyncpg.Pool
+    new_shop: NewShop, clean_db: asyncpg.Pool
 ) -> None:
-    shop = new_shop("192.0.2.60")
+    shop = await new_shop("192.0.2.60")
     for number in range(3):
         await sign_up(shop, f"user{number}@example.com")
 
     fourth = await shop.write(
         "POST", CUSTOMER, json=attributes(**{"customer.email": "user3@example.com"})
     )
-    elsewhere = await sign_up(new_shop("192.0.2.61"), "user4@example.com")
+    elsewhere = await sign_up(await new_shop("192.0.2.61"), "user4@example.com")
 
     assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
     assert body(fourth)["meta"]["total"] == 0
@@ -454,23 +590,18 @@ async def test_a_fourth_account_from_one_address_is_refused(
     assert [row["email"] for row in emails] == [f"user{n}@example.com" for n in (0, 1, 2, 4)]
 
 
+async def racing_sign_up(browser: AimeosBrowser, number: int) -> httpx.Response:
+    values = {"customer.email": f"racer{number}@example.com", "customer.password": PASSWORD}
+    return await browser.write("POST", CUSTOMER, json=attributes(**values))
+
+
 async def test_racing_sign_ups_from_one_address_create_exactly_three(
-    new_shop: Any, clean_db: asyncpg.Pool
+    new_shop: NewShop, clean_db: asyncpg.Pool
 ) -> None:
-    browsers = [new_shop("192.0.2.70") for _ in range(8)]
+    browsers = [await new_shop("192.0.2.70") for _ in range(8)]
     await asyncio.gather(*(browser.options() for browser in browsers))
 
-    answers = await asyncio.gather(
-        *(
-            browser.write(
-                "POST",
-                CUSTOMER,
-                json=attributes(**{"customer.email": f"racer{n}@example.com",
-                                   "customer.password": PASSWORD}),
-            )  # fmt: skip
-            for n, browser in enumerate(browsers)
-        )
-    )
+    answers = await asyncio.gather(*(racing_sign_up(b, n) for n, b in enumerate(browsers)))
 
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [201] * 3 + [403] * 5, [a.text for a in answers]
@@ -480,10 +611,45 @@ async def test_racing_sign_ups_from_one_address_create_exactly_three(
     assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
 
 
-async def test_logins_are_throttled(
-    shop: AimeosBrowser, new_shop: Any, settings: Settings
+@pytest.mark.redis
+async def test_racing_sign_ups_through_two_workers_sharing_redis_create_exactly_three(
+    clean_db: asyncpg.Pool, database_url: str, redis_url: str
 ) -> None:
-    await sign_up(new_shop("192.0.2.80"), "sonia@example.com")
+    """The limit holds across workers (and hosts) when the counters live in Redis."""
+    settings = cheap_settings(redis_url=redis_url)
+    redis = Redis.from_url(redis_url)
+    async for key in redis.scan_iter("patron:throttle:*"):
+        await redis.delete(key)
+    await redis.aclose()
+    workers = [await Services.build(settings, database_url, clean_db) for _ in range(2)]
+    browsers = [
+        AimeosBrowser(
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(
+                    app=create_app(settings, workers[n % 2]), client=("192.0.2.75", 1)
+                ),
+                base_url="http://testserver",
+            )
+        )
+        for n in range(8)
+    ]
+    try:
+        await asyncio.gather(*(browser.options() for browser in browsers))
+        answers = await asyncio.gather(*(racing_sign_up(b, n) for n, b in enumerate(browsers)))
+    finally:
+        for browser in browsers:
+            await browser.http.aclose()
+        for worker in workers:
+            await worker.close(keep_pool=True)
+
+    assert sorted(a.status_code for a in answers) == [201] * 3 + [403] * 5
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
+
+
+async def test_logins_are_throttled(
+    shop: AimeosBrowser, new_shop: NewShop, settings: Settings
+) -> None:
+    await sign_up(await new_shop("192.0.2.80"), "sonia@example.com")
     for _ in range(settings.login_max_failures):
         wrong = await shop.login("sonia@example.com", "not-her-password")
         assert (wrong.status_code, titles(wrong)) == (
@@ -533,7 +699,7 @@ async def test_odd_queries_and_bodies_never_give_a_500(
     user, _ = user_and_state
     for params in ODD_QUERIES:
         for method in ("GET", "OPTIONS"):
-            response = await shop.request(method, CUSTOMER, params=params)
+            response = await shop.http.request(method, CUSTOMER, params=params)
             assert response.status_code < 500, (method, params, response.text)
             assert body(response)
     for path in ("/jsonapi/product", "/jsonapi/basket", "/jsonapi/nothing", "/jsonapi/customer/1"):
@@ -544,10 +710,10 @@ async def test_odd_queries_and_bodies_never_give_a_500(
         for content in ODD_BODIES:
             for method in ("POST", "PATCH", "DELETE"):
                 relatedid = {"relatedid": user.address_id} if resource == ADDRESSES else {}
-                response = await shop.request(
+                response = await shop.http.request(
                     method,
                     CUSTOMER,
-                    params={**resource, **relatedid, "_token": shop.csrf},
+                    params={**resource, **relatedid, "_token": token(shop)},
                     content=content,
                     headers={"Content-Type": "application/json"},
                 )
@@ -556,11 +722,11 @@ async def test_odd_queries_and_bodies_never_give_a_500(
 
 
 async def test_no_personal_data_is_logged_for_a_failing_request(
-    shop: AimeosBrowser, new_shop: Any, caplog: pytest.LogCaptureFixture
+    shop: AimeosBrowser, new_shop: NewShop, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "Sup3r-Secret-Passw0rd"
-    await sign_up(new_shop("192.0.2.90"), "private.person@example.com")
+    await sign_up(await new_shop("192.0.2.90"), "private.person@example.com")
     await shop.options()
 
     taken = await shop.write(

@@ -28,7 +28,7 @@ from tests.dialects.aimeos.black_box import (
     signed_in,
     titles,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser
+from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
 
 RESOURCES = {
     "customer": {},
@@ -59,7 +59,7 @@ async def get(shop: AimeosBrowser, **params: str) -> dict[str, Any]:
 
 
 async def options(shop: AimeosBrowser, **params: str) -> dict[str, Any]:
-    response = await shop.request("OPTIONS", CUSTOMER, params=params)
+    response = await shop.http.request("OPTIONS", CUSTOMER, params=params)
     document = data_answer(response)
     assert response.headers["cache-control"] == "max-age=300"
     return document
@@ -106,7 +106,7 @@ async def test_customer_get_included_none(shop: AimeosBrowser, user: FixtureUser
     assert document["included"] == []
 
 
-async def test_customer_patch(shop: AimeosBrowser, new_shop: Any, user: FixtureUser) -> None:
+async def test_customer_patch(shop: AimeosBrowser, new_shop: NewShop, user: FixtureUser) -> None:
     response = await shop.write(
         "PATCH", CUSTOMER, json=attributes(**{"customer.status": 0, "customer.latitude": 50.1})
     )
@@ -119,14 +119,14 @@ async def test_customer_patch(shop: AimeosBrowser, new_shop: Any, user: FixtureU
     assert shown["customer.code"] == FIXTURE_EMAIL
     assert shown["customer.latitude"] == 50.1
     assert "customer.status" not in shown
-    still_enabled = await new_shop("198.51.100.50").login(FIXTURE_EMAIL, "secret123")
+    still_enabled = await (await new_shop("198.51.100.50")).login(FIXTURE_EMAIL, "secret123")
     assert still_enabled.status_code == 200, still_enabled.text
 
 
-async def test_customer_post(new_shop: Any) -> None:
+async def test_customer_post(new_shop: NewShop) -> None:
     """Theirs sends only `customer.code`; Patron's accounts log in by e-mail, which the
     guide calls the only required field, so the e-mail goes along."""
-    shop = new_shop("198.51.100.51")
+    shop = await new_shop("198.51.100.51")
     await shop.options()
     response = await shop.write(
         "POST",
@@ -238,8 +238,8 @@ async def test_address_patch(shop: AimeosBrowser, user: FixtureUser) -> None:
     assert document["data"]["attributes"]["customer.address.city"] == "Hamburg"
 
 
-async def test_address_post(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.52")
+async def test_address_post(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.52")
     await signed_in(shop, "fresh@example.com")
     response = await shop.write(
         "POST",
@@ -254,8 +254,8 @@ async def test_address_post(new_shop: Any) -> None:
     assert document["data"][0]["attributes"]["customer.address.firstname"] == "test"
 
 
-async def test_address_post_multiple(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.53")
+async def test_address_post_multiple(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.53")
     await signed_in(shop, "fresh@example.com")
     response = await shop.write(
         "POST",
@@ -352,8 +352,8 @@ async def test_property_patch(shop: AimeosBrowser, user: FixtureUser) -> None:
     assert document["data"]["attributes"]["customer.property.type"] == "newsletter"
 
 
-async def test_property_post(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.54")
+async def test_property_post(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.54")
     await signed_in(shop, "fresh@example.com")
     response = await shop.write(
         "POST",
@@ -369,15 +369,17 @@ async def test_property_post(new_shop: Any) -> None:
     assert document["data"][0]["attributes"]["customer.property.value"] == "test"
 
 
-async def test_property_post_multiple(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.55")
+async def test_property_post_multiple(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.55")
     await signed_in(shop, "fresh@example.com")
     response = await shop.write(
         "POST",
         CUSTOMER,
         json={"data": [
-            {"attributes": {"customer.property.type": "testtype", "customer.property.value": "test"}},
-            {"attributes": {"customer.property.type": "testtype", "customer.property.value": "test2"}},
+            {"attributes": {"customer.property.type": "testtype",
+                            "customer.property.value": "test"}},
+            {"attributes": {"customer.property.type": "testtype",
+                            "customer.property.value": "test2"}},
         ]},
         params=PROPERTIES,
     )  # fmt: skip
@@ -463,8 +465,8 @@ async def test_relationships_patch(shop: AimeosBrowser, user: FixtureUser) -> No
     assert document["data"]["attributes"]["customer.lists.config"] == {"key": "value"}
 
 
-async def test_relationships_post(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.56")
+async def test_relationships_post(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.56")
     await signed_in(shop, "fresh@example.com")
     response = await shop.write(
         "POST",
@@ -479,8 +481,8 @@ async def test_relationships_post(new_shop: Any) -> None:
     assert document["data"][0]["attributes"]["customer.lists.refid"] == "-1"
 
 
-async def test_relationships_post_multiple(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.57")
+async def test_relationships_post_multiple(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.57")
     await signed_in(shop, "fresh@example.com")
     response = await shop.write(
         "POST",
@@ -521,7 +523,7 @@ async def test_root_get(shop: AimeosBrowser) -> None:
 
 
 async def test_root_options(shop: AimeosBrowser) -> None:
-    response = await shop.request("OPTIONS", "/jsonapi")
+    response = await shop.http.request("OPTIONS", "/jsonapi")
     meta = body(response)["meta"]
 
     assert response.status_code == 200
@@ -556,11 +558,11 @@ async def test_controller_find_uses_product(shop: AimeosBrowser, user: FixtureUs
     assert sorted(p["id"] for p in products) == ["1", "2"]
 
 
-async def test_controller_store_then_delete_round_trips(new_shop: Any) -> None:
-    shop = new_shop("198.51.100.58")
+async def test_controller_store_then_delete_round_trips(new_shop: NewShop) -> None:
+    shop = await new_shop("198.51.100.58")
     customer_id = await signed_in(shop, "roundtrip@example.com")
     deleted = data_answer(await shop.write("DELETE", CUSTOMER))
-    relogin = await new_shop("198.51.100.59").login("roundtrip@example.com", "secret123")
+    relogin = await (await new_shop("198.51.100.59")).login("roundtrip@example.com", "secret123")
 
     assert customer_id and deleted["meta"]["total"] == 0
     assert relogin.status_code == 401
