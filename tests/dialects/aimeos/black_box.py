@@ -187,3 +187,20 @@ async def fixture_user(shop: AimeosBrowser, email: str = FIXTURE_EMAIL) -> Fixtu
     return FixtureUser(
         customer_id, address["id"], prop["id"], by_type["favorite"], by_type["watch"]
     )
+
+
+async def fixture_user_and_state(
+    shop: AimeosBrowser, pool: asyncpg.Pool
+) -> tuple[FixtureUser, dict[str, str]]:
+    """The fixture user, logged in on `shop`, and the database state after making it."""
+    user = await fixture_user(shop)
+    return user, await database_state(pool)
+
+
+def assert_clean_error(response: httpx.Response, *statuses: int) -> list[str]:
+    """A refusal Aimeos' way: one of `statuses`, errors with titles, no data."""
+    assert response.status_code in statuses, (response.status_code, response.text)
+    document = body(response)
+    assert document["errors"] and all(e["title"] for e in document["errors"]), document
+    assert "data" not in document
+    return [error["title"] for error in document["errors"]]

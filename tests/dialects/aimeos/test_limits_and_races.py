@@ -1,0 +1,146 @@
+"""Volume against `/jsonapi`: the sign-up limit of a client address (reference 3.4), alone
+and under racing requests, across workers sharing Redis; login throttling; and writes that
+race each other on one account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from patron.app import create_app
+from patron.services import Services
+from patron.settings import Settings
+from tests.conftest import cheap_settings
+from tests.dialects.aimeos.black_box import (
+    CUSTOMER,
+    PASSWORD,
+    assert_clean_error,
+    attributes,
+    body,
+    sign_up,
+    titles,
+)
+from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+
+
+async def test_a_fourth_account_from_one_address_is_refused(
+    new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    shop = await new_shop("192.0.2.60")
+    for number in range(3):
+        await sign_up(shop, f"user{number}@example.com")
+
+    fourth = await shop.write(
+        "POST", CUSTOMER, json=attributes(**{"customer.email": "user3@example.com"})
+    )
+    elsewhere = await sign_up(await new_shop("192.0.2.61"), "user4@example.com")
+
+    assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
+    assert body(fourth)["meta"]["total"] == 0
+    assert elsewhere
+    emails = await clean_db.fetch("SELECT email FROM customers ORDER BY id")
+    assert [row["email"] for row in emails] == [f"user{n}@example.com" for n in (0, 1, 2, 4)]
+
+
+async def racing_sign_up(browser: AimeosBrowser, number: int) -> httpx.Response:
+    values = {"customer.email": f"racer{number}@example.com", "customer.password": PASSWORD}
+    return await browser.write("POST", CUSTOMER, json=attributes(**values))
+
+
+async def test_racing_sign_ups_from_one_address_create_exactly_three(
+    new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    browsers = [await new_shop("192.0.2.70") for _ in range(8)]
+    await asyncio.gather(*(browser.options() for browser in browsers))
+
+    answers = await asyncio.gather(*(racing_sign_up(b, n) for n, b in enumerate(browsers)))
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] * 3 + [403] * 5, [a.text for a in answers]
+    for answer in answers:
+        if answer.status_code == 403:
+            assert titles(answer) == ["Temporary limit reached"]
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
+
+
+@pytest.mark.redis
+async def test_racing_sign_ups_through_two_workers_sharing_redis_create_exactly_three(
+    clean_db: asyncpg.Pool, database_url: str, redis_url: str
+) -> None:
+    """The limit holds across workers (and hosts) when the counters live in Redis."""
+    settings = cheap_settings(redis_url=redis_url)
+    redis = Redis.from_url(redis_url)
+    async for key in redis.scan_iter("patron:throttle:*"):
+        await redis.delete(key)
+    await redis.aclose()
+    workers = [await Services.build(settings, database_url, clean_db) for _ in range(2)]
+    browsers = [
+        AimeosBrowser(
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(
+                    app=create_app(settings, workers[n % 2]), client=("192.0.2.75", 1)
+                ),
+                base_url="http://testserver",
+            )
+        )
+        for n in range(8)
+    ]
+    try:
+        await asyncio.gather(*(browser.options() for browser in browsers))
+        answers = await asyncio.gather(*(racing_sign_up(b, n) for n, b in enumerate(browsers)))
+    finally:
+        for browser in browsers:
+            await browser.http.aclose()
+        for worker in workers:
+            await worker.close(keep_pool=True)
+
+    assert sorted(a.status_code for a in answers) == [201] * 3 + [403] * 5
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
+
+
+async def test_logins_are_throttled(
+    shop: AimeosBrowser, new_shop: NewShop, settings: Settings
+) -> None:
+    await sign_up(await new_shop("192.0.2.80"), "sonia@example.com")
+    for _ in range(settings.login_max_failures):
+        wrong = await shop.login("sonia@example.com", "not-her-password")
+        assert (wrong.status_code, titles(wrong)) == (
+            401,
+            ["These credentials do not match our records."],
+        )
+    blocked = await shop.login("sonia@example.com", PASSWORD)
+
+    assert blocked.status_code == 429, blocked.text
+    assert int(blocked.headers["retry-after"]) > 0
+    assert titles(blocked)
+    assert body(await shop.get(CUSTOMER))["data"]["id"] is None
+
+
+async def test_failed_sign_ups_give_their_place_back(
+    new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    """Only accounts made count towards the three of a client address: a refused sign-up
+    (a bad value, a taken e-mail, a missing token) takes no place."""
+    await sign_up(await new_shop("192.0.2.64"), "taken@example.com")
+    shop = await new_shop("192.0.2.65")
+    await shop.options()
+    for values in (
+        {"customer.email": "a@example.com", "customer.birthday": "1999-99-99"},
+        {"customer.email": "taken@example.com"},
+        {"customer.email": "b@example.com", "customer.countryid": "Germany"},
+    ):
+        refused = await shop.write("POST", CUSTOMER, json=attributes(**values))
+        assert_clean_error(refused, 403, 404)
+    tokenless = await shop.http.post(CUSTOMER, json=attributes(**{"customer.email": "c@x.io"}))
+    assert tokenless.status_code == 419
+
+    made = [await sign_up(shop, f"user{n}@example.com") for n in range(3)]
+    fourth = await shop.write("POST", CUSTOMER, json=attributes(**{"customer.email": "d@x.io"}))
+
+    assert len(set(made)) == 3
+    assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
