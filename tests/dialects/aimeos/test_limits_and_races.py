@@ -17,12 +17,17 @@ from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings
 from tests.dialects.aimeos.black_box import (
+    ADDRESSES,
     CUSTOMER,
     PASSWORD,
+    PROPERTIES,
+    RELATIONSHIPS,
     assert_clean_error,
     attributes,
     body,
+    fixture_user,
     sign_up,
+    signed_in,
     titles,
 )
 from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
@@ -144,3 +149,123 @@ async def test_failed_sign_ups_give_their_place_back(
 
     assert len(set(made)) == 3
     assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """A small address cap, so racing batches can pass it."""
+    return cheap_settings(max_addresses_per_customer=3)
+
+
+async def test_password_spraying_from_one_address_is_throttled(
+    shop: AimeosBrowser, new_shop: NewShop, settings: Settings
+) -> None:
+    """Failures are counted per client address too: one wrong password on many accounts
+    blocks the address, not only each account."""
+    await sign_up(await new_shop("192.0.2.85"), "target@example.com")
+    for n in range(settings.login_max_failures):
+        wrong = await shop.login(f"person{n}@example.com", "Summer2026!")
+        assert wrong.status_code == 401, wrong.text
+    blocked = await shop.login("target@example.com", PASSWORD)
+    elsewhere = await (await new_shop("192.0.2.86")).login("target@example.com", PASSWORD)
+
+    assert blocked.status_code == 429, blocked.text
+    assert elsewhere.status_code == 200, elsewhere.text
+
+
+async def test_two_racing_sign_ups_of_one_email_make_one_account(
+    new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    browsers = [await new_shop(f"192.0.2.{n}") for n in (91, 92, 93, 94)]
+    await asyncio.gather(*(browser.options() for browser in browsers))
+    email = attributes(**{"customer.email": "Twin@Example.com", "customer.password": PASSWORD})
+
+    answers = await asyncio.gather(
+        *(browser.write("POST", CUSTOMER, json=email) for browser in browsers)
+    )
+
+    assert sorted(a.status_code for a in answers) == [201, 403, 403, 403], [a.text for a in answers]
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 1
+
+
+async def test_racing_address_batches_stay_under_the_cap(
+    shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    """Two browsers of one customer each add two addresses at once, where three are
+    allowed: one batch is refused whole."""
+    customer_id = await signed_in(shop, "sonia@example.com")
+    other = await new_shop("192.0.2.95")
+    assert (await other.login("sonia@example.com", PASSWORD)).status_code == 200
+    batch = {"data": [{"attributes": {"customer.address.city": city}} for city in ("A", "B")]}
+
+    answers = await asyncio.gather(
+        *(
+            browser.write("POST", CUSTOMER, json=batch, params=ADDRESSES)
+            for browser in (shop, other)
+        )
+    )
+
+    assert sorted(a.status_code for a in answers) == [201, 403], [a.text for a in answers]
+    assert (
+        await clean_db.fetchval(
+            "SELECT count(*) FROM addresses WHERE customer_id = $1", int(customer_id)
+        )
+        == 2
+    )
+
+
+async def test_a_write_racing_the_account_deletion_leaves_nothing_on_it(
+    shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    """An address, a property or a favourite added by another browser while the account is
+    deleted is refused or deleted with it: nothing of the account is left."""
+    user = await fixture_user(shop)
+    other = await new_shop("192.0.2.96")
+    assert (await other.login("test@example.com", PASSWORD)).status_code == 200
+    writes = [
+        other.write("POST", CUSTOMER, params=ADDRESSES,
+                    json=attributes(**{"customer.address.city": "Late"})),
+        other.write("POST", CUSTOMER, params=PROPERTIES,
+                    json=attributes(**{"customer.property.type": "late",
+                                       "customer.property.value": "1"})),
+        other.write("POST", CUSTOMER, params=RELATIONSHIPS,
+                    json=attributes(**{"customer.lists.domain": "product",
+                                       "customer.lists.refid": "late"})),
+        other.write("PATCH", CUSTOMER, json=attributes(**{"customer.firstname": "Late"})),
+    ]  # fmt: skip
+
+    deleted, *late = await asyncio.gather(shop.write("DELETE", CUSTOMER), *writes)
+
+    assert deleted.status_code == 200, deleted.text
+    for answer in late:
+        assert answer.status_code in (200, 201, 401, 404), answer.text
+    for table in ("addresses", "customer_properties", "customer_list_items"):
+        left = await clean_db.fetchval(
+            f"SELECT count(*) FROM {table} WHERE customer_id = $1", int(user.id)
+        )
+        assert left == 0, table
+    first_name = await clean_db.fetchval(
+        "SELECT first_name FROM customers WHERE id = $1", int(user.id)
+    )
+    assert first_name != "Late"
+
+
+async def test_a_deleted_account_ends_its_sessions_in_every_browser(
+    shop: AimeosBrowser, new_shop: NewShop
+) -> None:
+    """Another browser of the deleted account is a visitor again: the guide's way to check
+    a deletion, a GET, shows the empty item there too (reference 3.6), and writes are 401."""
+    await fixture_user(shop)
+    other = await new_shop("192.0.2.97")
+    assert (await other.login("test@example.com", PASSWORD)).status_code == 200
+
+    await shop.write("DELETE", CUSTOMER)
+    read = await other.get(CUSTOMER)
+    addresses = await other.get(CUSTOMER, params=ADDRESSES)
+    written = await other.write("PATCH", CUSTOMER, json=attributes(**{"customer.firstname": "X"}))
+
+    assert read.status_code == 200, read.text
+    assert body(read)["data"]["id"] is None
+    assert (addresses.status_code, body(addresses)["data"]) == (200, [])
+    assert assert_clean_error(written, 401) == ["Authentication required"]

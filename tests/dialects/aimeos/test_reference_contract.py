@@ -231,3 +231,18 @@ async def test_a_deleted_account_takes_its_addresses_properties_and_lists_along(
         )
         == 0
     )
+
+
+@pytest.mark.parametrize("related", ["address", "property", "relationships"])
+async def test_an_unknown_relatedid_reads_as_no_item(shop: AimeosBrowser, related: str) -> None:
+    """Reference 4-6: a `relatedid` answer holds an item (an object) or none (no `data`),
+    for a visitor as for a customer; never the list shape."""
+    params = {"related": related, "relatedid": "424242", "include": "product"}
+    anonymous = await shop.get(CUSTOMER, params=params)
+    await signed_in(shop, "sonia@example.com")
+    logged_in = await shop.get(CUSTOMER, params=params)
+
+    for response in (anonymous, logged_in):
+        assert response.status_code == 200, response.text
+        assert "data" not in body(response), response.text
+        assert body(response)["meta"]["total"] == 0
