@@ -298,6 +298,21 @@ async def test_another_customers_id_is_ignored(
     ).status_code == 401
 
 
+async def test_another_customers_email_cannot_become_my_code(
+    shop: AimeosBrowser, victim: FixtureUser, clean_db: asyncpg.Pool
+) -> None:
+    """A customer's code is its e-mail unless it chose one (reference 3.4), and Aimeos keeps
+    codes unique per site: taking another's e-mail (in any letter case) as one's code would
+    make two customers show the same `customer.code`."""
+    await signed_in(shop, "mallory@example.com")
+    before = await database_state(clean_db)
+
+    for code in ("victim@example.com", "Victim@Example.com"):
+        response = await shop.write("PATCH", CUSTOMER, json=attributes(**{"customer.code": code}))
+        assert_clean_error(response, 403)
+    assert await database_state(clean_db) == before
+
+
 async def test_group_memberships_are_read_only(
     shop: AimeosBrowser,
     client: httpx.AsyncClient,
