@@ -4,6 +4,8 @@ no auth, no validation and no framework beyond routing.
 - `/customers/{ref}`: Glue's read, one lookup by customer number.
 - `/admin/customers/{id}`: Medusa's admin read: the customer by uuid and its addresses
   (ids rendered with the dialect's own ULID code, so both sides pay the same for them).
+- `/aimeos/customer/{id}`: Aimeos' logged-in customer read with `include=customer/address`:
+  the customer by id, then its addresses.
 - `/admin/customers?limit&offset&q`: Medusa's admin list: the page and its count through
   Patron's own `PgCustomerSearch` (so the very SQL Patron's list runs), then the page's
   addresses in one query, as Patron reads them.
@@ -31,6 +33,7 @@ from patron.storage.customers import COLUMNS
 from patron.storage.database import create_pool
 
 QUERY = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2"
+BY_ID = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2"
 TENANT = 1
 
 
@@ -114,8 +117,36 @@ def app() -> Starlette:
             {"customers": customers, "count": count, "offset": page.offset, "limit": page.limit}
         )
 
+    async def aimeos_customer(request: Request) -> Response:
+        row = await state["pool"].fetchrow(BY_ID, TENANT, int(request.path_params["id"]))
+        if row is None:
+            return _json({"errors": [{"title": "Not found"}]}, 404)
+        addresses = (await state["addresses"].addresses_of([row["id"]]))[row["id"]]
+        body = {
+            "data": {
+                "id": str(row["id"]),
+                "type": "customer",
+                "attributes": {
+                    "customer.id": str(row["id"]),
+                    "customer.firstname": row["first_name"],
+                    "customer.lastname": row["last_name"],
+                    "customer.email": row["email"],
+                },
+            },
+            "included": [
+                {
+                    "id": str(a.id),
+                    "type": "customer.address",
+                    "attributes": {"customer.address.city": a.city},
+                }
+                for a in addresses
+            ],
+        }
+        return _json(body)
+
     return Starlette(
         routes=[
+            Route("/aimeos/customer/{id}", aimeos_customer),
             Route("/customers/{ref}", customer),
             Route("/admin/customers/{id}", admin_customer),
             Route("/admin/customers", admin_customers),

@@ -1,12 +1,14 @@
 """`make bench`: GET /glue/customers/{ref} with valid tokens over 100,000 customers, then
-Medusa's admin read and list (bench/medusa.py), each next to a bare Starlette + asyncpg
+Medusa's admin read and list (bench/medusa.py), then Aimeos' logged-in customer read
+(bench/aimeos.py), each next to a bare Starlette + asyncpg
 baseline doing the same queries, all measured in this run on the same database, with the
 same number of granian workers.
 
 Settings: PATRON_BENCH_DATABASE_URL (else PATRON_DATABASE_URL, else the embedded server),
 PATRON_WORKERS (default 1), BENCH_SECONDS (per target, default 20), BENCH_ROUNDS (default 4:
 the targets alternate, each round measuring both), BENCH_CONNECTIONS (default 32),
-BENCH_CUSTOMERS (default 100000), BENCH_ONLY (`glue` or `medusa`: one benchmark only).
+BENCH_CUSTOMERS (default 100000), BENCH_ONLY (`glue`, `medusa` or `aimeos`: one benchmark
+only).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import asyncpg
 import httpx
 import uvloop
 
-from bench import medusa
+from bench import aimeos, medusa
 from bench.load import LoadResult, request_bytes, run
 from patron.core.model import CUSTOMER_SCOPE
 from patron.dialects.glue.tokens import spryker_claims
@@ -257,6 +259,7 @@ def main() -> None:
     secret = secrets.token_urlsafe(48)
     pairs = asyncio.run(_tokens(dsn, secret.encode(), customers))
     asyncio.run(medusa.ensure_admin(dsn))
+    sessions = asyncio.run(aimeos.sessions(dsn, customers))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
     env.update(PATRON_DATABASE_URL=dsn, PATRON_JWT_SECRET=secret, BENCH_DATABASE_URL=dsn)
     setup: dict[str, object] = {
@@ -280,6 +283,8 @@ def main() -> None:
             _glue(pairs, setup, seconds, rounds, connections)
         if only in (None, "medusa"):
             _medusa(dsn, setup, customers, seconds, rounds, connections)
+        if only in (None, "aimeos"):
+            _aimeos(sessions, setup, seconds, rounds, connections)
     finally:
         for server in servers:
             server.terminate()
@@ -369,6 +374,33 @@ def _medusa(
             f"q={plan_of_q['q']!r}: {plan_of_q['matches']} matches, indexes "
             f"{', '.join(plan_of_q['indexes'])}, {plan_of_q['execution_ms']} ms"
         )
+
+
+def _aimeos(
+    sessions: list[tuple[int, str]],
+    setup: dict[str, object],
+    seconds: float,
+    rounds: int,
+    connections: int,
+) -> None:
+    aimeos.check_same_answers(PATRON_PORT, BASELINE_PORT, sessions)
+    title, patron_requests, baseline_requests = aimeos.scenario(sessions)
+    targets = {
+        "baseline": (BASELINE_PORT, baseline_requests),
+        "patron": (PATRON_PORT, patron_requests),
+    }
+    results = compare(targets, seconds, rounds, connections)
+    ratio = results["patron"].rps / results["baseline"].rps
+    report = {
+        "benchmark": title,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **setup,
+        "results": summary(results),
+        "ratio_to_baseline": round(ratio, 3),
+    }
+    write_report("aimeos-customer-read", report)
+    print_table(title, results)
+    print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
 
 
 if __name__ == "__main__":

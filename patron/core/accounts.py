@@ -121,8 +121,8 @@ class Accounts:
         *,
         send_confirmation: bool,
     ) -> Customer:
-        prepared = await prepare_registration(tenant, registration, self.hasher)
         billing = checked_draft(replace(billing, is_default_billing=True)) if billing else None
+        prepared = await prepare_registration(tenant, registration, self.hasher)
         mail_confirmation = prepared.has_account and (
             send_confirmation or tenant.settings.confirmation_required
         )

@@ -118,3 +118,45 @@ async def test_subscriptions_refuse_them(
         await availability.subscribe(tenant, sku="S" * 256, email="g@example.com", locale="en")
 
     assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
+
+
+async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_error(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    with pytest.raises(FieldsInvalid) as refused:
+        await timed_services.core.accounts.register(
+            tenant, registration_for("a@b.de", metadata={"big": 2**64})
+        )
+
+    assert refused.value.problems == (FieldProblem("metadata", FieldRule.INVALID),)
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"vat_id": "D" * 33}, FieldProblem("vat_id", FieldRule.TOO_LONG, 32)),
+        ({"language": "de_CHX"}, FieldProblem("language", FieldRule.TOO_LONG, 5)),
+        ({"email": "a\nb@example.com"}, FieldProblem("email", FieldRule.CHARACTERS)),
+        ({"latitude": -91.0}, FieldProblem("latitude", FieldRule.INVALID, 90)),
+    ],
+)
+async def test_an_address_refuses_bad_contact_fields_when_added_or_changed(
+    timed_services: Services,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    values: dict[str, object],
+    problem: FieldProblem,
+) -> None:
+    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+    addresses = timed_services.core.addresses
+    me = CustomerRef.me()
+    added = await addresses.add_own(claims, me, draft())
+
+    with pytest.raises(FieldsInvalid) as on_add:
+        await addresses.add_own(claims, me, draft(**values))
+    with pytest.raises(FieldsInvalid) as on_change:
+        await addresses.update_own(claims, me, added.uuid, AddressChange(**values))  # type: ignore[arg-type]
+
+    assert on_add.value.problems == on_change.value.problems == (problem,)
+    assert await addresses.list_own(claims, me) == [added]

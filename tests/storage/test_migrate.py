@@ -6,8 +6,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -15,23 +13,11 @@ import httpx
 import pytest
 
 from patron.storage.migrate import current_revision, head_revision
-from tests.conftest import ROOT, _with_database
+from tests.conftest import ROOT
 from tests.smtp import free_port
 from tests.waiting import wait_until
 
 PATRON = [sys.executable, "-m", "patron"]
-
-
-@pytest.fixture
-async def empty_database(server_dsn: str) -> AsyncIterator[str]:
-    name = f"patron_mig_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    yield _with_database(server_dsn, name)
-    admin = await asyncpg.connect(server_dsn)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
 
 
 async def test_four_processes_migrating_at_once_leave_one_schema(empty_database: str) -> None:

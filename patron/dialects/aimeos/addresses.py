@@ -27,14 +27,12 @@ from patron.dialects.aimeos.resources import (
     related_id,
     sparse,
 )
-from patron.dialects.aimeos.schemas import ADDRESS, SHOWN_SALUTATIONS, read_attributes
+from patron.dialects.aimeos.schemas import ADDRESS, read_attributes
+from patron.dialects.aimeos.values import shown_salutation
+from patron.dialects.aimeos.values import shown_text as text
 
 TYPE = "customer.address"
 ME = CustomerRef.me()
-
-
-def text(value: str | None) -> str:
-    return value or ""
 
 
 def attributes(address: Address, position: int) -> dict[str, Any]:
@@ -43,9 +41,7 @@ def attributes(address: Address, position: int) -> dict[str, Any]:
     return {
         f"{p}id": str(address.id),
         f"{p}type": "delivery",
-        f"{p}salutation": SHOWN_SALUTATIONS.get(address.salutation, "")
-        if address.salutation
-        else "",
+        f"{p}salutation": shown_salutation(address.salutation),
         f"{p}company": text(address.company),
         f"{p}vatid": text(address.vat_id),
         f"{p}title": text(address.title),

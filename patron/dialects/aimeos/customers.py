@@ -23,7 +23,7 @@ from patron.core.commands import (
     Registration,
     SignupLimit,
 )
-from patron.core.model import GROUP_DOMAIN, Address, Customer, CustomerProperty
+from patron.core.model import GROUP_DOMAIN, Address, Customer, CustomerProperty, ListItem
 from patron.core.passwords import generate_password
 from patron.dialects.aimeos import addresses, properties, relationships
 from patron.dialects.aimeos.documents import (
@@ -37,7 +37,9 @@ from patron.dialects.aimeos.documents import (
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import Resource, fieldset, includes, one_entry, sparse
-from patron.dialects.aimeos.schemas import CUSTOMER, SHOWN_SALUTATIONS, read_attributes
+from patron.dialects.aimeos.schemas import CUSTOMER, read_attributes
+from patron.dialects.aimeos.values import shown_salutation
+from patron.dialects.aimeos.values import shown_text as text
 
 TYPE = "customer"
 ME = CustomerRef.me()
@@ -63,14 +65,9 @@ def attributes(customer: Customer, billing: Address | None) -> dict[str, Any]:
     """`Customer\\Item\\Standard::toArray(false)`: the 25 public attributes, in order."""
     b = billing
 
-    def text(value: str | None) -> str:
-        return value or ""
-
     return {
         "customer.id": str(customer.id),
-        "customer.salutation": SHOWN_SALUTATIONS.get(customer.salutation, "")
-        if customer.salutation
-        else "",
+        "customer.salutation": shown_salutation(customer.salutation),
         "customer.company": text(customer.company),
         "customer.vatid": text(customer.vat_id),
         "customer.title": text(customer.title),
@@ -117,9 +114,7 @@ EMPTY_ATTRIBUTES: dict[str, Any] = {
 """What a visitor who is not logged in gets: the item Aimeos creates, empty."""
 
 
-def _envelope(
-    call: Call, data: dict[str, Any] | None, customer_id: int | None, status: int = 200
-) -> dict[str, Any]:
+def _envelope(call: Call, data: dict[str, Any] | None, customer_id: int | None) -> dict[str, Any]:
     base = call.ctx.config.base_url
     links: dict[str, Any] = {"self": url(base, TYPE, link_parameters(call.query))}
     if data is not None:
@@ -148,7 +143,7 @@ def _billing(found: Sequence[Address]) -> Address | None:
     return next((a for a in found if a.is_default_billing), None)
 
 
-async def full_document(call: Call, customer: Customer, status: int = 200) -> Response:
+async def full_document(call: Call, customer: Customer) -> Response:
     """The logged-in customer with what `include` asks for: its addresses, its properties,
     and its list items of any other domain (groups with their names)."""
     core = call.ctx.core
@@ -165,26 +160,9 @@ async def full_document(call: Call, customer: Customer, status: int = 200) -> Re
         ]
     list_domains = [d for d in domains if d not in (ADDRESS_INCLUDE, PROPERTY_INCLUDE)]
     if list_domains:
-        own = await core.lists.list_own(claims, ME, list_domains)
-        for domain in list_domains:
-            items = [i for i in own.items if i.domain == domain]
-            if items:
-                relationships_[domain] = {"data": [_list_ref(call, customer.id, i) for i in items]}
-        groups = {str(key): group for key, group in own.groups.items()}
-        for group_item in (i for i in own.items if i.domain == GROUP_DOMAIN):
-            if (group := groups.get(group_item.ref_id)) is not None:
-                shown = {
-                    "group.id": str(group.id),
-                    "group.code": group.name,
-                    "group.label": group.name,
-                }
-                included.append(
-                    {
-                        "id": str(group.id),
-                        "type": GROUP_DOMAIN,
-                        "attributes": sparse(shown, fieldset(call, GROUP_DOMAIN)),
-                    }
-                )
+        related, referenced = await _list_relations(call, customer.id, list_domains)
+        relationships_.update(related)
+        included += referenced
     if PROPERTY_INCLUDE in domains:
         kept: list[CustomerProperty] = await core.properties.list_own(claims, ME)
         if kept:
@@ -194,14 +172,40 @@ async def full_document(call: Call, customer: Customer, status: int = 200) -> Re
         data["relationships"] = relationships_
     body = _envelope(call, data, customer.id)
     body["included"] = included
-    return answer(body, status)
+    return answer(body)
+
+
+async def _list_relations(
+    call: Call, customer_id: int, domains: list[str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The active list items of `domains`, by domain, and the items they refer to that
+    Patron keeps: the customer's groups, by name (Patron keeps no products)."""
+    own = await call.ctx.core.lists.list_own(call.customer(), ME, domains)
+    related: dict[str, Any] = {}
+    for domain in domains:
+        items = [i for i in own.items if i.domain == domain]
+        if items:
+            related[domain] = {"data": [_list_ref(call, customer_id, i) for i in items]}
+    groups = {str(key): group for key, group in own.groups.items()}
+    referenced: list[dict[str, Any]] = []
+    for membership in (i for i in own.items if i.domain == GROUP_DOMAIN):
+        if (group := groups.get(membership.ref_id)) is not None:
+            shown = {"group.id": str(group.id), "group.code": group.name, "group.label": group.name}
+            referenced.append(
+                {
+                    "id": str(group.id),
+                    "type": GROUP_DOMAIN,
+                    "attributes": sparse(shown, fieldset(call, GROUP_DOMAIN)),
+                }
+            )
+    return related, referenced
 
 
 def _refs(found: Sequence[Address | CustomerProperty], type_: str) -> dict[str, Any]:
     return {"data": [{"id": str(x.id), "type": type_} for x in found]}
 
 
-def _list_ref(call: Call, customer_id: int, found: Any) -> dict[str, Any]:
+def _list_ref(call: Call, customer_id: int, found: ListItem) -> dict[str, Any]:
     """A list relation as the customer's `relationships` show it: the referenced item's id
     and domain, the list item's attributes, a link under the domain's resource (Aimeos'
     quirk, kept)."""

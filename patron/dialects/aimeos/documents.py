@@ -7,6 +7,7 @@ no request can make Patron link elsewhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote_plus
@@ -38,8 +39,13 @@ ITEM_ALLOW = ["DELETE", "GET", "PATCH"]
 RELATED_ALLOW = ["GET", "POST"]
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.-]*")
+
+
 def php_encode(text: str) -> str:
     """PHP's `urlencode`: `+` for a space, every byte but `A-Za-z0-9-_.` escaped."""
+    if _PLAIN.fullmatch(text):  # names and ids, most of what a link holds
+        return text
     return quote_plus(text, safe="").replace("~", "%7E")
 
 

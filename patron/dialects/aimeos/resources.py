@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,14 +40,18 @@ def document(call: Call, total: int, data: Any = None, status: int = 200, **link
     return answer(body, status)
 
 
+_DOMAIN = re.compile(r"[A-Za-z0-9_/-]{1,64}")
+
+
 def includes(call: Call) -> list[str]:
     """`include=a,b` as domains, `.` read as `/` (`customer.address` is `customer/address`),
-    for every verb; in the order given, without repeats."""
+    for every verb; in the order given, without repeats. A name no domain can have (a
+    control character, a kilobyte of text) names nothing."""
     raw = call.parameter("include") or ""
     found: list[str] = []
     for part in raw.replace(".", "/").split(","):
         name = part.strip()
-        if name and name not in found:
+        if _DOMAIN.fullmatch(name) and name not in found:
             found.append(name)
     return found
 

@@ -62,9 +62,13 @@ def sparse(document: dict[str, Any], fieldsets: Mapping[str, frozenset[str]]) ->
     return document
 
 
-GLUE_SALUTATIONS: Mapping[Salutation, str] = {Salutation.MISS: "Ms", Salutation.COMPANY: "n/a"}
-"""Salutations Spryker does not know, as the nearest one it does (another dialect's
-customer read through Glue)."""
+GLUE_SALUTATIONS: Mapping[Salutation, str | None] = {
+    Salutation.MISS: "Ms",
+    Salutation.COMPANY: None,
+    Salutation.NONE: None,
+}
+"""Salutations outside Glue's list (Mr, Mrs, Ms, Dr, or null), such as another dialect's
+Miss and Company, as the nearest Glue knows: a Glue client only ever reads its own values."""
 
 
 def glue_salutation(salutation: Salutation | None) -> str | None:

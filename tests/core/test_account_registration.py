@@ -1,0 +1,274 @@
+"""Registration as Aimeos does it, on real PostgreSQL: the contact fields, a billing
+address in the same transaction, the account mail, the login name (`code`) and its
+verification rule, and generated passwords."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import replace
+from typing import Any
+
+import asyncpg
+import pytest
+
+from patron.core.access import CustomerRef
+from patron.core.commands import AccountEdit, AccountMail, AddressDraft, ProfileChange
+from patron.core.errors import (
+    CodeTaken,
+    CountryInvalid,
+    EmailTaken,
+    FieldProblem,
+    FieldRule,
+    FieldsInvalid,
+)
+from patron.core.model import AccessClaims, PasswordPolicyName, Salutation, Tenant
+from patron.core.passwords import POLICIES, generate_password
+from patron.services import Services
+from tests.conftest import fetch_one, registration_for
+from tests.core.test_addresses import draft, signed_in
+
+ME = CustomerRef.me()
+CONTACT: dict[str, Any] = {
+    "code": "sonia-w",
+    "mobile": "+49 170 1234",
+    "fax": "+49 30 9876",
+    "website": "https://sonia.example",
+    "latitude": 52.52,
+    "longitude": 13.405,
+    "label": "Sonia W.",
+    "salutation": Salutation.MISS,
+}
+
+
+async def test_the_contact_fields_are_stored_and_read_back(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(
+        tenant, registration_for("sonia@example.com", **CONTACT)
+    )
+    claims = await _logged_in(timed_services, tenant, clean_db, "sonia@example.com")
+
+    read = await timed_services.core.accounts.get_own(claims, ME)
+
+    assert {name: getattr(read, name) for name in CONTACT} == CONTACT
+
+
+async def test_an_address_holds_aimeos_contact_fields(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+    fields = {
+        "vat_id": "DE123456789",
+        "language": "de_CH",
+        "fax": "+49 30 9876",
+        "mobile": "+49 170 1234",
+        "email": "office@sonia.example",
+        "website": "sonia.example",
+        "latitude": -33.9,
+        "longitude": 151.2,
+        "salutation": Salutation.COMPANY,
+    }
+
+    added = await timed_services.core.addresses.add_own(claims, ME, draft(**fields))
+    (listed,) = await timed_services.core.addresses.list_own(claims, ME)
+
+    assert {name: getattr(added, name) for name in fields} == fields
+    assert listed == added
+
+
+async def test_billing_and_account_mail_are_written_with_the_customer(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    password = generate_password(tenant.settings.password_policy)
+
+    customer = await timed_services.core.accounts.register(
+        tenant,
+        registration_for("sonia@example.com", password=password, first_name="Click http://x"),
+        billing=draft(city="Hamburg"),
+        account_mail=AccountMail(generated_password=password),
+    )
+
+    address = await fetch_one(clean_db, "SELECT * FROM addresses")
+    assert (address["customer_id"], address["city"]) == (customer.id, "Hamburg")
+    assert address["is_default_billing"]
+    mail = await fetch_one(clean_db, "SELECT * FROM outbox")
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 1  # no confirmation mail
+    assert (mail["recipient"], mail["template"], mail["customer_id"]) == (
+        "sonia@example.com",
+        "customer_account",
+        customer.id,
+    )
+    assert "an account was created for this email address" in mail["body"]
+    assert f"Your password: {password}\n" in mail["body"]
+    assert "/register/confirm?token=" in mail["body"]  # the tenant requires confirmation
+    assert "Click" not in mail["body"] and "Sonia" not in mail["body"]
+    assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 1
+
+
+async def test_an_account_mail_without_password_nor_confirmation_due(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    relaxed = replace(tenant, settings=replace(tenant.settings, confirmation_required=False))
+
+    await timed_services.core.accounts.register(
+        relaxed,
+        registration_for("sonia@example.com"),
+        send_confirmation=False,
+        account_mail=AccountMail(),
+    )
+
+    body = await clean_db.fetchval("SELECT body FROM outbox")
+    assert "an account was created" in body
+    assert "password" not in body.lower() and "confirm" not in body
+    assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 0
+
+
+@pytest.mark.parametrize(
+    ("billing", "error"),
+    [(draft(country_code="XX"), CountryInvalid), (draft(city="x" * 300), FieldsInvalid)],
+)
+async def test_a_refused_billing_address_creates_no_customer(
+    timed_services: Services,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    billing: AddressDraft,
+    error: type[Exception],
+) -> None:
+    with pytest.raises(error):
+        await timed_services.core.accounts.register(
+            tenant, registration_for("sonia@example.com"), billing=billing
+        )
+
+    for table in ("customers", "addresses", "outbox"):
+        assert await clean_db.fetchval(f"SELECT count(*) FROM {table}") == 0, table
+
+
+async def test_a_code_is_one_customers_per_tenant_even_in_a_race(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    results = await asyncio.gather(
+        *(
+            timed_services.core.accounts.register(
+                tenant, registration_for(f"c{n}@example.com", code="same")
+            )
+            for n in range(10)
+        ),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, CodeTaken) for r in results) == 9
+    assert await clean_db.fetchval("SELECT count(*) FROM customers WHERE code = 'same'") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+
+
+async def test_a_code_taken_refuses_a_profile_change(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("a@example.com", code="a"))
+    claims = await signed_in(timed_services, tenant, clean_db, "b@example.com")
+
+    with pytest.raises(CodeTaken):
+        await timed_services.core.accounts.update_own(claims, ME, ProfileChange(code="a"))
+    cleared = await timed_services.core.accounts.update_own(claims, ME, ProfileChange(code=None))
+
+    assert cleared.code is None  # many customers have no code
+
+
+async def test_a_new_code_resets_the_verification_and_the_same_code_does_not(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    accounts = timed_services.core.accounts
+    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+
+    # signed_in verified the email first
+    same = await accounts.update_own(claims, ME, ProfileChange(code="sonia", label="S"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    kept = await accounts.update_own(claims, ME, ProfileChange(code="sonia", label="T"))
+    changed = await accounts.update_own(claims, ME, ProfileChange(code="sonia2"))
+    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    edited = await accounts.edit_own(
+        tenant, claims, ME, AccountEdit(profile=ProfileChange(code="sonia3"))
+    )
+
+    assert same.email_verified_at is None  # a first code is a new one too
+    assert (kept.code, kept.label) == ("sonia", "T") and kept.email_verified_at is not None
+    assert changed.code == "sonia2" and changed.email_verified_at is None
+    assert edited.code == "sonia3" and edited.email_verified_at is None
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"code": "two words"}, FieldProblem("code", FieldRule.CHARACTERS)),
+        ({"code": "tab\there"}, FieldProblem("code", FieldRule.CHARACTERS)),
+        ({"code": "nbsp\u00a0"}, FieldProblem("code", FieldRule.CHARACTERS)),
+        ({"code": ""}, FieldProblem("code", FieldRule.INVALID)),
+        ({"code": "c" * 256}, FieldProblem("code", FieldRule.TOO_LONG, 255)),
+        ({"mobile": "1" * 33}, FieldProblem("mobile", FieldRule.TOO_LONG, 32)),
+        ({"label": "a\u202eb"}, FieldProblem("label", FieldRule.CHARACTERS)),
+        ({"latitude": 90.5}, FieldProblem("latitude", FieldRule.INVALID, 90)),
+        ({"latitude": math.nan}, FieldProblem("latitude", FieldRule.INVALID, 90)),
+        ({"longitude": -math.inf}, FieldProblem("longitude", FieldRule.INVALID, 180)),
+        ({"longitude": True}, FieldProblem("longitude", FieldRule.INVALID, 180)),
+    ],
+)
+async def test_bad_contact_fields_are_refused_at_registration_and_change(
+    timed_services: Services,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    values: dict[str, Any],
+    problem: FieldProblem,
+) -> None:
+    accounts = timed_services.core.accounts
+    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+
+    with pytest.raises(FieldsInvalid) as at_registration:
+        await accounts.register(tenant, registration_for("new@example.com", **values))
+    with pytest.raises(FieldsInvalid) as at_change:
+        await accounts.update_own(claims, ME, ProfileChange(**values))
+
+    assert at_registration.value.problems == at_change.value.problems == (problem,)
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+
+
+async def test_the_edges_of_the_globe_are_on_it(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+
+    changed = await timed_services.core.accounts.update_own(
+        claims, ME, ProfileChange(latitude=-90, longitude=180.0)
+    )
+
+    assert (changed.latitude, changed.longitude) == (-90, 180)
+
+
+async def test_a_registration_failing_on_its_email_leaves_the_code_free(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    accounts = timed_services.core.accounts
+    await accounts.register(tenant, registration_for("a@example.com"))
+
+    with pytest.raises(EmailTaken):
+        await accounts.register(tenant, registration_for("a@example.com", code="free"))
+    created = await accounts.register(tenant, registration_for("b@example.com", code="free"))
+
+    assert created.code == "free"
+
+
+@pytest.mark.parametrize("policy", list(PasswordPolicyName))
+def test_generated_passwords_pass_the_policy_and_differ(policy: PasswordPolicyName) -> None:
+    passwords = [generate_password(policy) for _ in range(200)]
+
+    assert all(POLICIES[policy].violations(p) == [] for p in passwords)
+    assert all(len(p) == 16 for p in passwords)
+    assert len(set(passwords)) == len(passwords)
+
+
+async def _logged_in(
+    services: Services, tenant: Tenant, pool: asyncpg.Pool, email: str
+) -> AccessClaims:
+    await pool.execute("UPDATE customers SET email_verified_at = now() WHERE email = $1", email)
+    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    return services.core.auth.verify(pair.access_token, tenant)

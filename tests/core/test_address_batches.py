@@ -1,0 +1,112 @@
+"""Several addresses added or deleted at once (Aimeos' POST and DELETE of a list): all or
+none under the customer's row lock; other customers' addresses are ignored."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import replace
+
+import asyncpg
+import pytest
+
+from patron.core.access import CustomerRef
+from patron.core.addresses import Addresses
+from patron.core.commands import AddressDraft
+from patron.core.config import CoreConfig
+from patron.core.errors import AddressLimitReached, CountryInvalid, NotOwner
+from patron.core.model import AccessClaims, Tenant
+from patron.services import Services
+from tests.core.test_addresses import draft, signed_in
+
+ME = CustomerRef.me()
+
+
+@pytest.fixture
+def addresses(timed_services: Services) -> Addresses:
+    return timed_services.core.addresses
+
+
+@pytest.fixture
+async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
+    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+
+
+async def test_a_batch_is_added_and_every_address_returned(
+    addresses: Addresses, claims: AccessClaims
+) -> None:
+    first = await addresses.add_own(claims, ME, draft(city="Berlin"))
+
+    every = await addresses.add_many_own(claims, ME, [draft(city="Hamburg"), draft(city="Köln")])
+
+    assert [a.city for a in every] == ["Berlin", "Hamburg", "Köln"]
+    assert every[0] == first
+    assert sum(a.is_default_shipping for a in every) == 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "batch", "error"),
+    [
+        (3, [draft(), draft(country_code="XX")], CountryInvalid),
+        (2, [draft(), draft()], AddressLimitReached),
+    ],
+)
+async def test_a_refused_batch_adds_nothing(
+    addresses: Addresses,
+    claims: AccessClaims,
+    clean_db: asyncpg.Pool,
+    limit: int,
+    batch: list[AddressDraft],
+    error: type[Exception],
+) -> None:
+    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=limit))
+    await capped.add_own(claims, ME, draft())
+
+    with pytest.raises(error):
+        await capped.add_many_own(claims, ME, batch)
+
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 1
+
+
+async def test_racing_batches_never_pass_the_cap(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=5))
+
+    results = await asyncio.gather(
+        *(capped.add_many_own(claims, ME, [draft(), draft()]) for _ in range(6)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, AddressLimitReached) for r in results) == 4
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 4
+
+
+async def test_deleting_many_ignores_what_is_not_the_bearers(
+    timed_services: Services,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    addresses: Addresses,
+    claims: AccessClaims,
+) -> None:
+    other = await signed_in(timed_services, tenant, clean_db, "other@example.com")
+    theirs = await addresses.add_own(other, ME, draft())
+    keep, gone, also_gone = await addresses.add_many_own(claims, ME, [draft(), draft(), draft()])
+
+    await addresses.delete_many_own(
+        claims, ME, [gone.uuid, theirs.uuid, uuid.uuid4(), also_gone.uuid]
+    )
+
+    assert await addresses.list_own(claims, ME) == [keep]
+    assert await addresses.list_own(other, ME) == [theirs]
+
+
+async def test_batches_refuse_another_customers_number(
+    addresses: Addresses, claims: AccessClaims
+) -> None:
+    theirs = CustomerRef.by_number("DE--999")
+
+    with pytest.raises(NotOwner):
+        await addresses.add_many_own(claims, theirs, [draft()])
+    with pytest.raises(NotOwner):
+        await addresses.delete_many_own(claims, theirs, [uuid.uuid4()])
