@@ -1,7 +1,8 @@
 """One customer through Aimeos' JSON API and the other vendors' APIs of the same app: an
 account made at `/jsonapi` logs in through Glue once confirmed and its billing address is
-Glue's and Medusa's; Glue's and Medusa's customers log in at `/jsonapi`; an account deleted
-there leaves its e-mail free.
+Glue's and Medusa's, one address whichever side changes it; Glue's and Medusa's customers
+log in at `/jsonapi`; an account deleted there ends its Glue tokens and leaves its e-mail
+free.
 
 `client` keeps cookies as a browser does; the Aimeos token is read from `meta.csrf` of the
 latest answer and sent as the guide's snippets send it, as `_token` in the query.
@@ -176,3 +177,107 @@ async def test_an_account_deleted_through_jsonapi_frees_its_email_for_glue(
         "SELECT id FROM customers WHERE lower(email) = $1 AND has_account", email
     )
     assert new_id != int(created.json()["data"]["id"])
+
+
+async def _confirmed_aimeos_account(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, email: str
+) -> tuple[int, dict[str, Any]]:
+    """Signed up at `/jsonapi` with a billing address, confirmed and logged in there and
+    in Glue: its id and its Glue tokens."""
+    created = await aimeos_write(
+        client,
+        "POST",
+        {"data": {"attributes": {"customer.email": email, "customer.password": PASSWORD,
+                                 **BILLING}}},
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    confirmed = await client.post(
+        "/glue/customer-confirmation",
+        json=document("customer-confirmation", registrationKey=await _mailed_key(pool, email)),
+    )
+    assert confirmed.status_code == 204, confirmed.text
+    assert (await aimeos_login(client, email, PASSWORD)).status_code == 200
+    return int(created.json()["data"]["id"]), await login(client, email)
+
+
+async def test_a_billing_change_through_jsonapi_changes_the_one_address_everywhere(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    """`customer.city` and friends edit the default billing address in place: Glue and
+    Medusa see the new values on the same address, not a second one."""
+    email = "anna@aimeos.example"
+    customer_id, tokens = await _confirmed_aimeos_account(client, clean_db, email)
+    before = await clean_db.fetch("SELECT id FROM addresses WHERE customer_id = $1", customer_id)
+
+    patched = await aimeos_write(
+        client,
+        "PATCH",
+        {"data": {"attributes": {"customer.city": "Altona", "customer.postal": "22765"}}},
+    )
+    reference = await clean_db.fetchval(
+        "SELECT customer_number FROM customers WHERE id = $1", customer_id
+    )
+    glue = await client.get(
+        f"/glue/customers/{reference}?include=addresses", headers=bearer(tokens)
+    )
+    after = await clean_db.fetch("SELECT id FROM addresses WHERE customer_id = $1", customer_id)
+
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["data"]["attributes"]["customer.city"] == "Altona"
+    assert after == before and len(after) == 1
+    [address] = [r["attributes"] for r in glue.json()["included"] if r["type"] == "addresses"]
+    assert (address["city"], address["zipCode"], address["address1"]) == (
+        "Altona",
+        "22765",
+        "Pickhuben",
+    )
+
+
+async def test_an_address_changed_in_glue_is_the_customers_own_address_in_jsonapi(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    email = "anna@aimeos.example"
+    customer_id, tokens = await _confirmed_aimeos_account(client, clean_db, email)
+    reference = await clean_db.fetchval(
+        "SELECT customer_number FROM customers WHERE id = $1", customer_id
+    )
+    address_id = await clean_db.fetchval(
+        "SELECT uuid FROM addresses WHERE customer_id = $1", customer_id
+    )
+
+    changed = await client.patch(
+        f"/glue/customers/{reference}/addresses/{address_id}",
+        json={"data": {"type": "addresses", "id": str(address_id),
+                       "attributes": {"city": "Harburg"}}},
+        headers=bearer(tokens),
+    )  # fmt: skip
+    shown = await client.get(CUSTOMER)
+
+    assert changed.status_code == 200, changed.text
+    attributes = shown.json()["data"]["attributes"]
+    assert (attributes["customer.city"], attributes["customer.address1"]) == (
+        "Harburg",
+        "Pickhuben",
+    )
+
+
+async def test_deleting_through_jsonapi_ends_the_glue_tokens(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+) -> None:
+    email = "anna@aimeos.example"
+    customer_id, tokens = await _confirmed_aimeos_account(client, clean_db, email)
+    reference = await clean_db.fetchval(
+        "SELECT customer_number FROM customers WHERE id = $1", customer_id
+    )
+
+    deleted = await aimeos_write(client, "DELETE")
+    access = await client.get(f"/glue/customers/{reference}", headers=bearer(tokens))
+    refreshed = await client.post(
+        "/glue/refresh-tokens",
+        json=document("refresh-tokens", refreshToken=tokens["refreshToken"]),
+    )
+
+    assert deleted.status_code == 200, deleted.text
+    assert access.status_code == 401, access.text
+    assert refreshed.status_code == 401, refreshed.text
+    assert [e["code"] for e in refreshed.json()["errors"]] == ["004"]

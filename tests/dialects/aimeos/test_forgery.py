@@ -202,19 +202,3 @@ async def test_a_token_from_before_logout_is_worthless_after_it(
     assert old != token(shop)
     assert body(await shop.get(CUSTOMER))["data"]["id"] is None
     assert await database_state(clean_db) == before
-
-
-async def test_another_origin_gets_no_cors_grant(shop: AimeosBrowser) -> None:
-    """Reference 2.1: Laravel answers CORS only for listed origins (none by default), so a
-    page elsewhere cannot read an answer, and so never a token."""
-    await signed_in(shop, "sonia@example.com")
-    evil = {"Origin": "https://evil.example"}
-
-    preflight = await shop.http.options(
-        "/jsonapi", headers={**evil, "Access-Control-Request-Method": "PATCH"}
-    )
-    read = await shop.http.get(CUSTOMER, headers=evil)
-
-    for response in (preflight, read):
-        granted = [name for name in response.headers if name.startswith("access-control-allow")]
-        assert granted == [], response.headers
