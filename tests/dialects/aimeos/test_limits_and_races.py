@@ -29,6 +29,7 @@ from tests.dialects.aimeos.black_box import (
     sign_up,
     signed_in,
     titles,
+    token,
 )
 from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
 
@@ -269,3 +270,36 @@ async def test_a_deleted_account_ends_its_sessions_in_every_browser(
     assert body(read)["data"]["id"] is None
     assert (addresses.status_code, body(addresses)["data"]) == (200, [])
     assert assert_clean_error(written, 401) == ["Authentication required"]
+
+
+@pytest.mark.parametrize(
+    ("addresses", "forwarded"),
+    [
+        (["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3", "2001:db8:1:2:ff::4"], None),
+        (["192.0.2.98"] * 4, ["10.0.0.1", "10.0.0.2", "198.51.100.9", "203.0.113.99"]),
+        (["::ffff:192.0.2.99", "192.0.2.99", "::ffff:192.0.2.99", "192.0.2.99"], None),
+    ],
+    ids=["one-ipv6-network", "forged-forwarded-for", "ipv4-mapped"],
+)
+async def test_the_sign_up_limit_sees_through_a_changing_address(
+    new_shop: NewShop, addresses: list[str], forwarded: list[str] | None
+) -> None:
+    """One client is one client whether it rotates through its IPv6 /64, names other
+    addresses in an `X-Forwarded-For` no trusted proxy wrote, or shows its IPv4 address
+    through a dual-stack listener."""
+    answers = []
+    for n, address in enumerate(addresses):
+        browser = await new_shop(address)
+        await browser.options()
+        headers = {"X-Forwarded-For": forwarded[n]} if forwarded else {}
+        answers.append(
+            await browser.http.post(
+                CUSTOMER,
+                params={"_token": token(browser)},
+                json=attributes(**{"customer.email": f"disguised{n}@example.com"}),
+                headers=headers,
+            )
+        )
+
+    assert [a.status_code for a in answers] == [201, 201, 201, 403], [a.text for a in answers]
+    assert titles(answers[-1]) == ["Temporary limit reached"]
