@@ -209,8 +209,8 @@ async def test_links_are_built_as_aimeos_templates_build_them(shop: AimeosBrowse
 async def test_a_deleted_account_takes_its_addresses_properties_and_lists_along(
     shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
 ) -> None:
-    """Reference 3.6: the account's addresses, properties and list items go; another
-    customer's stay."""
+    """Reference 3.6: the account's addresses, properties and list items go, another
+    customer's stay; the account's mail keeps no trace of its address."""
     other = await fixture_user(await new_shop("198.51.100.72"), "other@example.com")
     user = await fixture_user(shop)
 
