@@ -303,3 +303,46 @@ async def test_the_sign_up_limit_sees_through_a_changing_address(
 
     assert [a.status_code for a in answers] == [201, 201, 201, 403], [a.text for a in answers]
     assert titles(answers[-1]) == ["Temporary limit reached"]
+
+
+async def test_the_same_property_or_favourite_added_at_once_is_kept_once(
+    shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
+) -> None:
+    """Six browsers of one customer add one property and one favourite at the same time:
+    an identical property is kept once and a list item's (domain, type, refid) is unique,
+    so each is there once, and every answer is a success."""
+    await signed_in(shop, "sonia@example.com")
+    browsers = [shop]
+    for n in range(5):
+        browsers.append(await new_shop(f"192.0.2.{150 + n}"))
+        assert (await browsers[-1].login("sonia@example.com", PASSWORD)).status_code == 200
+    same_property = attributes(**{"customer.property.type": "t", "customer.property.value": "v"})
+    same_favourite = attributes(
+        **{"customer.lists.domain": "product", "customer.lists.type": "favorite",
+           "customer.lists.refid": "9"}
+    )  # fmt: skip
+
+    properties = await asyncio.gather(
+        *(b.write("POST", CUSTOMER, params=PROPERTIES, json=same_property) for b in browsers)
+    )
+    favourites = await asyncio.gather(
+        *(b.write("POST", CUSTOMER, params=RELATIONSHIPS, json=same_favourite) for b in browsers)
+    )
+
+    assert [a.status_code for a in [*properties, *favourites]] == [201] * 12
+    assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 1
+
+
+async def test_two_customers_racing_for_one_code_or_email_one_wins(
+    shop: AimeosBrowser, new_shop: NewShop
+) -> None:
+    await signed_in(shop, "sonia@example.com")
+    rival = await new_shop("192.0.2.160")
+    await signed_in(rival, "rival@example.com")
+
+    for change in ({"customer.code": "wanted"}, {"customer.email": "wanted@example.com"}):
+        answers = await asyncio.gather(
+            *(b.write("PATCH", CUSTOMER, json=attributes(**change)) for b in (shop, rival))
+        )
+        assert sorted(a.status_code for a in answers) == [200, 403], [a.text for a in answers]
