@@ -23,6 +23,7 @@ from patron.dialects.aimeos.resources import (
     fieldset,
     ids_to_delete,
     many_entries,
+    nothing,
     one_entry,
     related_id,
     sparse,
@@ -86,7 +87,7 @@ def item(call: Call, customer_id: int, address: Address, position: int, basket: 
 
 def listing(call: Call, claims: AccessClaims, found: list[Address], status: int = 200) -> Response:
     items = [item(call, claims.customer_id, a, i, "delivery") for i, a in enumerate(found)]
-    return document(call, len(items), items, status)
+    return document(call, len(items), items, status=status)
 
 
 def _find(found: list[Address], address_id: int | None) -> tuple[int, Address] | None:
@@ -98,7 +99,7 @@ def _find(found: list[Address], address_id: int | None) -> tuple[int, Address] |
 
 async def get(call: Call) -> Response:
     if call.claims is None:
-        return document(call, 0, [])
+        return nothing(call)
     found = await call.ctx.core.addresses.list_own(call.claims, ME)
     wanted = related_id(call)
     if wanted is None:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from patron.core.errors import DomainError
+from patron.core.errors import CustomerNotFound, DomainError, InvalidAccessToken
 from patron.core.use_cases import Core
 from patron.dialects.aimeos import addresses, customers, discovery, login, properties
 from patron.dialects.aimeos import relationships as relationships_
@@ -65,7 +65,7 @@ class AimeosApi:
             return answer({"errors": [{"title": GENERIC_TITLE}]}, 500)
         segment = _segment(request)
         try:
-            response = await self.route(call, segment)
+            response = await self.answer(call, segment)
         except AimeosError as error:
             response = _error(call, segment, error)
         except DomainError as error:
@@ -74,6 +74,20 @@ class AimeosApi:
             log.error("unexpected %s on %s /%s", type(error).__name__, request.method, segment)
             response = _error(call, segment, AimeosError(500, GENERIC_TITLE))
         return call.finish(response)
+
+    async def answer(self, call: Call, segment: str | None) -> Response:
+        """The route's answer. A session that names no usable customer any more (ended in
+        another browser, its account deleted) is found out by the core's owner check,
+        before anything is written: the browser is a visitor from then on, and the request
+        is answered as a visitor's."""
+        try:
+            return await self.route(call, segment)
+        except (InvalidAccessToken, CustomerNotFound):
+            if call.claims is None:
+                raise
+            await call.ctx.core.auth.end_session(call.cookie)
+            call.claims = None
+            return await self.route(call, segment)
 
     async def route(self, call: Call, segment: str | None) -> Response:
         method = call.request.method

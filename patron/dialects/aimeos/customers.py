@@ -94,10 +94,35 @@ def attributes(customer: Customer, billing: Address | None) -> dict[str, Any]:
     }
 
 
-EMPTY_ATTRIBUTES: dict[str, Any] = {
-    key: None
-    if key
-    in {
+OUTPUT_ORDER = (
+    "customer.id",
+    "customer.salutation",
+    "customer.company",
+    "customer.vatid",
+    "customer.title",
+    "customer.firstname",
+    "customer.lastname",
+    "customer.address1",
+    "customer.address2",
+    "customer.address3",
+    "customer.postal",
+    "customer.city",
+    "customer.state",
+    "customer.languageid",
+    "customer.countryid",
+    "customer.telephone",
+    "customer.mobile",
+    "customer.email",
+    "customer.telefax",
+    "customer.website",
+    "customer.longitude",
+    "customer.latitude",
+    "customer.birthday",
+    "customer.label",
+    "customer.code",
+)
+NULLABLE = frozenset(
+    {
         "customer.id",
         "customer.languageid",
         "customer.countryid",
@@ -105,12 +130,8 @@ EMPTY_ATTRIBUTES: dict[str, Any] = {
         "customer.latitude",
         "customer.birthday",
     }
-    else ""
-    for key in (
-        "customer.id",
-        *(k for k in CUSTOMER if k not in {"customer.password", "customer.status"}),
-    )
-}
+)
+EMPTY_ATTRIBUTES: dict[str, Any] = {k: None if k in NULLABLE else "" for k in OUTPUT_ORDER}
 """What a visitor who is not logged in gets: the item Aimeos creates, empty."""
 
 

@@ -30,7 +30,7 @@ from patron.dialects.aimeos.errors import (
     AimeosError,
 )
 from patron.http import qs
-from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
+from patron.http.body import BodyError, BodyTooDeep, BodyTooLarge, parse_json, read_body
 from patron.http.credentials import session_cookie
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -106,8 +106,9 @@ class Call:
         return self._raw
 
     async def document(self) -> Any:
-        """The body as JSON whatever its `Content-Type` (Aimeos reads it so); a form body is
-        its fields. None for an empty body; 400 for one that is not JSON or nests too deep."""
+        """The body as JSON whatever its `Content-Type` (Aimeos reads it so); a form body
+        that is no JSON is its fields. None for an empty body; 400 for one that is neither
+        or nests too deep."""
         if self._document is _NO_BODY:
             self._document = await self._parse()
         return self._document
@@ -116,17 +117,16 @@ class Call:
         raw = await self.raw_body()
         if not raw.strip():
             return None
-        if _is_form(self.request):
-            try:
-                text = raw.decode()
-            except UnicodeDecodeError:
+        try:
+            document = parse_json(raw, max_depth=self.ctx.config.max_body_depth)
+        except BodyTooDeep:
+            raise AimeosError(400, INVALID_JSON) from None
+        except BodyError:
+            # jQuery labels its JSON strings as a form; a real form is read as Laravel
+            # reads one (login fields, `_token`).
+            if not _is_form(self.request):
                 raise AimeosError(400, INVALID_JSON) from None
-            document: Any = dict(parse_qsl(text, keep_blank_values=True))
-        else:
-            try:
-                document = parse_json(raw, max_depth=self.ctx.config.max_body_depth)
-            except BodyError:
-                raise AimeosError(400, INVALID_JSON) from None
+            document = _form(raw)
         if holds_nul(document):  # valid JSON, but no PostgreSQL text holds it
             raise AimeosError(400, INVALID_JSON)
         return document
@@ -166,6 +166,13 @@ class Call:
                 samesite="lax",
             )
         return response
+
+
+def _form(raw: bytes) -> dict[str, str]:
+    try:
+        return dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    except UnicodeDecodeError:
+        raise AimeosError(400, INVALID_JSON) from None
 
 
 def _is_form(request: Request) -> bool:

@@ -19,6 +19,7 @@ from patron.dialects.aimeos.resources import (
     fieldset,
     ids_to_delete,
     many_entries,
+    nothing,
     one_entry,
     related_id,
     sparse,
@@ -56,7 +57,7 @@ def _draft(entry: dict[str, Any]) -> PropertyDraft:
 
 async def get(call: Call) -> Response:
     if call.claims is None:
-        return document(call, 0, [])
+        return nothing(call)
     customer_id = call.claims.customer_id
     found = await call.ctx.core.properties.list_own(call.claims, ME)
     wanted = related_id(call)
@@ -73,7 +74,7 @@ async def post(call: Call) -> Response:
     drafts = [_draft(entry) for entry in await many_entries(call)]
     found = await call.ctx.core.properties.add_own(claims, ME, drafts)
     items = [item(call, claims.customer_id, p) for p in found]
-    return document(call, len(items), items, 201)
+    return document(call, len(items), items, status=201)
 
 
 async def patch(call: Call) -> Response:

@@ -25,6 +25,7 @@ from patron.dialects.aimeos.resources import (
     ids_to_delete,
     includes,
     many_entries,
+    nothing,
     one_entry,
     related_id,
     sparse,
@@ -83,7 +84,7 @@ def _related(call: Call) -> str:
 
 def _listing(call: Call, found: list[ListItem], customer_id: int, status: int = 200) -> Response:
     items = [item(call, customer_id, i) for i in found]
-    return document(call, len(items), items, status, related=_related(call))
+    return document(call, len(items), items, status=status, related=_related(call))
 
 
 def _with_utc(fields: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def _draft(entry: dict[str, Any]) -> ListItemDraft:
 async def get(call: Call) -> Response:
     domains = includes(call)
     if call.claims is None or not domains:
-        return document(call, 0, [], related=_related(call))
+        return nothing(call, related=_related(call))
     own = await call.ctx.core.lists.list_own(call.claims, ME, domains)
     wanted = related_id(call)
     if wanted is None:

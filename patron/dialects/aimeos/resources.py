@@ -30,17 +30,26 @@ class Resource:
     delete: Handler
 
 
-def document(call: Call, total: int, data: Any = None, status: int = 200, **links: str) -> Response:
-    """A sub-resource's answer: `meta`, `links.self` (plus any `links` given), `data` when
-    there is any (a 404 for an unknown `relatedid` has neither `data` nor `errors`)."""
+def document(
+    call: Call, total: int, data: Any = None, *, status: int = 200, related: str | None = None
+) -> Response:
+    """A sub-resource's answer: `meta`, `links.self`, `data` when
+    there is any (a 404 for an unknown `relatedid` has neither `data` nor `errors`);
+    `related` is the relationships' link to the collection."""
     self_link = url(call.ctx.config.base_url, "customer", link_parameters(call.query))
-    body: dict[str, Any] = {"meta": call.meta(total), "links": {"self": self_link, **links}}
+    links = {"self": self_link} if related is None else {"self": self_link, "related": related}
+    body: dict[str, Any] = {"meta": call.meta(total), "links": links}
     if data is not None:
         body["data"] = data
     return answer(body, status)
 
 
 _DOMAIN = re.compile(r"[A-Za-z0-9_/-]{1,64}")
+
+
+def nothing(call: Call, related: str | None = None) -> Response:
+    """A visitor's read: no items (a list), or no item (no `data`) for a `relatedid`."""
+    return document(call, 0, [] if related_id(call) is None else None, related=related)
 
 
 def includes(call: Call) -> list[str]:

@@ -183,3 +183,10 @@ async def test_an_entry_without_attributes_is_400(shop: AimeosBrowser, logged_in
 
     assert response.status_code == 400
     assert response.json()["errors"] == [{"title": "Attributes are missing"}]
+
+
+async def test_a_visitor_asking_for_one_gets_no_item(shop: AimeosBrowser) -> None:
+    response = await shop.get(CUSTOMER, params={**RELATED, "relatedid": "1"})
+
+    assert response.status_code == 200
+    assert "data" not in response.json() and response.json()["meta"]["total"] == 0

@@ -475,3 +475,48 @@ async def test_a_visitors_delete_is_200_and_does_nothing(
     assert (
         await clean_db.fetchval("SELECT count(*) FROM customers WHERE anonymized_at IS NULL") == 1
     )
+
+
+async def test_visitor_and_customer_attributes_come_in_one_order(
+    shop: AimeosBrowser, services: Services
+) -> None:
+    empty = attributes_of(await shop.get())
+    await existing_customer(services)
+    await shop.login("sonia@example.com")
+
+    assert list(attributes_of(await shop.get())) == list(empty)
+
+
+async def test_json_labelled_as_a_form_is_read_as_json(
+    shop: AimeosBrowser, clean_db: asyncpg.Pool
+) -> None:
+    """jQuery's `$.ajax({data: JSON.stringify(...)})` sends JSON as a form; Aimeos reads
+    the body as JSON whatever it is labelled."""
+    await shop.options()
+    body = b'{"data": {"attributes": {"customer.email": "jq@example.com"}}}'
+
+    response = await shop.http.post(
+        CUSTOMER,
+        params={"_token": shop.csrf or ""},
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+    )
+
+    assert response.status_code == 201
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+
+
+async def test_a_session_ended_elsewhere_is_a_visitor(
+    shop: AimeosBrowser, new_shop: NewShop, logged_in: Customer
+) -> None:
+    other = await new_shop("198.51.100.40")
+    await other.login("sonia@example.com")
+
+    await shop.write("DELETE", CUSTOMER)
+    read = await other.get()
+    written = await other.write(
+        "PATCH", CUSTOMER, {"data": {"attributes": {"customer.firstname": "X"}}}
+    )
+
+    assert read.status_code == 200 and read.json()["data"]["id"] is None
+    assert written.status_code == 401
