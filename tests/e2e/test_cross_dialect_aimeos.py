@@ -1,8 +1,8 @@
 """One customer through Aimeos' JSON API and the other vendors' APIs of the same app: an
 account made at `/jsonapi` logs in through Glue once confirmed and its billing address is
 Glue's and Medusa's, one address whichever side changes it; Glue's and Medusa's customers
-log in at `/jsonapi`; an account deleted there ends its Glue tokens and leaves its e-mail
-free.
+log in at `/jsonapi`; failed logins there lock the account in Glue; an account deleted
+there ends its Glue tokens and leaves its e-mail free.
 
 `client` keeps cookies as a browser does; the Aimeos token is read from `meta.csrf` of the
 latest answer and sent as the guide's snippets send it, as `_token` in the query.
@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from patron.settings import Settings
 from tests.dialects.glue.helpers import PASSWORD, bearer, confirm, document, login, register
 from tests.outbox import key_in
 
@@ -281,3 +282,21 @@ async def test_deleting_through_jsonapi_ends_the_glue_tokens(
     assert access.status_code == 401, access.text
     assert refreshed.status_code == 401, refreshed.text
     assert [e["code"] for e in refreshed.json()["errors"]] == ["004"]
+
+
+async def test_failed_logins_through_jsonapi_lock_the_account_in_glue_too(
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool, settings: Settings
+) -> None:
+    """One throttle for every dialect: guessing through `/jsonapi` cannot go on in Glue."""
+    email = "anna@aimeos.example"
+    await _confirmed_aimeos_account(client, clean_db, email)
+    client.cookies.clear()
+
+    for _ in range(settings.login_max_failures):
+        wrong = await aimeos_login(client, email, "not-her-password")
+        assert wrong.status_code == 401, wrong.text
+    glue = await client.post(
+        "/glue/access-tokens", json=document("access-tokens", username=email, password=PASSWORD)
+    )
+
+    assert glue.status_code == 429, glue.text

@@ -12,13 +12,11 @@ from urllib.parse import urlencode
 import asyncpg
 import httpx
 
-from tests.dialects.aimeos.conftest import AimeosBrowser
+from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser
 
-CUSTOMER = "/jsonapi/customer"
 ADDRESSES = {"related": "address"}
 PROPERTIES = {"related": "property"}
 RELATIONSHIPS = {"related": "relationships", "include": "product"}
-PASSWORD = "secret123"
 FIXTURE_EMAIL = "test@example.com"
 
 CUSTOMER_ATTRIBUTES = tuple(
@@ -114,18 +112,9 @@ def token(shop: AimeosBrowser) -> str:
     return shop.csrf
 
 
-async def sign_up(shop: AimeosBrowser, email: str, **values: Any) -> str:
-    """A new account through `POST /jsonapi/customer`: its id."""
-    values = {"customer.email": email, "customer.password": PASSWORD, **values}
-    response = await shop.write("POST", CUSTOMER, json=attributes(**values))
-    assert response.status_code == 201, response.text
-    customer_id: str = body(response)["data"]["id"]
-    return customer_id
-
-
 async def signed_in(shop: AimeosBrowser, email: str, **values: Any) -> str:
     """Signed up and logged in: the account's id."""
-    customer_id = await sign_up(shop, email, **values)
+    customer_id = await shop.sign_up(email, **values)
     login = await shop.login(email, PASSWORD)
     assert login.status_code == 200, login.text
     return customer_id

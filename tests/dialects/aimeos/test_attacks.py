@@ -22,8 +22,6 @@ from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
-    CUSTOMER,
-    PASSWORD,
     PROPERTIES,
     RELATIONSHIPS,
     FixtureUser,
@@ -33,12 +31,11 @@ from tests.dialects.aimeos.black_box import (
     database_state,
     fixture_user,
     fixture_user_and_state,
-    sign_up,
     signed_in,
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 SUB_RESOURCES = {"address": ADDRESSES, "property": PROPERTIES, "relationships": RELATIONSHIPS}
 EVERY_RESOURCE = {"customer": {}, **SUB_RESOURCES}
@@ -426,7 +423,7 @@ async def test_no_personal_data_is_logged_for_a_failing_request(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "Sup3r-Secret-Passw0rd"
-    await sign_up(await new_shop("192.0.2.90"), "private.person@example.com")
+    await (await new_shop("192.0.2.90")).sign_up("private.person@example.com")
     await shop.options()
 
     taken = await shop.write(

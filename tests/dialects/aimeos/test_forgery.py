@@ -13,20 +13,17 @@ import pytest
 
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
-    CUSTOMER,
-    PASSWORD,
     PROPERTIES,
     RELATIONSHIPS,
     attributes,
     body,
     database_state,
     fixture_user_and_state,
-    sign_up,
     signed_in,
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 CSRF_MISMATCH = ["CSRF token mismatch."]
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -64,7 +61,7 @@ async def test_a_login_without_a_token_logs_nobody_in(
 ) -> None:
     """A page of another origin posting the login form (login CSRF) gets nowhere, in JSON
     or as a form."""
-    await sign_up(await new_shop("192.0.2.25"), "sonia@example.com")
+    await (await new_shop("192.0.2.25")).sign_up("sonia@example.com")
     await shop.options()
     credentials = {"email": "sonia@example.com", "password": PASSWORD}
 
@@ -146,7 +143,7 @@ async def test_a_token_from_before_login_is_worthless_after_it(
     shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
 ) -> None:
     """A token planted before the login (a fixation) opens nothing once logged in."""
-    await sign_up(await new_shop("192.0.2.40"), "sonia@example.com")
+    await (await new_shop("192.0.2.40")).sign_up("sonia@example.com")
     await shop.options()
     planted = token(shop)
     login = await shop.login("sonia@example.com", PASSWORD)
@@ -167,7 +164,7 @@ async def test_a_login_replaces_the_cookie_and_the_old_one_opens_nothing(
 ) -> None:
     """No session fixation: the cookie a visitor had (which a planter may know) is not the
     logged-in one; the logged-in one is HttpOnly, and after logout it opens nothing."""
-    await sign_up(await new_shop("192.0.2.45"), "sonia@example.com")
+    await (await new_shop("192.0.2.45")).sign_up("sonia@example.com")
     await shop.options()
     [(name, visitor)] = shop.http.cookies.items()
     login = await shop.login("sonia@example.com", PASSWORD)

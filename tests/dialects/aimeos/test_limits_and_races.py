@@ -18,20 +18,17 @@ from patron.settings import Settings
 from tests.conftest import cheap_settings
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
-    CUSTOMER,
-    PASSWORD,
     PROPERTIES,
     RELATIONSHIPS,
     assert_clean_error,
     attributes,
     body,
     fixture_user,
-    sign_up,
     signed_in,
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 
 async def test_a_fourth_account_from_one_address_is_refused(
@@ -39,12 +36,12 @@ async def test_a_fourth_account_from_one_address_is_refused(
 ) -> None:
     shop = await new_shop("192.0.2.60")
     for number in range(3):
-        await sign_up(shop, f"user{number}@example.com")
+        await shop.sign_up(f"user{number}@example.com")
 
     fourth = await shop.write(
         "POST", CUSTOMER, json=attributes(**{"customer.email": "user3@example.com"})
     )
-    elsewhere = await sign_up(await new_shop("192.0.2.61"), "user4@example.com")
+    elsewhere = await (await new_shop("192.0.2.61")).sign_up("user4@example.com")
 
     assert assert_clean_error(fourth, 403) == ["Temporary limit reached"]
     assert body(fourth)["meta"]["total"] == 0
@@ -112,7 +109,7 @@ async def test_racing_sign_ups_through_two_workers_sharing_redis_create_exactly_
 async def test_logins_are_throttled(
     shop: AimeosBrowser, new_shop: NewShop, settings: Settings
 ) -> None:
-    await sign_up(await new_shop("192.0.2.80"), "sonia@example.com")
+    await (await new_shop("192.0.2.80")).sign_up("sonia@example.com")
     for _ in range(settings.login_max_failures):
         wrong = await shop.login("sonia@example.com", "not-her-password")
         assert (wrong.status_code, titles(wrong)) == (
@@ -132,7 +129,7 @@ async def test_failed_sign_ups_give_their_place_back(
 ) -> None:
     """Only accounts made count towards the three of a client address: a refused sign-up
     (a bad value, a taken e-mail, a missing token) takes no place."""
-    await sign_up(await new_shop("192.0.2.64"), "taken@example.com")
+    await (await new_shop("192.0.2.64")).sign_up("taken@example.com")
     shop = await new_shop("192.0.2.65")
     await shop.options()
     for values in (
@@ -145,7 +142,7 @@ async def test_failed_sign_ups_give_their_place_back(
     tokenless = await shop.http.post(CUSTOMER, json=attributes(**{"customer.email": "c@x.io"}))
     assert tokenless.status_code == 419
 
-    made = [await sign_up(shop, f"user{n}@example.com") for n in range(3)]
+    made = [await shop.sign_up(f"user{n}@example.com") for n in range(3)]
     fourth = await shop.write("POST", CUSTOMER, json=attributes(**{"customer.email": "d@x.io"}))
 
     assert len(set(made)) == 3
@@ -163,7 +160,7 @@ async def test_password_spraying_from_one_address_is_throttled(
 ) -> None:
     """Failures are counted per client address too: one wrong password on many accounts
     blocks the address, not only each account."""
-    await sign_up(await new_shop("192.0.2.85"), "target@example.com")
+    await (await new_shop("192.0.2.85")).sign_up("target@example.com")
     for n in range(settings.login_max_failures):
         wrong = await shop.login(f"person{n}@example.com", "Summer2026!")
         assert wrong.status_code == 401, wrong.text

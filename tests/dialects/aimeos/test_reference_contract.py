@@ -14,18 +14,15 @@ import pytest
 
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
-    CUSTOMER,
-    PASSWORD,
     RELATIONSHIPS,
     added,
     attributes,
     body,
     fixture_user,
-    sign_up,
     signed_in,
     titles,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 HOST = "http://testserver"
 
@@ -39,15 +36,12 @@ async def test_private_keys_are_ignored_at_sign_up(
     shop: AimeosBrowser, new_shop: NewShop, clean_db: asyncpg.Pool
 ) -> None:
     """Reference 3.3: status, groups, ids and dates cannot be set by the customer."""
-    customer_id = await sign_up(
-        shop,
-        "sonia@example.com",
-        **{
-            "customer.status": 0, "customer.groups": ["1"], "groups": ["1"],
-            "customer.id": "999", "customer.siteid": "2.", "customer.dateverified": "2020-01-01",
-            "customer.ctime": "2000-01-01 00:00:00", "customer.editor": "admin",
-        },
-    )  # fmt: skip
+    private: dict[str, Any] = {
+        "customer.status": 0, "customer.groups": ["1"], "groups": ["1"],
+        "customer.id": "999", "customer.siteid": "2.", "customer.dateverified": "2020-01-01",
+        "customer.ctime": "2000-01-01 00:00:00", "customer.editor": "admin",
+    }  # fmt: skip
+    customer_id = await shop.sign_up("sonia@example.com", **private)
     login = await (await new_shop("198.51.100.70")).login("sonia@example.com", PASSWORD)
 
     assert customer_id != "999"
@@ -116,7 +110,7 @@ async def test_an_empty_password_is_generated_and_mailed(
 ) -> None:
     """Reference 3.3: a customer who chose no password is mailed the one made for them,
     which then logs them in."""
-    await sign_up(shop, "nopass@example.com", **{"customer.password": ""})
+    await shop.sign_up("nopass@example.com", **{"customer.password": ""})
     mail = await clean_db.fetchval(
         "SELECT body FROM outbox WHERE recipient = 'nopass@example.com' ORDER BY id DESC"
     )

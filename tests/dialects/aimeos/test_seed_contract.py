@@ -31,7 +31,6 @@ import httpx
 from tests.dialects.aimeos.black_box import (
     ADDRESS_ATTRIBUTES,
     ADDRESSES,
-    CUSTOMER,
     CUSTOMER_ATTRIBUTES,
     LIST_ATTRIBUTES,
     PRIVATE_ATTRIBUTES,
@@ -42,7 +41,7 @@ from tests.dialects.aimeos.black_box import (
     fixture_user,
     with_token,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop
 
 SEED = Path(__file__).parent / "seeds" / "002_678a6d2d9e8b4443.txt"
 SEED_HOST = "http://localhost:8000"

@@ -17,7 +17,6 @@ import pytest
 
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
-    CUSTOMER,
     FIXTURE_EMAIL,
     PROPERTIES,
     RELATIONSHIPS,
@@ -28,7 +27,7 @@ from tests.dialects.aimeos.black_box import (
     signed_in,
     titles,
 )
-from tests.dialects.aimeos.conftest import AimeosBrowser, NewShop
+from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop
 
 RESOURCES = {
     "customer": {},
