@@ -4,8 +4,8 @@ Glue's and Medusa's, one address whichever side changes it; Glue's and Medusa's 
 log in at `/jsonapi`; failed logins there lock the account in Glue; an account deleted
 there ends its Glue tokens and leaves its e-mail free.
 
-`client` keeps cookies as a browser does; the Aimeos token is read from `meta.csrf` of the
-latest answer and sent as the guide's snippets send it, as `_token` in the query.
+`client` keeps cookies as a browser does; on `/jsonapi` it is driven as the Aimeos tests'
+browser drives it (the latest `meta.csrf` sent as `_token` in the query).
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from patron.settings import Settings
+from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
 from tests.dialects.glue.helpers import PASSWORD, bearer, confirm, document, login, register
-from tests.outbox import key_in
+from tests.outbox import mailed_key
 
-CUSTOMER = "/jsonapi/customer"
 JSON = {"Accept": "application/json"}
+ACCOUNT_MAIL = "customer_account"
+"""The mail of an Aimeos sign-up, holding the confirmation link when one is due."""
 BILLING = {
     "customer.firstname": "Anna", "customer.lastname": "Aimeos", "customer.company": "Aimeos GmbH",
     "customer.address1": "Pickhuben", "customer.address2": "2", "customer.address3": "3. OG",
@@ -29,47 +32,24 @@ BILLING = {
 }  # fmt: skip
 
 
-async def token(client: httpx.AsyncClient) -> str:
-    """The browser's current anti-forgery token, from the API root."""
-    root = await client.options("/jsonapi")
-    assert root.status_code == 200, root.text
-    value: str = root.json()["meta"]["csrf"]["value"]
-    return value
+@pytest.fixture
+def jsonapi(client: httpx.AsyncClient) -> AimeosBrowser:
+    """The same cookie-keeping client, as a storefront on `/jsonapi` drives it."""
+    return AimeosBrowser(client)
 
 
-async def aimeos_write(
-    client: httpx.AsyncClient, method: str, json: Any | None = None
-) -> httpx.Response:
-    params = {"_token": await token(client)}
-    return await client.request(method, CUSTOMER, params=params, json=json)
-
-
-async def aimeos_login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    body = {"email": email, "password": password, "_token": await token(client)}
-    return await client.post("/jsonapi/login", json=body)
-
-
-async def _mailed_key(pool: asyncpg.Pool, email: str) -> str:
-    """The key of the link in the latest mail to `email`, whichever mail holds it."""
-    mail = await pool.fetchval(
-        "SELECT body FROM outbox WHERE lower(recipient) = lower($1) AND body LIKE '%token=%' "
-        "ORDER BY id DESC LIMIT 1",
-        email,
-    )
-    assert mail, f"no mail with a link to {email}"
-    return key_in(mail)
+def new_visit(jsonapi: AimeosBrowser) -> None:
+    """A fresh browser: no cookie, so no token yet."""
+    jsonapi.http.cookies.clear()
+    jsonapi.csrf = None
 
 
 async def test_an_aimeos_account_logs_in_through_glue_once_confirmed_and_its_address_is_shared(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     email = "anna@aimeos.example"
-    created = await aimeos_write(
-        client,
-        "POST",
-        {"data": {"attributes": {"customer.email": email, "customer.password": PASSWORD,
-                                 **BILLING}}},
-    )  # fmt: skip
+    values = {"customer.email": email, "customer.password": PASSWORD, **BILLING}
+    created = await jsonapi.write("POST", CUSTOMER, {"data": {"attributes": values}})
     assert created.status_code == 201, created.text
     customer_id = int(created.json()["data"]["id"])
     glue_login = document("access-tokens", username=email, password=PASSWORD)
@@ -77,7 +57,9 @@ async def test_an_aimeos_account_logs_in_through_glue_once_confirmed_and_its_add
     unconfirmed = await client.post("/glue/access-tokens", json=glue_login)
     confirmed = await client.post(
         "/glue/customer-confirmation",
-        json=document("customer-confirmation", registrationKey=await _mailed_key(clean_db, email)),
+        json=document(
+            "customer-confirmation", registrationKey=await mailed_key(clean_db, email, ACCOUNT_MAIL)
+        ),
     )
     tokens = await login(client, email)
     reference = await clean_db.fetchval(
@@ -122,7 +104,7 @@ async def test_an_aimeos_account_logs_in_through_glue_once_confirmed_and_its_add
 
 
 async def test_glue_and_medusa_customers_log_in_through_jsonapi_and_see_their_data(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     await register(client, "sonia@spryker.com")
     await confirm(client, clean_db, "sonia@spryker.com")
@@ -133,14 +115,14 @@ async def test_glue_and_medusa_customers_log_in_through_jsonapi_and_see_their_da
         headers=JSON,
     )  # fmt: skip
     assert medusa.status_code == 200, medusa.text
-    client.cookies.clear()
+    new_visit(jsonapi)
 
     for typed, email, first, last in (
         ("sonia@spryker.com", "sonia@spryker.com", "Sonia", "Wagner"),
         ("Mila@Medusa.example", "mila@medusa.example", "Mila", "Medusa"),
     ):
-        logged_in = await aimeos_login(client, typed, PASSWORD)
-        shown = await client.get(CUSTOMER)
+        logged_in = await jsonapi.login(typed, PASSWORD)
+        shown = await jsonapi.get()
         assert logged_in.status_code == 200, logged_in.text
         attributes = shown.json()["data"]["attributes"]
         assert (attributes["customer.email"], attributes["customer.code"]) == (email, email)
@@ -150,22 +132,22 @@ async def test_glue_and_medusa_customers_log_in_through_jsonapi_and_see_their_da
                 "SELECT id FROM customers WHERE lower(email) = lower($1)", email
             )
         )
-        client.cookies.clear()
+        new_visit(jsonapi)
 
 
 async def test_an_account_deleted_through_jsonapi_frees_its_email_for_glue(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     email = "gone@aimeos.example"
-    created = await aimeos_write(
-        client,
+    created = await jsonapi.write(
         "POST",
+        CUSTOMER,
         {"data": {"attributes": {"customer.email": email, "customer.password": PASSWORD}}},
     )
     assert created.status_code == 201, created.text
-    assert (await aimeos_login(client, email, PASSWORD)).status_code == 200
-    deleted = await aimeos_write(client, "DELETE")
-    client.cookies.clear()
+    assert (await jsonapi.login(email, PASSWORD)).status_code == 200
+    deleted = await jsonapi.write("DELETE", CUSTOMER)
+    new_visit(jsonapi)
 
     again = await register(client, email, firstName="Greta")
     await confirm(client, clean_db, email)
@@ -181,38 +163,36 @@ async def test_an_account_deleted_through_jsonapi_frees_its_email_for_glue(
 
 
 async def _confirmed_aimeos_account(
-    client: httpx.AsyncClient, pool: asyncpg.Pool, email: str
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, pool: asyncpg.Pool, email: str
 ) -> tuple[int, dict[str, Any]]:
     """Signed up at `/jsonapi` with a billing address, confirmed and logged in there and
     in Glue: its id and its Glue tokens."""
-    created = await aimeos_write(
-        client,
-        "POST",
-        {"data": {"attributes": {"customer.email": email, "customer.password": PASSWORD,
-                                 **BILLING}}},
-    )  # fmt: skip
+    values = {"customer.email": email, "customer.password": PASSWORD, **BILLING}
+    created = await jsonapi.write("POST", CUSTOMER, {"data": {"attributes": values}})
     assert created.status_code == 201, created.text
     confirmed = await client.post(
         "/glue/customer-confirmation",
-        json=document("customer-confirmation", registrationKey=await _mailed_key(pool, email)),
+        json=document(
+            "customer-confirmation", registrationKey=await mailed_key(pool, email, ACCOUNT_MAIL)
+        ),
     )
     assert confirmed.status_code == 204, confirmed.text
-    assert (await aimeos_login(client, email, PASSWORD)).status_code == 200
+    assert (await jsonapi.login(email, PASSWORD)).status_code == 200
     return int(created.json()["data"]["id"]), await login(client, email)
 
 
 async def test_a_billing_change_through_jsonapi_changes_the_one_address_everywhere(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     """`customer.city` and friends edit the default billing address in place: Glue and
     Medusa see the new values on the same address, not a second one."""
     email = "anna@aimeos.example"
-    customer_id, tokens = await _confirmed_aimeos_account(client, clean_db, email)
+    customer_id, tokens = await _confirmed_aimeos_account(client, jsonapi, clean_db, email)
     before = await clean_db.fetch("SELECT id FROM addresses WHERE customer_id = $1", customer_id)
 
-    patched = await aimeos_write(
-        client,
+    patched = await jsonapi.write(
         "PATCH",
+        CUSTOMER,
         {"data": {"attributes": {"customer.city": "Altona", "customer.postal": "22765"}}},
     )
     reference = await clean_db.fetchval(
@@ -235,10 +215,10 @@ async def test_a_billing_change_through_jsonapi_changes_the_one_address_everywhe
 
 
 async def test_an_address_changed_in_glue_is_the_customers_own_address_in_jsonapi(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     email = "anna@aimeos.example"
-    customer_id, tokens = await _confirmed_aimeos_account(client, clean_db, email)
+    customer_id, tokens = await _confirmed_aimeos_account(client, jsonapi, clean_db, email)
     reference = await clean_db.fetchval(
         "SELECT customer_number FROM customers WHERE id = $1", customer_id
     )
@@ -252,7 +232,7 @@ async def test_an_address_changed_in_glue_is_the_customers_own_address_in_jsonap
                        "attributes": {"city": "Harburg"}}},
         headers=bearer(tokens),
     )  # fmt: skip
-    shown = await client.get(CUSTOMER)
+    shown = await jsonapi.get()
 
     assert changed.status_code == 200, changed.text
     attributes = shown.json()["data"]["attributes"]
@@ -263,15 +243,15 @@ async def test_an_address_changed_in_glue_is_the_customers_own_address_in_jsonap
 
 
 async def test_deleting_through_jsonapi_ends_the_glue_tokens(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool
 ) -> None:
     email = "anna@aimeos.example"
-    customer_id, tokens = await _confirmed_aimeos_account(client, clean_db, email)
+    customer_id, tokens = await _confirmed_aimeos_account(client, jsonapi, clean_db, email)
     reference = await clean_db.fetchval(
         "SELECT customer_number FROM customers WHERE id = $1", customer_id
     )
 
-    deleted = await aimeos_write(client, "DELETE")
+    deleted = await jsonapi.write("DELETE", CUSTOMER)
     access = await client.get(f"/glue/customers/{reference}", headers=bearer(tokens))
     refreshed = await client.post(
         "/glue/refresh-tokens",
@@ -285,15 +265,15 @@ async def test_deleting_through_jsonapi_ends_the_glue_tokens(
 
 
 async def test_failed_logins_through_jsonapi_lock_the_account_in_glue_too(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool, settings: Settings
+    client: httpx.AsyncClient, jsonapi: AimeosBrowser, clean_db: asyncpg.Pool, settings: Settings
 ) -> None:
     """One throttle for every dialect: guessing through `/jsonapi` cannot go on in Glue."""
     email = "anna@aimeos.example"
-    await _confirmed_aimeos_account(client, clean_db, email)
-    client.cookies.clear()
+    await _confirmed_aimeos_account(client, jsonapi, clean_db, email)
+    new_visit(jsonapi)
 
     for _ in range(settings.login_max_failures):
-        wrong = await aimeos_login(client, email, "not-her-password")
+        wrong = await jsonapi.login(email, "not-her-password")
         assert wrong.status_code == 401, wrong.text
     glue = await client.post(
         "/glue/access-tokens", json=document("access-tokens", username=email, password=PASSWORD)
