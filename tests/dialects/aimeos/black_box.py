@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import asyncpg
 import httpx
@@ -16,6 +16,8 @@ from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser
 
 ADDRESSES = {"related": "address"}
 PROPERTIES = {"related": "property"}
+HOST = "http://testserver"
+"""Where the browser fixture's app lives (`public_url` of the test settings)."""
 RELATIONSHIPS = {"related": "relationships", "include": "product"}
 FIXTURE_EMAIL = "test@example.com"
 
@@ -77,6 +79,12 @@ def body(response: httpx.Response) -> dict[str, Any]:
 
 def titles(response: httpx.Response) -> list[str]:
     return [error["title"] for error in body(response)["errors"]]
+
+
+def link_parts(href: str) -> tuple[str, dict[str, list[str]]]:
+    """A link's address without its query, and its query parameters."""
+    parts = urlsplit(href)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}", parse_qs(parts.query)
 
 
 def with_token(url: str, meta: dict[str, Any]) -> str:

@@ -7,29 +7,23 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import pytest
 
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
+    HOST,
     RELATIONSHIPS,
     added,
     attributes,
     body,
     fixture_user,
+    link_parts,
     signed_in,
     titles,
 )
 from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
-
-HOST = "http://testserver"
-
-
-def query_of(href: str) -> tuple[str, dict[str, list[str]]]:
-    parts = urlsplit(href)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}", parse_qs(parts.query)
 
 
 async def test_private_keys_are_ignored_at_sign_up(
@@ -180,20 +174,20 @@ async def test_links_are_built_as_aimeos_templates_build_them(shop: AimeosBrowse
     [address] = body(await shop.get(CUSTOMER, params=ADDRESSES))["data"]
     customer = body(await shop.get(CUSTOMER, params={"include": "customer/address,product"}))
 
-    basket, basket_query = query_of(address["links"]["basket.address"]["href"])
+    basket, basket_query = link_parts(address["links"]["basket.address"]["href"])
     assert (basket, basket_query) == (
         f"{HOST}/jsonapi/basket",
         {"id": ["default"], "related": ["address"], "relatedid": ["delivery"]},
     )
     [included] = [i for i in customer["included"] if i["type"] == "customer.address"]
-    assert query_of(included["links"]["basket.address"]["href"])[1]["relatedid"] == ["payment"]
+    assert link_parts(included["links"]["basket.address"]["href"])[1]["relatedid"] == ["payment"]
     assert included["links"]["self"]["allow"] == ["DELETE", "GET", "PATCH"]
     products = customer["data"]["relationships"]["product"]["data"]
     favourite = next(
         p for p in products if p["attributes"]["customer.lists.id"] == user.favourite_id
     )
     assert favourite["id"] == "1"  # the refid
-    assert query_of(favourite["links"]["self"]["href"]) == (
+    assert link_parts(favourite["links"]["self"]["href"]) == (
         f"{HOST}/jsonapi/product",
         {"id": [user.id], "related": ["relationships"], "relatedid": [user.favourite_id]},
     )

@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import httpx
@@ -32,6 +31,7 @@ from tests.dialects.aimeos.black_box import (
     ADDRESS_ATTRIBUTES,
     ADDRESSES,
     CUSTOMER_ATTRIBUTES,
+    HOST,
     LIST_ATTRIBUTES,
     PRIVATE_ATTRIBUTES,
     PROPERTIES,
@@ -39,13 +39,13 @@ from tests.dialects.aimeos.black_box import (
     RELATIONSHIPS,
     body,
     fixture_user,
+    link_parts,
     with_token,
 )
 from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop
 
 SEED = Path(__file__).parent / "seeds" / "002_678a6d2d9e8b4443.txt"
 SEED_HOST = "http://localhost:8000"
-HOST = "http://testserver"
 EMAIL = "testuser@example.com"
 CURL_HEADERS = {"Accept": "*/*"}
 JQUERY_HEADERS = {
@@ -182,9 +182,9 @@ class Browser:
 
 
 def _link_query(href: str) -> dict[str, list[str]]:
-    parts = urlsplit(href)
-    assert f"{parts.scheme}://{parts.netloc}" == HOST, href
-    return parse_qs(parts.query)
+    base, query = link_parts(href)
+    assert base.startswith(f"{HOST}/jsonapi/"), href
+    return query
 
 
 def _posted(example: Example) -> dict[str, Any]:
