@@ -22,6 +22,7 @@ from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
+    HOST,
     PROPERTIES,
     RELATIONSHIPS,
     FixtureUser,
@@ -416,6 +417,24 @@ async def test_odd_queries_and_bodies_never_give_a_500(
                 )
                 assert response.status_code < 500, (method, resource, content, response.text)
                 assert body(response)
+
+
+async def test_no_request_makes_a_link_point_elsewhere(shop: AimeosBrowser) -> None:
+    """Links are built from the configured public URL: a forged `Host` or forwarded host,
+    or a parameter Aimeos echoes into links, cannot send a storefront to another site."""
+    await signed_in(shop, "sonia@example.com")
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example",
+              "X-Forwarded-Proto": "gopher"}  # fmt: skip
+    params = {"id": "//evil.example/x", "related": "address", "include": "\r\nLocation: x"}
+
+    root = await shop.http.options("/jsonapi", headers=forged)
+    listed = await shop.http.get(CUSTOMER, params=params, headers=forged)
+
+    hrefs = [*body(root)["meta"]["resources"].values(), body(listed)["links"]["self"]]
+    for href in hrefs:
+        assert href.startswith(f"{HOST}/jsonapi"), href
+        assert "\r" not in href and "\n" not in href
+    assert "location" not in listed.headers
 
 
 async def test_no_personal_data_is_logged_for_a_failing_request(
