@@ -4,8 +4,8 @@ no auth, no validation and no framework beyond routing.
 - `/customers/{ref}`: Glue's read, one lookup by customer number.
 - `/admin/customers/{id}`: Medusa's admin read: the customer by uuid and its addresses
   (ids rendered with the dialect's own ULID code, so both sides pay the same for them).
-- `/aimeos/customer/{id}`: Aimeos' logged-in customer read with `include=customer/address`:
-  the customer by id, then its addresses.
+- `/aimeos/customer`: Aimeos' logged-in customer with its addresses included: the customer
+  by id (from a plain cookie) and its addresses.
 - `/admin/customers?limit&offset&q`: Medusa's admin list: the page and its count through
   Patron's own `PgCustomerSearch` (so the very SQL Patron's list runs), then the page's
   addresses in one query, as Patron reads them.
@@ -33,7 +33,6 @@ from patron.storage.customers import COLUMNS
 from patron.storage.database import create_pool
 
 QUERY = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND customer_number = $2"
-BY_ID = f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2"
 TENANT = 1
 
 
@@ -118,35 +117,58 @@ def app() -> Starlette:
         )
 
     async def aimeos_customer(request: Request) -> Response:
-        row = await state["pool"].fetchrow(BY_ID, TENANT, int(request.path_params["id"]))
+        """Aimeos' logged-in customer with `include=customer/address`: the customer and its
+        addresses, rendered as attribute maps."""
+        customer_id = int(request.cookies.get("cid", "0"))
+        row = await state["pool"].fetchrow(
+            f"SELECT {COLUMNS} FROM customers WHERE tenant_id = $1 AND id = $2", TENANT, customer_id
+        )
         if row is None:
-            return _json({"errors": [{"title": "Not found"}]}, 404)
-        addresses = (await state["addresses"].addresses_of([row["id"]]))[row["id"]]
-        body = {
-            "data": {
-                "id": str(row["id"]),
-                "type": "customer",
-                "attributes": {
-                    "customer.id": str(row["id"]),
-                    "customer.firstname": row["first_name"],
-                    "customer.lastname": row["last_name"],
-                    "customer.email": row["email"],
-                },
-            },
-            "included": [
-                {
-                    "id": str(a.id),
-                    "type": "customer.address",
-                    "attributes": {"customer.address.city": a.city},
-                }
-                for a in addresses
-            ],
+            return _json({"errors": [{"title": "not found"}]}, 404)
+        addresses = (await state["addresses"].addresses_of([customer_id]))[customer_id]
+        billing = next((a for a in addresses if a.is_default_billing), None)
+        attributes = {
+            "customer.id": str(customer_id),
+            "customer.firstname": row["first_name"] or "",
+            "customer.lastname": row["last_name"] or "",
+            "customer.email": row["email"] or "",
+            "customer.code": row["email"] or "",
+            "customer.address1": (billing.address1 if billing else None) or "",
+            "customer.city": (billing.city if billing else None) or "",
+            "customer.countryid": billing.country_code if billing else None,
         }
-        return _json(body)
+        included = [
+            {
+                "id": str(a.id),
+                "type": "customer.address",
+                "attributes": {
+                    "customer.address.id": str(a.id),
+                    "customer.address.firstname": a.first_name or "",
+                    "customer.address.lastname": a.last_name or "",
+                    "customer.address.address1": a.address1 or "",
+                    "customer.address.city": a.city or "",
+                },
+            }
+            for a in addresses
+        ]
+        relationships = {"customer.address": {"data": [
+            {"id": item["id"], "type": "customer.address"} for item in included
+        ]}}  # fmt: skip
+        body = {
+            "meta": {"total": 1},
+            "data": {
+                "id": str(customer_id),
+                "type": "customer",
+                "attributes": attributes,
+                "relationships": relationships,
+            },
+            "included": included,
+        }
+        return Response(orjson.dumps(body), media_type="application/vnd.api+json")
 
     return Starlette(
         routes=[
-            Route("/aimeos/customer/{id}", aimeos_customer),
+            Route("/aimeos/customer", aimeos_customer),
             Route("/customers/{ref}", customer),
             Route("/admin/customers/{id}", admin_customer),
             Route("/admin/customers", admin_customers),

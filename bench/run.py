@@ -1,8 +1,7 @@
 """`make bench`: GET /glue/customers/{ref} with valid tokens over 100,000 customers, then
 Medusa's admin read and list (bench/medusa.py), then Aimeos' logged-in customer read
-(bench/aimeos.py), each next to a bare Starlette + asyncpg
-baseline doing the same queries, all measured in this run on the same database, with the
-same number of granian workers.
+(bench/aimeos.py), each next to a bare Starlette + asyncpg baseline doing the same queries,
+all measured in this run on the same database, with the same number of granian workers.
 
 Settings: PATRON_BENCH_DATABASE_URL (else PATRON_DATABASE_URL, else the embedded server),
 PATRON_WORKERS (default 1), BENCH_SECONDS (per target, default 20), BENCH_ROUNDS (default 4:
@@ -259,7 +258,6 @@ def main() -> None:
     secret = secrets.token_urlsafe(48)
     pairs = asyncio.run(_tokens(dsn, secret.encode(), customers))
     asyncio.run(medusa.ensure_admin(dsn))
-    sessions = asyncio.run(aimeos.sessions(dsn, customers))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
     env.update(PATRON_DATABASE_URL=dsn, PATRON_JWT_SECRET=secret, BENCH_DATABASE_URL=dsn)
     setup: dict[str, object] = {
@@ -284,7 +282,7 @@ def main() -> None:
         if only in (None, "medusa"):
             _medusa(dsn, setup, customers, seconds, rounds, connections)
         if only in (None, "aimeos"):
-            _aimeos(sessions, setup, seconds, rounds, connections)
+            _aimeos(dsn, setup, customers, seconds, rounds, connections)
     finally:
         for server in servers:
             server.terminate()
@@ -377,14 +375,16 @@ def _medusa(
 
 
 def _aimeos(
-    sessions: list[tuple[int, str]],
+    dsn: str,
     setup: dict[str, object],
+    customers: int,
     seconds: float,
     rounds: int,
     connections: int,
 ) -> None:
-    aimeos.check_same_answers(PATRON_PORT, BASELINE_PORT, sessions)
-    title, patron_requests, baseline_requests = aimeos.scenario(sessions)
+    pairs = aimeos.sessions(dsn, customers)
+    aimeos.check_same_answers(PATRON_PORT, BASELINE_PORT, pairs)
+    title, patron_requests, baseline_requests = aimeos.scenario(pairs)
     targets = {
         "baseline": (BASELINE_PORT, baseline_requests),
         "patron": (PATRON_PORT, patron_requests),

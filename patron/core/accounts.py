@@ -30,6 +30,7 @@ from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
     AddressNotFound,
+    CodeTaken,
     ConfirmationInvalid,
     FieldsInvalid,
     LoginBlocked,
@@ -315,6 +316,7 @@ async def prepare_registration(
     before any transaction is opened."""
     check_text(registration.text_fields() | coordinates_of(registration), CUSTOMER_TEXT)
     email = clean_email(registration.email)
+    check_code_is_own(registration.code, email)
     password_hash = None
     if registration.password is not None:
         POLICIES[tenant.settings.password_policy].check(registration.password)
@@ -374,8 +376,20 @@ def with_login_rules(customer: Customer, fields: dict[str, Any]) -> dict[str, An
     """Profile fields to write, with what they imply: a new login name (`code`) is not
     verified, as Aimeos resets its `dateverified` when the code changes."""
     if "code" in fields and fields["code"] != customer.code:
+        check_code_is_own(fields["code"], fields.get("email", customer.email))
         return {**fields, "email_verified_at": None}
     return fields
+
+
+def check_code_is_own(code: str | None, email: str | None) -> None:
+    """A login name that is an email address must be the customer's own email.
+
+    A customer without a code is known by its email (Aimeos' fallback), so a code naming
+    another's email would make two customers answer to one name; the unique index only
+    sees codes. Checked without a query, so no race can pass it: `@` makes it an email.
+    """
+    if code is not None and "@" in code and code.lower() != (email or "").lower():
+        raise CodeTaken()
 
 
 def checked_profile(change: ProfileChange) -> tuple[dict[str, Any], MetadataPatch | None]:

@@ -175,6 +175,28 @@ async def test_a_code_taken_refuses_a_profile_change(
     assert cleared.code is None  # many customers have no code
 
 
+async def test_a_code_that_is_an_email_must_be_the_customers_own(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """Another's email is that customer's name when it has no code: never a second one's."""
+    accounts = timed_services.core.accounts
+    await accounts.register(tenant, registration_for("a@example.com"))
+    claims = await signed_in(timed_services, tenant, clean_db, "b@example.com")
+
+    with pytest.raises(CodeTaken):
+        await accounts.update_own(claims, ME, ProfileChange(code="A@example.com"))
+    with pytest.raises(CodeTaken):
+        await accounts.register(tenant, registration_for("c@example.com", code="a@example.com"))
+    own = await accounts.update_own(claims, ME, ProfileChange(code="B@example.com"))
+    moved = await accounts.update_own(
+        claims, ME, ProfileChange(email="new@example.com", code="new@example.com")
+    )
+
+    assert own.code == "B@example.com"
+    assert (moved.email, moved.code) == ("new@example.com", "new@example.com")
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 2
+
+
 async def test_a_new_code_resets_the_verification_and_the_same_code_does_not(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
 ) -> None:

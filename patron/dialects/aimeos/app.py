@@ -17,8 +17,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.errors import CustomerNotFound, DomainError, InvalidAccessToken
 from patron.core.use_cases import Core
-from patron.dialects.aimeos import addresses, customers, discovery, login, properties
-from patron.dialects.aimeos import relationships as relationships_
+from patron.dialects.aimeos import (
+    addresses,
+    customers,
+    discovery,
+    login,
+    properties,
+    relationships,
+)
 from patron.dialects.aimeos.config import AimeosConfig
 from patron.dialects.aimeos.context import AimeosContext
 from patron.dialects.aimeos.cors import Cors
@@ -39,7 +45,7 @@ CUSTOMER_RESOURCES: Mapping[str, Resource] = {
     "": customers.RESOURCE,
     "address": addresses.RESOURCE,
     "property": properties.RESOURCE,
-    "relationships": relationships_.RESOURCE,
+    "relationships": relationships.RESOURCE,
 }
 """`/jsonapi/customer?related=...`: Aimeos' `Customer\\<Related>\\Standard` classes."""
 HOST_ROUTES = {"login": login.login, "logout": login.logout}

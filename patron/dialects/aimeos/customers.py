@@ -172,25 +172,25 @@ async def full_document(call: Call, customer: Customer) -> Response:
     domains = includes(call)
     found = (await core.addresses.of_customers([customer])).get(customer.id, [])
     data = _item(call, customer.id, attributes(customer, _billing(found)))
-    relationships_: dict[str, Any] = {}
+    related_items: dict[str, Any] = {}
     included: list[dict[str, Any]] = []
     if ADDRESS_INCLUDE in domains and found:
-        relationships_["customer.address"] = _refs(found, addresses.TYPE)
+        related_items["customer.address"] = _refs(found, addresses.TYPE)
         included += [
             addresses.item(call, customer.id, a, i, "payment") for i, a in enumerate(found)
         ]
     list_domains = [d for d in domains if d not in (ADDRESS_INCLUDE, PROPERTY_INCLUDE)]
     if list_domains:
         related, referenced = await _list_relations(call, customer.id, list_domains)
-        relationships_.update(related)
+        related_items.update(related)
         included += referenced
     if PROPERTY_INCLUDE in domains:
         kept: list[CustomerProperty] = await core.properties.list_own(claims, ME)
         if kept:
-            relationships_["customer.property"] = _refs(kept, properties.TYPE)
+            related_items["customer.property"] = _refs(kept, properties.TYPE)
             included += [properties.item(call, customer.id, p) for p in kept]
-    if relationships_:
-        data["relationships"] = relationships_
+    if related_items:
+        data["relationships"] = related_items
     body = _envelope(call, data, customer.id)
     body["included"] = included
     return answer(body)
@@ -313,11 +313,11 @@ async def _edit(call: Call) -> Customer:
     current = await core.accounts.get_own(claims, ME)
     if "code" in fields:
         _code(fields, fields.get("email", current.email))
-    has_billing = _billing((await core.addresses.of_customers([current])).get(current.id, []))
+    billing_now = _billing((await core.addresses.of_customers([current])).get(current.id, []))
     choice = None
     copies = any(k in fields for k in COPIED_FIELDS)
     creates = any(value is not None for value in billing.values())
-    if (has_billing and (billing or copies)) or (not has_billing and creates):
+    if (billing_now and (billing or copies)) or (billing_now is None and creates):
         copied = {k: fields[k] if k in fields else getattr(current, k) for k in COPIED_FIELDS}
         choice = BillingChoice(fields={**billing, **copied})
     edit = AccountEdit(profile=ProfileChange(**fields), billing=choice, new_password=password)
