@@ -4,7 +4,8 @@
 // Prints one JSON line per step, then {"done": true}; on failure {"error": ...} and exit 1.
 //
 // Environment: AIMEOS_BASE_URL (Patron's origin, e.g. http://127.0.0.1:8123), AIMEOS_SEED
-// (the seed's text), AIMEOS_CHROMIUM (the browser, /usr/bin/chromium by default).
+// (the seed's text), AIMEOS_EMAIL and AIMEOS_PASSWORD (the login, as the guide's sign-up chose
+// them), AIMEOS_CHROMIUM (the browser, /usr/bin/chromium by default).
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -18,8 +19,8 @@ const JQUERY = `${BASE}/shop/jquery.js`;
 // A page under the cookie's path (/jsonapi): only there could script see the cookie at all.
 const PROBE = `${BASE}/jsonapi/cookie-probe.html`;
 const API = `${BASE}/jsonapi`;
-const EMAIL = "testuser@example.com";
-const PASSWORD = "secret123"; // the guide's POST snippet sets it
+const EMAIL = process.env.AIMEOS_EMAIL;
+const PASSWORD = process.env.AIMEOS_PASSWORD;
 const JQUERY_SOURCE = readFileSync(createRequire(import.meta.url).resolve("jquery/dist/jquery.js"));
 const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
 <script src="/shop/jquery.js"></script></head><body></body></html>`;
@@ -118,29 +119,35 @@ async function jar(context) {
 }
 
 /** Each request the page sent to /jsonapi: the cookie the browser added, the labels
- * jQuery put on it, and any cookie the answer set. */
+ * jQuery put on it, and any cookie the answer set. An entry settles once its request has
+ * finished (or failed), which Node may hear of after the page has its answer. */
 function recordWire(page) {
   const wire = [];
-  page.on("requestfinished", (request) => {
-    if (!request.url().startsWith(`${API}/`) && request.url() !== API) return;
-    if (request.url() === PROBE) return;
-    wire.push(
-      (async () => {
-        const headers = await request.allHeaders();
-        const response = await request.response();
-        const url = new URL(request.url());
-        return {
-          method: request.method(),
-          path: url.pathname,
-          query: [...url.searchParams.keys()],
-          cookie: /(^|;\s*)aimeos_session=/.test(headers.cookie ?? ""),
-          contentType: headers["content-type"] ?? null,
-          requestedWith: headers["x-requested-with"] ?? null,
-          status: response.status(),
-          setCookie: (await response.headerValue("set-cookie")) ?? null,
-        };
-      })(),
-    );
+  const settle = new Map();
+  const ours = (request) =>
+    (request.url() === API || request.url().startsWith(`${API}/`)) && request.url() !== PROBE;
+  page.on("request", (request) => {
+    if (ours(request)) wire.push(new Promise((resolve) => settle.set(request, resolve)));
+  });
+  page.on("requestfailed", (request) => {
+    settle.get(request)?.({ method: request.method(), failure: request.failure()?.errorText });
+  });
+  page.on("requestfinished", async (request) => {
+    const resolve = settle.get(request);
+    if (!resolve) return;
+    const headers = await request.allHeaders();
+    const response = await request.response();
+    const url = new URL(request.url());
+    resolve({
+      method: request.method(),
+      path: url.pathname,
+      query: [...url.searchParams.keys()],
+      cookie: /(^|;\s*)aimeos_session=/.test(headers.cookie ?? ""),
+      contentType: headers["content-type"] ?? null,
+      requestedWith: headers["x-requested-with"] ?? null,
+      status: response.status(),
+      setCookie: (await response.headerValue("set-cookie")) ?? null,
+    });
   });
   return wire;
 }
@@ -189,9 +196,9 @@ async function main() {
     const form = { email: EMAIL, password: PASSWORD, _token: options.body.meta.csrf.value };
     step("login", await run(login, { url: `${API}/login`, form }));
     step("cookie (customer)", { script: await cookiesSeenByScript(page), jar: await jar(context) });
-    step("guide get (customer)", await run(guide.GET, options.body));
 
-    // Writes without the current token: none, then the visitor's token from before login.
+    // Writes without the current token (none; the visitor's from before the login), then the
+    // guide's GET, which shows they changed nothing.
     const forge = `$.ajax({url: response, method: "PATCH", dataType: "json",
       data: JSON.stringify({data: {attributes: {"customer.firstname": "Mallory"}}})})`;
     const customerUrl = options.body.meta.resources.customer;
@@ -200,6 +207,7 @@ async function main() {
       missing: await run(forge, customerUrl),
       stale: await run(forge, stale),
     });
+    step("guide get (customer)", await run(guide.GET, options.body));
 
     // The login changed the token: the OPTIONS answer is asked again for the current one.
     const current = step("options (customer)", await run(discover, API));
