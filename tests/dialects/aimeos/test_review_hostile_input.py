@@ -133,3 +133,29 @@ async def test_a_wrong_token_parameter_is_not_saved_by_a_right_header(
     )
 
     assert response.status_code == 419
+
+
+@pytest.mark.parametrize(
+    ("moment", "kept"), [("0001-01-01 00:00:00", False), ("9999-12-31 23:59:59", True)]
+)
+async def test_list_dates_at_the_ends_of_the_calendar_are_no_500(
+    shop: AimeosBrowser, logged_in: Customer, moment: str, kept: bool
+) -> None:
+    """Year 1 came back from PostgreSQL as a naive `datetime.min` and failed every
+    comparison (a 500 on POST, and on every later read): dates start at year 1000, as in
+    Aimeos' `DATETIME` columns. The last second of year 9999 is kept."""
+    attributes = {
+        "customer.lists.domain": "product",
+        "customer.lists.refid": "42",
+        "customer.lists.datestart": "2020-01-01 00:00:00",
+        "customer.lists.dateend": moment,
+    }
+    query = {"related": "relationships", "include": "product"}
+
+    added = await shop.write("POST", CUSTOMER, {"data": {"attributes": attributes}}, query)
+    listed = await shop.get(CUSTOMER, params=query)
+
+    assert added.status_code == (201 if kept else 404), added.text
+    assert listed.status_code == 200
+    shown = [i["attributes"]["customer.lists.dateend"] for i in listed.json()["data"]]
+    assert shown == ([moment] if kept else [])
