@@ -4,12 +4,16 @@ sessions, and a cookie an attacker chose before the victim logged in."""
 from __future__ import annotations
 
 import asyncpg
+import pytest
 
 from patron.core.model import Customer
 from patron.services import Services
+from patron.settings import Settings
+from tests.conftest import cheap_settings
 from tests.dialects.aimeos.conftest import (
     CUSTOMER,
     PASSWORD,
+    ROOT,
     AimeosBrowser,
     NewShop,
     existing_customer,
@@ -79,3 +83,29 @@ async def test_a_password_with_angle_brackets_is_kept_as_typed(
     assert logged.status_code == 200, logged.text
     assert changed.status_code == 200, changed.text
     assert (await elsewhere.login("tags@example.com", "N3w<pass>word<x")).status_code == 200
+
+
+class TestBehindHttps:
+    """A public URL on https: every cookie the dialect sets (a visitor's, a session's)
+    is `Secure`, `HttpOnly` and `SameSite=lax`, scoped to the mount."""
+
+    @pytest.fixture
+    def settings(self) -> Settings:
+        return cheap_settings(public_url="https://shop.example")
+
+    async def test_cookies_are_secure(self, shop: AimeosBrowser, services: Services) -> None:
+        await existing_customer(services)
+        visitor = await shop.http.options(ROOT)
+        cookie = visitor.cookies["aimeos_session"]  # httpx sends no Secure cookie over http
+        token = visitor.json()["meta"]["csrf"]["value"]
+        logged = await shop.http.post(
+            f"{ROOT}/login",
+            params={"_token": token},
+            json={"email": "sonia@example.com", "password": PASSWORD},
+            headers={"Cookie": f"aimeos_session={cookie}"},
+        )
+
+        assert logged.status_code == 200, logged.text
+        for response in (visitor, logged):
+            attributes = {a.strip().lower() for a in response.headers["set-cookie"].split(";")}
+            assert {"secure", "httponly", "samesite=lax", "path=/jsonapi"} <= attributes
