@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## Throughput of the Glue read and the Medusa admin read and lists, each against a bare
-## Starlette + asyncpg baseline (BENCH_ONLY=glue|medusa runs one).
+## Starlette + asyncpg baseline (BENCH_ONLY=glue|medusa|aimeos runs one).
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 

@@ -302,6 +302,30 @@ def _glue(
         for ref, token in pairs
     ]
     baseline_requests = [request_bytes(f"/customers/{ref}", accept) for ref, _ in pairs]
+    title = "GET /glue/customers/{ref}"
+    _pair(
+        title,
+        "glue-customer-read",
+        patron_requests,
+        baseline_requests,
+        setup,
+        seconds,
+        rounds,
+        connections,
+    )
+
+
+def _pair(
+    title: str,
+    report_name: str,
+    patron_requests: list[bytes],
+    baseline_requests: list[bytes],
+    setup: dict[str, object],
+    seconds: float,
+    rounds: int,
+    connections: int,
+) -> None:
+    """One request of Patron's against the baseline's: measured, printed and reported."""
     targets = {
         "baseline": (BASELINE_PORT, baseline_requests),
         "patron": (PATRON_PORT, patron_requests),
@@ -309,14 +333,14 @@ def _glue(
     results = compare(targets, seconds, rounds, connections)
     ratio = results["patron"].rps / results["baseline"].rps
     report = {
-        "benchmark": "GET /glue/customers/{ref} with a valid token",
+        "benchmark": title,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **setup,
         "results": summary(results),
         "ratio_to_baseline": round(ratio, 3),
     }
-    write_report("glue-customer-read", report)
-    print_table("GET /glue/customers/{ref}", results)
+    write_report(report_name, report)
+    print_table(title, results)
     print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
 
 
@@ -385,22 +409,16 @@ def _aimeos(
     pairs = aimeos.sessions(dsn, customers)
     aimeos.check_same_answers(PATRON_PORT, BASELINE_PORT, pairs)
     title, patron_requests, baseline_requests = aimeos.scenario(pairs)
-    targets = {
-        "baseline": (BASELINE_PORT, baseline_requests),
-        "patron": (PATRON_PORT, patron_requests),
-    }
-    results = compare(targets, seconds, rounds, connections)
-    ratio = results["patron"].rps / results["baseline"].rps
-    report = {
-        "benchmark": title,
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        **setup,
-        "results": summary(results),
-        "ratio_to_baseline": round(ratio, 3),
-    }
-    write_report("aimeos-customer-read", report)
-    print_table(title, results)
-    print(f"ratio patron/baseline: {ratio:.3f}  (target >= 0.5)")
+    _pair(
+        title,
+        "aimeos-customer-read",
+        patron_requests,
+        baseline_requests,
+        setup,
+        seconds,
+        rounds,
+        connections,
+    )
 
 
 if __name__ == "__main__":
