@@ -21,7 +21,6 @@ from patron.core.commands import (
     AddressChange,
     AddressDraft,
     BillingChoice,
-    MetadataPatch,
     ProfileChange,
     Registration,
     SignupLimit,
@@ -30,9 +29,7 @@ from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
     AddressNotFound,
-    CodeTaken,
     ConfirmationInvalid,
-    FieldsInvalid,
     LoginBlocked,
     SignupLimitReached,
     VersionConflict,
@@ -55,13 +52,11 @@ from patron.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from patron.core.profiles import check_code_is_own, checked_profile, write_profile_locked
 from patron.core.text import (
     CUSTOMER_TEXT,
     check_text,
     coordinates_of,
-    patch_problems,
-    patched_metadata,
-    problems_in,
 )
 
 CONFIRM_EMAIL = "confirm_email"
@@ -351,60 +346,6 @@ async def add_customer(
             has_account=prepared.has_account,
         )
     )
-
-
-async def write_profile_locked(
-    uow: UnitOfWork,
-    customer: Customer,
-    fields: dict[str, Any],
-    patch: MetadataPatch | None,
-    *,
-    now: datetime,
-) -> Customer:
-    """Write a checked profile change to a customer whose row the caller has locked, the
-    metadata patch merged into what the row holds; the same customer when nothing changes."""
-    if patch is not None:
-        merged = patched_metadata(customer.metadata, patch)
-        if merged != customer.metadata:
-            fields = {**fields, "metadata": merged}
-    if not fields:
-        return customer
-    return await uow.customers.update(customer.id, with_login_rules(customer, fields), now=now)
-
-
-def with_login_rules(customer: Customer, fields: dict[str, Any]) -> dict[str, Any]:
-    """Profile fields to write, with what they imply: a new login name (`code`) is not
-    verified, as Aimeos resets its `dateverified` when the code changes."""
-    if "code" in fields and fields["code"] != customer.code:
-        check_code_is_own(fields["code"], fields.get("email", customer.email))
-        return {**fields, "email_verified_at": None}
-    return fields
-
-
-def check_code_is_own(code: str | None, email: str | None) -> None:
-    """A login name that is an email address must be the customer's own email.
-
-    A customer without a code is known by its email (Aimeos' fallback), so a code naming
-    another's email would make two customers answer to one name; the unique index only
-    sees codes. Checked without a query, so no race can pass it: `@` makes it an email.
-    """
-    if code is not None and "@" in code and code.lower() != (email or "").lower():
-        raise CodeTaken()
-
-
-def checked_profile(change: ProfileChange) -> tuple[dict[str, Any], MetadataPatch | None]:
-    """The fields a profile change writes, checked and the email cleaned, with the
-    metadata patch kept apart: it can only be applied to the locked row."""
-    fields = change.changed_fields()
-    patch = fields.pop("metadata") if isinstance(fields.get("metadata"), MetadataPatch) else None
-    problems = problems_in(fields, CUSTOMER_TEXT)
-    if patch is not None:
-        problems += patch_problems(patch)
-    if problems:
-        raise FieldsInvalid(problems)
-    if "email" in fields:
-        fields["email"] = clean_email(fields["email"])
-    return fields, patch
 
 
 def exists_keys(tenant: Tenant, client_ip: str | None) -> list[str]:

@@ -12,12 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from patron.core.access import require_scope
-from patron.core.accounts import (
-    add_customer,
-    checked_profile,
-    prepare_registration,
-    with_login_rules,
-)
+from patron.core.accounts import add_customer, prepare_registration
 from patron.core.commands import CustomerAdminChange, MetadataPatch, Registration
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import lookup_key
@@ -38,6 +33,7 @@ from patron.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from patron.core.profiles import checked_profile, with_login_rules
 from patron.core.queries import CustomerQuery
 from patron.core.text import patch_problems, patched_metadata
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
@@ -28,6 +28,10 @@ from patron.core.text import LIST_TEXT, MAX_CONFIG_BYTES, json_problems, problem
 STATUSES = frozenset({-2, -1, 0, 1})
 """Archived, in review, disabled, enabled (Aimeos' list statuses)."""
 MAX_POSITION = 2**31 - 1
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+"""Dates start where Aimeos' `DATETIME` columns do (MySQL: year 1000). Year 1 would be
+read back by asyncpg as a naive `datetime.min` (its -infinity), which no aware time
+compares with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +146,7 @@ def check_fields(fields: Mapping[str, Any]) -> None:
         else:
             problems.append(FieldProblem("config", FieldRule.INVALID))
     for name in ("starts_at", "ends_at"):
-        if fields.get(name) is not None and not _aware(fields[name]):
+        if fields.get(name) is not None and not _aware_and_storable(fields[name]):
             problems.append(FieldProblem(name, FieldRule.INVALID))
     if "position" in fields and not _whole_in(fields["position"], range(MAX_POSITION + 1)):
         problems.append(FieldProblem("position", FieldRule.INVALID, MAX_POSITION))
@@ -159,8 +163,8 @@ def _draft_fields(draft: ListItemDraft) -> dict[str, Any]:
     return {name: getattr(draft, name) for name in draft.__dataclass_fields__}
 
 
-def _aware(value: object) -> bool:
-    return isinstance(value, datetime) and value.utcoffset() is not None
+def _aware_and_storable(value: object) -> bool:
+    return isinstance(value, datetime) and value.utcoffset() is not None and value >= EARLIEST
 
 
 def _whole_in(value: object, allowed: Collection[int]) -> bool:

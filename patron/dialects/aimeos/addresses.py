@@ -15,7 +15,7 @@ from starlette.responses import Response
 from patron.core.access import CustomerRef
 from patron.core.commands import AddressChange, AddressDraft
 from patron.core.model import AccessClaims, Address
-from patron.dialects.aimeos.documents import ITEM_ALLOW, url
+from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (
     Resource,
@@ -78,8 +78,8 @@ def item(call: Call, customer_id: int, address: Address, position: int, basket: 
         "id": str(address.id),
         "type": TYPE,
         "links": {
-            "self": {"href": url(base, "customer", own), "allow": ITEM_ALLOW},
-            "basket.address": {"href": url(base, "basket", to_basket), "allow": ["POST"]},
+            "self": link_to(url(base, "customer", own), ITEM_ALLOW),
+            "basket.address": link_to(url(base, "basket", to_basket), ["POST"]),
         },
         "attributes": sparse(attributes(address, position), fieldset(call, TYPE)),
     }

@@ -31,7 +31,7 @@ from patron.dialects.aimeos.documents import (
     RELATED_ALLOW,
     answer,
     link_parameters,
-    related_link,
+    link_to,
     url,
 )
 from patron.dialects.aimeos.errors import invalid
@@ -142,7 +142,7 @@ def _envelope(call: Call, data: dict[str, Any] | None, customer_id: int | None) 
         own = {"id": str(customer_id)} if customer_id is not None else {}
         for name in RELATED:
             href = url(base, TYPE, {**own, "related": name})
-            links[f"customer/{name}"] = related_link(href, RELATED_ALLOW)
+            links[f"customer/{name}"] = link_to(href, RELATED_ALLOW)
     body: dict[str, Any] = {"meta": call.meta(1 if data is not None else 0), "links": links}
     if data is not None:
         body["data"] = data
@@ -155,7 +155,7 @@ def _item(call: Call, customer_id: int | None, shown: dict[str, Any]) -> dict[st
     return {
         "id": None if customer_id is None else str(customer_id),
         "type": TYPE,
-        "links": {"self": related_link(url(call.ctx.config.base_url, TYPE, own), ITEM_ALLOW)},
+        "links": {"self": link_to(url(call.ctx.config.base_url, TYPE, own), ITEM_ALLOW)},
         "attributes": sparse(shown, fieldset(call, TYPE)),
     }
 
@@ -236,7 +236,7 @@ def _list_ref(call: Call, customer_id: int, found: ListItem) -> dict[str, Any]:
         "id": found.ref_id,
         "type": found.domain,
         "attributes": relationships.attributes(call, found),
-        "links": {"self": related_link(href, ["DELETE", "PATCH"])},
+        "links": {"self": link_to(href, ["DELETE", "PATCH"])},
     }
 
 

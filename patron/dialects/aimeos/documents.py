@@ -81,7 +81,8 @@ def link_parameters(query: Mapping[str, QueryValue], *, drop: Iterable[str] = ()
     return {k: v for k, v in query.items() if k in LINK_PARAMETERS and k not in dropped}
 
 
-def related_link(href: str, allow: list[str]) -> dict[str, Any]:
+def link_to(href: str, allow: list[str]) -> dict[str, Any]:
+    """A link as Aimeos writes an item's or a relation's: where, and the methods it takes."""
     return {"href": href, "allow": allow}
 
 

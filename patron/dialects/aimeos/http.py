@@ -132,13 +132,14 @@ class Call:
         return document
 
     async def check_csrf(self) -> None:
-        """Laravel's `VerifyCsrfToken`: the query's `_token`, else the body's, else the
-        header; 419 unless it is this cookie's token."""
-        token = self.parameter(TOKEN_NAME)
-        if token is None:
-            token = await self._body_token()
-        if token is None:
-            token = self.request.headers.get(TOKEN_HEADER)
+        """Laravel's `VerifyCsrfToken`: `$request->input('_token') ?: X-CSRF-TOKEN` (the
+        query's `_token`, else the body's; an empty one gives way to the header); 419
+        unless it is this cookie's token."""
+        token = (
+            self.parameter(TOKEN_NAME)
+            or await self._body_token()
+            or self.request.headers.get(TOKEN_HEADER)
+        )
         if not self.ctx.core.auth.request_token_matches(self.tenant, self.cookie, token):
             raise AimeosError(419, CSRF_MISMATCH)
 

@@ -10,7 +10,7 @@ from patron.core.access import CustomerRef
 from patron.core.commands import PropertyChange, PropertyDraft
 from patron.core.errors import PropertyNotFound
 from patron.core.model import CustomerProperty
-from patron.dialects.aimeos.documents import ITEM_ALLOW, url
+from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (
@@ -41,9 +41,7 @@ def item(call: Call, customer_id: int, found: CustomerProperty) -> dict[str, Any
     return {
         "id": str(found.id),
         "type": TYPE,
-        "links": {
-            "self": {"href": url(call.ctx.config.base_url, "customer", own), "allow": ITEM_ALLOW}
-        },
+        "links": {"self": link_to(url(call.ctx.config.base_url, "customer", own), ITEM_ALLOW)},
         "attributes": sparse(attributes, fieldset(call, TYPE)),
     }
 

@@ -15,7 +15,7 @@ from patron.core.access import CustomerRef
 from patron.core.commands import ListItemChange, ListItemDraft
 from patron.core.errors import ListItemNotFound
 from patron.core.model import ListItem
-from patron.dialects.aimeos.documents import ITEM_ALLOW, link_parameters, url
+from patron.dialects.aimeos.documents import ITEM_ALLOW, link_parameters, link_to, url
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (
@@ -68,9 +68,7 @@ def item(call: Call, customer_id: int, found: ListItem) -> dict[str, Any]:
     return {
         "id": str(found.id),
         "type": TYPE,
-        "links": {
-            "self": {"href": url(call.ctx.config.base_url, "customer", own), "allow": ITEM_ALLOW}
-        },
+        "links": {"self": link_to(url(call.ctx.config.base_url, "customer", own), ITEM_ALLOW)},
         "attributes": attributes(call, found),
     }
 

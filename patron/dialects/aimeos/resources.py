@@ -45,6 +45,12 @@ def document(
 
 
 _DOMAIN = re.compile(r"[A-Za-z0-9_/-]{1,64}")
+MAX_INCLUDES = 32
+"""More domains than any client asks for (Aimeos' customer has a handful); the names past
+these are ignored, so a megabyte of `include` costs what a handful does."""
+_ID = re.compile(r"[0-9]{1,18}")
+"""An id as PHP reads one: ASCII digits only (`str.isdigit` also says yes to superscripts,
+which `int` refuses, and to other scripts' digits), within PostgreSQL's bigint."""
 
 
 def nothing(call: Call, related: str | None = None) -> Response:
@@ -54,15 +60,17 @@ def nothing(call: Call, related: str | None = None) -> Response:
 
 def includes(call: Call) -> list[str]:
     """`include=a,b` as domains, `.` read as `/` (`customer.address` is `customer/address`),
-    for every verb; in the order given, without repeats. A name no domain can have (a
-    control character, a kilobyte of text) names nothing."""
+    for every verb; in the order given, without repeats, at most `MAX_INCLUDES`. A name no
+    domain can have (a control character, a kilobyte of text) names nothing."""
     raw = call.parameter("include") or ""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for part in raw.replace(".", "/").split(","):
         name = part.strip()
-        if _DOMAIN.fullmatch(name) and name not in found:
-            found.append(name)
-    return found
+        if _DOMAIN.fullmatch(name):
+            found[name] = None
+            if len(found) == MAX_INCLUDES:
+                break
+    return list(found)
 
 
 def fieldset(call: Call, type_: str) -> frozenset[str] | None:
@@ -88,8 +96,13 @@ def related_id(call: Call) -> int | None:
     raw = call.parameter("relatedid")
     if raw is None or raw == "":
         return None
-    raw = raw.strip()
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else -1
+    number = _number(raw)
+    return -1 if number is None else number
+
+
+def _number(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def _payload(document: Any) -> Any:
@@ -138,7 +151,6 @@ async def ids_to_delete(call: Call) -> list[int] | None:
         value = entry.get("id") if isinstance(entry, dict) else None
         if value is None or isinstance(value, bool | dict | list):
             raise bad_request(ID_MISSING)
-        text = str(value).strip()
-        if text.isdigit() and len(text) <= 18:
-            found.append(int(text))
+        if (number := _number(str(value))) is not None:
+            found.append(number)
     return found

@@ -47,6 +47,9 @@ class Attribute:
     """Described by OPTIONS (Aimeos leaves `customer.mobile` out, yet accepts it)."""
     billing: bool = False
     """A customer field kept on the customer's billing address (`customer.city`, ...)."""
+    as_typed: bool = False
+    """Never shown, so never stripped of tags: Aimeos strips the password too, and a
+    customer who chose "Pa55<word>" could then never log in with it (a deviation)."""
 
 
 def options(table: Mapping[str, Attribute]) -> dict[str, dict[str, Any]]:
@@ -62,14 +65,14 @@ def read_attributes(
     table: Mapping[str, Attribute], sent: Mapping[str, Any], *, strip: bool = False
 ) -> dict[str, Any]:
     """The core fields of the attributes sent, by field name. Unknown and private keys are
-    ignored; `strip` runs PHP's `strip_tags` on every scalar first (Aimeos does so for the
-    customer's own values)."""
+    ignored; `strip` runs PHP's `strip_tags` on every string but those kept `as_typed` first
+    (Aimeos does so for the customer's own values)."""
     fields: dict[str, Any] = {}
     for key, value in sent.items():
         attribute = table.get(key)
         if attribute is None or attribute.field is None:
             continue
-        if strip and isinstance(value, str):
+        if strip and isinstance(value, str) and not attribute.as_typed:
             value = strip_tags(value)
         fields[attribute.field] = attribute.read(key, value)
     return fields
@@ -194,7 +197,11 @@ CUSTOMER = _table(
         "code",
     ),
     Attribute(
-        "customer.password", "Password of the customer, generated if emtpy", password, "password"
+        "customer.password",
+        "Password of the customer, generated if emtpy",
+        password,
+        "password",
+        as_typed=True,
     ),
     Attribute(
         "customer.birthday", "ISO date in YYYY-MM-DD format of the birthday", birthday, "birth_date"
