@@ -29,7 +29,10 @@ from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
     AddressNotFound,
+    CodeTaken,
     ConfirmationInvalid,
+    EmailTaken,
+    GuestExists,
     LoginBlocked,
     SignupLimitReached,
     VersionConflict,
@@ -52,7 +55,7 @@ from patron.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from patron.core.profiles import check_code_is_own, checked_profile, write_profile_locked
+from patron.core.profiles import checked_profile, stored_code, write_profile_locked
 from patron.core.text import (
     CUSTOMER_TEXT,
     check_text,
@@ -60,6 +63,9 @@ from patron.core.text import (
 )
 
 CONFIRM_EMAIL = "confirm_email"
+NAMES_AN_ACCOUNT = (EmailTaken, GuestExists, CodeTaken)
+"""Refusals that tell the caller an account exists: under a sign-up limit they use a
+place, so the limit also bounds how fast one address can learn which emails are taken."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +94,8 @@ class Accounts:
         `billing`: an address written in the same transaction as the customer's default
         billing address. `account_mail`: an account notice instead of the confirmation mail
         (holding the confirmation link when one is due). `limit`: counted on the client's
-        address before anything is written (`SignupLimitReached`), given back on failure.
+        address before anything is written (`SignupLimitReached`), given back on failure
+        unless the refusal names an existing account (`NAMES_AN_ACCOUNT`).
 
         An account gets a confirmation mail in the same transaction when the tenant
         requires confirmation (or else it could never log in) or the dialect's mount asks
@@ -103,6 +110,8 @@ class Accounts:
             return await self._register(
                 tenant, registration, billing, account_mail, send_confirmation=send_confirmation
             )
+        except NAMES_AN_ACCOUNT:
+            raise  # keeps its place: else the limit would not slow a walk through emails
         except BaseException:
             if key is not None:  # nothing was created: the place is free again
                 await self.quota.give_back(key)
@@ -311,7 +320,7 @@ async def prepare_registration(
     before any transaction is opened."""
     check_text(registration.text_fields() | coordinates_of(registration), CUSTOMER_TEXT)
     email = clean_email(registration.email)
-    check_code_is_own(registration.code, email)
+    registration = replace(registration, code=stored_code(registration.code, email))
     password_hash = None
     if registration.password is not None:
         POLICIES[tenant.settings.password_policy].check(registration.password)

@@ -81,15 +81,15 @@ class CustomerLists:
         require_owner(claims, ref)
         for draft in drafts:
             check_fields(_draft_fields(draft))
+        by_key = {_key(draft): draft for draft in drafts}  # a repeated key: the last one
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
             current = [i for i in await uow.lists.of_customer(customer.id) if _own(i)]
-            known = {_key(item) for item in current}
-            fresh = {_key(draft) for draft in drafts} - known
+            fresh = by_key.keys() - {_key(item) for item in current}
             if len(current) + len(fresh) > self.max_per_customer:
                 raise ListLimitReached()
             now = self.clock()
-            for draft in drafts:
+            for draft in by_key.values():
                 await uow.lists.upsert(customer.id, draft, now)
             await uow.commit()
 

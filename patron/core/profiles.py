@@ -35,23 +35,31 @@ async def write_profile_locked(
 
 
 def with_login_rules(customer: Customer, fields: dict[str, Any]) -> dict[str, Any]:
-    """Profile fields to write, with what they imply: a new login name (`code`) is not
-    verified, as Aimeos resets its `dateverified` when the code changes."""
-    if "code" in fields and fields["code"] != customer.code:
-        check_code_is_own(fields["code"], fields.get("email", customer.email))
-        return {**fields, "email_verified_at": None}
-    return fields
+    """Profile fields to write, with what they imply: a login name (`code`) is stored as
+    `stored_code` says, and a new one is not verified, as Aimeos resets its `dateverified`
+    when the code changes."""
+    if "code" not in fields:
+        return fields
+    code = stored_code(fields["code"], fields.get("email", customer.email))
+    if code == customer.code:
+        return {**fields, "code": code}
+    return {**fields, "code": code, "email_verified_at": None}
 
 
-def check_code_is_own(code: str | None, email: str | None) -> None:
-    """A login name that is an email address must be the customer's own email.
+def stored_code(code: str | None, email: str | None) -> str | None:
+    """The login name to store: none for one that is the customer's own email (the email
+    stands for it, and keeps doing so when it changes, as Aimeos' `getCode()` falls back to
+    it); `CodeTaken` for one that is any other email address.
 
-    A customer without a code is known by its email (Aimeos' fallback), so a code naming
-    another's email would make two customers answer to one name; the unique index only
-    sees codes. Checked without a query, so no race can pass it: `@` makes it an email.
+    A customer without a code is known by its email, so a code naming another's email would
+    make two customers answer to one name, and the unique index sees only stored codes.
+    Checked without a query, so no race can pass it: `@` makes it an email.
     """
-    if code is not None and "@" in code and code.lower() != (email or "").lower():
+    if code is None or "@" not in code:
+        return code
+    if code.lower() != (email or "").lower():
         raise CodeTaken()
+    return None
 
 
 def checked_profile(change: ProfileChange) -> tuple[dict[str, Any], MetadataPatch | None]:

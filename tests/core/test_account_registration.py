@@ -187,14 +187,20 @@ async def test_a_code_that_is_an_email_must_be_the_customers_own(
         await accounts.update_own(claims, ME, ProfileChange(code="A@example.com"))
     with pytest.raises(CodeTaken):
         await accounts.register(tenant, registration_for("c@example.com", code="a@example.com"))
+    named = await accounts.update_own(claims, ME, ProfileChange(code="bee"))
     own = await accounts.update_own(claims, ME, ProfileChange(code="B@example.com"))
     moved = await accounts.update_own(
         claims, ME, ProfileChange(email="new@example.com", code="new@example.com")
     )
+    registered = await accounts.register(
+        tenant, registration_for("d@example.com", code="D@example.com")
+    )
 
-    assert own.code == "B@example.com"
-    assert (moved.email, moved.code) == ("new@example.com", "new@example.com")
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 2
+    # One's own email is stored as no code: the email stands for it, and follows it.
+    assert named.code == "bee" and own.code is None
+    assert (moved.email, moved.code) == ("new@example.com", None)
+    assert registered.code is None
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
 
 
 async def test_a_new_code_resets_the_verification_and_the_same_code_does_not(

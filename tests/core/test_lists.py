@@ -95,6 +95,18 @@ async def test_an_add_with_a_known_key_updates_that_item(
     assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 1
 
 
+async def test_a_key_repeated_in_one_batch_is_written_once_as_its_last(
+    lists: CustomerLists, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    await lists.add_own(claims, ME, [favourite("1", position=n) for n in range(50)])
+
+    (item,) = (await lists.list_own(claims, ME, None)).items
+    assert item.position == 49
+    # Every write of a row leaves a new row version: one write, one version, the first
+    # slot of the (freshly truncated) table's first page.
+    assert await clean_db.fetchval("SELECT ctid::text FROM customer_list_items") == "(0,1)"
+
+
 async def test_a_change_onto_another_items_key_replaces_that_item(
     lists: CustomerLists, claims: AccessClaims
 ) -> None:

@@ -15,7 +15,12 @@ from redis.asyncio import Redis
 
 from patron.core.accounts import Accounts
 from patron.core.commands import Registration, SignupLimit
-from patron.core.errors import EmailTaken, PasswordPolicyViolation, SignupLimitReached
+from patron.core.errors import (
+    CodeTaken,
+    EmailTaken,
+    PasswordPolicyViolation,
+    SignupLimitReached,
+)
 from patron.core.model import Tenant
 from patron.security.throttle import Counters, RateQuota, RedisCounters
 from patron.services import Services
@@ -86,26 +91,44 @@ async def test_ten_racing_sign_ups_from_one_address_create_exactly_the_limit(
     assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
 
 
-@pytest.mark.parametrize(
-    "failing",
-    [
-        registration_for("taken@example.com"),  # EmailTaken, in the transaction
-        registration_for("new@example.com", password="short"),  # refused before it
-    ],
-)
 async def test_a_failing_sign_up_gives_its_place_back(
-    accounts: Accounts, tenant: Tenant, clean_db: asyncpg.Pool, failing: Registration
+    accounts: Accounts, tenant: Tenant, clean_db: asyncpg.Pool
 ) -> None:
-    await accounts.register(tenant, registration_for("taken@example.com"))
     one = replace(LIMIT, count=1)
 
-    with pytest.raises((EmailTaken, PasswordPolicyViolation)):
-        await accounts.register(tenant, failing, limit=one)
+    with pytest.raises(PasswordPolicyViolation):  # refused before the transaction
+        await accounts.register(tenant, registration_for("new@example.com", "short"), limit=one)
     created = await accounts.register(tenant, registration_for("fine@example.com"), limit=one)
 
     assert created.email == "fine@example.com"
     with pytest.raises(SignupLimitReached):
         await accounts.register(tenant, registration_for("more@example.com"), limit=one)
+
+
+@pytest.mark.parametrize(
+    ("taken", "refusal"),
+    [
+        (registration_for("taken@example.com"), EmailTaken),
+        (registration_for("other@example.com", code="bee"), CodeTaken),
+    ],
+)
+async def test_a_sign_up_that_names_an_account_keeps_its_place(
+    accounts: Accounts,
+    tenant: Tenant,
+    clean_db: asyncpg.Pool,
+    taken: Registration,
+    refusal: type[Exception],
+) -> None:
+    """Else one address could learn which emails have accounts at any speed."""
+    await accounts.register(tenant, registration_for("taken@example.com", code="bee"))
+    one = replace(LIMIT, count=1)
+
+    with pytest.raises(refusal):
+        await accounts.register(tenant, taken, limit=one)
+    with pytest.raises(SignupLimitReached):
+        await accounts.register(tenant, registration_for("fine@example.com"), limit=one)
+
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
 
 
 async def test_an_ipv6_client_is_counted_by_its_64_and_no_address_by_the_tenant(

@@ -260,14 +260,6 @@ async def _sent(call: Call) -> dict[str, Any]:
     return fields
 
 
-def _code(fields: dict[str, Any], email: str | None) -> None:
-    """`customer.code` falls back to the e-mail: one equal to it is stored as none, so it
-    keeps following the e-mail."""
-    code = fields.get("code")
-    if code is not None and email is not None and code.lower() == email.lower():
-        fields["code"] = None
-
-
 async def post(call: Call) -> Response:
     if call.claims is not None:
         return _id_only(call, await _edit(call))
@@ -277,7 +269,6 @@ async def post(call: Call) -> Response:
     email = fields.pop("email", None)
     if email is None:
         raise invalid(NO_EMAIL)
-    _code(fields, email)
     generated = None
     if password is None:
         generated = password = generate_password(call.tenant.settings.password_policy)
@@ -311,8 +302,6 @@ async def _edit(call: Call) -> Customer:
     billing = {k: fields.pop(k) for k in BILLING_FIELDS if k in fields}
     core = call.ctx.core
     current = await core.accounts.get_own(claims, ME)
-    if "code" in fields:
-        _code(fields, fields.get("email", current.email))
     billing_now = _billing((await core.addresses.of_customers([current])).get(current.id, []))
     choice = None
     copies = any(k in fields for k in COPIED_FIELDS)
