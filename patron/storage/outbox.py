@@ -92,8 +92,12 @@ class OutboxStore:
         return sorted((_row_to_message(row) for row in rows), key=lambda m: m.id)
 
     async def mark_sent(self, message_id: int, now: datetime) -> None:
+        """Sent: the body goes. It held confirmation and reset keys, a generated password,
+        an unsubscribe link; the recipient's inbox has them now, and the database keeps keys
+        only as hashes. Recipient, subject and template stay, for the record."""
         await self._pool.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1",
+            "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL, body = '' "
+            "WHERE id = $1",
             message_id,
             now,
         )

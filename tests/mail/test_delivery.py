@@ -39,9 +39,11 @@ async def test_committed_mail_is_delivered_once(
     assert message["To"] == "mail@example.com"
     assert message["Subject"] == "Confirm your registration"
     assert "http://testserver/register/confirm?token=" in message.get_payload()
-    row = await fetch_one(clean_db, "SELECT status, attempts, sent_at FROM outbox")
+    row = await fetch_one(clean_db, "SELECT status, attempts, sent_at, body, subject FROM outbox")
     assert (row["status"], row["attempts"]) == ("sent", 1)
     assert row["sent_at"] is not None
+    # The key went to the inbox; the outbox keeps no readable copy of it.
+    assert (row["body"], row["subject"]) == ("", "Confirm your registration")
 
 
 async def test_a_failed_delivery_is_retried_later_then_given_up(
