@@ -18,8 +18,9 @@ from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
 from patron.core.lists import CustomerLists
 from patron.core.password_changes import PasswordChanges
-from patron.core.ports import Clock, SessionStore
+from patron.core.ports import Clock
 from patron.core.properties import CustomerProperties
+from patron.core.security_ports import SessionStore
 from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender

@@ -47,15 +47,12 @@ from patron.core.ports import (
     Anonymization,
     Clock,
     CustomerReads,
-    LoginThrottle,
     NewCustomer,
-    PasswordHasher,
-    Quota,
-    TokenCodec,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from patron.core.profiles import checked_profile, stored_code, write_profile_locked
+from patron.core.security_ports import LoginThrottle, PasswordHasher, Quota, TokenCodec
 from patron.core.text import (
     CUSTOMER_TEXT,
     check_text,

@@ -28,15 +28,12 @@ from patron.core.model import (
     Tenant,
     TokenPair,
 )
-from patron.core.ports import (
-    Clock,
-    CustomerReads,
+from patron.core.ports import Clock, CustomerReads, UnitOfWork, UnitOfWorkFactory
+from patron.core.security_ports import (
     LoginThrottle,
     PasswordHasher,
     SessionStore,
     TokenCodec,
-    UnitOfWork,
-    UnitOfWorkFactory,
     VendorClaims,
 )
 

@@ -23,6 +23,7 @@ from patron.core.auth import (
     open_session,
     throttle_keys,
 )
+from patron.core.back_office_ports import BackOfficeReads, NewAdminUser, NewApiClient
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
@@ -45,17 +46,8 @@ from patron.core.model import (
     Tenant,
 )
 from patron.core.passwords import POLICIES
-from patron.core.ports import (
-    BackOfficeReads,
-    Clock,
-    LoginThrottle,
-    NewAdminUser,
-    NewApiClient,
-    PasswordHasher,
-    SessionStore,
-    TokenCodec,
-    UnitOfWorkFactory,
-)
+from patron.core.ports import Clock, UnitOfWorkFactory
+from patron.core.security_ports import LoginThrottle, PasswordHasher, SessionStore, TokenCodec
 from patron.core.text import LINE, NAME, Text, check_text
 
 ADMIN_NAMESPACE = "admin-"

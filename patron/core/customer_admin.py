@@ -13,6 +13,7 @@ from uuid import UUID
 
 from patron.core.access import require_scope
 from patron.core.accounts import add_customer, prepare_registration
+from patron.core.back_office_ports import CustomerSearch
 from patron.core.commands import CustomerAdminChange, MetadataPatch, Registration
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import lookup_key
@@ -26,15 +27,10 @@ from patron.core.errors import (
 from patron.core.model import Customer, Principal, Scope, Tenant
 from patron.core.password_changes import RESET_PASSWORD
 from patron.core.passwords import POLICIES
-from patron.core.ports import (
-    Clock,
-    CustomerSearch,
-    PasswordHasher,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.profiles import checked_profile, with_login_rules
 from patron.core.queries import CustomerQuery
+from patron.core.security_ports import PasswordHasher
 from patron.core.text import patch_problems, patched_metadata
 
 

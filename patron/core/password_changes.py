@@ -24,15 +24,8 @@ from patron.core.errors import (
 from patron.core.mails import password_reset_mail
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.passwords import POLICIES
-from patron.core.ports import (
-    Clock,
-    CustomerReads,
-    LoginThrottle,
-    PasswordHasher,
-    TokenCodec,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from patron.core.ports import Clock, CustomerReads, UnitOfWork, UnitOfWorkFactory
+from patron.core.security_ports import LoginThrottle, PasswordHasher, TokenCodec
 
 RESET_PASSWORD = "reset_password"
 

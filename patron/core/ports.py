@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
 
+from patron.core.back_office_ports import BackOfficeRepository, GroupRepository
 from patron.core.commands import AddressDraft, ListItemDraft, PropertyDraft, Registration
 from patron.core.model import (
-    AccessClaims,
     Address,
-    AdminRole,
-    AdminUser,
-    ApiClient,
-    BackOfficeClaims,
     Credentials,
     Customer,
     CustomerGroup,
     CustomerProperty,
     ListItem,
     OutgoingMail,
-    PrincipalKind,
     Product,
     ProductSummary,
-    SessionRecord,
     Subscription,
     Tenant,
     TenantSettings,
 )
-from patron.core.queries import CustomerQuery, GroupQuery
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware (UTC). Injected so tests control time."""
@@ -327,83 +320,6 @@ class TenantDirectory(Protocol):
         """Raises `TenantNotFound`."""
 
 
-class PasswordHasher(Protocol):
-    async def hash(self, password: str) -> str: ...
-
-    async def verify(self, password_hash: str, password: str) -> bool: ...
-
-    def needs_rehash(self, password_hash: str) -> bool: ...
-
-    async def burn(self, password: str) -> None:
-        """Spend the time of a verification, so an unknown account answers as slowly."""
-
-
-VendorClaims = Callable[[Customer], Mapping[str, object]]
-"""Claims a dialect lays out in its vendor's way, where the vendor's own clients read them
-(a `sub` in the vendor's format, say); Patron's own claims travel beside them."""
-
-
-class TokenCodec(Protocol):
-    def issue_access(
-        self,
-        customer: Customer,
-        now: datetime,
-        *,
-        session_id: UUID,
-        scopes: Iterable[str],
-        vendor_claims: Mapping[str, object] | None = None,
-        ttl_seconds: int | None = None,
-    ) -> tuple[str, int]:
-        """Return the signed access token and its lifetime in seconds (`ttl_seconds`, or
-        the configured access lifetime when None)."""
-
-    def issue_back_office(
-        self,
-        claims: BackOfficeClaims,
-        *,
-        ttl_seconds: int,
-        vendor_claims: Mapping[str, object] | None = None,
-    ) -> tuple[str, int]:
-        """A back-office access token (issued at `claims.issued_at`) and its lifetime."""
-
-    def verify_access(self, token: str, now: datetime) -> AccessClaims | BackOfficeClaims:
-        """Signature, shape and expiry; raises `InvalidAccessToken`. Which of the two
-        comes back is the token's audience; callers check it is the one they serve."""
-
-    def new_opaque(self) -> tuple[str, bytes]:
-        """A fresh random token and the hash under which it is stored."""
-
-    def hash_opaque(self, token: str) -> bytes: ...
-
-    def mac(self, purpose: str, value: str) -> str:
-        """A keyed MAC of `value` for `purpose`: what only this service can compute."""
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """A password check counted in advance on its throttle keys."""
-
-    keys: tuple[str, ...]
-    failures: tuple[int, ...]
-    """Each key's count with this attempt (empty when refused before counting)."""
-    retry_after: int
-    """Seconds to wait; 0 when the check may run."""
-
-
-class LoginThrottle(Protocol):
-    async def retry_after(self, keys: Sequence[str]) -> int:
-        """Seconds until these keys may try again; 0 when not blocked."""
-
-    async def record_failure(self, keys: Sequence[str]) -> None: ...
-
-    async def attempt(self, keys: Sequence[str]) -> Attempt:
-        """Count a password check before it runs, so concurrent guesses cannot all pass."""
-
-    async def failed(self, attempt: Attempt) -> None: ...
-
-    async def succeeded(self, attempt: Attempt, *, clear: Sequence[str]) -> None: ...
-
-
 class TenantRepository(Protocol):
     """Tenant administration: uncached reads and the writes (the directory caches reads)."""
 
@@ -420,153 +336,6 @@ class TenantRepository(Protocol):
         """Store `change(current settings)` under a row lock, so concurrent changes of
         different keys both land; raises `TenantNotFound`, and whatever `change` raises
         leaves the tenant as it was."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewAdminUser:
-    tenant_id: int
-    uuid: UUID
-    email: str
-    password_hash: str | None
-    role: AdminRole
-    scopes: frozenset[str]
-    first_name: str | None
-    last_name: str | None
-    now: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewApiClient:
-    tenant_id: int
-    client_id: str
-    name: str
-    secret_hash: str
-    scopes: frozenset[str]
-    now: datetime
-
-
-class BackOfficeRepository(Protocol):
-    """Admin users, API clients and users' API tokens, inside a unit of work."""
-
-    async def add_user(self, new: NewAdminUser) -> AdminUser:
-        """Raises `AdminEmailTaken` when the tenant has a user with that email (any case)."""
-
-    async def add_client(self, new: NewApiClient) -> ApiClient: ...
-
-    async def user_by_email(
-        self, tenant_id: int, email: str, *, for_update: bool = False
-    ) -> AdminUser | None: ...
-
-    async def client_by_client_id(
-        self, tenant_id: int, client_id: str, *, for_update: bool = False
-    ) -> ApiClient | None: ...
-
-    async def set_disabled(
-        self, kind: PrincipalKind, principal_id: int, disabled_at: datetime | None, now: datetime
-    ) -> None:
-        """Disable (a time) or enable (None) a user or client. Disabling also sets
-        `tokens_valid_after`, so credentials issued before it stay dead once enabled again."""
-
-    async def set_client_secret(self, client_pk: int, secret_hash: str, now: datetime) -> None:
-        """A new secret; tokens issued with the old one stop working (`tokens_valid_after`)."""
-
-    async def replace_api_token(self, user_id: int, token_hash: bytes, now: datetime) -> None:
-        """A user has one API token at a time: the new one replaces any older one."""
-
-    async def set_user_password_hash(self, user_id: int, password_hash: str) -> None:
-        """Rehash on login."""
-
-    async def list_users(self, tenant_id: int) -> list[AdminUser]: ...
-
-    async def list_clients(self, tenant_id: int) -> list[ApiClient]: ...
-
-
-class BackOfficeReads(Protocol):
-    """Single statements outside a transaction: what every back-office request reads."""
-
-    async def user_login(self, tenant_id: int, email: str) -> tuple[AdminUser, str | None] | None:
-        """The user with that email (any case) and their password hash."""
-
-    async def client_login(self, tenant_id: int, client_id: str) -> tuple[ApiClient, str] | None:
-        """The client and its secret hash."""
-
-    async def user(self, user_id: int) -> AdminUser | None: ...
-
-    async def client(self, client_pk: int) -> ApiClient | None: ...
-
-    async def user_by_api_token(self, token_hash: bytes) -> tuple[AdminUser, datetime] | None:
-        """The user holding that API token and when the token was issued, in one statement
-        (every request authenticated by an API token runs it)."""
-
-
-class SessionStore(Protocol):
-    """Server-side sessions by the hash of their cookie: PostgreSQL, or Redis when set."""
-
-    async def put(self, token_hash: bytes, record: SessionRecord) -> None: ...
-
-    async def get(self, token_hash: bytes, now: datetime) -> SessionRecord | None:
-        """None when unknown or expired at `now` (the core's clock, not the store's)."""
-
-    async def delete(self, token_hash: bytes) -> None: ...
-
-
-class GroupRepository(Protocol):
-    """Customer groups and their members, inside a unit of work."""
-
-    async def add(
-        self, tenant_id: int, uuid: UUID, name: str, metadata: dict[str, Any], now: datetime
-    ) -> CustomerGroup:
-        """Raises `GroupNameTaken` when the tenant has a group of that name."""
-
-    async def get(
-        self, tenant_id: int, group_uuid: UUID, *, for_update: bool = False
-    ) -> CustomerGroup | None: ...
-
-    async def update(
-        self, group_id: int, changes: dict[str, Any], *, now: datetime
-    ) -> CustomerGroup:
-        """Raises `GroupNameTaken` like `add`."""
-
-    async def delete(self, tenant_id: int, group_uuid: UUID) -> bool:
-        """False when there was no such group; its members stay customers."""
-
-    async def group_ids(self, tenant_id: int, group_uuids: Sequence[UUID]) -> dict[UUID, int]:
-        """The internal ids of those of `group_uuids` that exist in the tenant."""
-
-    async def customer_ids(self, tenant_id: int, customer_uuids: Sequence[UUID]) -> dict[UUID, int]:
-        """The internal ids of those of `customer_uuids` that exist in the tenant, each
-        kept from being locked for update (a customer update) until the transaction ends,
-        taken in one order so racing batches cannot deadlock."""
-
-    async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
-        """Members already in the group stay as they are."""
-
-    async def remove_members(self, group_id: int, customer_ids: Sequence[int]) -> None:
-        """Customers not in the group are ignored."""
-
-    async def set_groups_of(
-        self, customer_id: int, group_ids: Sequence[int], now: datetime
-    ) -> None:
-        """The customer's groups become exactly `group_ids`."""
-
-
-class GroupReads(Protocol):
-    async def search(self, tenant_id: int, query: GroupQuery) -> tuple[list[CustomerGroup], int]:
-        """One page and the total count."""
-
-    async def get(self, tenant_id: int, group_uuid: UUID) -> CustomerGroup | None: ...
-
-    async def groups_of(self, customer_ids: Sequence[int]) -> dict[int, list[CustomerGroup]]:
-        """Every group of these customers in ONE query, by customer id (empty lists too)."""
-
-
-class CustomerSearch(Protocol):
-    """Back-office reads of a tenant's customers, guests included."""
-
-    async def search(self, tenant_id: int, query: CustomerQuery) -> tuple[list[Customer], int]:
-        """One page and the total count matching the filters."""
-
-    async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None: ...
 
 
 class PropertyRepository(Protocol):
@@ -618,14 +387,3 @@ class CustomerDataReads(Protocol):
     async def groups_by_id(
         self, tenant_id: int, group_ids: Sequence[int]
     ) -> list[CustomerGroup]: ...
-
-
-class Quota(Protocol):
-    """Counts uses of a key within a window, shared by every worker and host."""
-
-    async def take(self, key: str, limit: int, window_seconds: int) -> bool:
-        """Count one use; False (and nothing counted) when `limit` uses were counted in the
-        current window already."""
-
-    async def give_back(self, key: str) -> None:
-        """Un-count one use (the counted action failed)."""

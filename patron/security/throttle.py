@@ -17,7 +17,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from patron.core.ports import Attempt
+from patron.core.security_ports import Attempt
 
 
 @dataclass(frozen=True, slots=True)

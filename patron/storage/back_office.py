@@ -6,9 +6,9 @@ from datetime import datetime
 
 import asyncpg
 
+from patron.core.back_office_ports import NewAdminUser, NewApiClient
 from patron.core.errors import AdminEmailTaken
 from patron.core.model import AdminRole, AdminUser, ApiClient, PrincipalKind
-from patron.core.ports import NewAdminUser, NewApiClient
 from patron.storage.database import Connection, qualified
 
 USER_COLUMNS = (

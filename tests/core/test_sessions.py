@@ -22,7 +22,7 @@ from patron.core.model import (
     TenantSettings,
 )
 from patron.core.password_changes import PasswordChange
-from patron.core.ports import SessionStore
+from patron.core.security_ports import SessionStore
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.sessions import PgSessions, RedisSessions
