@@ -20,14 +20,8 @@ from patron.core.errors import (
     ScopeMissing,
     TenantNotFound,
 )
-from patron.core.model import (
-    AdminRole,
-    AdminUser,
-    ApiClient,
-    PrincipalKind,
-    Scope,
-    Tenant,
-)
+from patron.core.model import Tenant
+from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind, Scope
 from patron.core.use_cases import Core
 
 admin_app = typer.Typer(

@@ -17,9 +17,7 @@ from patron.core.errors import (
     FieldsInvalid,
     TenantNotFound,
 )
-from patron.core.model import (
-    ProductSummary,
-)
+from patron.core.model import ProductSummary
 from patron.core.text import PRODUCT_TEXT, problems_in
 from patron.core.use_cases import Core
 

@@ -15,10 +15,7 @@ from patron.core.errors import (
     TenantNotFound,
     TenantSettingInvalid,
 )
-from patron.core.model import (
-    PasswordPolicyName,
-    TenantSettings,
-)
+from patron.core.model import PasswordPolicyName, TenantSettings
 
 tenant_app = typer.Typer(help="View and change tenants and their settings.", no_args_is_help=True)
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from patron.core.errors import CustomerNotFound, InvalidAccessToken, NotOwner, ScopeMissing
-from patron.core.model import AccessClaims, Customer, Principal, Scope, Tenant
+from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.ports import CustomerReads, UnitOfWork
+from patron.core.principals import Principal, Scope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

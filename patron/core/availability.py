@@ -14,12 +14,7 @@ from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_ow
 from patron.core.email_addresses import clean_email
 from patron.core.errors import SubscriptionNotFound
 from patron.core.mails import availability_mail
-from patron.core.model import (
-    AccessClaims,
-    ProductSummary,
-    Subscription,
-    Tenant,
-)
+from patron.core.model import AccessClaims, ProductSummary, Subscription, Tenant
 from patron.core.ports import (
     AvailabilityReads,
     Clock,

@@ -33,20 +33,18 @@ from patron.core.errors import (
     PrincipalNotFound,
     ScopeMissing,
 )
-from patron.core.model import (
+from patron.core.model import Audience, SessionRecord, Tenant
+from patron.core.passwords import POLICIES
+from patron.core.ports import Clock, UnitOfWorkFactory
+from patron.core.principals import (
     BACK_OFFICE_SCOPES,
     AdminRole,
     AdminUser,
     ApiClient,
-    Audience,
     BackOfficeClaims,
     Principal,
     PrincipalKind,
-    SessionRecord,
-    Tenant,
 )
-from patron.core.passwords import POLICIES
-from patron.core.ports import Clock, UnitOfWorkFactory
 from patron.core.security_ports import LoginThrottle, PasswordHasher, SessionStore, TokenCodec
 from patron.core.text import LINE, NAME, Text, check_text
 

@@ -9,14 +9,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from patron.core.model import (
-    AdminRole,
-    AdminUser,
-    ApiClient,
-    Customer,
-    CustomerGroup,
-    PrincipalKind,
-)
+from patron.core.model import Customer, CustomerGroup
+from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind
 from patron.core.queries import CustomerQuery, GroupQuery
 
 

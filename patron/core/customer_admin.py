@@ -24,10 +24,11 @@ from patron.core.errors import (
     FieldsInvalid,
     GroupNotFound,
 )
-from patron.core.model import Customer, Principal, Scope, Tenant
+from patron.core.model import Customer, Tenant
 from patron.core.password_changes import RESET_PASSWORD
 from patron.core.passwords import POLICIES
 from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from patron.core.principals import Principal, Scope
 from patron.core.profiles import checked_profile, with_login_rules
 from patron.core.queries import CustomerQuery
 from patron.core.security_ports import PasswordHasher

@@ -18,8 +18,9 @@ from patron.core.access import require_scope
 from patron.core.back_office_ports import GroupReads
 from patron.core.commands import UNSET, GroupChange
 from patron.core.errors import CustomersNotFound, FieldsInvalid, GroupNotFound
-from patron.core.model import Customer, CustomerGroup, Principal, Scope, Tenant
+from patron.core.model import Customer, CustomerGroup, Tenant
 from patron.core.ports import Clock, UnitOfWorkFactory
+from patron.core.principals import Principal, Scope
 from patron.core.queries import GroupQuery
 from patron.core.text import GROUP_TEXT, check_text, patch_problems, patched_metadata, problems_in
 

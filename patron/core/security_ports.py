@@ -9,12 +9,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from patron.core.model import (
-    AccessClaims,
-    BackOfficeClaims,
-    Customer,
-    SessionRecord,
-)
+from patron.core.model import AccessClaims, Customer, SessionRecord
+from patron.core.principals import BackOfficeClaims
 
 
 class PasswordHasher(Protocol):

@@ -30,7 +30,8 @@ import orjson
 from jwt.algorithms import HMACAlgorithm
 
 from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims, Audience, BackOfficeClaims, Customer, PrincipalKind
+from patron.core.model import AccessClaims, Audience, Customer
+from patron.core.principals import BackOfficeClaims, PrincipalKind
 
 ISSUER = "patron"
 ALGORITHM = "HS256"

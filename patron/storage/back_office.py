@@ -8,7 +8,7 @@ import asyncpg
 
 from patron.core.back_office_ports import NewAdminUser, NewApiClient
 from patron.core.errors import AdminEmailTaken
-from patron.core.model import AdminRole, AdminUser, ApiClient, PrincipalKind
+from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind
 from patron.storage.database import Connection, qualified
 
 USER_COLUMNS = (

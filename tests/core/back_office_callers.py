@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from patron.core.commands import Registration
 from patron.core.customer_admin import CustomerAdministration
-from patron.core.model import (
-    BACK_OFFICE_SCOPES,
-    Customer,
-    Principal,
-    PrincipalKind,
-    Scope,
-    Tenant,
-    TenantSettings,
-)
+from patron.core.model import Customer, Tenant, TenantSettings
+from patron.core.principals import BACK_OFFICE_SCOPES, Principal, PrincipalKind, Scope
 from patron.core.tenants import TenantAdministration
 
 

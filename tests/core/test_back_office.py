@@ -22,15 +22,8 @@ from patron.core.errors import (
     PrincipalNotFound,
     ScopeMissing,
 )
-from patron.core.model import (
-    BACK_OFFICE_SCOPES,
-    AdminRole,
-    AdminUser,
-    PrincipalKind,
-    Scope,
-    Tenant,
-    TenantSettings,
-)
+from patron.core.model import Tenant, TenantSettings
+from patron.core.principals import BACK_OFFICE_SCOPES, AdminRole, AdminUser, PrincipalKind, Scope
 from patron.security.hashing import Argon2Hasher
 from patron.services import Services
 from patron.settings import Settings

@@ -22,7 +22,8 @@ from patron.core.errors import (
     PasswordPolicyViolation,
     ScopeMissing,
 )
-from patron.core.model import Customer, CustomerGroup, Scope, Tenant
+from patron.core.model import Customer, CustomerGroup, Tenant
+from patron.core.principals import Scope
 from patron.core.queries import CustomerQuery
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for

@@ -18,7 +18,8 @@ from patron.core.errors import (
     InvalidAccessToken,
     ScopeMissing,
 )
-from patron.core.model import Customer, Scope, Tenant
+from patron.core.model import Customer, Tenant
+from patron.core.principals import Scope
 from patron.core.queries import Comparison, GroupQuery, Page, Sort, TimeBound
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.back_office import CredentialKind
-from patron.core.model import AdminUser
+from patron.core.principals import AdminUser
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import BAD_REQUEST, MedusaError

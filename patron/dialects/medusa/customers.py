@@ -12,7 +12,8 @@ from starlette.routing import Route
 
 from patron.core.commands import CustomerAdminChange, ProfileChange, Registration
 from patron.core.errors import CustomerNotFound, GroupNotFound
-from patron.core.model import Customer, CustomerGroup, Principal, Tenant
+from patron.core.model import Customer, CustomerGroup, Tenant
+from patron.core.principals import Principal
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import (

@@ -11,7 +11,8 @@ from starlette.responses import Response
 
 from patron.core.commands import GroupChange
 from patron.core.errors import CustomersNotFound, GroupNotFound
-from patron.core.model import Customer, CustomerGroup, Principal, Tenant
+from patron.core.model import Customer, CustomerGroup, Tenant
+from patron.core.principals import Principal
 from patron.core.queries import MAX_PAGE_SIZE, CustomerQuery, Page
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext

@@ -13,7 +13,8 @@ from starlette.responses import Response
 from patron.core.back_office import BackOfficeCredential, CredentialKind
 from patron.core.commands import MetadataPatch
 from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims, Principal, Tenant
+from patron.core.model import AccessClaims, Tenant
+from patron.core.principals import Principal
 from patron.core.text import holds_nul
 from patron.dialects.medusa.config import SESSION_COOKIE, Api, MedusaConfig
 from patron.dialects.medusa.context import MedusaContext
