@@ -59,8 +59,12 @@ class AimeosApi:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        request = Request(scope, receive)
-        response = await self.handle(request)
+        head = scope["method"] == "HEAD"
+        if head:  # Laravel answers HEAD as GET, without the body
+            scope = {**scope, "method": "GET"}
+        response = await self.handle(Request(scope, receive))
+        if head:
+            response.body = b""  # the headers, Content-Length too, stay the GET's
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:

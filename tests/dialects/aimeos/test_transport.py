@@ -64,6 +64,19 @@ class TestSecureCookies:
         )
 
 
+async def test_head_answers_as_get_without_the_body(
+    shop: AimeosBrowser, logged_in: Customer
+) -> None:
+    """Laravel routes HEAD as GET: the same status and headers, no body."""
+    get = await shop.http.get(CUSTOMER)
+    head = await shop.http.head(CUSTOMER)
+
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["allow"] == get.headers["allow"]
+
+
 async def test_an_oversized_body_is_413(shop: AimeosBrowser, clean_db: asyncpg.Pool) -> None:
     await shop.options()
     body = b'{"data": {"attributes": {"customer.email": "' + b"a" * 70000 + b'"}}}'
