@@ -6,7 +6,7 @@ The core decides what may be filtered and sorted on; storage turns a query into 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -55,6 +55,73 @@ class Page:
         return min(self.limit, MAX_PAGE_SIZE)
 
 
+class Operator(StrEnum):
+    """What a field condition asks of a field (Emporix' `q` language can say all of these)."""
+
+    EQ = "eq"
+    LT = "lt"
+    GT = "gt"
+    LTE = "lte"
+    GTE = "gte"
+    IN = "in"
+    """Equal to any of `values`."""
+    IS_NULL = "is_null"
+    """No value (null or absent); takes no values."""
+    EXISTS = "exists"
+    """A metadata path is present (any value, null included); takes no values."""
+    MISSING = "missing"
+    """A metadata path is absent; takes no values."""
+    MATCHES = "matches"
+    """A case-sensitive POSIX regular expression (one value) finds a match."""
+
+
+FilterValue = str | int | float | bool | datetime | date
+"""A literal of a condition; `FieldCondition` checks it suits the field's type."""
+
+CUSTOMER_FILTER_FIELDS: dict[str, type] = {
+    "id": int,
+    "customer_number": str,
+    "email": str,
+    "code": str,
+    "first_name": str,
+    "middle_name": str,
+    "last_name": str,
+    "title": str,
+    "company": str,
+    "vat_id": str,
+    "phone": str,
+    "language": str,
+    "currency": str,
+    "site": str,
+    "birth_date": date,
+    "has_account": bool,
+    "is_active": bool,
+    "on_hold": bool,
+    "email_verified_at": datetime,
+    "created_at": datetime,
+    "updated_at": datetime,
+    "version": int,
+}
+"""The customer fields a condition may name, with their types; `metadata` paths (below)
+hold any JSON."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldCondition:
+    """One condition of a customer query: `field` is a name of `CUSTOMER_FILTER_FIELDS` or
+    `metadata` with a non-empty `path` into the customer's metadata (mixins live there).
+
+    Construction checks the operator against the field and converts `values` to the
+    field's type (an ISO string for a date or time, `"1"`/`"true"` style text is NOT read
+    as a boolean: the caller passes typed literals), raising `QueryInvalid` with a message
+    naming the field and the problem."""
+
+    field: str
+    operator: Operator
+    values: tuple[FilterValue, ...] = ()
+    path: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomerQuery:
     """Customers of one tenant. `text` matches a case-insensitive substring of the email,
@@ -66,6 +133,8 @@ class CustomerQuery:
     """Members of any of these groups."""
     created: tuple[TimeBound, ...] = ()
     updated: tuple[TimeBound, ...] = ()
+    conditions: tuple[FieldCondition, ...] = ()
+    """All must hold (AND)."""
     sort: Sort = Sort("created_at", descending=True)
     page: Page = Page()
 
