@@ -1,0 +1,1 @@
+"""Emporix' customer service (tenant-managed API): for now its `q` query language."""
