@@ -157,7 +157,7 @@ def resolve(segments: list[str], position: int) -> Target:
     name = ".".join(segments)
     if segments[0] == MIXINS_PREFIX:
         if len(segments) == 1:
-            raise QueryInvalid(f'Field "mixins" needs a mixin name, as in "mixins.name", at {position}')
+            raise QueryInvalid(f'Field "mixins" needs a mixin name ("mixins.name") at {position}')
         return Target(
             field=METADATA_FIELD,
             path=tuple(segments),
