@@ -47,7 +47,9 @@ def _refuse_unprintable(q: str) -> None:
 
 
 def _shown(character: str) -> str:
-    return f'"{character}"' if character else "end of query"
+    if not character:
+        return "end of query"
+    return f"'{character}'" if character == '"' else f'"{character}"'
 
 
 class _Parser:
@@ -97,12 +99,13 @@ class _Parser:
         self.position += 1
         target = resolve(segments, start)
         name = ".".join(segments)
+        value_start = self.position
         character = self._peek()
         if character == "(":
             self._group(target, name)
         elif character == "~":
             self.position += 1
-            self._regex(target, name, self._regex_text())
+            self._regex(target, name, value_start, self._regex_text())
         elif character in ("<", ">"):
             self._comparison(target, name)
         else:
@@ -179,7 +182,7 @@ class _Parser:
         character = self._peek()
         if character == "~":
             self.position += 1
-            self._regex(target, name, self._parenthesised(opening))
+            self._regex(target, name, opening, self._parenthesised(opening))
             return
         if character == ")":
             raise QueryInvalid(f"Empty parentheses at {opening}")
@@ -258,11 +261,11 @@ class _Parser:
             self.position += 1
         raise QueryInvalid(f'Unclosed "(" at {opening}')
 
-    def _regex(self, target: Target, name: str, expression: str) -> None:
+    def _regex(self, target: Target, name: str, start: int, expression: str) -> None:
         if not target.textual:
-            raise QueryInvalid(f'Field "{name}" takes no regular expression ("~")')
+            raise QueryInvalid(f'Field "{name}" takes no regular expression ("~") at {start}')
         if not expression:
-            raise QueryInvalid(f'Empty regular expression for field "{name}"')
+            raise QueryInvalid(f'Empty regular expression for field "{name}" at {start}')
         self._add(target, Operator.MATCHES, (expression,))
 
     def _add(self, target: Target, operator: Operator, values: tuple[FilterValue, ...]) -> None:
