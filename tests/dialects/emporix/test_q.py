@@ -22,8 +22,9 @@ def condition(
 
 
 def typed(conditions: tuple[FieldCondition, ...]) -> list[object]:
-    """Conditions with each value's type beside it: `True == 1` must not pass for equal."""
-    return [(c.field, c.operator, c.path, [(type(v), v) for v in c.values]) for c in conditions]
+    """Conditions with values by their `repr`: `True == 1` and the same moment at two offsets
+    must not pass for equal."""
+    return [(c.field, c.operator, c.path, [repr(v) for v in c.values]) for c in conditions]
 
 
 MAY_18 = datetime(2021, 5, 18, 7, 27, 27, 455000, tzinfo=UTC)
@@ -49,7 +50,10 @@ REFERENCE_EXAMPLES: list[tuple[str, tuple[FieldCondition, ...]]] = [
     ),
     (
         'metadataCreatedAt:(>="2021-05-18T07:27:27.455Z" AND <"2021-05-20T07:27:27.455Z")',
-        (condition("created_at", Operator.GTE, MAY_18), condition("created_at", Operator.LT, MAY_20)),
+        (
+            condition("created_at", Operator.GTE, MAY_18),
+            condition("created_at", Operator.LT, MAY_20),
+        ),
     ),
     ("active:true", (condition("is_active", Operator.EQ, True),)),
     ("onHold:false", (condition("on_hold", Operator.EQ, False),)),
@@ -109,11 +113,16 @@ REFERENCE_EXAMPLES: list[tuple[str, tuple[FieldCondition, ...]]] = [
     ("mixins.a.ratio:1.5", (condition(MIXINS, Operator.EQ, 1.5, path=("mixins", "a", "ratio")),)),
     ("mixins.a.flag:true", (condition(MIXINS, Operator.EQ, True, path=("mixins", "a", "flag")),)),
     ('mixins.a.code:"42"', (condition(MIXINS, Operator.EQ, "42", path=("mixins", "a", "code")),)),
-    ("mixins.a.b:(1,x,false)", (condition(MIXINS, Operator.IN, 1, "x", False, path=("mixins", "a", "b")),)),
+    (
+        "mixins.a.b:(1,x,false)",
+        (condition(MIXINS, Operator.IN, 1, "x", False, path=("mixins", "a", "b")),),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("q", "expected"), REFERENCE_EXAMPLES, ids=[q for q, _ in REFERENCE_EXAMPLES])
+@pytest.mark.parametrize(
+    ("q", "expected"), REFERENCE_EXAMPLES, ids=[q for q, _ in REFERENCE_EXAMPLES]
+)
 def test_each_example_of_the_reference_parses_to_its_conditions(
     q: str, expected: tuple[FieldCondition, ...]
 ) -> None:
@@ -217,13 +226,13 @@ def test_at_most_the_query_length_is_read() -> None:
     longest = "firstName:" + "a" * (MAX_QUERY_LENGTH - len("firstName:"))
 
     assert parse(longest) == (condition("first_name", Operator.EQ, "a" * (MAX_QUERY_LENGTH - 10)),)
-    with pytest.raises(QueryInvalid, match="^q is longer than 4096 characters$"):
+    with pytest.raises(QueryInvalid, match=r"^q is longer than 4096 characters$"):
         parse(longest + "a")
 
 
 def test_at_most_fifty_conditions_count_each_bound_of_a_range() -> None:
     assert len(parse(" ".join(["active:true"] * MAX_CONDITIONS))) == MAX_CONDITIONS
-    with pytest.raises(QueryInvalid, match="^q has more than 50 conditions$"):
+    with pytest.raises(QueryInvalid, match=r"^q has more than 50 conditions$"):
         parse(" ".join(["active:true"] * (MAX_CONDITIONS - 1) + ["metadata.version:(>1 AND <3)"]))
 
 
@@ -260,7 +269,10 @@ MALFORMED: list[tuple[str, str]] = [
     ('firstName:a"b"', "Unexpected '\"' at 11, expected a space between conditions"),
     ('firstName:"a"b', 'Unexpected "b" at 13, expected a space between conditions'),
     ("firstName:a,b", 'Unexpected "," at 11, expected a space between conditions'),
-    ("firstName:Ann lastName", 'Unexpected end of query at 22, expected ":" after field "lastName"'),
+    (
+        "firstName:Ann lastName",
+        'Unexpected end of query at 22, expected ":" after field "lastName"',
+    ),
     ("firstName:(John", 'Unclosed "(" at 10'),
     ("id:(a,", "Unexpected end of query at 6, expected a value"),
     ("id:(a b)", 'Unexpected "b" at 6, expected "," or ")"'),
