@@ -36,11 +36,12 @@ def quote(text: str) -> str:
 
 
 def may_be_bare(text: str, kind: object) -> bool:
-    """Whether `text` reads back as the same text when written without quotes."""
+    """Whether `text` reads back as the same text when written without quotes (a leading `=`
+    would join the `<` or `>` before it)."""
     return (
         bool(text)
         and not _BARE_STOPS.intersection(text)
-        and text[0] not in "~<>"
+        and text[0] not in "~<>="
         and text not in ("null", "exists", "missing")
         and not (kind is MIXIN and _LOOKS_TYPED.fullmatch(text))
     )
