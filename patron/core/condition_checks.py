@@ -136,24 +136,26 @@ def _to_bool(field: str, value: object) -> bool:
 
 
 def _to_date(field: str, value: object) -> date:
+    parsed = value
     if isinstance(value, str) and len(value) <= 10:
         with suppress(ValueError):
-            value = date.fromisoformat(value)
-    if isinstance(value, datetime) or not isinstance(value, date):
+            parsed = date.fromisoformat(value)
+    if isinstance(parsed, datetime) or not isinstance(parsed, date):
         raise QueryInvalid(f"{field}: {_shown(value)} is not a date (YYYY-MM-DD)")
-    return value
+    return parsed
 
 
 def _to_datetime(field: str, value: object) -> datetime:
+    parsed = value
     if isinstance(value, str) and len(value) <= 64:
         with suppress(ValueError):
-            value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime) or value.utcoffset() is None:
+            parsed = datetime.fromisoformat(value)
+    if not isinstance(parsed, datetime) or parsed.utcoffset() is None:
         raise QueryInvalid(
             f"{field}: {_shown(value)} is not a date and time with a zone (ISO 8601)"
         )
     try:
-        return value.astimezone(UTC)
+        return parsed.astimezone(UTC)
     except OverflowError:
         raise QueryInvalid(f"{field}: {_shown(value)} is out of range") from None
 
