@@ -54,7 +54,7 @@ def test_a_time_with_a_zone_is_taken_as_utc_whether_given_as_text_or_a_datetime(
         datetime(2021, 5, 18, 7, 27, 27, tzinfo=UTC),
         datetime(2021, 5, 18, 7, 0, tzinfo=UTC),
     )
-    assert all(value.tzinfo is UTC for value in found)  # type: ignore[union-attr]
+    assert all(value.tzinfo is UTC for value in found)
 
 
 def test_text_booleans_and_metadata_scalars_are_kept_as_given() -> None:
@@ -89,7 +89,7 @@ def test_operators_without_values_fit_where_they_apply() -> None:
 
 # --- refusals --------------------------------------------------------------------------
 
-REFUSALS: list[tuple[str, Operator, tuple[Any, ...], Any, str]] = [
+REFUSALS: list[tuple[str, Any, Any, Any, str]] = [
     ("nickname", EQ, ("x",), (), "'nickname': not a field a customer can be filtered on"),
     ("password_hash", EQ, ("x",), (), "not a field a customer can be filtered on"),
     ("email", EQ, ("x",), ("a",), "email: only metadata takes a path"),
@@ -100,7 +100,7 @@ REFUSALS: list[tuple[str, Operator, tuple[Any, ...], Any, str]] = [
     ("metadata", EQ, ("x",), ("k" * 101,), "is not 1-100 letters, digits, _ or -"),
     ("metadata", EQ, ("x",), ["a"], "metadata: a path of one or more keys is needed"),
     ("email", EQ, ["x"], (), "email: the values must be a tuple"),
-    ("email", "like", ("x",), (), "email: unknown operator 'like'"),  # type: ignore[list-item]
+    ("email", "like", ("x",), (), "email: unknown operator 'like'"),
     ("email", IN, (), (), "email: a list holds 1 to 200 values"),
     ("email", IN, ("x",) * 201, (), "email: a list holds 1 to 200 values"),
     ("email", EQ, (), (), "email: eq takes exactly one value"),
