@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from patron.core.condition_checks import METADATA
 from patron.core.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, Operator
 from patron.storage.listing import Filters
 
@@ -49,10 +50,10 @@ TEXT_AT = "(c.metadata #>> {0}::text[])"
 def add_conditions(where: Filters, conditions: Iterable[FieldCondition]) -> None:
     """Each condition AND-ed to `where`."""
     for condition in conditions:
-        if condition.field in COLUMNS:
-            _add_column_condition(where, condition)
-        else:
+        if condition.field == METADATA:
             _add_metadata_condition(where, condition)
+        else:
+            _add_column_condition(where, condition)
 
 
 def _add_column_condition(where: Filters, condition: FieldCondition) -> None:

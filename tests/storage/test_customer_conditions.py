@@ -367,3 +367,7 @@ async def test_a_pattern_the_database_refuses_is_a_query_invalid_not_a_server_er
 
     with pytest.raises(QueryInvalid, match="the pattern is not one the database can run"):
         await _ids(two_tenants, unchecked)
+
+
+def test_every_field_a_condition_may_name_has_its_column() -> None:
+    assert COLUMNS.keys() == CUSTOMER_FILTER_FIELDS.keys()
