@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
+from patron.core.condition_checks import MAX_CONDITIONS, checked_values
 from patron.core.errors import QueryInvalid
 
 MAX_PAGE_SIZE = 1000
@@ -121,6 +122,12 @@ class FieldCondition:
     values: tuple[FilterValue, ...] = ()
     path: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        values = checked_values(
+            self.field, self.operator, self.values, self.path, CUSTOMER_FILTER_FIELDS
+        )
+        object.__setattr__(self, "values", values)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomerQuery:
@@ -141,6 +148,8 @@ class CustomerQuery:
     def __post_init__(self) -> None:
         if self.sort.field not in CUSTOMER_SORT_FIELDS:
             raise QueryInvalid(f"cannot sort on {self.sort.field}")
+        if len(self.conditions) > MAX_CONDITIONS:
+            raise QueryInvalid(f"a query holds at most {MAX_CONDITIONS} conditions")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,8 +6,10 @@ from uuid import UUID
 
 import asyncpg
 
+from patron.core.errors import QueryInvalid
 from patron.core.model import Customer
 from patron.core.queries import CustomerQuery
+from patron.storage.customer_conditions import add_conditions
 from patron.storage.customers import COLUMNS, row_to_customer
 from patron.storage.database import qualified
 from patron.storage.listing import Filters, page_and_count
@@ -61,16 +63,20 @@ class PgCustomerSearch:
             )
         where.add_bounds("c.created_at", query.created)
         where.add_bounds("c.updated_at", query.updated)
-        rows, total = await page_and_count(
-            self._pool,
-            columns=_COLUMNS,
-            source="customers c",
-            where=where,
-            order=SORT_COLUMNS[query.sort.field],
-            descending=query.sort.descending,
-            tiebreak="c.id",
-            page=query.page,
-        )
+        add_conditions(where, query.conditions)
+        try:
+            rows, total = await page_and_count(
+                self._pool,
+                columns=_COLUMNS,
+                source="customers c",
+                where=where,
+                order=SORT_COLUMNS[query.sort.field],
+                descending=query.sort.descending,
+                tiebreak="c.id",
+                page=query.page,
+            )
+        except asyncpg.InvalidRegularExpressionError as error:  # the core's check missed one
+            raise QueryInvalid(f"the pattern is not one the database can run ({error})") from None
         return [row_to_customer(row) for row in rows], total
 
     async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None:

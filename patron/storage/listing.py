@@ -21,17 +21,19 @@ OPERATORS = {
 class Filters:
     """WHERE conditions joined by AND, and their arguments numbered as they are added.
 
-    A condition is SQL text of our own with `{}` where its one argument goes; values
-    never become SQL text.
+    A condition is SQL text of our own with `{}` where its one argument goes (`{0}`,
+    `{1}`... for several, each usable more than once); values never become SQL text.
     """
 
     def __init__(self, first: str, args: Sequence[Any]) -> None:
         self._conditions = [first]
         self.args: list[Any] = list(args)
 
-    def add(self, condition: str, value: Any) -> None:
-        self.args.append(value)
-        self._conditions.append(condition.format(f"${len(self.args)}"))
+    def add(self, condition: str, *values: Any) -> None:
+        first = len(self.args) + 1
+        self.args.extend(values)
+        numbers = [f"${first + i}" for i in range(len(values))]
+        self._conditions.append(condition.format(*numbers))
 
     def add_bounds(self, column: str, bounds: Sequence[TimeBound]) -> None:
         for bound in bounds:
