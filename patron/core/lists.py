@@ -21,7 +21,7 @@ from patron.core.errors import (
     ListItemNotFound,
     ListLimitReached,
 )
-from patron.core.model import GROUP_DOMAIN, AccessClaims, CustomerGroup, ListItem
+from patron.core.model import GROUP_DOMAIN, AccessClaims, Customer, CustomerGroup, ListItem
 from patron.core.ports import Clock, CustomerDataReads, CustomerReads, UnitOfWorkFactory
 from patron.core.text import LIST_TEXT, MAX_CONFIG_BYTES, json_problems, problems_in
 
@@ -61,6 +61,13 @@ class CustomerLists:
         otherwise, with the groups its memberships refer to."""
         require_owner(claims, ref)
         customer = await load_bearer(self.customer_reads, claims)
+        return await self.of_customer(customer, domains, active_only=active_only)
+
+    async def of_customer(
+        self, customer: Customer, domains: Collection[str] | None, *, active_only: bool = True
+    ) -> OwnLists:
+        """`list_own` for a customer already read through an owner-checked use case (a
+        dialect's `include`): no second read of the bearer."""
         if domains is not None:  # one no item can have (a NUL...) never reaches the database
             domains = [d for d in domains if not problems_in({"domain": d}, LIST_TEXT)]
         items = await self.reads.list_items_of(customer.id, domains)

@@ -20,7 +20,7 @@ from patron.core.errors import (
     PropertyLimitReached,
     PropertyNotFound,
 )
-from patron.core.model import AccessClaims, CustomerProperty
+from patron.core.model import AccessClaims, Customer, CustomerProperty
 from patron.core.ports import Clock, CustomerDataReads, CustomerReads, UnitOfWorkFactory
 from patron.core.text import PROPERTY_TEXT, problems_in
 
@@ -38,7 +38,11 @@ class CustomerProperties:
     async def list_own(self, claims: AccessClaims, ref: CustomerRef) -> list[CustomerProperty]:
         """The bearer's properties, in id order (the session checked as for any read)."""
         require_owner(claims, ref)
-        customer = await load_bearer(self.customer_reads, claims)
+        return await self.of_customer(await load_bearer(self.customer_reads, claims))
+
+    async def of_customer(self, customer: Customer) -> list[CustomerProperty]:
+        """`list_own` for a customer already read through an owner-checked use case (a
+        dialect's `include`): no second read of the bearer."""
         return await self.reads.properties_of(customer.id)
 
     async def add_own(

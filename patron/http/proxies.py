@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 
+from starlette.requests import Request
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -52,3 +54,9 @@ class TrustedProxies:
 def forwarded_for(headers: Iterable[tuple[bytes, bytes]]) -> list[str]:
     """Every `X-Forwarded-For` line of raw ASGI headers, in the order received."""
     return [value.decode("latin-1") for name, value in headers if name == b"x-forwarded-for"]
+
+
+def client_ip(request: Request) -> str | None:
+    """The client's address as the dispatch resolved it (behind trusted proxies, the one
+    they name), for per-address throttles and limits; None when the server gives none."""
+    return request.client.host if request.client else None

@@ -40,6 +40,7 @@ from patron.dialects.aimeos.resources import Resource, fieldset, includes, one_e
 from patron.dialects.aimeos.schemas import CUSTOMER, read_attributes
 from patron.dialects.aimeos.values import shown_salutation
 from patron.dialects.aimeos.values import shown_text as text
+from patron.http.proxies import client_ip
 
 TYPE = "customer"
 ME = CustomerRef.me()
@@ -168,7 +169,6 @@ async def full_document(call: Call, customer: Customer) -> Response:
     """The logged-in customer with what `include` asks for: its addresses, its properties,
     and its list items of any other domain (groups with their names)."""
     core = call.ctx.core
-    claims = call.customer()
     domains = includes(call)
     found = (await core.addresses.of_customers([customer])).get(customer.id, [])
     data = _item(call, customer.id, attributes(customer, _billing(found)))
@@ -181,11 +181,11 @@ async def full_document(call: Call, customer: Customer) -> Response:
         ]
     list_domains = [d for d in domains if d not in (ADDRESS_INCLUDE, PROPERTY_INCLUDE)]
     if list_domains:
-        related, referenced = await _list_relations(call, customer.id, list_domains)
+        related, referenced = await _list_relations(call, customer, list_domains)
         related_items.update(related)
         included += referenced
     if PROPERTY_INCLUDE in domains:
-        kept: list[CustomerProperty] = await core.properties.list_own(claims, ME)
+        kept: list[CustomerProperty] = await core.properties.of_customer(customer)
         if kept:
             related_items["customer.property"] = _refs(kept, properties.TYPE)
             included += [properties.item(call, customer.id, p) for p in kept]
@@ -197,11 +197,12 @@ async def full_document(call: Call, customer: Customer) -> Response:
 
 
 async def _list_relations(
-    call: Call, customer_id: int, domains: list[str]
+    call: Call, customer: Customer, domains: list[str]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The active list items of `domains`, by domain, and the items they refer to that
     Patron keeps: the customer's groups, by name (Patron keeps no products)."""
-    own = await call.ctx.core.lists.list_own(call.customer(), ME, domains)
+    customer_id = customer.id
+    own = await call.ctx.core.lists.of_customer(customer, domains)
     related: dict[str, Any] = {}
     for domain in domains:
         items = [i for i in own.items if i.domain == domain]
@@ -277,7 +278,6 @@ async def post(call: Call) -> Response:
         copied: dict[str, Any] = {k: fields.get(k) for k in COPIED_FIELDS}
         draft = AddressDraft(**billing, **copied)
     config = call.ctx.config
-    client = call.request.client
     customer = await call.ctx.core.accounts.register(
         call.tenant,
         Registration(email=email, password=password, **fields),
@@ -285,7 +285,7 @@ async def post(call: Call) -> Response:
         billing=draft,
         account_mail=AccountMail(generated_password=generated),
         limit=SignupLimit(
-            client_ip=client.host if client else None,
+            client_ip=client_ip(call.request),
             count=config.signup_limit_count,
             seconds=config.signup_limit_seconds,
         ),

@@ -15,6 +15,7 @@ from patron.dialects.aimeos import customers
 from patron.dialects.aimeos.documents import answer, url
 from patron.dialects.aimeos.errors import BAD_CREDENTIALS, AimeosError
 from patron.dialects.aimeos.http import Call
+from patron.http.proxies import client_ip
 
 ALLOW = "POST"
 
@@ -31,12 +32,11 @@ async def login(call: Call) -> Response:
     if not email or not password:
         raise AimeosError(401, BAD_CREDENTIALS)
     core = call.ctx.core
-    client = call.request.client
     customer = await core.auth.authenticate(
         call.tenant,
         email,
         password,
-        client_ip=client.host if client else None,
+        client_ip=client_ip(call.request),
         require_confirmation=None if call.ctx.config.require_confirmation else False,
     )
     if call.claims is not None:

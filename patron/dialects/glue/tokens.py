@@ -37,6 +37,7 @@ from patron.dialects.glue.schemas import (
     RefreshAttributes,
 )
 from patron.http.body import BodyError, BodyTooLarge
+from patron.http.proxies import client_ip
 
 # The two grants as OAuth 2.0 (RFC 6749 4.3.2, 6) asks for them; empty values are refused.
 PASSWORD_GRANT = {
@@ -77,10 +78,6 @@ def spryker_claims(customer: Customer) -> dict[str, object]:
     return {"aud": "frontend", "sub": orjson.dumps(subject).decode(), "scopes": ["customer"]}
 
 
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 def _token_document(request: Request, pair: TokenPair, type_: str, base_url: str) -> Response:
     item = resource(type_, None, token_attributes(pair), f"{base_url}/{type_}")
     return respond(request, single(item), 201)
@@ -114,7 +111,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             request_tenant(request),
             attributes["username"],
             attributes["password"],
-            client_ip=_client_ip(request),
+            client_ip=client_ip(request),
             vendor_claims=spryker_claims,
         )
         return _token_document(request, pair, "access-tokens", ctx.base_url)
@@ -213,7 +210,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                     tenant,
                     username,
                     password,
-                    client_ip=_client_ip(request),
+                    client_ip=client_ip(request),
                     vendor_claims=spryker_claims,
                 )
             elif grant == "refresh_token":

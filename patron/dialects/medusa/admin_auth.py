@@ -14,7 +14,6 @@ from patron.dialects.medusa.http import (
     admin_credential,
     answer,
     clear_session,
-    client_ip,
     request_tenant,
     set_session,
     text,
@@ -22,6 +21,7 @@ from patron.dialects.medusa.http import (
 )
 from patron.dialects.medusa.openapi import operation, text_answer
 from patron.dialects.medusa.schemas import AccessToken, AdminLogin, UserBody
+from patron.http.proxies import client_ip
 
 
 async def logged_in(request: Request, ctx: MedusaContext) -> AdminUser:

@@ -95,10 +95,6 @@ async def request_tenant(ctx: MedusaContext) -> Tenant:
     return await ctx.core.tenants.get(ctx.config.tenant_code)
 
 
-def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 def _session(request: Request) -> str | None:
     return session_cookie(request.headers.get("cookie"), SESSION_COOKIE)
 

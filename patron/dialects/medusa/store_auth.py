@@ -17,7 +17,6 @@ from patron.dialects.medusa.errors import UNAUTHORIZED, MedusaError
 from patron.dialects.medusa.http import (
     answer,
     clear_session,
-    client_ip,
     customer,
     request_tenant,
     session_of,
@@ -27,6 +26,7 @@ from patron.dialects.medusa.http import (
 )
 from patron.dialects.medusa.openapi import operation, path
 from patron.dialects.medusa.schemas import AccessToken, CustomerBody, Exists, StoreLogin
+from patron.http.proxies import client_ip
 
 
 def store_claims(record: Customer) -> Mapping[str, object]:
