@@ -15,7 +15,7 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.use_cases import Core
-from patron.dialects import aimeos, glue, medusa
+from patron.dialects import aimeos, emporix, glue, medusa
 from patron.http.dispatch import PrefixDispatch
 from patron.http.proxies import TrustedProxies
 from patron.services import Services, resolve_database_url
@@ -153,10 +153,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
         signup_limit_seconds=settings.jsonapi_signup_limit_seconds,
         currency=settings.jsonapi_currency,
     )
+    emporix_config = emporix.EmporixConfig(
+        public_url=settings.public_url, max_body_bytes=settings.max_body_bytes
+    )
     mounts: dict[str, ASGIApp] = {
         "/glue": glue.build_app(running.core, glue_config),
         "/medusa": medusa.build_app(running.core, medusa_config),
         "/jsonapi": aimeos.build_app(running.core, aimeos_config),
+        "/emporix": emporix.build_app(running.core, emporix_config),
     }
     return Patron(settings, running, mounts, owns=services is None)
 

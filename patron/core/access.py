@@ -10,10 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from patron.core.errors import CustomerNotFound, InvalidAccessToken, NotOwner, ScopeMissing
+from patron.core.errors import (
+    CustomerNotFound,
+    InvalidAccessToken,
+    NotOwner,
+    ScopeMissing,
+    TenantMismatch,
+)
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.ports import CustomerReads, UnitOfWork
-from patron.core.principals import Principal, Scope
+from patron.core.principals import Grant, Principal, Scope, grants_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +98,44 @@ def require_scope(principal: Principal, tenant: Tenant, scope: Scope) -> None:
     the request is for and hold the scope. `BackOffice.authorize` has already checked the
     credential; this is the use case's own guard, so no dialect can skip it."""
     if principal.tenant_id != tenant.id:
-        raise InvalidAccessToken("another tenant's credential")
+        raise TenantMismatch("another tenant's credential")
     if scope not in principal.scopes:
         raise ScopeMissing(scope)
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The customers a caller reaches with one scope: every one (a plain grant), or those
+    some narrowed grant lets through (`Grant`: a restriction, `_own` companies, or both).
+    Customers without a restriction are reached by no restricted grant."""
+
+    grants: tuple[Grant, ...]
+    companies: frozenset[int] = frozenset()
+    """The caller's companies (customer group ids), for `_own` grants."""
+
+    @property
+    def everything(self) -> bool:
+        return any(grant.is_plain for grant in self.grants)
+
+    def admits(self, customer: Customer, customer_companies: frozenset[int]) -> bool:
+        """Whether the customer (a member of `customer_companies`) is within reach."""
+        return any(
+            (grant.restriction is None or grant.restriction == customer.restriction)
+            and (not grant.own or bool(customer_companies & self.companies))
+            for grant in self.grants
+        )
+
+
+EVERY_CUSTOMER = Reach((Grant(Scope.CUSTOMERS_READ),))
+
+
+def require_reach(principal: Principal, tenant: Tenant, scope: Scope) -> Reach:
+    """As `require_scope`, for use cases that act on customers: any grant of `scope`,
+    plain or narrowed, lets the caller in; the `Reach` says which customers it may then
+    see or change (`ScopeMissing` when it holds no grant of `scope` at all)."""
+    if principal.tenant_id != tenant.id:
+        raise TenantMismatch("another tenant's credential")
+    grants = grants_of(principal.scopes, scope)
+    if not grants:
+        raise ScopeMissing(scope)
+    return Reach(grants, principal.companies)

@@ -32,6 +32,7 @@ from patron.core.errors import (
     LoginBlocked,
     PrincipalNotFound,
     ScopeMissing,
+    TenantMismatch,
 )
 from patron.core.model import Audience, SessionRecord, Tenant
 from patron.core.passwords import POLICIES
@@ -42,6 +43,7 @@ from patron.core.principals import (
     AdminUser,
     ApiClient,
     BackOfficeClaims,
+    Grant,
     Principal,
     PrincipalKind,
 )
@@ -286,6 +288,12 @@ class BackOffice:
             claims, ttl_seconds=self.config.back_office_token_ttl_seconds
         )
 
+    async def client_tenant(self, client_id: str) -> str | None:
+        """The tenant code of a client id, or None; says nothing about its secret."""
+        if len(client_id) > MAX_CLIENT_ID_LENGTH:
+            return None
+        return await self.reads.client_tenant(client_id)
+
     async def start_session(self, user: AdminUser) -> str:
         """A cookie session for a user who has just logged in: the opaque value to set."""
         now = self.clock()
@@ -332,12 +340,21 @@ class BackOffice:
             raise InvalidAccessToken("user gone")
         return _user_principal(tenant, holder, record.created_at, holder.scopes)
 
+    def verify_bearer(self, token: str) -> BackOfficeClaims:
+        """A back-office JWT's claims, checked for signature and expiry only, for a request
+        that names no tenant Patron keeps: so a bad token is told apart from a good token
+        sent to the wrong tenant. Raises `InvalidAccessToken`."""
+        claims = self.codec.verify_access(token, self.clock())
+        if not isinstance(claims, BackOfficeClaims):
+            raise InvalidAccessToken("not a back-office token")
+        return claims
+
     async def _authorize_bearer(self, tenant: Tenant, token: str) -> Principal:
         claims = self.codec.verify_access(token, self.clock())
         if not isinstance(claims, BackOfficeClaims):
             raise InvalidAccessToken("not a back-office token")
         if claims.tenant_id != tenant.id:
-            raise InvalidAccessToken("another tenant's token")
+            raise TenantMismatch("another tenant's token")
         if claims.kind is PrincipalKind.USER:
             user = await self.reads.user(claims.principal_id)
             if user is None:
@@ -352,6 +369,7 @@ class BackOffice:
             kind=PrincipalKind.CLIENT,
             id=client.id,
             scopes=claims.scopes & client.scopes,
+            companies=frozenset(() if client.company_id is None else (client.company_id,)),
         )
 
     def _new_secret(self) -> tuple[str, str]:
@@ -360,16 +378,17 @@ class BackOffice:
 
 
 def _grantable(scopes: Iterable[str]) -> frozenset[str]:
-    """Only the back office's own scopes can be granted; `ScopeMissing` names another."""
+    """Only grants of the back office's own scopes (`Grant`: plain, `_own`, or
+    `--restriction`); `ScopeMissing` names another."""
     granted = frozenset(scopes)
-    if unknown := granted - BACK_OFFICE_SCOPES:
-        raise ScopeMissing(sorted(unknown)[0])
+    if unknown := sorted(text for text in granted if Grant.parse(text) is None):
+        raise ScopeMissing(unknown[0])
     return granted
 
 
 def _check_live(tenant: Tenant, principal: AdminUser | ApiClient, issued_at: datetime) -> None:
     if principal.tenant_id != tenant.id:
-        raise InvalidAccessToken("another tenant's principal")
+        raise TenantMismatch("another tenant's principal")
     if principal.is_disabled:
         raise InvalidAccessToken("disabled")
     if principal.tokens_valid_after is not None and issued_at < principal.tokens_valid_after:

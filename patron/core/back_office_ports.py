@@ -79,6 +79,10 @@ class BackOfficeReads(Protocol):
     async def user_login(self, tenant_id: int, email: str) -> tuple[AdminUser, str | None] | None:
         """The user with that email (any case) and their password hash."""
 
+    async def client_tenant(self, client_id: str) -> str | None:
+        """The code of the tenant a client id belongs to (client ids are unique across
+        tenants), for token endpoints whose request names no tenant."""
+
     async def client_login(self, tenant_id: int, client_id: str) -> tuple[ApiClient, str] | None:
         """The client and its secret hash."""
 
@@ -148,3 +152,8 @@ class CustomerSearch(Protocol):
         """One page and the total count matching the filters."""
 
     async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None: ...
+
+    async def by_number(
+        self, tenant_id: int, number: str
+    ) -> tuple[Customer, frozenset[int]] | None:
+        """The customer and the ids of its groups (its companies), in one statement."""

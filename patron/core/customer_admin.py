@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from patron.core.access import require_scope
+from patron.core.access import require_reach, require_scope
 from patron.core.accounts import add_customer, prepare_registration
 from patron.core.back_office_ports import CustomerSearch
 from patron.core.commands import CustomerAdminChange, MetadataPatch, Registration
@@ -57,6 +57,16 @@ class CustomerAdministration:
         if customer is None:
             raise CustomerNotFound()
         return customer
+
+    async def get_by_number(self, principal: Principal, tenant: Tenant, number: str) -> Customer:
+        """A customer by number, if the caller's read grants reach it (`CustomerNotFound`
+        otherwise, as for one that does not exist: a narrowed caller learns nothing of the
+        customers beyond its reach). Anonymized customers are not found."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
+        found = await self.customer_search.by_number(tenant.id, number)
+        if found is None or found[0].is_anonymized or not reach.admits(*found):
+            raise CustomerNotFound()
+        return found[0]
 
     async def create(
         self, principal: Principal, tenant: Tenant, registration: Registration

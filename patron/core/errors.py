@@ -131,6 +131,15 @@ class InvalidAccessToken(DomainError):
     code = ErrorCode.INVALID_ACCESS_TOKEN
 
 
+class AccessTokenExpired(InvalidAccessToken):
+    """A token that was valid and has run out (dialects that tell it apart say so)."""
+
+
+class TenantMismatch(InvalidAccessToken):
+    """A valid credential of another tenant than the request names (Emporix answers it
+    400, not 401); every other dialect treats it as any invalid credential."""
+
+
 class ConfirmationInvalid(DomainError):
     """The confirmation key is unknown, expired or already used."""
 

@@ -56,6 +56,16 @@ class TenantSettings:
     locales: tuple[str, ...] = ("en_US", "de_DE")
     confirmation_link: str | None = None  # None: PATRON_STOREFRONT_CONFIRM_URL
     password_reset_link: str | None = None  # None: PATRON_STOREFRONT_PASSWORD_RESET_URL
+    restrictions: tuple[str, ...] = ()
+    """The values a customer's `restriction` may take (Emporix' `restrictions`)."""
+    sync_restriction_with_site: bool = False
+    """A write that sets no restriction sets it to the customer's site (Emporix'
+    `enableSyncBetweenRestrictionsAndSiteCodes`)."""
+    recreate_deleted_customers: bool = False
+    """A deleted customer's number may be given to a new customer (Emporix'
+    `enableRecreationOfDeletedCustomer`)."""
+    mail_sender: str | None = None
+    """The From address of this tenant's mails; None: PATRON_MAIL_FROM."""
 
     def __post_init__(self) -> None:
         # A pattern without {n} would give every customer the same number.
@@ -85,6 +95,8 @@ class TenantSettings:
             raise TenantSettingInvalid("locales", "must be a list of locales such as de_DE")
         if self.default_locale not in self.locales:
             raise TenantSettingInvalid("default_locale", "must be one of the locales")
+        if not all(_CODE.fullmatch(value) for value in self.restrictions):
+            raise TenantSettingInvalid("restrictions", "must be codes of 1-16 A-Z a-z 0-9 _ . -")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +110,10 @@ class TenantSettings:
             "locales": list(self.locales),
             "confirmation_link": self.confirmation_link,
             "password_reset_link": self.password_reset_link,
+            "restrictions": list(self.restrictions),
+            "sync_restriction_with_site": self.sync_restriction_with_site,
+            "recreate_deleted_customers": self.recreate_deleted_customers,
+            "mail_sender": self.mail_sender,
         }
 
     @classmethod
@@ -118,6 +134,14 @@ class TenantSettings:
             locales=tuple(data.get("locales", defaults.locales)),
             confirmation_link=_text_or_none(data.get("confirmation_link")),
             password_reset_link=_text_or_none(data.get("password_reset_link")),
+            restrictions=tuple(data.get("restrictions", defaults.restrictions)),
+            sync_restriction_with_site=bool(
+                data.get("sync_restriction_with_site", defaults.sync_restriction_with_site)
+            ),
+            recreate_deleted_customers=bool(
+                data.get("recreate_deleted_customers", defaults.recreate_deleted_customers)
+            ),
+            mail_sender=_text_or_none(data.get("mail_sender")),
         )
 
 
@@ -180,6 +204,9 @@ class Customer:
     longitude: float | None = None
     label: str | None = None
     """A display name the customer chose (Aimeos' `customer.label`)."""
+    restriction: str | None = None
+    """Who may see the customer (Emporix' site permission): one of the tenant's
+    `restrictions`; back-office grants limited to restrictions see only theirs."""
 
     @property
     def is_anonymized(self) -> bool:
@@ -235,6 +262,11 @@ class Address:
     latitude: float | None = None
     longitude: float | None = None
     birth_date: date | None = None
+    tags: tuple[str, ...] = ()
+    """Free labels (Emporix' address tags, such as BILLING, SHIPPING, PRIMARY_CONTACT)."""
+    code: str | None = None
+    """An id the caller chose for the address, unique per customer (Emporix' custom
+    address id); None: the address is named by its uuid."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ a request resolves to. Plain dataclasses, like `model`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,9 +17,60 @@ class Scope(StrEnum):
     CUSTOMERS_READ = "customers:read"
     CUSTOMERS_MANAGE = "customers:manage"
     GROUPS_MANAGE = "groups:manage"
+    IMPORTS_READ = "imports:read"
+    """Read the password-migration settings (Emporix' `customer.import_read`)."""
+    IMPORTS_MANAGE = "imports:manage"
+    """Import customers in bulk and set the password migration (`customer.import_manage`)."""
 
 
 BACK_OFFICE_SCOPES = frozenset(Scope)
+
+OWN_SUFFIX = "_own"
+RESTRICTION_SEPARATOR = "--"
+_RESTRICTION = re.compile(r"[A-Za-z0-9_.-]{1,16}")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One granted scope string, read: `<scope>[_own][--<restriction>]`.
+
+    A plain scope reaches every customer of the tenant. `_own` narrows it to the customers
+    of the caller's company (a customer group); `--DE` narrows it to customers whose
+    `restriction` is DE (Emporix' site permissions, reference 5.2). Both narrow at once.
+    """
+
+    scope: Scope
+    own: bool = False
+    restriction: str | None = None
+
+    @property
+    def is_plain(self) -> bool:
+        return not self.own and self.restriction is None
+
+    def __str__(self) -> str:
+        text = self.scope.value + (OWN_SUFFIX if self.own else "")
+        if self.restriction is not None:
+            text += RESTRICTION_SEPARATOR + self.restriction
+        return text
+
+    @classmethod
+    def parse(cls, text: str) -> Grant | None:
+        """None when `text` is no grant of a back-office scope."""
+        base, separator, restriction = text.partition(RESTRICTION_SEPARATOR)
+        if separator and not _RESTRICTION.fullmatch(restriction):
+            return None
+        own = base.endswith(OWN_SUFFIX)
+        if own:
+            base = base.removesuffix(OWN_SUFFIX)
+        if base not in Scope._value2member_map_:
+            return None
+        return cls(Scope(base), own, restriction if separator else None)
+
+
+def grants_of(scopes: frozenset[str], scope: Scope) -> tuple[Grant, ...]:
+    """The caller's grants of `scope`, in a stable order."""
+    found = (Grant.parse(text) for text in sorted(scopes))
+    return tuple(grant for grant in found if grant is not None and grant.scope is scope)
 
 
 class AdminRole(StrEnum):
@@ -70,6 +122,8 @@ class ApiClient:
     tokens_valid_after: datetime | None
     created_at: datetime
     updated_at: datetime
+    company_id: int | None = None
+    """The customer group (company) whose customers `_own` grants reach."""
 
     @property
     def is_disabled(self) -> bool:
@@ -98,3 +152,5 @@ class Principal:
     id: int
     scopes: frozenset[str]
     user: AdminUser | None = None
+    companies: frozenset[int] = frozenset()
+    """The customer groups (companies) the caller belongs to, for `_own` grants."""

@@ -29,7 +29,7 @@ import jwt
 import orjson
 from jwt.algorithms import HMACAlgorithm
 
-from patron.core.errors import InvalidAccessToken
+from patron.core.errors import AccessTokenExpired, InvalidAccessToken
 from patron.core.model import AccessClaims, Audience, Customer
 from patron.core.principals import BackOfficeClaims, PrincipalKind
 
@@ -149,7 +149,7 @@ class JwtCodec:
         else:
             expires, claims = remembered
         if expires <= now.timestamp():
-            raise InvalidAccessToken("expired")
+            raise AccessTokenExpired("expired")
         return claims
 
     def _verify_signature_and_claims(self, token: str, now: datetime) -> tuple[float, Claims]:

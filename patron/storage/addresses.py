@@ -19,7 +19,7 @@ COLUMNS = (
     "id, uuid, customer_id, salutation, title, first_name, last_name, company, address1, "
     "address2, address3, zip_code, city, region, country_code, phone, comment, "
     "is_default_shipping, is_default_billing, metadata, version, created_at, updated_at, "
-    "vat_id, language, fax, mobile, email, website, latitude, longitude, birth_date"
+    "vat_id, language, fax, mobile, email, website, latitude, longitude, birth_date, tags, code"
 )
 
 BY_UUID = f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND uuid = $2"
@@ -93,6 +93,8 @@ def row_to_address(row: asyncpg.Record) -> Address:
         latitude=row["latitude"],
         longitude=row["longitude"],
         birth_date=row["birth_date"],
+        tags=tuple(row["tags"]),
+        code=row["code"],
     )
 
 

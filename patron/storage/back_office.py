@@ -17,7 +17,7 @@ USER_COLUMNS = (
 )
 CLIENT_COLUMNS = (
     "id, tenant_id, client_id, name, scopes, disabled_at, tokens_valid_after, created_at, "
-    "updated_at"
+    "updated_at, company_group_id"
 )
 EMAIL_INDEX = "admin_users_email_unique"
 TABLES = {PrincipalKind.USER: "admin_users", PrincipalKind.CLIENT: "api_clients"}
@@ -59,6 +59,7 @@ def row_to_client(row: asyncpg.Record) -> ApiClient:
         tokens_valid_after=row["tokens_valid_after"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        company_id=row["company_group_id"],
     )
 
 
@@ -204,6 +205,14 @@ class PgBackOfficeReads:
             email.strip(),
         )
         return (row_to_user(row), row["password_hash"]) if row else None
+
+    async def client_tenant(self, client_id: str) -> str | None:
+        code: str | None = await self._pool.fetchval(
+            "SELECT t.code FROM api_clients c JOIN tenants t ON t.id = c.tenant_id "
+            "WHERE c.client_id = $1",
+            client_id,
+        )
+        return code
 
     async def client_login(self, tenant_id: int, client_id: str) -> tuple[ApiClient, str] | None:
         row = await self._pool.fetchrow(

@@ -87,3 +87,15 @@ class PgCustomerSearch:
             customer_uuid,
         )
         return row_to_customer(row) if row else None
+
+    async def by_number(
+        self, tenant_id: int, number: str
+    ) -> tuple[Customer, frozenset[int]] | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {COLUMNS}, ARRAY(SELECT m.group_id FROM customer_group_members m "
+            "WHERE m.customer_id = customers.id) AS group_ids FROM customers "
+            "WHERE tenant_id = $1 AND customer_number = $2 AND deleted_at IS NULL",
+            tenant_id,
+            number,
+        )
+        return (row_to_customer(row), frozenset(row["group_ids"])) if row else None

@@ -19,7 +19,7 @@ COLUMNS = (
     "middle_name, last_name, gender, birth_date, company, vat_id, phone, language, currency, "
     "site, metadata, is_active, on_hold, email_verified_at, terms_accepted_at, version, "
     "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after, code, mobile, "
-    "fax, website, latitude, longitude, label"
+    "fax, website, latitude, longitude, label, restriction"
 )
 
 
@@ -51,6 +51,7 @@ WRITABLE = frozenset(
         "latitude",
         "longitude",
         "label",
+        "restriction",
     }
 )
 
@@ -113,6 +114,7 @@ def row_to_customer(row: asyncpg.Record) -> Customer:
         latitude=row["latitude"],
         longitude=row["longitude"],
         label=row["label"],
+        restriction=row["restriction"],
     )
 
 

@@ -1,1 +1,8 @@
-"""Emporix' customer service (tenant-managed API): for now its `q` query language."""
+"""Emporix' customer service, tenant-managed API: service tokens with scopes and
+restrictions, customers (the `q` language, versioned upserts, mixins), addresses with tags,
+and bulk import, in Emporix' paths, shapes and `ErrorMessage` bodies."""
+
+from patron.dialects.emporix.app import build_app
+from patron.dialects.emporix.config import EmporixConfig
+
+__all__ = ["EmporixConfig", "build_app"]

@@ -1,0 +1,83 @@
+"""Emporix' customer service (tenant-managed API) as a FastAPI sub-application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from patron.core.errors import DomainError
+from patron.core.use_cases import Core
+from patron.dialects.emporix import customers, oauth
+from patron.dialects.emporix.config import EmporixConfig
+from patron.dialects.emporix.context import EmporixContext
+from patron.dialects.emporix.errors import (
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    UNEXPECTED,
+    EmporixError,
+    Where,
+    bad_request,
+    emporix_error,
+)
+from patron.dialects.emporix.http import error_response
+
+log = logging.getLogger("patron.emporix")
+
+
+def where(request: Request) -> Where:
+    """What the request's path (and the handler, on `request.state`) named."""
+    params = request.path_params
+    return Where(
+        tenant_code=str(params.get("tenant", "")),
+        customer_number=str(params.get("customerNumber", "")),
+        address_id=str(params.get("addressId", "")),
+        email=str(getattr(request.state, "email", "")),
+    )
+
+
+def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
+    ctx = EmporixContext(get_core, config)
+    app = FastAPI(
+        title="Patron: Emporix customer service (tenant-managed)",
+        version="1.0",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        redirect_slashes=False,
+        servers=[{"url": config.base_url}],
+        root_path_in_servers=False,
+    )
+    customers.add_routes(app, ctx)
+    oauth.add_routes(app, ctx)
+
+    @app.exception_handler(EmporixError)
+    async def on_emporix_error(request: Request, error: EmporixError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, error: DomainError) -> Response:
+        return error_response(emporix_error(error, where(request)))
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, error: HTTPException) -> Response:
+        body = METHOD_NOT_ALLOWED if error.status_code == 405 else NOT_FOUND
+        return error_response(EmporixError(body))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_request_error(request: Request, error: RequestValidationError) -> Response:
+        return error_response(EmporixError(bad_request("The request is not valid.")))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        """Never a stack trace; the log names the route's template, not the path (which
+        holds customer numbers)."""
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, route)
+        return error_response(EmporixError(UNEXPECTED))
+
+    return app

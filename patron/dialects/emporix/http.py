@@ -1,0 +1,159 @@
+"""What Emporix' handlers share: the tenant and caller of a request, bodies in (checked),
+answers out.
+
+Every tenant-managed request is checked in the order Emporix' gateway and service check
+it: the bearer token (401), the path's tenant against the token's (400), the operation's
+scopes (403), then the request itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from patron.core.back_office import BackOfficeCredential, CredentialKind
+from patron.core.errors import (
+    AccessTokenExpired,
+    InvalidAccessToken,
+    TenantMismatch,
+    TenantNotFound,
+)
+from patron.core.model import Tenant
+from patron.core.principals import Principal
+from patron.core.text import holds_nul
+from patron.dialects.emporix import scopes
+from patron.dialects.emporix.context import EmporixContext
+from patron.dialects.emporix.errors import (
+    BODY_MALFORMED,
+    BODY_NUL,
+    BODY_TOO_LARGE,
+    EXPIRED_TOKEN,
+    FORBIDDEN,
+    INVALID_TOKEN,
+    TENANT_INVALID,
+    EmporixError,
+    GatewayBody,
+    validation_failure,
+)
+from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
+from patron.http.credentials import MalformedCredentials, bearer_token
+
+JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
+TENANT_PATTERN = re.compile(r"[a-z][a-z0-9]{2,15}")
+"""Reference 1.1: `^[a-z][a-z0-9]+$`, 3 to 16 characters."""
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status, headers, media_type=JSON)
+
+
+def empty(status: int, headers: dict[str, str] | None = None) -> Response:
+    """An answer without a body (201 upserts excepted, Emporix' writes send none)."""
+    return Response(None, status, headers)
+
+
+def error_response(error: EmporixError) -> Response:
+    body = error.body
+    if isinstance(body, GatewayBody):
+        return answer(dict(body.body), body.status, dict(body.headers) or None)
+    return answer(body.to_json(), body.status)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authorized tenant-managed request: its tenant and back-office principal."""
+
+    tenant: Tenant
+    principal: Principal
+
+
+async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
+    """The tenant and principal of a request, checked in the gateway's order; `listed`
+    are the operation's scopes (Emporix names), any one of which lets the caller in."""
+    token = _bearer(request)
+    code: str = request.path_params["tenant"]
+    tenant = await _tenant(ctx, code)
+    back_office = ctx.core.back_office
+    try:
+        if tenant is None:
+            back_office.verify_bearer(token)
+            raise EmporixError(TENANT_INVALID)  # a good token, for no tenant of ours
+        principal = await back_office.authorize(
+            tenant, BackOfficeCredential(CredentialKind.BEARER, token)
+        )
+    except AccessTokenExpired:
+        raise EmporixError(EXPIRED_TOKEN) from None
+    except TenantMismatch:
+        raise EmporixError(TENANT_INVALID) from None
+    except InvalidAccessToken:
+        raise EmporixError(INVALID_TOKEN) from None
+    if listed and not scopes.allows(principal, listed):
+        raise EmporixError(FORBIDDEN)
+    return Caller(tenant, principal)
+
+
+def _bearer(request: Request) -> str:
+    try:
+        token = bearer_token(request.headers.get("authorization"))
+    except MalformedCredentials:
+        token = None
+    if token is None:
+        raise EmporixError(INVALID_TOKEN)
+    return token
+
+
+async def _tenant(ctx: EmporixContext, code: str) -> Tenant | None:
+    if not TENANT_PATTERN.fullmatch(code):
+        return None
+    try:
+        return await ctx.core.tenants.get(code)
+    except TenantNotFound:
+        return None
+
+
+async def read_json(request: Request, ctx: EmporixContext) -> Any:
+    """The JSON document of the body, within the mount's limits (size first, then depth,
+    before anything else looks at it). No body is None."""
+    try:
+        raw = await read_body(
+            request.headers.get("content-length"),
+            request.stream(),
+            max_bytes=ctx.config.max_body_bytes,
+        )
+        if not raw.strip():
+            return None
+        document = parse_json(raw, max_depth=ctx.config.max_body_depth)
+    except BodyTooLarge:
+        raise EmporixError(BODY_TOO_LARGE) from None
+    except BodyError:
+        raise EmporixError(BODY_MALFORMED) from None
+    if holds_nul(document):  # valid JSON, but no PostgreSQL text holds it
+        raise EmporixError(BODY_NUL)
+    return document
+
+
+def checked(document: Any, model: type[Model]) -> Model:
+    """`document` as `model`, or 400 `validation_failure` naming every bad field."""
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise EmporixError(
+            validation_failure("Request body is not valid.", *_details(error))
+        ) from None
+
+
+def _details(error: ValidationError) -> Iterable[dict[str, str]]:
+    for item in error.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in item["loc"]) or "body"
+        kind = "missing" if item["type"] == "missing" else "invalid_value"
+        yield {"field": name, "type": kind, "message": item["msg"]}
