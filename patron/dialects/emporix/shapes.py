@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from patron.core.model import Customer
+from patron.core.model import Address, Customer
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -36,5 +36,56 @@ def customer(record: Customer) -> dict[str, Any]:
         "metadata": {"version": record.version},
         "metadataCreatedAt": timestamp(record.created_at),
         "lastLogin": timestamp(record.last_login_at),
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+BILLING = "BILLING"
+SHIPPING = "SHIPPING"
+
+
+def address_id(record: Address) -> str:
+    """The id the caller gave the address, else its uuid (the id Glue and Medusa show)."""
+    return record.code if record.code is not None else str(record.uuid)
+
+
+def contact_name(record: Address) -> str | None:
+    """Emporix keeps one name; Patron keeps first and last: joined by a space."""
+    name = " ".join(part for part in (record.first_name, record.last_name) if part)
+    return name or None
+
+
+def address_tags(record: Address) -> list[str]:
+    """The stored tags, plus BILLING and SHIPPING where the address is that default: the
+    core's default flags are what Glue, Medusa and Aimeos show, so they are the truth."""
+    tags = list(record.tags)
+    for tag, is_default in (
+        (BILLING, record.is_default_billing),
+        (SHIPPING, record.is_default_shipping),
+    ):
+        if is_default and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def address(record: Address) -> dict[str, Any]:
+    """`Address` (reference 3.1). `isDefault`: the default billing or shipping address."""
+    extra = record.metadata.get("extraLines", {}) if isinstance(record.metadata, dict) else {}
+    body: dict[str, Any] = {
+        "id": address_id(record),
+        "contactName": contact_name(record) or "",
+        "companyName": record.company,
+        "street": record.address1,
+        "streetNumber": record.address2,
+        "streetAppendix": record.address3,
+        **{f"extraLine{n}": extra.get(f"extraLine{n}") for n in range(1, 5)},
+        "zipCode": record.zip_code,
+        "city": record.city,
+        "country": record.country_code,
+        "state": record.region,
+        "contactPhone": record.phone,
+        "isDefault": record.is_default_billing or record.is_default_shipping,
+        "tags": address_tags(record),
+        "metadata": {"version": record.version},
     }
     return {key: value for key, value in body.items() if value is not None}
