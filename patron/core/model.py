@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.utils import parseaddr
 from enum import StrEnum
 from string import Formatter
 from typing import Any
 from uuid import UUID
 
-from patron.core.errors import TenantSettingInvalid
+from patron.core.email_addresses import clean_email
+from patron.core.errors import EmailInvalid, TenantSettingInvalid
 from patron.core.links import check_link_template
 
 
@@ -95,6 +97,8 @@ class TenantSettings:
             raise TenantSettingInvalid("locales", "must be a list of locales such as de_DE")
         if self.default_locale not in self.locales:
             raise TenantSettingInvalid("default_locale", "must be one of the locales")
+        if self.mail_sender is not None:
+            _check_sender(self.mail_sender)
         if not all(_CODE.fullmatch(value) for value in self.restrictions):
             raise TenantSettingInvalid("restrictions", "must be codes of 1-16 A-Z a-z 0-9 _ . -")
 
@@ -148,6 +152,17 @@ class TenantSettings:
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,16}")
 _PATTERN_TEXT = re.compile(r"[A-Za-z0-9_.-]*")
 _LOCALE = re.compile(r"[A-Za-z]{2,8}(?:[_-][A-Za-z0-9]{1,8}){0,3}")
+
+
+def _check_sender(sender: str) -> None:
+    """A From header: `addr@host` or `Name <addr@host>`, one line (no header injection)."""
+    _, address = parseaddr(sender)
+    if "\r" in sender or "\n" in sender or len(sender) > 200 or not address:
+        raise TenantSettingInvalid("mail_sender", "must be an address such as Shop <a@b.com>")
+    try:
+        clean_email(address)
+    except EmailInvalid:
+        raise TenantSettingInvalid("mail_sender", f"{address!r} is no email address") from None
 
 
 def _text_or_none(value: object) -> str | None:
@@ -374,6 +389,8 @@ class OutboxMessage:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    sender: str | None = None
+    """The From address of the message's tenant (`mail_sender`); None: the default."""
 
 
 @dataclass(frozen=True, slots=True)

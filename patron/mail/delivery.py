@@ -47,7 +47,7 @@ class SmtpSender:
 
     async def send(self, message: OutboxMessage) -> None:
         email = EmailMessage()
-        email["From"] = self._from
+        email["From"] = message.sender or self._from
         email["To"] = message.recipient
         email["Subject"] = message.subject
         email["X-Patron-Message-Id"] = str(message.id)

@@ -77,14 +77,16 @@ class OutboxStore:
         return _row_to_message(row) if row else None
 
     async def claim_due(self, *, limit: int, lease: timedelta) -> list[OutboxMessage]:
-        """Take due messages for one sender; the lease keeps other workers off them."""
+        """Take due messages for one sender; the lease keeps other workers off them. Each
+        comes with its tenant's From address, read as it is now."""
         rows = await self._pool.fetch(
             f"""
             UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + $2::interval
             WHERE id IN (
                 SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
                 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING {_MESSAGE_COLUMNS}
+            RETURNING {_MESSAGE_COLUMNS}, (SELECT t.settings ->> 'mail_sender' FROM tenants t
+                                          WHERE t.id = outbox.tenant_id) AS sender
             """,
             limit,
             lease,

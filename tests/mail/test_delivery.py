@@ -6,8 +6,10 @@ import asyncio
 from datetime import datetime, timedelta
 
 import asyncpg
+import pytest
 
-from patron.core.model import OutboxMessage, Tenant
+from patron.core.errors import TenantSettingInvalid
+from patron.core.model import OutboxMessage, Tenant, TenantSettings
 from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay
 from patron.services import Services
 from patron.storage.outbox import NOTIFY_CHANNEL
@@ -44,6 +46,36 @@ async def test_committed_mail_is_delivered_once(
     assert row["sent_at"] is not None
     # The key went to the inbox; the outbox keeps no readable copy of it.
     assert (row["body"], row["subject"]) == ("", "Confirm your registration")
+
+
+async def test_a_tenants_mail_goes_out_from_the_tenants_sender(
+    timed_services: Services, tenant: Tenant, clock: FrozenClock
+) -> None:
+    await timed_services.core.tenant_admin.change_settings(
+        tenant.code, {"mail_sender": "Shop Team <team@shop.example>"}
+    )
+    changed = await timed_services.core.tenants.get(tenant.code)
+    await timed_services.core.accounts.register(changed, registration_for("a@example.com"))
+    await timed_services.core.tenant_admin.create("other", "Other", TenantSettings())
+    other = await timed_services.core.tenants.get("other")
+    await timed_services.core.accounts.register(other, registration_for("b@example.com"))
+
+    with smtp_server() as (inbox, port):
+        assert await _delivery(timed_services, port, clock).deliver_due() == 2
+
+    senders = {message["To"]: message["From"] for message in inbox.messages}
+    assert senders == {
+        "a@example.com": "Shop Team <team@shop.example>",
+        "b@example.com": "shop@example.com",  # no sender of its own: the default
+    }
+
+
+@pytest.mark.parametrize(
+    "sender", ["team@shop.example\r\nBcc: x@evil.example", "no address", "x" * 300 + "@a.de"]
+)
+def test_a_sender_that_is_no_single_address_is_refused(sender: str) -> None:
+    with pytest.raises(TenantSettingInvalid, match="mail_sender"):
+        TenantSettings(mail_sender=sender)
 
 
 async def test_a_failed_delivery_is_retried_later_then_given_up(
