@@ -54,12 +54,20 @@ class ImportedCustomer:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportOutcome:
-    """What became of the item at `index`: the customer, or why it was refused."""
+class Imported:
+    index: int
+    customer: Customer
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The item at `index` was not stored, for `error`."""
 
     index: int
-    customer: Customer | None = None
-    error: DomainError | None = None
+    error: DomainError
+
+
+ImportOutcome = Imported | Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +85,12 @@ class CustomerImports:
         require_scope(principal, tenant, Scope.IMPORTS_MANAGE)
         if len(items) > MAX_BATCH:
             raise ImportBatchTooLarge(MAX_BATCH)
-        outcomes = []
+        outcomes: list[ImportOutcome] = []
         for index, item in enumerate(items):
             try:
-                outcomes.append(ImportOutcome(index, customer=await self._import(tenant, item)))
+                outcomes.append(Imported(index, await self._import(tenant, item)))
             except DomainError as error:
-                outcomes.append(ImportOutcome(index, error=error))
+                outcomes.append(Refused(index, error))
         return outcomes
 
     async def _import(self, tenant: Tenant, item: ImportedCustomer) -> Customer:
@@ -99,11 +107,14 @@ class CustomerImports:
                 window = await uow.password_migration.window(tenant.id, lock=True)
                 if window is None or window.ends_on < self.clock().date():
                     raise MigrationWindowRequired()
+            now = self.clock()
             customer = await add_customer(
-                uow, tenant, prepared, self.clock(), customer_number=item.customer_number
+                uow, tenant, prepared, now, customer_number=item.customer_number
             )
+            # The shop it comes from proved the address: it logs in without a confirmation.
+            await uow.customers.mark_email_verified(customer.id, tenant.id, now)
             await uow.commit()
-        return customer
+        return replace(customer, email_verified_at=now)
 
     async def window(self, principal: Principal, tenant: Tenant) -> MigrationWindow:
         require_scope(principal, tenant, Scope.IMPORTS_READ)
