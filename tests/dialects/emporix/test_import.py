@@ -63,7 +63,7 @@ async def auth(services: Services, web: httpx.AsyncClient, default: Tenant) -> d
 
 
 async def imported(
-    web: httpx.AsyncClient, auth: dict[str, str], items: list[dict[str, Any]]
+    web: httpx.AsyncClient, auth: dict[str, str], items: list[Any]
 ) -> list[dict[str, Any]]:
     answer = await web.post(IMPORT, json=items, headers=auth)
     assert answer.status_code == 207, answer.text
