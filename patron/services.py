@@ -16,6 +16,7 @@ from patron.core.back_office import BackOffice
 from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
+from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
@@ -25,7 +26,7 @@ from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.codec import JwtCodec
-from patron.security.hashing import Argon2Hasher
+from patron.security.hashing import Argon2Hasher, MigratingHasher
 from patron.security.keys import load_or_create_signing_key
 from patron.security.throttle import (
     Counters,
@@ -104,10 +105,12 @@ class Services:
             ),
             counters,
         )
-        hasher = Argon2Hasher(
-            memory_kib=settings.argon2_memory_kib,
-            time_cost=settings.argon2_time_cost,
-            parallelism=settings.argon2_parallelism,
+        hasher = MigratingHasher(
+            Argon2Hasher(
+                memory_kib=settings.argon2_memory_kib,
+                time_cost=settings.argon2_time_cost,
+                parallelism=settings.argon2_parallelism,
+            )
         )
         codec = JwtCodec(secret=secret, access_ttl_seconds=settings.access_token_ttl_seconds)
         config = CoreConfig(
@@ -148,6 +151,7 @@ class Services:
             ),
             properties=CustomerProperties(uow, reads, data_reads, clock),
             lists=CustomerLists(uow, reads, data_reads, clock),
+            imports=CustomerImports(uow, hasher, hasher, clock),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

@@ -1,5 +1,5 @@
 """`patron`: serve, migrate, read the outbox, manage tenants, the SKU register and the
-back office's users and API clients. One module per command group."""
+back office's users and API clients, import customers. One module per command group."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from patron.cli.admin import admin_app
 from patron.cli.availability import RegisterFileError, RegisterRow, availability_app, read_register
 from patron.cli.common import console, load_settings
+from patron.cli.customers import customers_app
 from patron.cli.mail import mail_app
 from patron.cli.tenants import tenant_app
 from patron.services import resolve_database_url
@@ -26,6 +27,7 @@ app.add_typer(mail_app, name="mail")
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(availability_app, name="availability")
 app.add_typer(admin_app, name="admin")
+app.add_typer(customers_app, name="customers")
 
 
 @app.command()

@@ -307,7 +307,8 @@ class PreparedRegistration:
 
     @property
     def has_account(self) -> bool:
-        return self.registration.password is not None
+        """A hash is a login: of the password given, or imported with the customer."""
+        return self.password_hash is not None
 
 
 async def prepare_registration(
@@ -326,9 +327,16 @@ async def prepare_registration(
 
 
 async def add_customer(
-    uow: UnitOfWork, tenant: Tenant, prepared: PreparedRegistration, now: datetime
+    uow: UnitOfWork,
+    tenant: Tenant,
+    prepared: PreparedRegistration,
+    now: datetime,
+    *,
+    customer_number: str | None = None,
 ) -> Customer:
     """Insert a customer: a registered account when a password was given, else a guest.
+    `customer_number` is a number the caller chose (`CustomerNumberTaken` when another
+    customer has it); None draws the tenant's next one.
 
     Medusa's rule (reference 2.8), kept by two unique indexes rather than by looking
     first, so racing requests cannot break it: one registered account per email
@@ -336,12 +344,14 @@ async def add_customer(
     share an email, and neither replaces the other.
     """
     registration = prepared.registration
-    sequence = await uow.customers.next_number(tenant.id)
+    if customer_number is None:
+        sequence = await uow.customers.next_number(tenant.id)
+        customer_number = render_customer_number(tenant.settings, sequence)
     return await uow.customers.add(
         NewCustomer(
             tenant_id=tenant.id,
             uuid=ULID().to_uuid(),
-            customer_number=render_customer_number(tenant.settings, sequence),
+            customer_number=customer_number,
             email=prepared.email,
             password_hash=prepared.password_hash,
             registration=registration,

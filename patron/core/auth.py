@@ -28,6 +28,7 @@ from patron.core.model import (
     Tenant,
     TokenPair,
 )
+from patron.core.password_migration import usable_hash
 from patron.core.ports import Clock, CustomerReads, UnitOfWork, UnitOfWorkFactory
 from patron.core.security_ports import (
     LoginThrottle,
@@ -207,7 +208,10 @@ class Authentication:
             )
             if credentials is None:
                 return None
-            return credentials.customer, credentials.password_hash, credentials.may_log_in
+            password_hash = usable_hash(
+                credentials.password_hash, credentials.migration_ends, self.clock().date()
+            )
+            return credentials.customer, password_hash, credentials.may_log_in
 
         keys = throttle_keys(tenant, email[:MAX_EMAIL_LENGTH], client_ip)
         return await check_password(self.throttle, self.hasher, keys, password, stored)

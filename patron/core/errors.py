@@ -54,6 +54,14 @@ class ErrorCode(StrEnum):
     LIST_ITEM_NOT_FOUND = "list_item_not_found"
     LIST_LIMIT_REACHED = "list_limit_reached"
     GROUPS_READ_ONLY = "groups_read_only"
+    NUMBER_TAKEN = "number_taken"
+    PASSWORD_HASH_INVALID = "password_hash_invalid"
+    CREDENTIAL_CHOICE = "credential_choice"
+    MIGRATION_WINDOW_REQUIRED = "migration_window_required"
+    MIGRATION_WINDOW_NOT_SET = "migration_window_not_set"
+    MIGRATION_WINDOW_INVALID = "migration_window_invalid"
+    MIGRATION_NOT_CONCLUDED = "migration_not_concluded"
+    IMPORT_BATCH_TOO_LARGE = "import_batch_too_large"
 
 
 class DomainError(Exception):
@@ -368,3 +376,59 @@ class GroupsReadOnly(DomainError):
     """A customer's own group memberships are shown, never written, by the customer."""
 
     code = ErrorCode.GROUPS_READ_ONLY
+
+
+class CustomerNumberTaken(DomainError):
+    """Another customer of the tenant has (or had: numbers are never reused) this number."""
+
+    code = ErrorCode.NUMBER_TAKEN
+
+
+class PasswordHashInvalid(DomainError):
+    """An imported password hash in no format the service can verify; never stored."""
+
+    code = ErrorCode.PASSWORD_HASH_INVALID
+
+
+class CredentialChoice(DomainError):
+    """An imported account names neither or both of a password hash and a legacy one."""
+
+    code = ErrorCode.CREDENTIAL_CHOICE
+
+
+class MigrationWindowRequired(DomainError):
+    """A legacy password hash is imported only while the tenant's migration window is open:
+    its end date bounds how long such hashes are kept."""
+
+    code = ErrorCode.MIGRATION_WINDOW_REQUIRED
+
+
+class MigrationWindowNotSet(DomainError):
+    code = ErrorCode.MIGRATION_WINDOW_NOT_SET
+
+
+class MigrationWindowRule(StrEnum):
+    END_NOT_FUTURE = "end_not_future"
+    REMINDER_OUT_OF_RANGE = "reminder_out_of_range"
+
+
+class MigrationWindowInvalid(DomainError):
+    code = ErrorCode.MIGRATION_WINDOW_INVALID
+
+    def __init__(self, rule: MigrationWindowRule) -> None:
+        super().__init__(rule.value)
+        self.rule = rule
+
+
+class MigrationNotConcluded(DomainError):
+    """The window cannot be removed while accounts still hold legacy hashes."""
+
+    code = ErrorCode.MIGRATION_NOT_CONCLUDED
+
+
+class ImportBatchTooLarge(DomainError):
+    code = ErrorCode.IMPORT_BATCH_TOO_LARGE
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} customers per batch")
+        self.limit = limit

@@ -236,6 +236,9 @@ class Credentials:
     customer: Customer
     password_hash: str | None
     may_log_in: bool
+    migration_ends: date | None = None
+    """The last day of the tenant's password-migration window (None: no window), which
+    bounds how long a legacy hash still logs in."""
 
 
 @dataclass(frozen=True, slots=True)

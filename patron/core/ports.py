@@ -25,6 +25,7 @@ from patron.core.model import (
     Tenant,
     TenantSettings,
 )
+from patron.core.password_migration import PasswordMigrationRepository
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware (UTC). Injected so tests control time."""
@@ -265,6 +266,9 @@ class UnitOfWork(Protocol):
 
     @property
     def lists(self) -> ListRepository: ...
+
+    @property
+    def password_migration(self) -> PasswordMigrationRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

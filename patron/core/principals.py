@@ -84,6 +84,8 @@ class AdminRole(StrEnum):
 class PrincipalKind(StrEnum):
     USER = "user"
     CLIENT = "client"
+    OPERATOR = "operator"
+    """Whoever runs the `patron` command on the server; never holds a token."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +156,11 @@ class Principal:
     user: AdminUser | None = None
     companies: frozenset[int] = frozenset()
     """The customer groups (companies) the caller belongs to, for `_own` grants."""
+
+
+def operator(tenant_id: int, *scopes: Scope) -> Principal:
+    """The caller of a `patron` command: they hold the database itself, so the scopes the
+    command needs are theirs; the use case checks them as it does anyone's."""
+    return Principal(
+        tenant_id=tenant_id, kind=PrincipalKind.OPERATOR, id=0, scopes=frozenset(scopes)
+    )

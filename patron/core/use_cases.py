@@ -11,6 +11,7 @@ from patron.core.availability import Availability
 from patron.core.back_office import BackOffice
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
+from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
@@ -32,3 +33,4 @@ class Core:
     customer_admin: CustomerAdministration
     properties: CustomerProperties
     lists: CustomerLists
+    imports: CustomerImports

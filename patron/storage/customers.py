@@ -8,7 +8,13 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import CodeTaken, CustomerNotFound, EmailTaken, GuestExists
+from patron.core.errors import (
+    CodeTaken,
+    CustomerNotFound,
+    CustomerNumberTaken,
+    EmailTaken,
+    GuestExists,
+)
 from patron.core.model import Credentials, Customer, Gender, Salutation
 from patron.core.ports import Anonymization, NewCustomer
 from patron.storage.database import Connection
@@ -58,6 +64,7 @@ WRITABLE = frozenset(
 EMAIL_INDEX = "customers_account_email_unique"
 GUEST_EMAIL_INDEX = "customers_guest_email_unique"
 CODE_INDEX = "customers_code_unique"
+NUMBER_INDEX = "customers_number_unique"
 # What an anonymization deletes besides the row's own personal values.
 ERASED_WITH_CUSTOMER = (
     "addresses",
@@ -126,6 +133,8 @@ def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exceptio
         return GuestExists()
     if constraint == CODE_INDEX:
         return CodeTaken()
+    if constraint == NUMBER_INDEX:
+        return CustomerNumberTaken()
     return error
 
 
@@ -326,7 +335,9 @@ class PgCustomerReads:
             f"""
             SELECT {COLUMNS}, password_hash,
                    is_active AND NOT on_hold AND anonymized_at IS NULL
-                   AND (NOT $3 OR email_verified_at IS NOT NULL) AS may_log_in
+                   AND (NOT $3 OR email_verified_at IS NOT NULL) AS may_log_in,
+                   (SELECT ends_on FROM password_migration_windows w
+                    WHERE w.tenant_id = customers.tenant_id) AS migration_ends
             FROM customers
             WHERE tenant_id = $1 AND lower(email) = lower($2)
               AND has_account AND deleted_at IS NULL
@@ -341,4 +352,5 @@ class PgCustomerReads:
             customer=row_to_customer(row),
             password_hash=row["password_hash"],
             may_log_in=row["may_log_in"],
+            migration_ends=row["migration_ends"],
         )

@@ -16,6 +16,7 @@ from patron.storage.customer_data import PgLists, PgProperties
 from patron.storage.customers import PgCustomers
 from patron.storage.groups import PgGroups
 from patron.storage.outbox import PgOutbox
+from patron.storage.password_migration import PgPasswordMigration
 from patron.storage.tokens import PgTokens
 
 
@@ -29,6 +30,7 @@ class PgUnitOfWork:
     groups: PgGroups
     properties: PgProperties
     lists: PgLists
+    password_migration: PgPasswordMigration
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -54,6 +56,7 @@ class PgUnitOfWork:
         self.groups = PgGroups(connection)
         self.properties = PgProperties(connection)
         self.lists = PgLists(connection)
+        self.password_migration = PgPasswordMigration(connection)
         return self
 
     async def commit(self) -> None:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError
 from patron.core.use_cases import Core
-from patron.dialects.emporix import customers, oauth
+from patron.dialects.emporix import customers, imports, oauth
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
@@ -53,6 +53,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
         root_path_in_servers=False,
     )
     customers.add_routes(app, ctx)
+    imports.add_routes(app, ctx)
     oauth.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)

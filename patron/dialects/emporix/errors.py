@@ -21,6 +21,7 @@ from patron.core.errors import (
     FieldRule,
     FieldsInvalid,
     LoginBlocked,
+    MigrationWindowRule,
     PasswordPolicyViolation,
     PasswordRule,
     TenantMismatch,
@@ -201,6 +202,12 @@ def _login_blocked(error: LoginBlocked, where: Where) -> EmporixErrorBody:
     )
 
 
+_WINDOW_RULES: Mapping[MigrationWindowRule, str] = {
+    MigrationWindowRule.END_NOT_FUTURE: "retentionEndDate must be a future date.",
+    MigrationWindowRule.REMINDER_OUT_OF_RANGE: "emailReminderDate must be on or after today "
+    "and before retentionEndDate.",
+}
+
 Render = Callable[[Any, Where], EmporixErrorBody | GatewayBody]
 
 
@@ -271,6 +278,32 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.LIST_ITEM_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.LIST_LIMIT_REACHED: _invalid("Too many list items."),
     ErrorCode.GROUPS_READ_ONLY: _always(FORBIDDEN),
+    ErrorCode.NUMBER_TAKEN: lambda _e, where: conflict(
+        f"Customer with id '{where.customer_number}' already exists."
+    ),
+    ErrorCode.PASSWORD_HASH_INVALID: _invalid(
+        "The password hash is not in a supported format: argon2id, bcrypt or "
+        "'version:iterations:salt:hash'."
+    ),
+    ErrorCode.CREDENTIAL_CHOICE: _invalid(
+        "Exactly one of 'passwordHash' or 'legacyAuth' must be provided in the account"
+    ),
+    ErrorCode.MIGRATION_WINDOW_REQUIRED: _invalid(
+        "Importing customers with 'legacyAuth' requires an active password migration "
+        "retention configuration."
+    ),
+    ErrorCode.MIGRATION_WINDOW_NOT_SET: _always(
+        not_found("Password migration retention configuration is not set for the tenant.")
+    ),
+    ErrorCode.MIGRATION_WINDOW_INVALID: lambda error, _w: validation_failure(
+        _WINDOW_RULES[error.rule]
+    ),
+    ErrorCode.MIGRATION_NOT_CONCLUDED: _invalid(
+        "Configuration removal is not possible until password migration is concluded."
+    ),
+    ErrorCode.IMPORT_BATCH_TOO_LARGE: lambda error, _w: validation_failure(
+        f"At most {error.limit} customers can be imported at once."
+    ),
 }
 
 

@@ -121,14 +121,15 @@ async def _tenant(ctx: EmporixContext, code: str) -> Tenant | None:
         return None
 
 
-async def read_json(request: Request, ctx: EmporixContext) -> Any:
+async def read_json(request: Request, ctx: EmporixContext, *, max_bytes: int | None = None) -> Any:
     """The JSON document of the body, within the mount's limits (size first, then depth,
-    before anything else looks at it). No body is None."""
+    before anything else looks at it); `max_bytes` replaces the size limit for a route
+    that takes more (a bulk import). No body is None."""
     try:
         raw = await read_body(
             request.headers.get("content-length"),
             request.stream(),
-            max_bytes=ctx.config.max_body_bytes,
+            max_bytes=max_bytes or ctx.config.max_body_bytes,
         )
         if not raw.strip():
             return None

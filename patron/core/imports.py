@@ -1,0 +1,152 @@
+"""Customers imported in bulk, with the password hashes of the system they come from, and
+the tenant's password-migration window (`password_migration`).
+
+An import is a registration without the registration's side effects: no confirmation or
+welcome mail, no password policy (the password is not known, only its hash). Each customer
+is its own transaction, so a bad one never stops the others and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from patron.core.access import require_scope
+from patron.core.accounts import add_customer, prepare_registration
+from patron.core.commands import Registration
+from patron.core.errors import (
+    CredentialChoice,
+    DomainError,
+    FieldProblem,
+    FieldRule,
+    FieldsInvalid,
+    ImportBatchTooLarge,
+    MigrationNotConcluded,
+    MigrationWindowNotSet,
+    MigrationWindowRequired,
+)
+from patron.core.model import Customer, Tenant
+from patron.core.password_migration import (
+    ImportedHashes,
+    ImportedPassword,
+    MigrationWindow,
+    MigrationWindowRequest,
+    open_window,
+)
+from patron.core.ports import Clock, UnitOfWorkFactory
+from patron.core.principals import Principal, Scope
+from patron.core.security_ports import PasswordHasher
+
+MAX_BATCH = 200
+CUSTOMER_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,66}")
+"""A customer number an importer chooses: it sits in URL paths, so nothing to escape."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedCustomer:
+    """One customer to import: the profile (`registration.password` unused), the number
+    it had in the system it comes from (None: the tenant's next), and its credential."""
+
+    registration: Registration
+    password: ImportedPassword
+    customer_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    index: int
+    customer: Customer
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The item at `index` was not stored, for `error`."""
+
+    index: int
+    error: DomainError
+
+
+ImportOutcome = Imported | Refused
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerImports:
+    uow: UnitOfWorkFactory
+    hasher: PasswordHasher
+    hashes: ImportedHashes
+    clock: Clock
+
+    async def import_batch(
+        self, principal: Principal, tenant: Tenant, items: Sequence[ImportedCustomer]
+    ) -> list[ImportOutcome]:
+        """One outcome per item, in order. Refused items (a domain error each) are not
+        stored; the others are, each committed on its own."""
+        require_scope(principal, tenant, Scope.IMPORTS_MANAGE)
+        if len(items) > MAX_BATCH:
+            raise ImportBatchTooLarge(MAX_BATCH)
+        outcomes: list[ImportOutcome] = []
+        for index, item in enumerate(items):
+            try:
+                outcomes.append(Imported(index, await self._import(tenant, item)))
+            except DomainError as error:
+                outcomes.append(Refused(index, error))
+        return outcomes
+
+    async def _import(self, tenant: Tenant, item: ImportedCustomer) -> Customer:
+        password = item.password
+        if (password.hash is None) == (password.legacy is None):
+            raise CredentialChoice()
+        if item.customer_number is not None and not CUSTOMER_NUMBER.fullmatch(item.customer_number):
+            raise FieldsInvalid([FieldProblem("customer_number", FieldRule.INVALID)])
+        registration = replace(item.registration, password=None)
+        prepared = await prepare_registration(tenant, registration, self.hasher)
+        prepared = replace(prepared, password_hash=self.hashes.stored_form(password))
+        async with self.uow() as uow:
+            if password.legacy is not None:
+                window = await uow.password_migration.window(tenant.id, lock=True)
+                if window is None or window.ends_on < self.clock().date():
+                    raise MigrationWindowRequired()
+            now = self.clock()
+            customer = await add_customer(
+                uow, tenant, prepared, now, customer_number=item.customer_number
+            )
+            # The shop it comes from proved the address: it logs in without a confirmation.
+            await uow.customers.mark_email_verified(customer.id, tenant.id, now)
+            await uow.commit()
+        return replace(customer, email_verified_at=now)
+
+    async def window(self, principal: Principal, tenant: Tenant) -> MigrationWindow:
+        require_scope(principal, tenant, Scope.IMPORTS_READ)
+        async with self.uow() as uow:
+            window = await uow.password_migration.window(tenant.id)
+        if window is None:
+            raise MigrationWindowNotSet()
+        return window
+
+    async def set_window(
+        self, principal: Principal, tenant: Tenant, request: MigrationWindowRequest
+    ) -> MigrationWindow:
+        """Open the window or move it (its end may move earlier, to finish sooner)."""
+        require_scope(principal, tenant, Scope.IMPORTS_MANAGE)
+        window = open_window(request, self.clock().date())
+        async with self.uow() as uow:
+            await uow.password_migration.put_window(tenant.id, window)
+            await uow.commit()
+        return window
+
+    async def remove_window(self, principal: Principal, tenant: Tenant) -> None:
+        """Refused (`MigrationNotConcluded`) while the window is open and accounts still
+        hold legacy hashes, so no legacy hash outlives the window that bounds it. Once
+        the window has ended, the legacy hashes left are cleared with it: those accounts
+        log in again after a password reset. Removing no window is no error."""
+        require_scope(principal, tenant, Scope.IMPORTS_MANAGE)
+        async with self.uow() as uow:
+            window = await uow.password_migration.remove_window(tenant.id)
+            if window is None:
+                return
+            if window.ends_on < self.clock().date():
+                await uow.password_migration.clear_legacy_hashes(tenant.id)
+            elif await uow.password_migration.legacy_accounts(tenant.id):
+                raise MigrationNotConcluded()
+            await uow.commit()
