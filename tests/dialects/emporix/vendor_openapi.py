@@ -238,6 +238,15 @@ def operations() -> list[VendorOperation]:
     return list(_operations(document()))
 
 
+def parameters(operation: VendorOperation) -> list[dict[str, Any]]:
+    """The operation's own parameters, references read."""
+    reusable = _amended()["components"]["parameters"]
+    return [
+        reusable[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+        for p in operation.spec.get("parameters", [])
+    ]
+
+
 # --- what is served ---------------------------------------------------------------------
 
 
