@@ -277,6 +277,18 @@ def served_operations() -> list[VendorOperation]:
     return [operation for operation in operations() if served(operation)]
 
 
+def served_document(base: str) -> dict[str, Any]:
+    """The amended document with only the operations `/emporix` serves, on `base`."""
+    source = document()
+    paths: dict[str, Any] = {}
+    for operation in served_operations():
+        item = paths.setdefault(operation.template, {})
+        item[operation.method.lower()] = operation.spec
+        if "parameters" in source["paths"][operation.template]:
+            item["parameters"] = source["paths"][operation.template]["parameters"]
+    return {**source, "servers": [{"url": f"{base}{MOUNT}"}], "paths": paths}
+
+
 # --- OpenAPI 3.0 schemas as JSON Schema 2020-12 -----------------------------------------
 
 _ANNOTATIONS_ONLY = ("example", "discriminator", "xml", "externalDocs", "nullable")
