@@ -9,6 +9,9 @@ no auth, no validation and no framework beyond routing.
 - `/admin/customers?limit&offset&q`: Medusa's admin list: the page and its count through
   Patron's own `PgCustomerSearch` (so the very SQL Patron's list runs), then the page's
   addresses in one query, as Patron reads them.
+- `/emporix/customers?q&sort&pageSize`: Emporix' tenant-managed list: Emporix' `q` parsed
+  by the dialect's parser, the page and its count through `PgCustomerSearch`, rendered in
+  Emporix' shape with the count in `Count`.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bench import emporix
 from patron.core.model import Address, Customer
 from patron.core.queries import CustomerQuery, Page
+from patron.dialects.emporix import shapes
 from patron.dialects.medusa import ids
 from patron.storage.addresses import PgAddressReads
 from patron.storage.customer_search import PgCustomerSearch
@@ -116,6 +121,16 @@ def app() -> Starlette:
             {"customers": customers, "count": count, "offset": page.offset, "limit": page.limit}
         )
 
+    async def emporix_customers(request: Request) -> Response:
+        """Only the order `bench.emporix` asks for, which is `CustomerQuery`'s default."""
+        params = request.query_params
+        if params.get("sort", emporix.SORT) != emporix.SORT:
+            return _json({"message": "only metadataCreatedAt:DESC"}, 400)
+        query = emporix.search_of(params.get("q", ""))
+        found, count = await state["search"].search(TENANT, query)
+        body = orjson.dumps([shapes.customer(c) for c in found])
+        return Response(body, headers={"Count": str(count)}, media_type="application/json")
+
     async def aimeos_customer(request: Request) -> Response:
         """Aimeos' logged-in customer with `include=customer/address`: the customer and its
         addresses, rendered as attribute maps."""
@@ -172,6 +187,7 @@ def app() -> Starlette:
             Route("/customers/{ref}", customer),
             Route("/admin/customers/{id}", admin_customer),
             Route("/admin/customers", admin_customers),
+            Route("/emporix/customers", emporix_customers),
         ],
         lifespan=lifespan,
     )
