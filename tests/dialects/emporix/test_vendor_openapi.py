@@ -94,14 +94,16 @@ def test_every_kind_of_bad_answer_is_caught(
 
 
 def test_the_documented_deviations_hold(vendor_checker: EmporixChecker) -> None:
-    """Amendments: the retention GET has the tenant 400, PATCH the version 409, a body
-    over the limit 413, the address list's 404 an `ErrorMessage`."""
+    """Amendments: the retention GET has the tenant 400, PATCHes and the address PUT the
+    version 409, a body over the limit 413, the address list's 404 an `ErrorMessage`."""
     base = "/emporix/customer/shop"
     conflict = {"type": "conflict_resource", "status": 409, "message": "stale"}
     too_large = {"type": "payload_too_large", "status": 413, "message": "Request body too large"}
     for response in (
         answer("GET", f"{base}/config/password-migration-retention", 400, TENANT_INVALID),
         answer("PATCH", f"{base}/customers/1", 409, conflict),
+        answer("PUT", f"{base}/customers/1/addresses/a", 409, conflict),
+        answer("PATCH", f"{base}/customers/1/addresses/a", 409, conflict),
         answer("POST", f"{base}/customers", 413, too_large),
         answer("GET", f"{base}/customers/1/addresses", 404, TENANT_INVALID),
         answer("GET", f"{base}/customers", 200, [GOOD_CUSTOMER], {"Count": "1"}),

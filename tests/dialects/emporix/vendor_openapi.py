@@ -169,10 +169,17 @@ def _error_bodies(document: dict[str, Any]) -> None:
 
 
 def _version_conflict(document: dict[str, Any]) -> None:
-    """A stale `metadata.version` is 409 `conflict_resource` on every write (reference 1.4);
-    PUT lists 409, PATCH does not."""
-    patch = document["paths"]["/customer/{tenant}/customers/{customerNumber}"]["patch"]
-    patch["responses"]["409"] = {"$ref": "#/components/responses/409_conflict"}
+    """A stale `metadata.version` is 409 `conflict_resource` on every write of a versioned
+    resource (reference 1.4): customer PUT lists 409; its PATCH and the address PUT and
+    PATCH (addresses carry `metadata.version` too) do not."""
+    customer = "/customer/{tenant}/customers/{customerNumber}"
+    for template, method in (
+        (customer, "patch"),
+        (customer + "/addresses/{addressId}", "put"),
+        (customer + "/addresses/{addressId}", "patch"),
+    ):
+        responses = document["paths"][template][method]["responses"]
+        responses["409"] = {"$ref": "#/components/responses/409_conflict"}
 
 
 def _body_too_large(document: dict[str, Any]) -> None:
