@@ -17,6 +17,8 @@ import orjson
 import pytest
 
 UNDOCUMENTED = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect"})
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+"""The keys of a path item that are operations, in a fixed order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,8 @@ class OpenApiChecker:
         for template, item in document["paths"].items():
             regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
             for method, spec in item.items():
+                if method not in METHODS:  # a path's shared `parameters`, `summary`...
+                    continue
                 self.operations.append(
                     Operation(method.upper(), template, re.compile(f"{regex}$"), spec)
                 )
