@@ -369,22 +369,12 @@ def json_schema_document(source: dict[str, Any]) -> dict[str, Any]:
 # --- the checker ---------------------------------------------------------------------------
 
 
-class EmporixChecker(OpenApiChecker):
-    """Answers of `/emporix` against the amended tenant-managed document, and those of the
-    self-service routes (issue 11) against the customer-managed one. A path neither
-    document has is 404, a documented path's other methods 405, both `ErrorMessage`."""
+class DocumentChecker(OpenApiChecker):
+    """Answers of `/emporix` against one of Emporix' documents. A path the document does
+    not have is 404, a documented path's other methods 405, both `ErrorMessage`."""
 
-    def __init__(self) -> None:
-        super().__init__(json_schema_document(document()), MOUNT, formats=True)
-        self.self_service = OpenApiChecker(
-            json_schema_document(load(CUSTOMER_MANAGED)), MOUNT, formats=True
-        )
-
-    def problems(self, response: httpx.Response) -> list[str]:
-        path = self.path_of(response.request)
-        if path is not None and _documents(self.self_service, path):
-            return self.self_service.problems(response)
-        return super().problems(response)
+    def __init__(self, source: dict[str, Any]) -> None:
+        super().__init__(json_schema_document(source), MOUNT, formats=True)
 
     def unmatched(
         self, method: str, path: str, response: httpx.Response
@@ -396,6 +386,21 @@ class EmporixChecker(OpenApiChecker):
             ]
         error = {"content": {"application/json": {"schema": ERROR_MESSAGE}}}
         return {str(expected): error}
+
+
+class EmporixChecker(DocumentChecker):
+    """The amended tenant-managed document, and for the self-service paths (issue 11) the
+    customer-managed one."""
+
+    def __init__(self) -> None:
+        super().__init__(document())
+        self.self_service = DocumentChecker(load(CUSTOMER_MANAGED))
+
+    def problems(self, response: httpx.Response) -> list[str]:
+        path = self.path_of(response.request)
+        if path is not None and _documents(self.self_service, path):
+            return self.self_service.problems(response)
+        return super().problems(response)
 
 
 def _documents(checker: OpenApiChecker, path: str) -> bool:
