@@ -10,8 +10,8 @@ no auth, no validation and no framework beyond routing.
   Patron's own `PgCustomerSearch` (so the very SQL Patron's list runs), then the page's
   addresses in one query, as Patron reads them.
 - `/emporix/customers?q&sort&pageSize`: Emporix' tenant-managed list: Emporix' `q` parsed
-  by the dialect's parser, the page and its count through `PgCustomerSearch`, rendered in
-  Emporix' shape with the count in `Count`.
+  by the dialect's parser, the page and its count through `PgCustomerSearch`, rendered as
+  Emporix' customers with the count in `Count`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from starlette.routing import Route
 from bench import emporix
 from patron.core.model import Address, Customer
 from patron.core.queries import CustomerQuery, Page
-from patron.dialects.emporix import shapes
 from patron.dialects.medusa import ids
 from patron.storage.addresses import PgAddressReads
 from patron.storage.customer_search import PgCustomerSearch
@@ -68,6 +67,21 @@ def _customer(customer: Customer, addresses: list[Address]) -> dict[str, Any]:
         "updated_at": customer.updated_at.isoformat(),
         "shipping_addresses": [_address(a, customer_id) for a in addresses],
     }
+
+
+def _emporix_customer(customer: Customer) -> dict[str, Any]:
+    body = {
+        "id": customer.customer_number,
+        "customerNumber": customer.customer_number,
+        "firstName": customer.first_name,
+        "lastName": customer.last_name,
+        "contactEmail": customer.email,
+        "active": customer.is_active,
+        "onHold": customer.on_hold,
+        "metadata": {"version": customer.version},
+        "metadataCreatedAt": emporix.timestamp(customer.created_at),
+    }
+    return {key: value for key, value in body.items() if value is not None}
 
 
 def _json(body: object, status: int = 200) -> Response:
@@ -128,7 +142,7 @@ def app() -> Starlette:
             return _json({"message": "only metadataCreatedAt:DESC"}, 400)
         query = emporix.search_of(params.get("q", ""))
         found, count = await state["search"].search(TENANT, query)
-        body = orjson.dumps([shapes.customer(c) for c in found])
+        body = orjson.dumps([_emporix_customer(c) for c in found])
         return Response(body, headers={"Count": str(count)}, media_type="application/json")
 
     async def aimeos_customer(request: Request) -> Response:

@@ -22,7 +22,6 @@ from bench.medusa import explain_search
 from patron.core.queries import CustomerQuery, Page
 from patron.dialects.emporix.q import parse
 from patron.dialects.emporix.scopes import CUSTOMER_READ, to_core
-from patron.dialects.emporix.shapes import timestamp
 from patron.services import Services
 from patron.settings import Settings
 
@@ -78,6 +77,11 @@ def _created_span(dsn: str) -> tuple[datetime, datetime]:
         return row[0], row[1]
 
     return asyncio.run(span())
+
+
+def timestamp(moment: datetime) -> str:
+    """As Emporix writes dates: ISO 8601 in UTC with milliseconds."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _range(start: datetime) -> str:
