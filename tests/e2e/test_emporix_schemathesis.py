@@ -29,6 +29,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -41,7 +42,13 @@ from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft
 from tests.dialects.emporix.conftest import ALL_SCOPES
-from tests.dialects.emporix.vendor_openapi import PENDING, served_document, served_operations
+from tests.dialects.emporix.vendor_openapi import (
+    PENDING,
+    TOKEN_OPERATION,
+    EmporixChecker,
+    served_document,
+    served_operations,
+)
 from tests.servers import running_server
 
 MAX_EXAMPLES = 20
@@ -134,6 +141,19 @@ def _config(seeded: Seeded) -> str:
     )  # fmt: skip
 
 
+def _reached(har: Path) -> set[str]:
+    """The operations at least one request reached the handler of: answered neither 401
+    nor 403 (the tenant is ours, so no tenant 400 either), from the run's HAR record."""
+    checker = EmporixChecker()
+    reached = set()
+    for entry in json.loads(har.read_text())["log"]["entries"]:
+        path = urlsplit(entry["request"]["url"]).path.removeprefix("/emporix")
+        operation = checker.operation(entry["request"]["method"], path)
+        if operation is not None and entry["response"]["status"] not in (401, 403):
+            reached.add(operation.spec["operationId"])
+    return reached
+
+
 def _schemathesis(
     schema: Path, base: str, config: Path | None, *arguments: str
 ) -> subprocess.CompletedProcess[str]:
@@ -148,6 +168,7 @@ def _schemathesis(
         "--workers", "1",  # hypothesis' lambda descriptions are not thread-safe
         "--request-timeout", "10",
         "--no-color",
+        "--report", "har", "--report-har-path", str(schema.parent / "requests.har"),
         *arguments,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCHEMATHESIS_")}
@@ -177,7 +198,13 @@ async def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(
     assert tested, result.stdout
     # Every served operation (and the token endpoint) was tested; PENDING is the rest.
     assert int(tested.group(1)) == len(served_operations()), (PENDING, result.stdout)
-    if caller == "service":  # the DELETEs went to their own: the customer worked on is there
+    if caller == "service":
+        # Every served tenant operation was reached past the token, tenant and scope checks.
+        tenanted = {
+            o.operation_id for o in served_operations() if o.operation_id != TOKEN_OPERATION
+        }
+        assert _reached(tmp_path / "requests.har") >= tenanted
+        # The DELETEs went to their own: the customer worked on is still there.
         async with httpx.AsyncClient(base_url=f"{server}/emporix", timeout=10) as http:
             kept = await http.get(
                 f"/customer/{TENANT}/customers/{seeded.customer}",
