@@ -141,16 +141,20 @@ def _gist(body: dict[str, Any]) -> tuple[object, ...]:
 
 
 async def explain_q(dsn: str, text: str) -> dict[str, Any]:
-    """The plan of the statement Patron's list runs for `q`: the search runs through
-    Patron's own `PgCustomerSearch`, a query logger catches its SQL text and arguments, and
-    that very statement is explained."""
+    """The plan of the statement Patron's list runs for `q`."""
+    return {"q": text, **await explain_search(dsn, CustomerQuery(text=text, page=Page(limit=PAGE)))}
+
+
+async def explain_search(dsn: str, query: CustomerQuery) -> dict[str, Any]:
+    """The plan of the statement Patron's customer search runs for `query` in the default
+    tenant: the search runs through Patron's own `PgCustomerSearch`, a query logger catches
+    its SQL text and arguments, and that very statement is explained."""
     logged: list[LoggedQuery] = []
 
     pool = await create_pool(dsn, min_size=1, max_size=1)
     try:
         async with pool.acquire() as connection:  # the pool's one connection
             connection.add_query_logger(logged.append)
-        query = CustomerQuery(text=text, page=Page(limit=PAGE))
         _, total = await PgCustomerSearch(pool).search(1, query)
         statement = logged[0]
         raw = await pool.fetchval(
@@ -161,7 +165,6 @@ async def explain_q(dsn: str, text: str) -> dict[str, Any]:
     plan = json.loads(raw) if isinstance(raw, str) else raw
     nodes = _nodes(plan)
     return {
-        "q": text,
         "matches": total,
         "statement": statement.query,
         "indexes": sorted({n["Index Name"] for n in nodes if "Index Name" in n}),

@@ -1,13 +1,14 @@
 """`make bench`: GET /glue/customers/{ref} with valid tokens over 100,000 customers, then
 Medusa's admin read and list (bench/medusa.py), then Aimeos' logged-in customer read
-(bench/aimeos.py), each next to a bare Starlette + asyncpg baseline doing the same queries,
-all measured in this run on the same database, with the same number of granian workers.
+(bench/aimeos.py), then Emporix' customer list with `q` (bench/emporix.py), each next to a
+bare Starlette + asyncpg baseline doing the same queries, all measured in this run on the
+same database, with the same number of granian workers.
 
 Settings: PATRON_BENCH_DATABASE_URL (else PATRON_DATABASE_URL, else the embedded server),
 PATRON_WORKERS (default 1), BENCH_SECONDS (per target, default 20), BENCH_ROUNDS (default 4:
 the targets alternate, each round measuring both), BENCH_CONNECTIONS (default 32),
-BENCH_CUSTOMERS (default 100000), BENCH_ONLY (`glue`, `medusa` or `aimeos`: one benchmark
-only).
+BENCH_CUSTOMERS (default 100000), BENCH_ONLY (`glue`, `medusa`, `aimeos` or `emporix`: one
+benchmark only).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import asyncpg
 import httpx
 import uvloop
 
-from bench import aimeos, medusa
+from bench import aimeos, emporix, medusa
 from bench.load import LoadResult, request_bytes, run
 from patron.core.model import CUSTOMER_SCOPE
 from patron.dialects.glue.tokens import spryker_claims
@@ -283,6 +284,8 @@ def main() -> None:
             _medusa(dsn, setup, customers, seconds, rounds, connections)
         if only in (None, "aimeos"):
             _aimeos(dsn, setup, customers, seconds, rounds, connections)
+        if only in (None, "emporix"):
+            _emporix(dsn, setup, customers, seconds, rounds, connections)
     finally:
         for server in servers:
             server.terminate()
@@ -419,6 +422,37 @@ def _aimeos(
         rounds,
         connections,
     )
+
+
+def _emporix(
+    dsn: str,
+    setup: dict[str, object],
+    customers: int,
+    seconds: float,
+    rounds: int,
+    connections: int,
+) -> None:
+    token = emporix.service_token(dsn, PATRON_PORT)
+    plan = emporix.queries(dsn, customers)
+    emporix.check_same_answers(PATRON_PORT, BASELINE_PORT, token, plan)
+    explained = emporix.run_explain(dsn, plan)
+    for name, (title, patron_requests, baseline_requests) in emporix.scenarios(plan, token).items():
+        _pair(
+            title,
+            f"emporix-list-{name}",
+            patron_requests,
+            baseline_requests,
+            {**setup, "explain": explained[name]},
+            seconds,
+            rounds,
+            connections,
+        )
+    for plan_of_q in explained.values():
+        print(
+            f"q={plan_of_q['q']!r}: {plan_of_q['matches']} matches, indexes "
+            f"{', '.join(plan_of_q['indexes']) or 'none'} ({', '.join(plan_of_q['scans'])}), "
+            f"{plan_of_q['execution_ms']} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Every answer a dialect's tests receive, checked against that dialect's OpenAPI document.
 
-Shared by Glue and Medusa; each dialect says how it treats paths and what an answer off
+Shared by Glue, Medusa and Emporix; each dialect says how it treats paths and what an answer off
 every documented route may be (`path_of`, `unmatched`).
 """
 
@@ -17,6 +17,8 @@ import orjson
 import pytest
 
 UNDOCUMENTED = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect"})
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+"""The keys of a path item that are operations, in a fixed order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +30,20 @@ class Operation:
 
 
 class OpenApiChecker:
-    """Finds the documented operation of a request and checks the answer against it."""
+    """Finds the documented operation of a request and checks the answer against it:
+    status, media type, body, and every declared response header it carries (`formats`:
+    also `format`, e.g. `date`, which JSON Schema only annotates by default)."""
 
-    def __init__(self, document: dict[str, Any], mount: str) -> None:
+    def __init__(self, document: dict[str, Any], mount: str, *, formats: bool = False) -> None:
         self.document = document
         self.mount = mount
+        self.formats = formats
         self.operations: list[Operation] = []
         for template, item in document["paths"].items():
             regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
             for method, spec in item.items():
+                if method not in METHODS:  # a path's shared `parameters`, `summary`...
+                    continue
                 self.operations.append(
                     Operation(method.upper(), template, re.compile(f"{regex}$"), spec)
                 )
@@ -48,7 +55,9 @@ class OpenApiChecker:
         key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS).decode()
         if key not in self._validators:
             root = {**schema, "components": self.document["components"]}
-            self._validators[key] = jsonschema_rs.Draft202012Validator(root)
+            self._validators[key] = jsonschema_rs.Draft202012Validator(
+                root, validate_formats=self.formats
+            )
         return self._validators[key]
 
     def operation(self, method: str, path: str) -> Operation | None:
@@ -91,6 +100,30 @@ class OpenApiChecker:
         declared = declared or responses.get("default")
         if declared is None:
             return [f"{where}: status not documented ({sorted(responses)})"]
+        return self._header_problems(where, declared, response) + self._body_problems(
+            where, declared, response
+        )
+
+    def _header_problems(
+        self, where: str, declared: dict[str, Any], response: httpx.Response
+    ) -> list[str]:
+        problems = []
+        for name, header in declared.get("headers", {}).items():
+            value = response.headers.get(name)
+            if value is None:
+                if header.get("required"):
+                    problems.append(f"{where}: required header {name} missing")
+                continue
+            schema = header.get("schema", {})
+            problems.extend(
+                f"{where}: header {name}: {error.message}"
+                for error in self.validator(schema).iter_errors(_header_value(value, schema))
+            )
+        return problems
+
+    def _body_problems(
+        self, where: str, declared: dict[str, Any], response: httpx.Response
+    ) -> list[str]:
         content = declared.get("content")
         if not content:
             return [] if not response.content else [f"{where}: a body where none is documented"]
@@ -104,6 +137,17 @@ class OpenApiChecker:
             f"{where}: {error.instance_path}: {error.message}"
             for error in self.validator(schema).iter_errors(response.json())
         ]
+
+
+def _header_value(text: str, schema: dict[str, Any]) -> Any:
+    """A header's text as the JSON value its schema types (left as text when it is not
+    one, so the type check reports it)."""
+    kind = schema.get("type")
+    if kind == "integer" and re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
 
 
 def check_every_answer(

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import asyncpg
 import httpx
 
+from tests.database_state import database_state
 from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser
 
 ADDRESSES = {"related": "address"}
@@ -60,10 +61,6 @@ PRIVATE_ATTRIBUTES = (
     "customer.editor",
 )
 
-VOLATILE_TABLES = frozenset({"alembic_version", "sessions", "login_throttle", "signing_keys"})
-"""Tables a refused request may touch without writing anything of a customer: sessions
-(when kept in PostgreSQL), failed-login counters, the signing key made on first use."""
-
 
 def attributes(**values: Any) -> dict[str, Any]:
     """`{"data": {"attributes": ...}}`, the body of every Aimeos write."""
@@ -95,23 +92,6 @@ def with_token(url: str, meta: dict[str, Any]) -> str:
         return url
     separator = "?" if "?" not in url else "&"
     return url + separator + urlencode({csrf["name"]: csrf["value"]})
-
-
-async def database_state(pool: asyncpg.Pool) -> dict[str, str]:
-    """A digest of every table's rows (but `VOLATILE_TABLES`): equal before and after a
-    request means that request wrote nothing, whatever table the feature uses."""
-    names = await pool.fetch(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-    )
-    state: dict[str, str] = {}
-    for row in names:
-        name: str = row["tablename"]
-        if name not in VOLATILE_TABLES:
-            state[name] = await pool.fetchval(
-                f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-                f'FROM "{name}" t'
-            )
-    return state
 
 
 def token(shop: AimeosBrowser) -> str:

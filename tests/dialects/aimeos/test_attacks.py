@@ -20,6 +20,7 @@ import pytest
 from patron.services import Services
 from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
+from tests.database_state import database_state
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
     HOST,
@@ -29,7 +30,6 @@ from tests.dialects.aimeos.black_box import (
     assert_clean_error,
     attributes,
     body,
-    database_state,
     fixture_user,
     fixture_user_and_state,
     signed_in,

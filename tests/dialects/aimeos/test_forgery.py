@@ -11,13 +11,13 @@ from typing import Any
 import asyncpg
 import pytest
 
+from tests.database_state import database_state
 from tests.dialects.aimeos.black_box import (
     ADDRESSES,
     PROPERTIES,
     RELATIONSHIPS,
     attributes,
     body,
-    database_state,
     fixture_user_and_state,
     signed_in,
     titles,

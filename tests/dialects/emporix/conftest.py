@@ -8,7 +8,7 @@ whether one tenant's token reaches the other's data.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -19,6 +19,8 @@ from patron.core.model import Tenant, TenantSettings
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from patron.settings import Settings
+from tests.dialects.emporix.vendor_openapi import EmporixChecker
+from tests.openapi_answers import check_every_answer
 
 MOUNT = "/emporix"
 ALL_SCOPES = (
@@ -91,3 +93,21 @@ async def token_for(http: httpx.AsyncClient, client: ServiceClient, scope: str =
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+# --- every answer against Emporix' own OpenAPI document -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def vendor_checker() -> EmporixChecker:
+    return EmporixChecker()
+
+
+@pytest.fixture(autouse=True)
+def answers_match_emporix_document(
+    vendor_checker: EmporixChecker, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every answer a test here receives, from whichever client: a documented status,
+    media type, body and `Count` header (tests/dialects/emporix/vendor_openapi.py), and
+    never a 5xx."""
+    yield from check_every_answer(monkeypatch, vendor_checker, no_server_error=True)
