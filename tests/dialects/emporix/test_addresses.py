@@ -190,7 +190,9 @@ async def test_put_with_a_stale_version_is_a_conflict(
     assert (await http.patch(path, json={"city": "Lodz"}, headers=auth)).status_code == 200
 
     stale = await http.put(path, json={**PLAIN, "metadata": {"version": 1}}, headers=auth)
-    fresh = await http.patch(path, json={"city": "Kielce", "metadata": {"version": 2}}, headers=auth)
+    fresh = await http.patch(
+        path, json={"city": "Kielce", "metadata": {"version": 2}}, headers=auth
+    )
 
     assert stale.status_code == 409
     assert stale.json() == {
@@ -223,7 +225,11 @@ async def test_patch_changes_only_what_it_names(
     assert (answer.status_code, answer.content) == (200, b"")
     now = await read(http, auth, number, address_id)
     assert "state" not in now
-    assert (now["city"], now["street"], now["contactName"]) == ("Bonn", EXAMPLE["street"], "John Doe")
+    assert (now["city"], now["street"], now["contactName"]) == (
+        "Bonn",
+        EXAMPLE["street"],
+        "John Doe",
+    )
     assert (now["extraLine1"], now["extraLine2"]) == ("c/o Bundestag", "Room 1")
     assert now["mixins"] == {"delivery": {"hint": "gate"}, "floor": {"level": 2}}
     assert now["metadata"]["version"] == 2
@@ -236,9 +242,7 @@ async def test_the_contact_name_is_split_at_its_last_space(
     many = await added(http, auth, number, {"contactName": "Anna Maria  Schmidt"})
     one = await added(http, auth, number, {"contactName": "Cher"})
 
-    rows = await clean_db.fetch(
-        "SELECT first_name, last_name FROM addresses ORDER BY id"
-    )
+    rows = await clean_db.fetch("SELECT first_name, last_name FROM addresses ORDER BY id")
 
     assert [(row["first_name"], row["last_name"]) for row in rows] == [
         ("Anna Maria", "Schmidt"),
@@ -288,4 +292,3 @@ async def test_missing_addresses_and_customers_get_the_documented_404s(
     for method in ("GET", "POST"):
         answer = await http.request(method, addresses_of("999"), json=PLAIN, headers=auth)
         assert (answer.status_code, answer.json()) == (404, customer_missing), method
-
