@@ -52,19 +52,27 @@ def addresses_of(number: str, tenant_code: str = "shop") -> str:
 
 
 async def added(
-    http: httpx.AsyncClient, auth: dict[str, str], number: str, body: dict[str, Any]
+    http: httpx.AsyncClient,
+    auth: dict[str, str],
+    number: str,
+    body: dict[str, Any],
+    tenant_code: str = "shop",
 ) -> str:
     """POST an address that must be accepted: its id."""
-    answer = await http.post(addresses_of(number), json=body, headers=auth)
+    answer = await http.post(addresses_of(number, tenant_code), json=body, headers=auth)
     assert answer.status_code == 201, answer.text
     address_id: str = answer.json()["id"]
     return address_id
 
 
 async def read(
-    http: httpx.AsyncClient, auth: dict[str, str], number: str, address_id: str
+    http: httpx.AsyncClient,
+    auth: dict[str, str],
+    number: str,
+    address_id: str,
+    tenant_code: str = "shop",
 ) -> dict[str, Any]:
-    answer = await http.get(f"{addresses_of(number)}/{address_id}", headers=auth)
+    answer = await http.get(f"{addresses_of(number, tenant_code)}/{address_id}", headers=auth)
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
     return body
