@@ -90,7 +90,7 @@ class NewAddressBody(AddressBody):
     """`Address_2` (POST): `contactName` required, an optional custom `id`."""
 
     id: str | None = Field(default=None, pattern=ADDRESS_ID_PATTERN)
-    contactName: str
+    contactName: str = Field(min_length=1)
 
 
 def unique(tags: Iterable[str]) -> tuple[str, ...]:

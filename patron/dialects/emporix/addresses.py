@@ -20,7 +20,6 @@ from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import EmporixError, validation_failure
 from patron.dialects.emporix.http import answer, caller, checked, empty, read_json
 from patron.dialects.emporix.scopes import CUSTOMER_MANAGE, CUSTOMER_READ
-from patron.dialects.emporix.shapes import address_id
 
 BASE = "/customer/{tenant}/customers/{customerNumber}/addresses"
 ONE = BASE + "/{addressId}"
@@ -64,7 +63,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         added = await ctx.core.address_admin.add(
             call.principal, call.tenant, customerNumber, schemas.draft(body, body.id)
         )
-        return answer({"id": address_id(added)}, 201)
+        return answer({"id": shapes.address_id(added)}, 201)
 
     @api.get(ONE, summary="Retrieving a customer address")
     async def get_address(request: Request, customerNumber: str, addressId: str) -> Response:
@@ -81,7 +80,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         body = await _update_body(request, ctx)
         if not ID_PATTERN.fullmatch(addressId):  # no address has such an id: it would be new
             raise EmporixError(ID_INVALID)
-        creatable = body.contactName is not None and bool(body.contactName.strip())
+        creatable = bool(body.contactName and body.contactName.strip())
         try:
             address, created = await ctx.core.address_admin.upsert(
                 call.principal,
@@ -94,7 +93,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
             )
         except AddressNotFound:
             raise EmporixError(CONTACT_NAME_REQUIRED) from None
-        return answer({"id": address_id(address)}, 201) if created else empty(204)
+        return answer({"id": shapes.address_id(address)}, 201) if created else empty(204)
 
     @api.patch(ONE, summary="Partially updating a customer address")
     async def patch_address(request: Request, customerNumber: str, addressId: str) -> Response:

@@ -100,6 +100,7 @@ async def test_a_custom_id_may_not_be_another_addresses_uuid(
     ("body", "field"),
     [
         ({"city": "Berlin"}, "contactName"),
+        ({"contactName": ""}, "contactName"),
         ({**PLAIN, "id": "has space"}, "id"),
         ({**PLAIN, "id": "x" * 67}, "id"),
         ({**PLAIN, "country": "XX"}, "country"),
