@@ -2,23 +2,26 @@
 their tags, as the back office manages them (reference 3; 2.1 for scopes and statuses).
 
 Only the plain scopes open these routes (`customer.customer_read` to read,
-`customer.customer_manage` to write; no `_own` variant is listed); a restriction suffix
-narrows which customers they reach, as on every route.
+`customer.customer_manage` to write; no `_own` variant is listed), so a caller's `_own`
+grants reach no customer here either; a restriction suffix narrows which customers they
+reach, as on every route.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.errors import AddressNotFound
+from patron.core.principals import Grant
 from patron.dialects.emporix import address_schemas as schemas
 from patron.dialects.emporix import shapes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import EmporixError, validation_failure
-from patron.dialects.emporix.http import answer, caller, checked, empty, read_json
+from patron.dialects.emporix.http import Caller, answer, caller, checked, empty, read_json
 from patron.dialects.emporix.scopes import CUSTOMER_MANAGE, CUSTOMER_READ
 
 BASE = "/customer/{tenant}/customers/{customerNumber}/addresses"
@@ -52,13 +55,13 @@ TAGS_MISSING = validation_failure(
 def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.get(BASE, summary="Retrieving customer addresses")
     async def list_addresses(request: Request, customerNumber: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_READ)
+        call = await _caller(request, ctx, CUSTOMER_READ)
         found = await ctx.core.address_admin.list(call.principal, call.tenant, customerNumber)
         return answer([shapes.address(record) for record in found])
 
     @api.post(BASE, summary="Adding a customer address")
     async def add_address(request: Request, customerNumber: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_MANAGE)
+        call = await _caller(request, ctx, CUSTOMER_MANAGE)
         body = checked(await read_json(request, ctx), schemas.NewAddressBody)
         added = await ctx.core.address_admin.add(
             call.principal, call.tenant, customerNumber, schemas.draft(body, body.id)
@@ -67,7 +70,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.get(ONE, summary="Retrieving a customer address")
     async def get_address(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_READ)
+        call = await _caller(request, ctx, CUSTOMER_READ)
         found = await ctx.core.address_admin.get(
             call.principal, call.tenant, customerNumber, addressId
         )
@@ -76,7 +79,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.put(ONE, summary="Upserting a customer address")
     async def put_address(request: Request, customerNumber: str, addressId: str) -> Response:
         """201 with the id when created (then `contactName` is required), 204 updated."""
-        call = await caller(request, ctx, CUSTOMER_MANAGE)
+        call = await _caller(request, ctx, CUSTOMER_MANAGE)
         body = await _update_body(request, ctx)
         if not ID_PATTERN.fullmatch(addressId):  # no address has such an id: it would be new
             raise EmporixError(ID_INVALID)
@@ -97,7 +100,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.patch(ONE, summary="Partially updating a customer address")
     async def patch_address(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_MANAGE)
+        call = await _caller(request, ctx, CUSTOMER_MANAGE)
         body = await _update_body(request, ctx)
         await ctx.core.address_admin.edit(
             call.principal,
@@ -111,13 +114,13 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.delete(ONE, summary="Deleting a customer address", status_code=204)
     async def delete_address(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_MANAGE)
+        call = await _caller(request, ctx, CUSTOMER_MANAGE)
         await ctx.core.address_admin.delete(call.principal, call.tenant, customerNumber, addressId)
         return empty(204)
 
     @api.post(ONE + "/tags", summary="Adding tags to a customer address", status_code=204)
     async def add_tags(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_MANAGE)
+        call = await _caller(request, ctx, CUSTOMER_MANAGE)
         tags = _tags(request)
         await ctx.core.address_admin.edit(
             call.principal, call.tenant, customerNumber, addressId, schemas.tagging(tags)
@@ -126,12 +129,23 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.delete(ONE + "/tags", summary="Deleting tags from a customer address", status_code=204)
     async def remove_tags(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_MANAGE)
+        call = await _caller(request, ctx, CUSTOMER_MANAGE)
         tags = _tags(request)
         await ctx.core.address_admin.edit(
             call.principal, call.tenant, customerNumber, addressId, schemas.untagging(tags)
         )
         return empty(204)
+
+
+async def _caller(request: Request, ctx: EmporixContext, scope: str) -> Caller:
+    """The checked caller, its `_own` grants set aside (the operation lists none)."""
+    call = await caller(request, ctx, scope)
+    kept = frozenset(
+        text
+        for text in call.principal.scopes
+        if (grant := Grant.parse(text)) is None or not grant.own
+    )
+    return Caller(call.tenant, replace(call.principal, scopes=kept))
 
 
 def _tags(request: Request) -> tuple[str, ...]:

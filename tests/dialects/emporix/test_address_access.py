@@ -12,6 +12,7 @@ import pytest
 
 from patron.core.model import Tenant
 from patron.services import Services
+from tests.core.back_office_callers import principal_of
 from tests.dialects.emporix.address_helpers import (
     PLAIN,
     added,
@@ -20,7 +21,7 @@ from tests.dialects.emporix.address_helpers import (
     headers,
     read,
 )
-from tests.dialects.emporix.conftest import MakeClient
+from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
 
 TENANT_INVALID = {
     "type": "bad_request",
@@ -160,3 +161,32 @@ async def test_a_restricted_grant_reaches_only_customers_of_its_restriction(
     assert changed.status_code == 200
     assert (await read(http, everything, german, german_id))["city"] == "Munich"
     assert beyond.status_code == 404
+
+
+async def test_an_own_grant_beside_a_restricted_one_reaches_no_company_customer(
+    http: httpx.AsyncClient,
+    services: Services,
+    shop: Tenant,
+    make_client: MakeClient,
+    clean_db: asyncpg.Pool,
+) -> None:
+    number = await customer(services, shop, "colleague@example.com")
+    address_id = await added(http, await headers(http, make_client, shop), number, PLAIN)
+    admin = principal_of(shop)
+    company = await services.core.groups.create(admin, shop, name="ACME")
+    member = await services.core.customer_admin.get_by_number(admin, shop, number)
+    await services.core.groups.add_customers(admin, shop, company.uuid, [member.uuid])
+    client = await make_client(shop, ["customer.customer_read_own", "customer.customer_read--DE"])
+    await clean_db.execute(
+        "UPDATE api_clients SET company_group_id = $1 WHERE client_id = $2",
+        company.id,
+        client.client_id,
+    )
+    auth = bearer(await token_for(http, client))
+
+    profile = await http.get(f"/customer/shop/customers/{number}", headers=auth)
+    listed = await http.get(addresses_of(number), headers=auth)
+    one = await http.get(f"{addresses_of(number)}/{address_id}", headers=auth)
+
+    assert profile.status_code == 200  # the customer routes list `_own`
+    assert (listed.status_code, one.status_code) == (404, 404)
