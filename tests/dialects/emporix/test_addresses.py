@@ -293,3 +293,18 @@ async def test_missing_addresses_and_customers_get_the_documented_404s(
     for method in ("GET", "POST"):
         answer = await http.request(method, addresses_of("999"), json=PLAIN, headers=auth)
         assert (answer.status_code, answer.json()) == (404, customer_missing), method
+
+
+async def test_put_keeps_metadata_other_dialects_wrote(
+    http: httpx.AsyncClient, number: str, auth: dict[str, str], clean_db: asyncpg.Pool
+) -> None:
+    body = {**PLAIN, "extraLine1": "Gate 4", "mixins": {"a": {"b": 1}}}
+    address_id = await added(http, auth, number, body)
+    await clean_db.execute("UPDATE addresses SET metadata = metadata || '{\"medusa\": 1}'")
+
+    answer = await http.put(f"{addresses_of(number)}/{address_id}", json=PLAIN, headers=auth)
+
+    assert answer.status_code == 204
+    assert await clean_db.fetchval("SELECT metadata FROM addresses") == {"medusa": 1}
+    shown = await read(http, auth, number, address_id)
+    assert "extraLine1" not in shown and "mixins" not in shown
