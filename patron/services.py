@@ -9,6 +9,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from patron.core.accounts import Accounts
+from patron.core.address_admin import AddressAdministration
 from patron.core.addresses import Addresses
 from patron.core.auth import Authentication
 from patron.core.availability import Availability
@@ -152,6 +153,9 @@ class Services:
             properties=CustomerProperties(uow, reads, data_reads, clock),
             lists=CustomerLists(uow, reads, data_reads, clock),
             imports=CustomerImports(uow, hasher, hasher, clock),
+            address_admin=AddressAdministration(
+                uow, PgCustomerSearch(pool), PgAddressReads(pool), clock, config
+            ),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

@@ -126,6 +126,15 @@ class Reach:
         )
 
 
+def within_reach(found: tuple[Customer, frozenset[int]] | None, reach: Reach) -> Customer:
+    """The customer (read with its companies), if the caller reaches it; `CustomerNotFound`
+    otherwise, as for one that does not exist or is anonymized: a narrowed caller learns
+    nothing of the customers beyond its reach."""
+    if found is None or found[0].is_anonymized or not reach.admits(*found):
+        raise CustomerNotFound()
+    return found[0]
+
+
 EVERY_CUSTOMER = Reach((Grant(Scope.CUSTOMERS_READ),))
 
 

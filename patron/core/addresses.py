@@ -20,7 +20,12 @@ from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_ow
 from patron.core.commands import AddressChange, AddressDraft
 from patron.core.config import CoreConfig
 from patron.core.countries import normalize_country_code
-from patron.core.errors import AddressLimitReached, AddressNotFound, CountryInvalid
+from patron.core.errors import (
+    AddressLimitReached,
+    AddressNotFound,
+    CountryInvalid,
+    FieldsInvalid,
+)
 from patron.core.model import AccessClaims, Address, Customer
 from patron.core.ports import (
     AddressReads,
@@ -30,7 +35,7 @@ from patron.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from patron.core.text import ADDRESS_TEXT, check_text, coordinates_of
+from patron.core.text import ADDRESS_TEXT, check_text, coordinates_of, tag_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,8 @@ class Addresses:
 def checked_draft(draft: AddressDraft) -> AddressDraft:
     """A new address within the text limits, its country code normalized."""
     check_text(draft.text_fields() | coordinates_of(draft), ADDRESS_TEXT)
+    if problems := tag_problems(draft.tags):
+        raise FieldsInvalid(problems)
     if draft.country_code is not None:
         draft = replace(draft, country_code=_country(draft.country_code))
     return draft
@@ -147,6 +154,8 @@ def checked_change(change: AddressChange) -> dict[str, Any]:
     """The fields an address change writes, within the text limits, the country normalized."""
     fields = change.changed_fields()
     check_text(fields, ADDRESS_TEXT)
+    if problems := tag_problems(fields.get("tags", ())):
+        raise FieldsInvalid(problems)
     if fields.get("country_code") is not None:
         fields["country_code"] = _country(fields["country_code"])
     return fields
@@ -156,12 +165,14 @@ async def add_locked(
     uow: UnitOfWork, customer: Customer, draft: AddressDraft, *, limit: int, now: datetime
 ) -> Address:
     """Add a checked address to a customer whose row the caller has locked: the cap, and
-    Spryker's defaults (asked for, or the first of its kind), demoting the previous one."""
+    Spryker's defaults (asked for, or the first of its kind unless the draft says not to),
+    demoting the previous one."""
     summary = await uow.addresses.summary(customer.id)
     if summary.count >= limit:
         raise AddressLimitReached(limit)
-    shipping = draft.is_default_shipping or not summary.has_default_shipping
-    billing = draft.is_default_billing or not summary.has_default_billing
+    promote = draft.promote_first
+    shipping = draft.is_default_shipping or (promote and not summary.has_default_shipping)
+    billing = draft.is_default_billing or (promote and not summary.has_default_billing)
     demote_shipping = shipping and summary.has_default_shipping
     demote_billing = billing and summary.has_default_billing
     if demote_shipping or demote_billing:

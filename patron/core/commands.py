@@ -55,6 +55,8 @@ _NOT_TEXT = frozenset(
         "birth_date",
         "is_default_shipping",
         "is_default_billing",
+        "promote_first",
+        "tags",
         "latitude",
         "longitude",
     }
@@ -119,7 +121,8 @@ class ProfileChange:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddressDraft:
     """A new address. A default flag set to True makes it that default and demotes the
-    previous one; the customer's first address of a kind becomes its default anyway."""
+    previous one; the customer's first address of a kind becomes its default anyway,
+    unless `promote_first` is False (then the flags are exactly as asked)."""
 
     salutation: Salutation | None = None
     title: str | None = None
@@ -147,6 +150,10 @@ class AddressDraft:
     latitude: float | None = None
     longitude: float | None = None
     birth_date: date | None = None
+    tags: tuple[str, ...] = ()
+    code: str | None = None
+    """An id the caller chose, unique per customer; None: the address is named by its uuid."""
+    promote_first: bool = True
 
     def text_fields(self) -> dict[str, Any]:
         return _text_fields(self)
@@ -183,6 +190,7 @@ class AddressChange:
     latitude: float | None = UNSET
     longitude: float | None = UNSET
     birth_date: date | None = UNSET
+    tags: tuple[str, ...] = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)

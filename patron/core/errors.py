@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     ADDRESS_NOT_FOUND = "address_not_found"
     ADDRESS_LIMIT_REACHED = "address_limit_reached"
     ADDRESS_CONFLICT = "address_conflict"
+    ADDRESS_ID_TAKEN = "address_id_taken"
     COUNTRY_INVALID = "country_invalid"
     WRONG_PASSWORD = "wrong_password"
     RESET_KEY_INVALID = "reset_key_invalid"
@@ -206,6 +207,16 @@ class AddressConflict(DomainError):
     """A concurrent write claimed the same default address; the database refused ours."""
 
     code = ErrorCode.ADDRESS_CONFLICT
+
+
+class AddressIdTaken(DomainError):
+    """The customer has an address named by this id already (its chosen id, or its uuid)."""
+
+    code = ErrorCode.ADDRESS_ID_TAKEN
+
+    def __init__(self, address_id: str) -> None:
+        super().__init__(f"address id {address_id!r} is taken")
+        self.address_id = address_id
 
 
 class CountryInvalid(DomainError):

@@ -74,6 +74,23 @@ class NewAddress:
 
 
 @dataclass(frozen=True, slots=True)
+class AddressKey:
+    """How a caller names an address: an id it chose (`code`), or the uuid written as
+    text (`uuid`, set only when `text` is a uuid in its canonical form)."""
+
+    text: str
+    uuid: UUID | None
+
+    @classmethod
+    def of(cls, text: str) -> AddressKey:
+        try:
+            parsed = UUID(text)
+        except ValueError:
+            return cls(text, None)
+        return cls(text, parsed if str(parsed) == text else None)
+
+
+@dataclass(frozen=True, slots=True)
 class AddressSummary:
     """What adding an address must know of the customer's others, in one query."""
 
@@ -179,10 +196,14 @@ class AddressRepository(Protocol):
 
     async def get(self, customer_id: int, address_uuid: UUID) -> Address | None: ...
 
+    async def find(self, customer_id: int, key: AddressKey) -> Address | None:
+        """The customer's address named by `key`: its chosen id first, else its uuid."""
+
     async def default_billing(self, customer_id: int) -> Address | None: ...
 
     async def add(self, new: NewAddress) -> Address:
-        """Insert; raises `AddressConflict` if the database refuses a second default."""
+        """Insert; raises `AddressConflict` if the database refuses a second default,
+        `AddressIdTaken` a second address with the draft's `code`."""
 
     async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
         """Write `changes`, bump the version; raises `AddressConflict` like `add`."""
@@ -308,6 +329,9 @@ class AddressReads(Protocol):
         a customer without addresses maps to an empty list."""
 
     async def address_of(self, customer_id: int, address_uuid: UUID) -> Address | None: ...
+
+    async def find(self, customer_id: int, key: AddressKey) -> Address | None:
+        """As `AddressRepository.find`, outside a transaction."""
 
 
 class AvailabilityReads(Protocol):

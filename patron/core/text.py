@@ -76,7 +76,13 @@ ADDRESS_TEXT: Mapping[str, Text] = {
     "mobile": Text(32),
     "email": LINE,
     "website": LINE,
+    # A caller-chosen address id is typed into URLs: Emporix' custom ids are 1-66 long
+    # (and, as a login name's, may hold no white space).
+    "code": Text(66, min_length=1),
 }
+TAG = Text(64, min_length=1)
+MAX_TAGS = 32
+"""An address's free labels (Emporix' tags): how many, and how long each."""
 # Aimeos' limits for its customer properties and list items.
 PROPERTY_TEXT: Mapping[str, Text] = {"type": Text(64, min_length=1), "value": LINE}
 LIST_TEXT: Mapping[str, Text] = {
@@ -131,6 +137,20 @@ def problems_in(values: Mapping[str, object], fields: Mapping[str, Text]) -> lis
             # A login name is typed at a login form: white space there is a mistake.
             found.append(FieldProblem(name, FieldRule.CHARACTERS))
     return found
+
+
+def tag_problems(tags: tuple[str, ...]) -> list[FieldProblem]:
+    """At most `MAX_TAGS` labels, each a short, non-empty, single-line text."""
+    if len(tags) > MAX_TAGS:
+        return [FieldProblem("tags", FieldRule.INVALID, MAX_TAGS)]
+    for tag in tags:
+        if len(tag) > TAG.max_length:
+            return [FieldProblem("tags", FieldRule.TOO_LONG, TAG.max_length)]
+        if len(tag) < TAG.min_length:
+            return [FieldProblem("tags", FieldRule.INVALID)]
+        if refused_character(tag):
+            return [FieldProblem("tags", FieldRule.CHARACTERS)]
+    return []
 
 
 def json_problems(name: str, value: object, max_bytes: int) -> list[FieldProblem]:

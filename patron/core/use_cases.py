@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from patron.core.accounts import Accounts
+from patron.core.address_admin import AddressAdministration
 from patron.core.addresses import Addresses
 from patron.core.auth import Authentication
 from patron.core.availability import Availability
@@ -34,3 +35,4 @@ class Core:
     properties: CustomerProperties
     lists: CustomerLists
     imports: CustomerImports
+    address_admin: AddressAdministration

@@ -9,9 +9,9 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import AddressConflict, AddressNotFound
+from patron.core.errors import AddressConflict, AddressIdTaken, AddressNotFound
 from patron.core.model import Address, Salutation
-from patron.core.ports import AddressSummary, NewAddress
+from patron.core.ports import AddressKey, AddressSummary, NewAddress
 from patron.storage.database import Connection
 from patron.storage.versioned import db_value, update_versioned
 
@@ -23,6 +23,13 @@ COLUMNS = (
 )
 
 BY_UUID = f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND uuid = $2"
+# A chosen id first, then the uuid (a chosen id may look like another address's uuid
+# only if that address is gone: adding one refuses it).
+BY_KEY = (
+    f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND (code = $2 OR uuid = $3) "
+    "ORDER BY code IS NOT DISTINCT FROM $2 DESC LIMIT 1"
+)
+CODE_INDEX = "addresses_code_unique"
 
 # Fields an address change may write; names are the core's and the columns'.
 WRITABLE = frozenset(
@@ -53,6 +60,7 @@ WRITABLE = frozenset(
         "latitude",
         "longitude",
         "birth_date",
+        "tags",
     }
 )
 
@@ -98,10 +106,15 @@ def row_to_address(row: asyncpg.Record) -> Address:
     )
 
 
-def _translate_unique_violation(error: asyncpg.UniqueViolationError) -> Exception:
-    """A second default slipped past the customer-row lock: refuse it, never answer 500."""
+def _translate_unique_violation(
+    error: asyncpg.UniqueViolationError, code: str | None = None
+) -> Exception:
+    """A second default (or chosen id) slipped past the customer-row lock: refuse it,
+    never answer 500."""
     if error.constraint_name in DEFAULT_INDEXES:
         return AddressConflict()
+    if error.constraint_name == CODE_INDEX and code is not None:
+        return AddressIdTaken(code)
     return error
 
 
@@ -123,6 +136,10 @@ class PgAddresses:
         row = await self._db.fetchrow(BY_UUID, customer_id, address_uuid)
         return row_to_address(row) if row else None
 
+    async def find(self, customer_id: int, key: AddressKey) -> Address | None:
+        row = await self._db.fetchrow(BY_KEY, customer_id, key.text, key.uuid)
+        return row_to_address(row) if row else None
+
     async def default_billing(self, customer_id: int) -> Address | None:
         row = await self._db.fetchrow(
             f"SELECT {COLUMNS} FROM addresses WHERE customer_id = $1 AND is_default_billing",
@@ -140,9 +157,10 @@ class PgAddresses:
                     address1, address2, address3, zip_code, city, region, country_code, phone,
                     comment, is_default_shipping, is_default_billing, metadata, created_at,
                     updated_at, vat_id, language, fax, mobile, email, website, latitude,
-                    longitude, birth_date)
+                    longitude, birth_date, tags, code)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                        $17, $18, $19, $20, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
+                        $17, $18, $19, $20, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
+                        $30, $31)
                 RETURNING {COLUMNS}
                 """,
                 new.uuid,
@@ -174,14 +192,18 @@ class PgAddresses:
                 d.latitude,
                 d.longitude,
                 d.birth_date,
+                list(d.tags),
+                d.code,
             )
         except asyncpg.UniqueViolationError as error:
-            raise _translate_unique_violation(error) from None
+            raise _translate_unique_violation(error, d.code) from None
         if row is None:
             raise RuntimeError("INSERT ... RETURNING returned no row")
         return row_to_address(row)
 
     async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
+        if "tags" in changes:
+            changes = {**changes, "tags": list(changes["tags"])}
         try:
             row = await update_versioned(
                 self._db,
@@ -260,4 +282,8 @@ class PgAddressReads:
 
     async def address_of(self, customer_id: int, address_uuid: UUID) -> Address | None:
         row = await self._pool.fetchrow(BY_UUID, customer_id, address_uuid)
+        return row_to_address(row) if row else None
+
+    async def find(self, customer_id: int, key: AddressKey) -> Address | None:
+        row = await self._pool.fetchrow(BY_KEY, customer_id, key.text, key.uuid)
         return row_to_address(row) if row else None

@@ -12,10 +12,12 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError
 from patron.core.use_cases import Core
-from patron.dialects.emporix import customers, imports, oauth
+from patron.dialects.emporix import addresses, customers, imports, oauth
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
+    ADDRESS_FIELDS,
+    CUSTOMER_FIELDS,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     UNEXPECTED,
@@ -32,11 +34,13 @@ log = logging.getLogger("patron.emporix")
 def where(request: Request) -> Where:
     """What the request's path (and the handler, on `request.state`) named."""
     params = request.path_params
+    route = str(getattr(request.scope.get("route"), "path", ""))
     return Where(
         tenant_code=str(params.get("tenant", "")),
         customer_number=str(params.get("customerNumber", "")),
         address_id=str(params.get("addressId", "")),
         email=str(getattr(request.state, "email", "")),
+        fields=ADDRESS_FIELDS if "/addresses" in route else CUSTOMER_FIELDS,
     )
 
 
@@ -54,6 +58,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     )
     customers.add_routes(app, ctx)
     imports.add_routes(app, ctx)
+    addresses.add_routes(app, ctx)
     oauth.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)

@@ -101,6 +101,7 @@ BODY_TOO_LARGE = EmporixErrorBody(413, "payload_too_large", "Request body too la
 BODY_MALFORMED = bad_request("Malformed JSON request body")
 BODY_NUL = bad_request("Request body holds a NUL character")
 VERSION_CONFLICT = conflict("Customer update cannot be done. Update version is not valid.")
+ADDRESS_VERSION_CONFLICT = conflict("Address update cannot be done. Update version is not valid.")
 UNEXPECTED = EmporixErrorBody(500, "internal_server_error", "Internal server error")
 
 
@@ -147,6 +148,8 @@ ADDRESS_FIELDS: Mapping[str, str] = {
     "region": "state",
     "country_code": "country",
     "phone": "contactPhone",
+    "code": "id",
+    "metadata": "mixins",
 }
 
 
@@ -237,7 +240,9 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.INVALID_REFRESH_TOKEN: _always(INVALID_TOKEN),
     ErrorCode.INVALID_ACCESS_TOKEN: _always(INVALID_TOKEN),
     ErrorCode.CONFIRMATION_INVALID: _invalid("The token is not valid."),
-    ErrorCode.VERSION_CONFLICT: _always(VERSION_CONFLICT),
+    ErrorCode.VERSION_CONFLICT: lambda _e, where: (
+        ADDRESS_VERSION_CONFLICT if where.address_id else VERSION_CONFLICT
+    ),
     ErrorCode.NOT_OWNER: _always(FORBIDDEN),
     ErrorCode.PRODUCT_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.SUBSCRIPTION_EXISTS: _always(conflict("Subscription already exists.")),
@@ -249,6 +254,9 @@ TABLE: Mapping[ErrorCode, Render] = {
         f"A customer may keep at most {error.limit} addresses."
     ),
     ErrorCode.ADDRESS_CONFLICT: _always(conflict("The address was changed at the same time.")),
+    ErrorCode.ADDRESS_ID_TAKEN: lambda error, where: conflict(
+        f"Address {error.address_id} of customer {where.customer_number} already exists."
+    ),
     ErrorCode.COUNTRY_INVALID: _always(
         validation_failure(
             "Request body is not valid.",

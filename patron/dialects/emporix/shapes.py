@@ -42,6 +42,14 @@ def customer(record: Customer) -> dict[str, Any]:
 
 BILLING = "BILLING"
 SHIPPING = "SHIPPING"
+# Where an address keeps what only Emporix has, in the core's address metadata.
+EXTRA_LINES = "extraLines"
+"""`{"extraLine1": ..., ...}`: the lines after the street."""
+MIXINS = "mixins"
+"""The address's mixins (free JSON per mixin name)."""
+MIXIN_SCHEMAS = "mixinSchemas"
+"""`metadata.mixins`: the schema URL of each mixin."""
+EMPORIX_METADATA = (EXTRA_LINES, MIXINS, MIXIN_SCHEMAS)
 
 
 def address_id(record: Address) -> str:
@@ -68,9 +76,22 @@ def address_tags(record: Address) -> list[str]:
     return tags
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """Metadata another dialect wrote may hold anything: only an object is shown as one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def address(record: Address) -> dict[str, Any]:
-    """`Address` (reference 3.1). `isDefault`: the default billing or shipping address."""
-    extra = record.metadata.get("extraLines", {}) if isinstance(record.metadata, dict) else {}
+    """`Address` (reference 3.1). `isDefault`: the default billing or shipping address.
+    Mixins are always shown (the address routes have no `expand`)."""
+    extra = _object(record.metadata.get(EXTRA_LINES))
+    metadata: dict[str, Any] = {"version": record.version}
+    if MIXIN_SCHEMAS in record.metadata:
+        metadata["mixins"] = _object(record.metadata[MIXIN_SCHEMAS])
     body: dict[str, Any] = {
         "id": address_id(record),
         "contactName": contact_name(record) or "",
@@ -78,7 +99,7 @@ def address(record: Address) -> dict[str, Any]:
         "street": record.address1,
         "streetNumber": record.address2,
         "streetAppendix": record.address3,
-        **{f"extraLine{n}": extra.get(f"extraLine{n}") for n in range(1, 5)},
+        **{f"extraLine{n}": _text(extra.get(f"extraLine{n}")) for n in range(1, 5)},
         "zipCode": record.zip_code,
         "city": record.city,
         "country": record.country_code,
@@ -86,6 +107,7 @@ def address(record: Address) -> dict[str, Any]:
         "contactPhone": record.phone,
         "isDefault": record.is_default_billing or record.is_default_shipping,
         "tags": address_tags(record),
-        "metadata": {"version": record.version},
+        "metadata": metadata,
+        "mixins": _object(record.metadata[MIXINS]) if MIXINS in record.metadata else None,
     }
     return {key: value for key, value in body.items() if value is not None}

@@ -1,0 +1,165 @@
+"""The back office's view of a customer's addresses (Emporix' tenant-managed routes).
+
+The customer is named by its number and must be within the caller's reach (`Reach`): one
+beyond it reads as missing, like one that does not exist. An address is named by the id
+its creator chose (`Address.code`) or else by its uuid (`AddressKey`). Every write locks
+the customer row first, as the customer's own address writes do (`addresses`), so the
+cap, the one-default-of-each-kind rule and the chosen ids are decided by one writer at a
+time; the database's unique indexes are the backstop.
+
+An edit is handed over as a function of the address as stored under that lock: a dialect
+whose change depends on the stored values (a tag added to those there, a default that
+follows the tags) decides it there, and no concurrent write slips in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from patron.core.access import Reach, require_reach, within_reach
+from patron.core.addresses import add_locked, checked_change, checked_draft, update_locked
+from patron.core.back_office_ports import CustomerSearch
+from patron.core.commands import AddressChange, AddressDraft
+from patron.core.config import CoreConfig
+from patron.core.errors import AddressIdTaken, AddressNotFound, VersionConflict
+from patron.core.model import Address, Customer, Tenant
+from patron.core.ports import AddressKey, AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
+from patron.core.principals import Principal, Scope
+
+Edit = Callable[[Address], AddressChange]
+"""The change to write, decided from the address as it is under the customer's lock."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddressAdministration:
+    uow: UnitOfWorkFactory
+    customer_search: CustomerSearch
+    address_reads: AddressReads
+    clock: Clock
+    config: CoreConfig
+
+    async def list(self, principal: Principal, tenant: Tenant, number: str) -> list[Address]:
+        """Oldest first."""
+        customer = await self._reached(principal, tenant, number)
+        return (await self.address_reads.addresses_of([customer.id]))[customer.id]
+
+    async def get(
+        self, principal: Principal, tenant: Tenant, number: str, address_id: str
+    ) -> Address:
+        customer = await self._reached(principal, tenant, number)
+        address = await self.address_reads.find(customer.id, AddressKey.of(address_id))
+        if address is None:
+            raise AddressNotFound()
+        return address
+
+    async def add(
+        self, principal: Principal, tenant: Tenant, number: str, draft: AddressDraft
+    ) -> Address:
+        """`AddressIdTaken` when the draft's chosen id names an address of the customer
+        already (by its chosen id or its uuid)."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        draft = checked_draft(draft)
+        async with self.uow() as uow:
+            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            if draft.code is not None and await uow.addresses.find(
+                customer.id, AddressKey.of(draft.code)
+            ):
+                raise AddressIdTaken(draft.code)
+            address = await self._add(uow, customer, draft)
+            await uow.commit()
+        return address
+
+    async def upsert(
+        self,
+        principal: Principal,
+        tenant: Tenant,
+        number: str,
+        address_id: str,
+        *,
+        draft: AddressDraft | None,
+        edit: Edit,
+        expected_version: int | None = None,
+    ) -> tuple[Address, bool]:
+        """Edit the address named `address_id`, or, when there is none, add `draft` under
+        that id (None: the request cannot create one, `AddressNotFound`). True: created."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        checked = checked_draft(replace(draft, code=address_id)) if draft is not None else None
+        async with self.uow() as uow:
+            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            current = await uow.addresses.find(customer.id, AddressKey.of(address_id))
+            if current is not None:
+                updated = await self._edit(uow, customer, current, edit, expected_version)
+            elif checked is None:
+                raise AddressNotFound()
+            else:
+                updated = await self._add(uow, customer, checked)
+            await uow.commit()
+        return updated, current is None
+
+    async def edit(
+        self,
+        principal: Principal,
+        tenant: Tenant,
+        number: str,
+        address_id: str,
+        edit: Edit,
+        *,
+        expected_version: int | None = None,
+    ) -> Address:
+        """Write what `edit` decides; a stale `expected_version` is `VersionConflict`."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        async with self.uow() as uow:
+            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            current = await uow.addresses.find(customer.id, AddressKey.of(address_id))
+            if current is None:
+                raise AddressNotFound()
+            updated = await self._edit(uow, customer, current, edit, expected_version)
+            await uow.commit()
+        return updated
+
+    async def delete(
+        self, principal: Principal, tenant: Tenant, number: str, address_id: str
+    ) -> None:
+        """A hard delete. A deleted default leaves no default; none is promoted."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        async with self.uow() as uow:
+            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            address = await uow.addresses.find(customer.id, AddressKey.of(address_id))
+            if address is None or not await uow.addresses.delete(customer.id, address.uuid):
+                raise AddressNotFound()
+            await uow.commit()
+
+    async def _reached(self, principal: Principal, tenant: Tenant, number: str) -> Customer:
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
+        return within_reach(await self.customer_search.by_number(tenant.id, number), reach)
+
+    async def _add(self, uow: UnitOfWork, customer: Customer, draft: AddressDraft) -> Address:
+        limit = self.config.max_addresses_per_customer
+        return await add_locked(uow, customer, draft, limit=limit, now=self.clock())
+
+    async def _edit(
+        self,
+        uow: UnitOfWork,
+        customer: Customer,
+        current: Address,
+        edit: Edit,
+        expected_version: int | None,
+    ) -> Address:
+        if expected_version is not None and expected_version != current.version:
+            raise VersionConflict(current.version)
+        fields = checked_change(edit(current))
+        if not fields:
+            return current
+        return await update_locked(uow, customer, current, fields, now=self.clock())
+
+
+async def _locked(
+    uow: UnitOfWork, search: CustomerSearch, reach: Reach, tenant: Tenant, number: str
+) -> Customer:
+    """The customer, its row locked for the transaction, if the caller reaches it (its
+    restriction is read again under the lock; its companies as read just before)."""
+    found = await search.by_number(tenant.id, number)
+    customer = within_reach(found, reach)
+    locked = await uow.customers.get_by_uuid(tenant.id, customer.uuid, for_update=True)
+    return within_reach(None if found is None or locked is None else (locked, found[1]), reach)
