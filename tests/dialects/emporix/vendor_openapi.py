@@ -48,18 +48,6 @@ PENDING: frozenset[str] = frozenset(
         "PUT-customer-tenant-update-customer",
         "PATCH-customer-tenant-update-customer",
         "DELETE-customer-tenant-remove-customer",
-        "GET-customer-tenant-list-customer-addresses",
-        "POST-customer-tenant-add-customer-address",
-        "PUT-customer-tenant-update-customer-address",
-        "PATCH-customer-tenant-update-customer-address",
-        "GET-customer-tenant-retrieve-customer-address-by-id",
-        "DELETE-customer-tenant-remove-customer-address",
-        "POST-customer-tenant-add-address-tags",
-        "DELETE-customer-tenant-remove-address-tags",
-        "GET-customer-tenant-retrieve-password-migration-retention",
-        "POST-customer-tenant-configure-password-migration-retention",
-        "DELETE-customer-tenant-remove-password-migration-retention",
-        "POST-customer-tenant-import-customers",
     }
 )
 """Documented operations `/emporix` does not serve yet. It may only shrink: a test fails
