@@ -17,6 +17,7 @@ from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
 from patron.core.lists import CustomerLists
+from patron.core.managed_customers import ManagedCustomers
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
 from patron.core.properties import CustomerProperties
@@ -129,6 +130,7 @@ class Services:
         def uow() -> PgUnitOfWork:
             return PgUnitOfWork(pool)
 
+        customer_admin = CustomerAdministration(uow, PgCustomerSearch(pool), hasher, clock, config)
         core = Core(
             tenants=PgTenantDirectory(pool),
             accounts=Accounts(
@@ -143,11 +145,19 @@ class Services:
                 uow, PgBackOfficeReads(pool), sessions, hasher, codec, throttle, clock, config
             ),
             groups=Groups(uow, PgGroupReads(pool), clock),
-            customer_admin=CustomerAdministration(
-                uow, PgCustomerSearch(pool), hasher, clock, config
-            ),
+            customer_admin=customer_admin,
             properties=CustomerProperties(uow, reads, data_reads, clock),
             lists=CustomerLists(uow, reads, data_reads, clock),
+            managed_customers=ManagedCustomers(
+                uow,
+                customer_admin,
+                PgGroupReads(pool),
+                PgAddressReads(pool),
+                hasher,
+                codec,
+                clock,
+                config,
+            ),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

@@ -123,6 +123,9 @@ class GroupRepository(Protocol):
         kept from being locked for update (a customer update) until the transaction ends,
         taken in one order so racing batches cannot deadlock."""
 
+    async def group_ids_of(self, customer_id: int) -> frozenset[int]:
+        """The ids of the customer's groups (its companies, for `_own` grants)."""
+
     async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
         """Members already in the group stay as they are."""
 

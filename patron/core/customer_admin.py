@@ -6,7 +6,7 @@ of another tenant reads as not found.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -46,10 +46,12 @@ class CustomerAdministration:
     async def search(
         self, principal: Principal, tenant: Tenant, query: CustomerQuery
     ) -> tuple[list[Customer], int]:
-        """One page and the count of all matches. Guests and anonymized customers are in
-        it (orders keep referring to them); deleted ones are not."""
-        require_scope(principal, tenant, Scope.CUSTOMERS_READ)
-        return await self.customer_search.search(tenant.id, query)
+        """One page and the count of all matches, among the customers the caller's read
+        grants reach (narrowed in the query itself, so counts and pages agree). Guests and
+        anonymized customers are in it (orders keep referring to them); deleted ones are
+        not."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
+        return await self.customer_search.search(tenant.id, replace(query, reach=reach))
 
     async def get(self, principal: Principal, tenant: Tenant, customer_uuid: UUID) -> Customer:
         require_scope(principal, tenant, Scope.CUSTOMERS_READ)

@@ -54,6 +54,9 @@ class ErrorCode(StrEnum):
     LIST_ITEM_NOT_FOUND = "list_item_not_found"
     LIST_LIMIT_REACHED = "list_limit_reached"
     GROUPS_READ_ONLY = "groups_read_only"
+    CUSTOMER_NUMBER_TAKEN = "customer_number_taken"
+    RESTRICTION_INVALID = "restriction_invalid"
+    OUT_OF_REACH = "out_of_reach"
 
 
 class DomainError(Exception):
@@ -368,3 +371,27 @@ class GroupsReadOnly(DomainError):
     """A customer's own group memberships are shown, never written, by the customer."""
 
     code = ErrorCode.GROUPS_READ_ONLY
+
+
+class CustomerNumberTaken(DomainError):
+    """A caller-chosen customer number is another customer's (an anonymized one's too,
+    unless the tenant lets deleted customers' numbers be given again)."""
+
+    code = ErrorCode.CUSTOMER_NUMBER_TAKEN
+
+
+class RestrictionInvalid(DomainError):
+    """A customer's `restriction` must be one of the tenant's `restrictions`."""
+
+    code = ErrorCode.RESTRICTION_INVALID
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"restriction {value!r} is not one of the tenant's restrictions")
+        self.value = value
+
+
+class OutOfReach(DomainError):
+    """A narrowed back-office caller may see the customer but not make it (or leave it)
+    what the change asks: another restriction, outside its company."""
+
+    code = ErrorCode.OUT_OF_REACH

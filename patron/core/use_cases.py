@@ -12,6 +12,7 @@ from patron.core.back_office import BackOffice
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
 from patron.core.lists import CustomerLists
+from patron.core.managed_customers import ManagedCustomers
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
 from patron.core.properties import CustomerProperties
@@ -32,3 +33,4 @@ class Core:
     customer_admin: CustomerAdministration
     properties: CustomerProperties
     lists: CustomerLists
+    managed_customers: ManagedCustomers
