@@ -35,6 +35,7 @@ class NewApiClient:
     secret_hash: str
     scopes: frozenset[str]
     now: datetime
+    company_id: int | None = None
 
 
 class BackOfficeRepository(Protocol):

@@ -18,7 +18,14 @@ from patron.core.commands import UNSET, MetadataPatch, ProfileChange, Registrati
 from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
 from patron.core.email_addresses import lookup_key
-from patron.core.errors import CustomerNotFound, FieldsInvalid, OutOfReach, VersionConflict
+from patron.core.errors import (
+    CustomerNotFound,
+    FieldProblem,
+    FieldRule,
+    FieldsInvalid,
+    OutOfReach,
+    VersionConflict,
+)
 from patron.core.model import Address, Customer, CustomerGroup, Tenant
 from patron.core.password_changes import mail_reset_key
 from patron.core.ports import AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
@@ -149,11 +156,11 @@ class ManagedCustomers:
         tenant: Tenant,
         number: str,
         change: ManagedChange,
-        new: NewManagedCustomer,
+        new: NewManagedCustomer | None,
     ) -> Upserted:
         """`change` for the customer with `number`; `new` (with that number) when there is
-        none. Two racing creations of one number: one wins, the other is refused
-        (`CustomerNumberTaken`)."""
+        none (None: the request could not create one, it named no email). Two racing
+        creations of one number: one wins, the other is refused (`CustomerNumberTaken`)."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         fields = _checked(tenant, change)
         async with self.uow() as uow:
@@ -163,6 +170,8 @@ class ManagedCustomers:
                 updated = await self._write_locked(uow, reach, customer, companies, change, fields)
                 await uow.commit()
                 return Upserted(customer=updated, created=False)
+        if new is None:
+            raise FieldsInvalid([FieldProblem("email", FieldRule.INVALID)])
         created = await self.create(principal, tenant, new)
         return Upserted(customer=created, created=True)
 

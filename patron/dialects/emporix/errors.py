@@ -271,6 +271,18 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.LIST_ITEM_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.LIST_LIMIT_REACHED: _invalid("Too many list items."),
     ErrorCode.GROUPS_READ_ONLY: _always(FORBIDDEN),
+    ErrorCode.CUSTOMER_NUMBER_TAKEN: _always(
+        conflict("A customer with the given id already exists.")
+    ),
+    ErrorCode.RESTRICTION_INVALID: lambda error, _w: validation_failure(
+        "Request body is not valid.",
+        {
+            "field": "restriction",
+            "type": "invalid_value",
+            "message": f"Restriction '{error.value}' is not one of the tenant's restrictions.",
+        },
+    ),
+    ErrorCode.OUT_OF_REACH: _always(FORBIDDEN),
 }
 
 
