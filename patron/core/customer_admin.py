@@ -31,6 +31,7 @@ from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope
 from patron.core.profiles import checked_profile, with_login_rules
 from patron.core.queries import CustomerQuery
+from patron.core.restrictions import with_site_rules
 from patron.core.security_ports import PasswordHasher
 from patron.core.text import patch_problems, patched_metadata
 
@@ -137,7 +138,7 @@ class CustomerAdministration:
                 await uow.tokens.revoke_all_for(customer.id, now)
                 await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
             if fields or regrouped:
-                fields = with_login_rules(customer, fields)
+                fields = with_site_rules(tenant.settings, with_login_rules(customer, fields))
                 updated = await uow.customers.update(customer.id, fields, now=now)
             elif password_hash is not None:
                 updated = await uow.customers.get(customer.id) or customer
