@@ -25,7 +25,7 @@ from patron.core.errors import (
 from patron.core.model import Tenant
 from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind, Scope
 from patron.core.use_cases import Core
-from patron.dialects.emporix import scopes as emporix_scopes
+from patron.dialects.emporix.scopes import to_core
 
 admin_app = typer.Typer(
     help="Back-office users and API clients. Secrets are shown once and stored hashed.",
@@ -129,7 +129,7 @@ def admin_create_client(
     ] = None,
 ) -> None:
     """Create an API client; its secret is shown this once."""
-    granted = [emporix_scopes.to_core(text) or text for text in scope]
+    granted = [to_core(text) or text for text in scope]
     client, secret = _back_office(
         tenant,
         lambda core, found: core.back_office.create_client(

@@ -32,7 +32,7 @@ from patron.core.ports import AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope, grants_of
 from patron.core.profiles import checked_profile, with_login_rules
 from patron.core.queries import CustomerQuery
-from patron.core.restrictions import with_site_rules
+from patron.core.restrictions import new_restriction, with_site_rules
 from patron.core.security_ports import PasswordHasher, TokenCodec
 from patron.core.text import check_text, patch_problems, patched_metadata, problems_in
 
@@ -66,8 +66,12 @@ class ManagedChange:
     expected_version: int | None = None
 
     def fields(self) -> dict[str, Any]:
-        values = {"restriction": self.restriction, "is_active": self.is_active}
-        values["on_hold"] = self.on_hold
+        """The core fields this change writes beside the profile."""
+        values = {
+            "restriction": self.restriction,
+            "is_active": self.is_active,
+            "on_hold": self.on_hold,
+        }
         return {name: value for name, value in values.items() if value is not UNSET}
 
 
@@ -122,11 +126,13 @@ class ManagedCustomers:
         """One transaction: the customer, its company (an `_own` caller's, which it joins),
         and the reset mail. Checks (text, restriction, password policy, reach) run first."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
-        prepared = await prepare_registration(tenant, new.registration, self.hasher, account=True)
+        registration = new.registration
         company = _joined_company(reach)
         joined = frozenset() if company is None else frozenset({company})
-        if not reach.admits_values(prepared.registration.restriction, joined):
-            raise OutOfReach()
+        restriction = new_restriction(tenant.settings, registration.restriction, registration.site)
+        if not reach.admits_values(restriction, joined):
+            raise OutOfReach()  # before the password is hashed
+        prepared = await prepare_registration(tenant, registration, self.hasher, account=True)
         now = self.clock()
         async with self.uow() as uow:
             customer = await add_customer(uow, tenant, prepared, now, number=new.number)

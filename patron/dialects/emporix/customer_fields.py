@@ -1,7 +1,8 @@
 """Emporix' customer fields as the core's (decided where the reference is silent):
 
-- `title` (MR, MRS, MS, DR, MISS, in any case) is the core's salutation, which Glue,
-  Medusa and Aimeos show; any other title is the core's free-text `title`.
+- `title` is the core's `title` as written (`q` and `sort` find it there); one that names
+  a salutation (MR, MRS, MS, DR, MISS, any case) sets the core's salutation too, which the
+  other dialects show.
 - `photoUrl` is `website`, `b2b.companyRegistrationId` is `vat_id`.
 - `mixins`, the mixins' schema URLs (`metadata.mixins`) and `type` live in the core's
   metadata under "mixins", "mixinSchemas" and "customerType" (`q` finds mixins there).
@@ -43,10 +44,9 @@ EMAIL_UNSET = validation_failure(
 
 
 def title_fields(title: str | None) -> dict[str, Any]:
+    """The title as written, and the salutation it names, if any."""
     salutation = _SALUTATIONS.get(title.upper()) if title is not None else None
-    if salutation is not None:
-        return {"salutation": salutation, "title": None}
-    return {"salutation": None, "title": title}
+    return {"salutation": salutation, "title": title}
 
 
 def _profile(body: CustomerFields, names: set[str], *, full: bool) -> dict[str, Any]:

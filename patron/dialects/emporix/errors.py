@@ -133,6 +133,7 @@ CUSTOMER_FIELDS: Mapping[str, str] = {
     "site": "preferredSite",
     "metadata": "mixins",
     "website": "photoUrl",
+    "vat_id": "b2b.companyRegistrationId",
 }
 # ... and as its address documents name them.
 ADDRESS_FIELDS: Mapping[str, str] = {

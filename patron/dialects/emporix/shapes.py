@@ -34,10 +34,13 @@ CUSTOMER_TYPE = "customerType"
 
 
 def title(record: Customer) -> str | None:
-    """A salutation in Emporix' upper case (MR, MRS...), else the free-text title."""
+    """The title as written; for a customer another dialect made, its salutation in
+    Emporix' upper case (MR, MRS...)."""
+    if record.title is not None:
+        return record.title
     if record.salutation is not None and record.salutation is not Salutation.NONE:
         return record.salutation.name
-    return record.title
+    return None
 
 
 def customer(view: ManagedCustomer, expand: Expand = Expand()) -> dict[str, Any]:

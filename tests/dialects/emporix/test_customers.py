@@ -356,3 +356,24 @@ async def test_a_deleted_customers_number_is_given_again_where_the_tenant_allows
     assert await create(http, auth, shop, {**JOHN, "id": "gone"}) == "gone"
     assert (await fetch(http, auth, shop, "gone"))["metadata"]["version"] == 1
     assert await services.pool.fetchval("SELECT count(*) FROM customers") == 2
+
+
+async def test_a_refused_field_is_named_as_emporix_names_it(
+    http: httpx.AsyncClient, services: Services, shop: Tenant
+) -> None:
+    auth = await token_of(http, services, shop)
+
+    answer = await http.post(
+        customers_path(shop),
+        json={**JOHN, "b2b": {"companyRegistrationId": "x" * 65}},
+        headers=auth,
+    )
+    number = await create(http, auth, shop, JOHN)
+    patched = await http.patch(
+        customers_path(shop, number), json={"photoUrl": "x" * 300}, headers=auth
+    )
+
+    assert answer.status_code == 400
+    assert [d["field"] for d in answer.json()["details"]] == ["b2b.companyRegistrationId"]
+    assert patched.status_code == 400
+    assert patched.json()["details"][0]["field"] == "photoUrl"
