@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
+from patron.core.commands import AddressDraft
 from patron.core.model import Salutation, Tenant
 from patron.services import Services
 from tests.conftest import registration_for
@@ -377,3 +380,59 @@ async def test_a_refused_field_is_named_as_emporix_names_it(
     assert [d["field"] for d in answer.json()["details"]] == ["b2b.companyRegistrationId"]
     assert patched.status_code == 400
     assert patched.json()["details"][0]["field"] == "photoUrl"
+
+
+async def test_expand_addresses_shows_them_and_the_default_one(
+    http: httpx.AsyncClient, services: Services, shop: Tenant
+) -> None:
+    billing = AddressDraft(
+        first_name="John", last_name="Doe", address1="Platz", city="Berlin", country_code="DE"
+    )
+    customer = await services.core.accounts.register(
+        shop, registration_for("addr@example.com"), billing=billing
+    )
+    auth = await token_of(http, services, shop)
+
+    body = await fetch(http, auth, shop, customer.customer_number, expand="addresses")
+
+    (address,) = body["addresses"]
+    assert address["contactName"] == "John Doe" and address["street"] == "Platz"
+    assert address["isDefault"] is True and "BILLING" in address["tags"]
+    assert body["defaultAddress"] == address
+
+
+async def test_racing_upserts_of_one_new_number_create_it_once(
+    http: httpx.AsyncClient, services: Services, shop: Tenant
+) -> None:
+    auth = await token_of(http, services, shop)
+    path = customers_path(shop, "twin")
+
+    answers = await asyncio.gather(
+        *(
+            http.put(path, json={"contactEmail": f"t{i}@example.com"}, headers=auth)
+            for i in range(2)
+        )
+    )
+
+    assert sorted(answer.status_code for answer in answers) == [201, 409]
+    assert await services.pool.fetchval("SELECT count(*) FROM customers") == 1
+
+
+async def test_an_email_another_customer_has_is_a_duplicate_account(
+    http: httpx.AsyncClient, services: Services, shop: Tenant
+) -> None:
+    auth = await token_of(http, services, shop)
+    await create(http, auth, shop, {"contactEmail": "taken@example.com"})
+    number = await create(http, auth, shop, {"contactEmail": "mine@example.com"})
+
+    answer = await http.patch(
+        customers_path(shop, number), json={"contactEmail": "TAKEN@example.com"}, headers=auth
+    )
+
+    assert answer.status_code == 409
+    assert answer.json() == {
+        "type": "conflict_resource",
+        "status": 409,
+        "message": "Duplicate account 'TAKEN@example.com' for tenant 'shop'.",
+    }
+    assert (await fetch(http, auth, shop, number))["contactEmail"] == "mine@example.com"
