@@ -19,6 +19,7 @@ from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
 from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
+from patron.core.managed_customers import ManagedCustomers
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import Clock
 from patron.core.properties import CustomerProperties
@@ -133,6 +134,7 @@ class Services:
         def uow() -> PgUnitOfWork:
             return PgUnitOfWork(pool)
 
+        customer_admin = CustomerAdministration(uow, PgCustomerSearch(pool), hasher, clock, config)
         core = Core(
             tenants=PgTenantDirectory(pool),
             accounts=Accounts(
@@ -147,14 +149,22 @@ class Services:
                 uow, PgBackOfficeReads(pool), sessions, hasher, codec, throttle, clock, config
             ),
             groups=Groups(uow, PgGroupReads(pool), clock),
-            customer_admin=CustomerAdministration(
-                uow, PgCustomerSearch(pool), hasher, clock, config
-            ),
+            customer_admin=customer_admin,
             properties=CustomerProperties(uow, reads, data_reads, clock),
             lists=CustomerLists(uow, reads, data_reads, clock),
             imports=CustomerImports(uow, hasher, hasher, clock),
             address_admin=AddressAdministration(
                 uow, PgCustomerSearch(pool), PgAddressReads(pool), clock, config
+            ),
+            managed_customers=ManagedCustomers(
+                uow,
+                customer_admin,
+                PgGroupReads(pool),
+                PgAddressReads(pool),
+                hasher,
+                codec,
+                clock,
+                config,
             ),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)

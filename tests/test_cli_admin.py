@@ -13,7 +13,9 @@ from typer.testing import CliRunner, Result
 from patron.cli import app
 from patron.core.back_office import BackOfficeCredential, CredentialKind
 from patron.core.errors import InvalidAccessToken, InvalidCredentials
+from patron.core.principals import BACK_OFFICE_SCOPES
 from patron.services import Services
+from tests.core.back_office_callers import principal_of
 
 PASSWORD = "admin-pass-1"
 
@@ -77,7 +79,7 @@ async def test_a_user_password_is_asked_for_twice_hidden(
     assert typo.exit_code == 0, typo.output
     assert PASSWORD not in typo.output
     scopes = await clean_db.fetchval("SELECT scopes FROM admin_users")
-    assert sorted(scopes) == ["customers:manage", "customers:read", "groups:manage"]
+    assert set(scopes) == BACK_OFFICE_SCOPES  # every scope unless --scope narrows it
 
 
 @pytest.mark.parametrize(
@@ -216,3 +218,33 @@ async def test_users_and_clients_are_disabled_enabled_and_listed(
     assert missing.output.strip() == "no such user or client in this tenant"
     wrong_kind = await invoke(cli, ["admin", "disable", "robot", client_id])
     assert wrong_kind.exit_code == 2
+
+
+async def test_a_client_takes_emporix_scope_names_and_a_company(
+    cli: CliRunner, clean_db: asyncpg.Pool, services: Services
+) -> None:
+    tenant = await services.core.tenants.get("default")
+    group = await services.core.groups.create(principal_of(tenant), tenant, name="ACME")
+
+    result = await invoke(
+        cli, ["admin", "create-client", "B2B portal", "--scope", "customer.customer_read--DE",
+              "--scope", "customer.customer_manage_own", "--company", str(group.uuid)]
+    )  # fmt: skip
+    unknown_group = await invoke(
+        cli, ["admin", "create-client", "X", "--scope", "customers:read",
+              "--company", "00000000-0000-0000-0000-000000000000"]
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    client_id, secret = _shown(result.output, "client id"), _shown(result.output, "secret")
+    token, _ = await services.core.back_office.client_token(
+        tenant, client_id, secret, client_ip=None
+    )
+    principal = await services.core.back_office.authorize(
+        tenant, BackOfficeCredential(CredentialKind.BEARER, token)
+    )
+    assert principal.scopes == {"customers:read--DE", "customers:manage_own"}
+    assert principal.companies == {group.id}
+    assert unknown_group.exit_code == 1
+    assert unknown_group.output.strip() == "no such customer group in this tenant"
+    assert await clean_db.fetchval("SELECT count(*) FROM api_clients") == 1

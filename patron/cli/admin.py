@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated
+from uuid import UUID
 
 import typer
 from rich.markup import escape
@@ -15,6 +16,7 @@ from patron.core.errors import (
     AdminEmailTaken,
     EmailInvalid,
     FieldsInvalid,
+    GroupNotFound,
     PasswordPolicyViolation,
     PrincipalNotFound,
     ScopeMissing,
@@ -23,6 +25,7 @@ from patron.core.errors import (
 from patron.core.model import Tenant
 from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind, Scope
 from patron.core.use_cases import Core
+from patron.dialects.emporix.scopes import to_core
 
 admin_app = typer.Typer(
     help="Back-office users and API clients. Secrets are shown once and stored hashed.",
@@ -57,6 +60,8 @@ def _back_office(tenant_code: str, work: Callable[[Core, Tenant], Awaitable[T]])
         problem, code = f"refused: unknown scope {error.scope!r}", 2
     except FieldsInvalid as error:
         problem, code = f"refused: {error}", 2
+    except GroupNotFound:
+        problem, code = "no such customer group in this tenant", 1
     console.print(escape(problem), highlight=False)
     raise typer.Exit(code)
 
@@ -109,12 +114,27 @@ def admin_create_user(
 @admin_app.command("create-client")
 def admin_create_client(
     name: str,
-    scope: Annotated[list[Scope], typer.Option("--scope", help="A scope to grant; repeat.")],
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            "--scope",
+            help="A scope to grant; repeat. Patron's (customers:read, with _own or --DE "
+            "narrowing) or Emporix' (customer.customer_read--DE).",
+        ),
+    ],
     tenant: TenantOption = "default",
+    company: Annotated[
+        UUID | None,
+        typer.Option(help="The customer group (its id) whose customers _own scopes reach."),
+    ] = None,
 ) -> None:
     """Create an API client; its secret is shown this once."""
+    granted = [to_core(text) or text for text in scope]
     client, secret = _back_office(
-        tenant, lambda core, found: core.back_office.create_client(found, name=name, scopes=scope)
+        tenant,
+        lambda core, found: core.back_office.create_client(
+            found, name=name, scopes=granted, company=company
+        ),
     )
     _show_once("client id", client.client_id)
     _show_once("secret", secret)

@@ -39,7 +39,7 @@ ROW_INVALID = "row_invalid"
 MESSAGES = {
     ErrorCode.EMAIL_TAKEN: "a customer of the tenant has this email",
     ErrorCode.GUEST_EXISTS: "a customer of the tenant has this email",
-    ErrorCode.NUMBER_TAKEN: "a customer of the tenant has this customer number",
+    ErrorCode.CUSTOMER_NUMBER_TAKEN: "a customer of the tenant has this customer number",
     ErrorCode.EMAIL_INVALID: "the email is not valid",
     ErrorCode.PASSWORD_HASH_INVALID: "the password hash is in no supported format",
     ErrorCode.CREDENTIAL_CHOICE: "give exactly one of password_hash or legacy_hash",

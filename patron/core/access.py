@@ -119,8 +119,12 @@ class Reach:
 
     def admits(self, customer: Customer, customer_companies: frozenset[int]) -> bool:
         """Whether the customer (a member of `customer_companies`) is within reach."""
+        return self.admits_values(customer.restriction, customer_companies)
+
+    def admits_values(self, restriction: str | None, customer_companies: frozenset[int]) -> bool:
+        """As `admits`, for a customer about to be written with these values."""
         return any(
-            (grant.restriction is None or grant.restriction == customer.restriction)
+            (grant.restriction is None or grant.restriction == restriction)
             and (not grant.own or bool(customer_companies & self.companies))
             for grant in self.grants
         )

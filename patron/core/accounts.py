@@ -31,6 +31,7 @@ from patron.core.errors import (
     AddressNotFound,
     CodeTaken,
     ConfirmationInvalid,
+    CustomerNumberTaken,
     EmailTaken,
     GuestExists,
     LoginBlocked,
@@ -52,6 +53,7 @@ from patron.core.ports import (
     UnitOfWorkFactory,
 )
 from patron.core.profiles import checked_profile, stored_code, write_profile_locked
+from patron.core.restrictions import new_restriction
 from patron.core.security_ports import LoginThrottle, PasswordHasher, Quota, TokenCodec
 from patron.core.text import (
     CUSTOMER_TEXT,
@@ -287,13 +289,7 @@ class Accounts:
         now = self.clock()
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
-            await uow.customers.anonymize(
-                customer.id, Anonymization(replacement_email=_random_email(), now=now)
-            )
-            await uow.tokens.revoke_all_for(customer.id, now)
-            await uow.tokens.discard_one_time_for(customer.id)
-            await uow.outbox.redact_for(customer.id, customer.email)
-            await uow.availability.remove_for_customer(customer.id, customer.email)
+            await anonymize_locked(uow, customer, now)
             await uow.commit()
 
 
@@ -304,26 +300,38 @@ class PreparedRegistration:
     registration: Registration
     email: str
     password_hash: str | None
+    account: bool = False
+    """An account even without a password (the back office's customers set theirs by a
+    reset); else only a password makes one, and without it the customer is a guest."""
 
     @property
     def has_account(self) -> bool:
-        """A hash is a login: of the password given, or imported with the customer."""
-        return self.password_hash is not None
+        """A hash is a login (of the password given, or imported with the customer), and
+        the back office may make an account that sets its password later."""
+        return self.account or self.password_hash is not None
 
 
 async def prepare_registration(
-    tenant: Tenant, registration: Registration, hasher: PasswordHasher
+    tenant: Tenant, registration: Registration, hasher: PasswordHasher, *, account: bool = False
 ) -> PreparedRegistration:
-    """Cheap checks first (text, email, the tenant's password policy), then the hash,
-    before any transaction is opened."""
+    """Cheap checks first (text, email, restriction, the tenant's password policy), then
+    the hash, before any transaction is opened."""
     check_text(registration.text_fields() | coordinates_of(registration), CUSTOMER_TEXT)
     email = clean_email(registration.email)
-    registration = replace(registration, code=stored_code(registration.code, email))
+    registration = replace(
+        registration,
+        code=stored_code(registration.code, email),
+        restriction=new_restriction(tenant.settings, registration.restriction, registration.site),
+    )
     password_hash = None
     if registration.password is not None:
         POLICIES[tenant.settings.password_policy].check(registration.password)
         password_hash = await hasher.hash(registration.password)
-    return PreparedRegistration(registration, email, password_hash)
+    return PreparedRegistration(registration, email, password_hash, account)
+
+
+MAX_NUMBER_SKIPS = 1000
+"""Generated numbers a caller's own numbers may hold before a sign-up gives up."""
 
 
 async def add_customer(
@@ -335,18 +343,21 @@ async def add_customer(
     customer_number: str | None = None,
 ) -> Customer:
     """Insert a customer: a registered account when a password was given, else a guest.
-    `customer_number` is a number the caller chose (`CustomerNumberTaken` when another
-    customer has it); None draws the tenant's next one.
-
     Medusa's rule (reference 2.8), kept by two unique indexes rather than by looking
     first, so racing requests cannot break it: one registered account per email
     (`EmailTaken`) and one guest per email (`GuestExists`); a guest and an account may
     share an email, and neither replaces the other.
+
+    `customer_number`: the caller's own customer number (`CustomerNumberTaken` if a
+    customer has it; an anonymized one gives it up only where the tenant lets deleted
+    customers' numbers be reused); None draws the tenant's next one, skipping numbers
+    callers took.
     """
     registration = prepared.registration
-    if customer_number is None:
-        sequence = await uow.customers.next_number(tenant.id)
-        customer_number = render_customer_number(tenant.settings, sequence)
+    if customer_number is not None:
+        await _claim_number(uow, tenant, customer_number)
+    else:
+        customer_number = await _free_generated_number(uow, tenant)
     return await uow.customers.add(
         NewCustomer(
             tenant_id=tenant.id,
@@ -362,6 +373,37 @@ async def add_customer(
             has_account=prepared.has_account,
         )
     )
+
+
+async def _claim_number(uow: UnitOfWork, tenant: Tenant, number: str) -> None:
+    holder = await uow.customers.by_number(tenant.id, number, for_update=True)
+    if holder is None:
+        return
+    if not (holder.is_anonymized and tenant.settings.recreate_deleted_customers):
+        raise CustomerNumberTaken()
+    await uow.customers.free_number(holder.id)
+
+
+async def _free_generated_number(uow: UnitOfWork, tenant: Tenant) -> str:
+    """The next number of the tenant's pattern that no caller chose for a customer (the
+    tenant's counter row stays locked to commit, so generated numbers never race)."""
+    for _ in range(MAX_NUMBER_SKIPS):
+        number = render_customer_number(tenant.settings, await uow.customers.next_number(tenant.id))
+        if await uow.customers.by_number(tenant.id, number) is None:
+            return number
+    raise CustomerNumberTaken()
+
+
+async def anonymize_locked(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
+    """Erase a customer whose row the caller has locked: personal data, sessions, keys,
+    its mails' text and its subscriptions; the row, number and id stay (order history)."""
+    await uow.customers.anonymize(
+        customer.id, Anonymization(replacement_email=_random_email(), now=now)
+    )
+    await uow.tokens.revoke_all_for(customer.id, now)
+    await uow.tokens.discard_one_time_for(customer.id)
+    await uow.outbox.redact_for(customer.id, customer.email)
+    await uow.availability.remove_for_customer(customer.id, customer.email)
 
 
 def exists_keys(tenant: Tenant, client_ip: str | None) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from ulid import ULID
 
@@ -27,6 +28,7 @@ from patron.core.back_office_ports import BackOfficeReads, NewAdminUser, NewApiC
 from patron.core.config import CoreConfig
 from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
+    GroupNotFound,
     InvalidAccessToken,
     InvalidCredentials,
     LoginBlocked,
@@ -126,14 +128,22 @@ class BackOffice:
         return user
 
     async def create_client(
-        self, tenant: Tenant, *, name: str, scopes: Iterable[str]
+        self, tenant: Tenant, *, name: str, scopes: Iterable[str], company: UUID | None = None
     ) -> tuple[ApiClient, str]:
         """A machine caller and its secret, which is returned this once and kept only as
-        its SHA-256 hash (256 random bits: no guessing to slow down, unlike a password)."""
+        its SHA-256 hash (256 random bits: no guessing to slow down, unlike a password).
+        `company`: the customer group whose customers its `_own` grants reach
+        (`GroupNotFound` when the tenant has no such group)."""
         check_text({"name": name}, CLIENT_TEXT)
         granted = _grantable(scopes)
         secret, secret_hash = self._new_secret()
         async with self.uow() as uow:
+            company_id = None
+            if company is not None:
+                found = await uow.groups.group_ids(tenant.id, [company])
+                if company not in found:
+                    raise GroupNotFound(str(company))
+                company_id = found[company]
             client = await uow.back_office.add_client(
                 NewApiClient(
                     tenant_id=tenant.id,
@@ -142,6 +152,7 @@ class BackOffice:
                     secret_hash=secret_hash,
                     scopes=granted,
                     now=self.clock(),
+                    company_id=company_id,
                 )
             )
             await uow.commit()

@@ -35,6 +35,7 @@ class NewApiClient:
     secret_hash: str
     scopes: frozenset[str]
     now: datetime
+    company_id: int | None = None
 
 
 class BackOfficeRepository(Protocol):
@@ -122,6 +123,9 @@ class GroupRepository(Protocol):
         """The internal ids of those of `customer_uuids` that exist in the tenant, each
         kept from being locked for update (a customer update) until the transaction ends,
         taken in one order so racing batches cannot deadlock."""
+
+    async def group_ids_of(self, customer_id: int) -> frozenset[int]:
+        """The ids of the customer's groups (its companies, for `_own` grants)."""
 
     async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
         """Members already in the group stay as they are."""

@@ -41,6 +41,8 @@ class Registration:
     latitude: float | None = None
     longitude: float | None = None
     label: str | None = None
+    restriction: str | None = None
+    """None: unrestricted, or the site's where the tenant syncs them (`restrictions`)."""
 
     def text_fields(self) -> dict[str, Any]:
         return _text_fields(self)

@@ -6,7 +6,7 @@ of another tenant reads as not found.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -31,6 +31,7 @@ from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope
 from patron.core.profiles import checked_profile, with_login_rules
 from patron.core.queries import CustomerQuery
+from patron.core.restrictions import with_site_rules
 from patron.core.security_ports import PasswordHasher
 from patron.core.text import patch_problems, patched_metadata
 
@@ -46,10 +47,12 @@ class CustomerAdministration:
     async def search(
         self, principal: Principal, tenant: Tenant, query: CustomerQuery
     ) -> tuple[list[Customer], int]:
-        """One page and the count of all matches. Guests and anonymized customers are in
-        it (orders keep referring to them); deleted ones are not."""
-        require_scope(principal, tenant, Scope.CUSTOMERS_READ)
-        return await self.customer_search.search(tenant.id, query)
+        """One page and the count of all matches, among the customers the caller's read
+        grants reach (narrowed in the query itself, so counts and pages agree). Guests and
+        anonymized customers are in it (orders keep referring to them); deleted ones are
+        not."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
+        return await self.customer_search.search(tenant.id, replace(query, reach=reach))
 
     async def get(self, principal: Principal, tenant: Tenant, customer_uuid: UUID) -> Customer:
         require_scope(principal, tenant, Scope.CUSTOMERS_READ)
@@ -135,7 +138,7 @@ class CustomerAdministration:
                 await uow.tokens.revoke_all_for(customer.id, now)
                 await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
             if fields or regrouped:
-                fields = with_login_rules(customer, fields)
+                fields = with_site_rules(tenant.settings, with_login_rules(customer, fields))
                 updated = await uow.customers.update(customer.id, fields, now=now)
             elif password_hash is not None:
                 updated = await uow.customers.get(customer.id) or customer

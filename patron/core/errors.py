@@ -55,7 +55,6 @@ class ErrorCode(StrEnum):
     LIST_ITEM_NOT_FOUND = "list_item_not_found"
     LIST_LIMIT_REACHED = "list_limit_reached"
     GROUPS_READ_ONLY = "groups_read_only"
-    NUMBER_TAKEN = "number_taken"
     PASSWORD_HASH_INVALID = "password_hash_invalid"
     CREDENTIAL_CHOICE = "credential_choice"
     MIGRATION_WINDOW_REQUIRED = "migration_window_required"
@@ -63,6 +62,9 @@ class ErrorCode(StrEnum):
     MIGRATION_WINDOW_INVALID = "migration_window_invalid"
     MIGRATION_NOT_CONCLUDED = "migration_not_concluded"
     IMPORT_BATCH_TOO_LARGE = "import_batch_too_large"
+    CUSTOMER_NUMBER_TAKEN = "customer_number_taken"
+    RESTRICTION_INVALID = "restriction_invalid"
+    OUT_OF_REACH = "out_of_reach"
 
 
 class DomainError(Exception):
@@ -390,9 +392,27 @@ class GroupsReadOnly(DomainError):
 
 
 class CustomerNumberTaken(DomainError):
-    """Another customer of the tenant has (or had: numbers are never reused) this number."""
+    """A caller-chosen customer number is another customer's (an anonymized one's too,
+    unless the tenant lets deleted customers' numbers be given again)."""
 
-    code = ErrorCode.NUMBER_TAKEN
+    code = ErrorCode.CUSTOMER_NUMBER_TAKEN
+
+
+class RestrictionInvalid(DomainError):
+    """A customer's `restriction` must be one of the tenant's `restrictions`."""
+
+    code = ErrorCode.RESTRICTION_INVALID
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"restriction {value!r} is not one of the tenant's restrictions")
+        self.value = value
+
+
+class OutOfReach(DomainError):
+    """A narrowed back-office caller may see the customer but not make it (or leave it)
+    what the change asks: another restriction, outside its company."""
+
+    code = ErrorCode.OUT_OF_REACH
 
 
 class PasswordHashInvalid(DomainError):

@@ -128,25 +128,13 @@ class PasswordChanges:
         )
         if credentials is None:
             return
-        token, token_hash = self.codec.new_opaque()
         now = self.clock()
-        ttl = self.config.password_reset_ttl_seconds
         async with self.uow() as uow:
             # The lock orders concurrent requests: each spends the keys of the one before.
             customer = await uow.customers.get(credentials.customer.id, for_update=True)
             if customer is None or customer.is_anonymized or customer.email is None:
                 return
-            recipient = customer.email
-            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
-            await uow.tokens.add_one_time(
-                customer_id=customer.id,
-                purpose=RESET_PASSWORD,
-                token_hash=token_hash,
-                expires_at=now + timedelta(seconds=ttl),
-            )
-            link = self.config.password_reset_url(tenant, token, email=recipient)
-            mail = password_reset_mail(customer, recipient, link, ttl // 60)
-            await uow.outbox.enqueue(tenant.id, mail)
+            await mail_reset_key(uow, self.codec, self.config, tenant, customer, now)
             await uow.commit()
 
     async def restore(
@@ -206,3 +194,29 @@ async def set_password_locked(
     await uow.customers.change_password(customer.id, password_hash, now=now, end_sessions=False)
     await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
     await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+
+
+async def mail_reset_key(
+    uow: UnitOfWork,
+    codec: TokenCodec,
+    config: CoreConfig,
+    tenant: Tenant,
+    customer: Customer,
+    now: datetime,
+) -> None:
+    """A new single-use reset key for a customer whose row the caller has locked (older
+    keys are spent), mailed through the outbox in the caller's transaction."""
+    if customer.email is None:
+        return
+    token, token_hash = codec.new_opaque()
+    ttl = config.password_reset_ttl_seconds
+    await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+    await uow.tokens.add_one_time(
+        customer_id=customer.id,
+        purpose=RESET_PASSWORD,
+        token_hash=token_hash,
+        expires_at=now + timedelta(seconds=ttl),
+    )
+    link = config.password_reset_url(tenant, token, email=customer.email)
+    mail = password_reset_mail(customer, customer.email, link, ttl // 60)
+    await uow.outbox.enqueue(tenant.id, mail)

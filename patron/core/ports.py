@@ -104,9 +104,19 @@ class CustomerRepository(Protocol):
 
     async def add(self, new: NewCustomer) -> Customer:
         """Insert; raises `EmailTaken` when the database refuses a second registered
-        account with the email, `GuestExists` a second guest."""
+        account with the email, `GuestExists` a second guest, `CustomerNumberTaken` a
+        second customer with the number."""
 
     async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None: ...
+
+    async def by_number(
+        self, tenant_id: int, number: str, *, for_update: bool = False
+    ) -> Customer | None:
+        """The tenant's customer with that number, anonymized ones included."""
+
+    async def free_number(self, customer_id: int) -> None:
+        """Give an anonymized customer's number up: the row keeps a number derived from
+        its id that no caller can choose, so the number may be given again."""
 
     async def get_by_uuid(
         self, tenant_id: int, customer_uuid: UUID, *, for_update: bool = False

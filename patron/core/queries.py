@@ -8,10 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from patron.core.condition_checks import MAX_CONDITIONS, checked_values
 from patron.core.errors import QueryInvalid
+
+if TYPE_CHECKING:  # access -> ports -> back_office_ports -> queries: only a type here
+    from patron.core.access import Reach
 
 MAX_PAGE_SIZE = 1000
 """The most rows one page holds; a larger limit is served as this many."""
@@ -37,8 +41,27 @@ class Sort:
 
 
 CUSTOMER_SORT_FIELDS = frozenset(
-    {"id", "created_at", "updated_at", "email", "first_name", "last_name"}
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "email",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "customer_number",
+        "title",
+        "company",
+        "phone",
+        "language",
+        "currency",
+        "site",
+        "restriction",
+        "is_active",
+        "on_hold",
+    }
 )
+MAX_SORT_KEYS = 8
 GROUP_SORT_FIELDS = frozenset({"id", "created_at", "updated_at", "name"})
 
 
@@ -102,6 +125,7 @@ CUSTOMER_FILTER_FIELDS: dict[str, type] = {
     "created_at": datetime,
     "updated_at": datetime,
     "version": int,
+    "restriction": str,
 }
 """The customer fields a condition may name, with their types; `metadata` paths (below)
 hold any JSON."""
@@ -142,12 +166,20 @@ class CustomerQuery:
     updated: tuple[TimeBound, ...] = ()
     conditions: tuple[FieldCondition, ...] = ()
     """All must hold (AND)."""
-    sort: Sort = Sort("created_at", descending=True)
+    sort: tuple[Sort, ...] = (Sort("created_at", descending=True),)
+    """The first key orders, each next one breaks the ties of those before."""
     page: Page = Page()
+    reach: Reach | None = None
+    """Only the customers a narrowed caller reaches (None, or a plain grant: all)."""
+    with_anonymized: bool = True
+    """Anonymized customers too (Medusa lists them; Emporix' deleted ones are gone)."""
 
     def __post_init__(self) -> None:
-        if self.sort.field not in CUSTOMER_SORT_FIELDS:
-            raise QueryInvalid(f"cannot sort on {self.sort.field}")
+        if not self.sort or len(self.sort) > MAX_SORT_KEYS:
+            raise QueryInvalid(f"sort takes 1 to {MAX_SORT_KEYS} fields")
+        for key in self.sort:
+            if key.field not in CUSTOMER_SORT_FIELDS:
+                raise QueryInvalid(f"cannot sort on {key.field}")
         if len(self.conditions) > MAX_CONDITIONS:
             raise QueryInvalid(f"a query holds at most {MAX_CONDITIONS} conditions")
 

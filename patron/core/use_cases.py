@@ -14,6 +14,7 @@ from patron.core.customer_admin import CustomerAdministration
 from patron.core.groups import Groups
 from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
+from patron.core.managed_customers import ManagedCustomers
 from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
 from patron.core.properties import CustomerProperties
@@ -36,3 +37,4 @@ class Core:
     lists: CustomerLists
     imports: CustomerImports
     address_admin: AddressAdministration
+    managed_customers: ManagedCustomers

@@ -100,8 +100,8 @@ class PgBackOffice:
         row = await self._db.fetchrow(
             f"""
             INSERT INTO api_clients (tenant_id, client_id, name, secret_hash, scopes,
-                                     created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $6)
+                                     created_at, updated_at, company_group_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
             RETURNING {CLIENT_COLUMNS}
             """,
             new.tenant_id,
@@ -110,6 +110,7 @@ class PgBackOffice:
             new.secret_hash,
             sorted(new.scopes),
             new.now,
+            new.company_id,
         )
         if row is None:
             raise RuntimeError("INSERT ... RETURNING returned no row")

@@ -37,6 +37,7 @@ COLUMNS = {
     "created_at": "c.created_at",
     "updated_at": "c.updated_at",
     "version": "c.version",
+    "restriction": "c.restriction",
 }
 """The allow-list: the column of each field a condition may name."""
 SQL_TYPES = {str: "text", int: "bigint", bool: "boolean", date: "date", datetime: "timestamptz"}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from patron.core.access import Reach
 from patron.core.errors import QueryInvalid
 from patron.core.model import Customer
 from patron.core.queries import CustomerQuery
@@ -27,8 +29,23 @@ SORT_COLUMNS = {
     "updated_at": "c.updated_at",
     "email": "c.email",
     "first_name": "c.first_name",
+    "middle_name": "c.middle_name",
     "last_name": "c.last_name",
+    "customer_number": "c.customer_number",
+    "title": "c.title",
+    "company": "c.company",
+    "phone": "c.phone",
+    "language": "c.language",
+    "currency": "c.currency",
+    "site": "c.site",
+    "restriction": "c.restriction",
+    "is_active": "c.is_active",
+    "on_hold": "c.on_hold",
 }
+IN_COMPANIES = (
+    "EXISTS (SELECT 1 FROM customer_group_members m "
+    "WHERE m.customer_id = c.id AND m.group_id = ANY({}::bigint[]))"
+)
 _COLUMNS = qualified(COLUMNS, "c")
 
 
@@ -36,6 +53,24 @@ def like_pattern(text: str) -> str:
     """`text` as a literal inside a LIKE pattern: `\\`, `%` and `_` escaped (the default
     escape character is the backslash)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def add_reach(where: Filters, reach: Reach) -> None:
+    """The customers any of a narrowed caller's grants lets through (`Reach.admits` in
+    SQL): a restriction must equal the customer's (NULL equals none), `_own` needs a
+    membership in one of the caller's companies."""
+    alternatives: list[str] = []
+    values: list[Any] = []
+    for grant in reach.grants:
+        parts = []
+        if grant.restriction is not None:
+            parts.append(f"c.restriction = {{{len(values)}}}")
+            values.append(grant.restriction)
+        if grant.own:
+            parts.append(IN_COMPANIES.replace("{}", f"{{{len(values)}}}"))
+            values.append(sorted(reach.companies))
+        alternatives.append(" AND ".join(parts) or "true")
+    where.add("(" + " OR ".join(f"({part})" for part in alternatives) + ")", *values)
 
 
 class PgCustomerSearch:
@@ -64,14 +99,17 @@ class PgCustomerSearch:
         where.add_bounds("c.created_at", query.created)
         where.add_bounds("c.updated_at", query.updated)
         add_conditions(where, query.conditions)
+        if not query.with_anonymized:
+            where.add("c.anonymized_at IS NULL")
+        if query.reach is not None and not query.reach.everything:
+            add_reach(where, query.reach)
         try:
             rows, total = await page_and_count(
                 self._pool,
                 columns=_COLUMNS,
                 source="customers c",
                 where=where,
-                order=SORT_COLUMNS[query.sort.field],
-                descending=query.sort.descending,
+                order=[(SORT_COLUMNS[key.field], key.descending) for key in query.sort],
                 tiebreak="c.id",
                 page=query.page,
             )

@@ -161,10 +161,10 @@ class PgCustomers:
                     first_name, middle_name, last_name, gender, birth_date, company, vat_id,
                     phone, language, currency, site, metadata, is_active, on_hold,
                     terms_accepted_at, created_at, updated_at, has_account, code, mobile, fax,
-                    website, latitude, longitude, label)
+                    website, latitude, longitude, label, restriction)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                         $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26, $27, $28, $29,
-                        $30, $31)
+                        $30, $31, $32)
                 RETURNING {COLUMNS}
                 """,
                 new.uuid,
@@ -198,6 +198,7 @@ class PgCustomers:
                 r.latitude,
                 r.longitude,
                 r.label,
+                r.restriction,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
@@ -211,6 +212,25 @@ class PgCustomers:
             f"SELECT {COLUMNS} FROM customers WHERE id = $1{lock}", customer_id
         )
         return row_to_customer(row) if row else None
+
+    async def by_number(
+        self, tenant_id: int, number: str, *, for_update: bool = False
+    ) -> Customer | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._db.fetchrow(
+            f"SELECT {COLUMNS} FROM customers "
+            f"WHERE tenant_id = $1 AND customer_number = $2 AND deleted_at IS NULL{lock}",
+            tenant_id,
+            number,
+        )
+        return row_to_customer(row) if row else None
+
+    async def free_number(self, customer_id: int) -> None:
+        # `~` is in no pattern's text and no caller's id: nobody can ask for this number.
+        await self._db.execute(
+            "UPDATE customers SET customer_number = customer_number || '~' || id WHERE id = $1",
+            customer_id,
+        )
 
     async def get_by_uuid(
         self, tenant_id: int, customer_uuid: UUID, *, for_update: bool = False

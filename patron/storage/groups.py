@@ -132,6 +132,12 @@ class PgGroups:
         )
         return {row["uuid"]: row["id"] for row in rows}
 
+    async def group_ids_of(self, customer_id: int) -> frozenset[int]:
+        rows = await self._db.fetch(
+            "SELECT group_id FROM customer_group_members WHERE customer_id = $1", customer_id
+        )
+        return frozenset(row["group_id"] for row in rows)
+
     async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
         # ON CONFLICT: a concurrent batch naming the same member leaves it in once. In id
         # order, so two batches naming the same members in other orders never deadlock.
@@ -199,8 +205,7 @@ class PgGroupReads:
             columns=_G_COLUMNS,
             source="customer_groups g",
             where=where,
-            order=SORT_COLUMNS[query.sort.field],
-            descending=query.sort.descending,
+            order=[(SORT_COLUMNS[query.sort.field], query.sort.descending)],
             tiebreak="g.id",
             page=query.page,
         )

@@ -50,22 +50,22 @@ async def page_and_count(
     columns: str,
     source: str,
     where: Filters,
-    order: str,
-    descending: bool,
+    order: Sequence[tuple[str, bool]],
     tiebreak: str,
     page: Page,
 ) -> tuple[list[asyncpg.Record], int]:
-    """One page in `order` (ties broken by `tiebreak` in the same direction, so pages
-    neither overlap nor skip) and the count of every match.
+    """One page in `order` (expressions of our own, each with whether it descends; ties
+    broken by `tiebreak` in the last key's direction, so pages neither overlap nor skip)
+    and the count of every match.
 
     The count rides along as an uncorrelated subquery, computed once: one round trip.
     Only an empty page that may not be the whole answer (past the end, or `limit=0`),
     which has no row to carry the count, costs a second statement.
     """
-    direction = "DESC" if descending else "ASC"
-    order_by = f"{order} {direction}"
-    if order != tiebreak:
-        order_by += f", {tiebreak} {direction}"
+    keys = [f"{expression} {'DESC' if descending else 'ASC'}" for expression, descending in order]
+    if tiebreak not in (expression for expression, _ in order):
+        keys.append(f"{tiebreak} {'DESC' if order and order[-1][1] else 'ASC'}")
+    order_by = ", ".join(keys)
     n = len(where.args)
     rows = await pool.fetch(
         f"SELECT {columns}, (SELECT count(*) FROM {source} WHERE {where.sql}) AS total_count "

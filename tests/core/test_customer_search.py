@@ -66,8 +66,8 @@ async def test_q_matches_a_substring_of_email_first_or_last_name_in_any_case(
 ) -> None:
     await _people(timed_services, tenant)
 
-    by_name = await _search(timed_services, tenant, text="ANNA", sort=Sort("id"))
-    by_email = await _search(timed_services, tenant, text="WebShop.EXAMPLE", sort=Sort("id"))
+    by_name = await _search(timed_services, tenant, text="ANNA", sort=(Sort("id"),))
+    by_email = await _search(timed_services, tenant, text="WebShop.EXAMPLE", sort=(Sort("id"),))
     by_last = await _search(timed_services, tenant, text="kLeIn")
     by_first = await _search(timed_services, tenant, text="dora")
     across_fields = await _search(timed_services, tenant, text="annaberg")
@@ -111,10 +111,10 @@ async def test_filters_on_account_groups_and_times_combine(
         admin, tenant, people["edda"].uuid, CustomerAdminChange(profile=ProfileChange(phone="1"))
     )
 
-    guests = await _search(timed_services, tenant, has_account=False, sort=Sort("id"))
-    registered = await _search(timed_services, tenant, has_account=True, sort=Sort("id"))
+    guests = await _search(timed_services, tenant, has_account=False, sort=(Sort("id"),))
+    registered = await _search(timed_services, tenant, has_account=True, sort=(Sort("id"),))
     in_groups = await _search(
-        timed_services, tenant, group_uuids=(vip.uuid, staff.uuid), sort=Sort("id")
+        timed_services, tenant, group_uuids=(vip.uuid, staff.uuid), sort=(Sort("id"),)
     )
     vip_guests = await _search(timed_services, tenant, group_uuids=(vip.uuid,), has_account=False)
     vip_with_q = await _search(timed_services, tenant, group_uuids=(vip.uuid,), text="BERG")
@@ -147,8 +147,8 @@ async def test_sort_breaks_ties_by_id_in_the_same_direction_and_pages_add_up(
     await _people(timed_services, tenant)  # all created at the same frozen instant
 
     newest = await _search(timed_services, tenant)
-    oldest = await _search(timed_services, tenant, sort=Sort("created_at"))
-    by_last = await _search(timed_services, tenant, sort=Sort("last_name", descending=True))
+    oldest = await _search(timed_services, tenant, sort=(Sort("created_at"),))
+    by_last = await _search(timed_services, tenant, sort=(Sort("last_name", descending=True),))
     pages = [
         await _search(timed_services, tenant, page=Page(offset=offset, limit=2))
         for offset in (0, 2, 4, 6)
@@ -177,7 +177,7 @@ async def test_the_list_keeps_anonymized_customers_and_drops_deleted_ones(
         "UPDATE customers SET deleted_at = now() WHERE id = $1", people["bert"].id
     )
 
-    names, count = await _search(timed_services, tenant, sort=Sort("id"))
+    names, count = await _search(timed_services, tenant, sort=(Sort("id"),))
 
     assert names == ["Anna", "Carl", people["dora"].customer_number, "Edda"]
     assert count == 4

@@ -1,23 +1,218 @@
-"""`/customer/{tenant}/customers`: the tenant-managed customer profiles (reference 2)."""
+"""`/customer/{tenant}/customers`: the tenant-managed customer profiles (reference 2).
+
+Handlers check the caller (token, tenant, scopes), read the body with `schemas`, and turn
+it into the core's commands (`customer_fields` says how Emporix' fields map); the core's
+`ManagedCustomers` does the rest, reach and version checks included.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.dialects.emporix import shapes
+from patron.core.managed_customers import NewManagedCustomer
+from patron.core.queries import CustomerQuery
+from patron.dialects.emporix import listing, q, shapes
 from patron.dialects.emporix.context import EmporixContext
-from patron.dialects.emporix.http import answer, caller
-from patron.dialects.emporix.scopes import CUSTOMER_READ, CUSTOMER_READ_OWN
+from patron.dialects.emporix.customer_fields import change_of, registration_of
+from patron.dialects.emporix.errors import EmporixError, bad_request, validation_failure
+from patron.dialects.emporix.http import (
+    JSON,
+    MERGE_PATCH,
+    Caller,
+    answer,
+    caller,
+    checked,
+    empty,
+    read_json,
+)
+from patron.dialects.emporix.schemas import (
+    CUSTOM_ID,
+    CustomerCreate,
+    CustomerSearch,
+    CustomerUpdate,
+    request_body,
+)
+from patron.dialects.emporix.scopes import (
+    CUSTOMER_MANAGE,
+    CUSTOMER_MANAGE_OWN,
+    CUSTOMER_READ,
+    CUSTOMER_READ_OWN,
+)
 
 BASE = "/customer/{tenant}/customers"
+ONE = BASE + "/{customerNumber}"
+READ = (CUSTOMER_READ, CUSTOMER_READ_OWN)
+MANAGE = (CUSTOMER_MANAGE, CUSTOMER_MANAGE_OWN)
+_NUMBER = re.compile(CUSTOM_ID)
 
 
 def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
-    @api.get(BASE + "/{customerNumber}", summary="Retrieve a customer")
-    async def get_customer(request: Request, customerNumber: str) -> Response:
-        call = await caller(request, ctx, CUSTOMER_READ, CUSTOMER_READ_OWN)
-        found = await ctx.core.customer_admin.get_by_number(
-            call.principal, call.tenant, customerNumber
+    @api.get(BASE, summary="Retrieve a list of customers")
+    async def list_customers(
+        request: Request,
+        q: str | None = None,
+        sort: str | None = None,
+        pageNumber: str | None = None,
+        pageSize: str | None = None,
+        expand: str | None = None,
+    ) -> Response:
+        call = await caller(request, ctx, *READ)
+        return await _listed(request, ctx, call, q or "")
+
+    @api.post(
+        BASE + "/search",
+        summary="Search for customers",
+        openapi_extra=request_body(CustomerSearch, JSON),
+    )
+    async def search_customers(
+        request: Request,
+        sort: str | None = None,
+        pageNumber: str | None = None,
+        pageSize: str | None = None,
+        expand: str | None = None,
+    ) -> Response:
+        call = await caller(request, ctx, *READ)
+        body = checked(await read_json(request, ctx), CustomerSearch)
+        return await _listed(request, ctx, call, body.q)
+
+    @api.post(
+        BASE,
+        summary="Create a customer",
+        status_code=201,
+        openapi_extra=request_body(CustomerCreate, JSON),
+    )
+    async def create_customer(
+        request: Request, sendPasswordResetNotifications: str | None = None
+    ) -> Response:
+        call = await caller(request, ctx, *MANAGE)
+        body = checked(await read_json(request, ctx), CustomerCreate)
+        request.state.email = body.contactEmail
+        new = NewManagedCustomer(
+            registration=registration_of(body),
+            number=body.id,
+            send_reset=_flag(sendPasswordResetNotifications),
         )
-        return answer(shapes.customer(found))
+        created = await ctx.core.managed_customers.create(call.principal, call.tenant, new)
+        return answer({"id": created.customer_number}, 201)
+
+    @api.get(ONE, summary="Retrieve a customer")
+    async def get_customer(
+        request: Request, customerNumber: str, expand: str | None = None
+    ) -> Response:
+        call = await caller(request, ctx, *READ)
+        shown = listing.expand(expand)
+        found = await ctx.core.managed_customers.get(
+            call.principal, call.tenant, customerNumber, addresses=shown.addresses
+        )
+        return answer(shapes.customer(found, shown))
+
+    @api.put(
+        ONE,
+        summary="Upsert a customer",
+        openapi_extra=request_body(CustomerUpdate, JSON, MERGE_PATCH),
+    )
+    async def upsert_customer(
+        request: Request, customerNumber: str, sendPasswordResetNotifications: str | None = None
+    ) -> Response:
+        call = await caller(request, ctx, *MANAGE)
+        merge = _merge_patch(request)
+        body = checked(await read_json(request, ctx), CustomerUpdate)
+        if not _NUMBER.fullmatch(customerNumber):
+            raise EmporixError(validation_failure("customerNumber is not a valid id."))
+        request.state.email = body.contactEmail or ""
+        change = change_of(body, full=not merge)
+        creation = _as_creation(body)
+        new = None
+        if creation is not None:
+            new = NewManagedCustomer(
+                registration=registration_of(creation),
+                number=customerNumber,
+                send_reset=_flag(sendPasswordResetNotifications),
+            )
+        done = await ctx.core.managed_customers.upsert(
+            call.principal, call.tenant, customerNumber, change, new
+        )
+        if done.created:
+            return answer({"id": done.customer.customer_number}, 201)
+        return empty(204)
+
+    @api.patch(
+        ONE,
+        summary="Update a customer partially",
+        openapi_extra=request_body(CustomerUpdate, JSON, MERGE_PATCH),
+    )
+    async def patch_customer(request: Request, customerNumber: str) -> Response:
+        call = await caller(request, ctx, *MANAGE)
+        _merge_patch(request)
+        body = checked(await read_json(request, ctx), CustomerUpdate)
+        request.state.email = body.contactEmail or ""
+        await ctx.core.managed_customers.update(
+            call.principal, call.tenant, customerNumber, change_of(body, full=False)
+        )
+        return empty(200)
+
+    @api.delete(ONE, summary="Delete a customer", status_code=202)
+    async def delete_customer(request: Request, customerNumber: str) -> Response:
+        call = await caller(request, ctx, *MANAGE)
+        await ctx.core.managed_customers.delete(call.principal, call.tenant, customerNumber)
+        return empty(202)
+
+
+async def _listed(request: Request, ctx: EmporixContext, call: Caller, text: str) -> Response:
+    """One page of a list or search, the limits checked before the query runs."""
+    params = request.query_params
+    shown = listing.expand(params.get("expand"))
+    query = CustomerQuery(
+        conditions=q.parse(text),
+        sort=listing.sort(params.get("sort")),
+        page=listing.page(params.get("pageNumber"), params.get("pageSize")),
+    )
+    found, total = await ctx.core.managed_customers.search(
+        call.principal, call.tenant, query, addresses=shown.addresses
+    )
+    asked = request.headers.get("x-total-count", "").strip().lower() == "true"
+    headers = listing.count_headers(total, asked=asked)
+    return answer([shapes.customer(view, shown) for view in found], 200, headers)
+
+
+def _flag(text: str | None) -> bool:
+    """`sendPasswordResetNotifications`: true unless it says false."""
+    if text is None or text.lower() == "true":
+        return True
+    if text.lower() == "false":
+        return False
+    raise EmporixError(
+        validation_failure(
+            "Parameter sendPasswordResetNotifications is not valid.",
+            {
+                "field": "sendPasswordResetNotifications",
+                "type": "invalid_value",
+                "message": "Must be true or false.",
+            },
+        )
+    )
+
+
+def _merge_patch(request: Request) -> bool:
+    """Whether the body is a merge patch; JSON otherwise (no type is read as JSON)."""
+    media_type = request.headers.get("content-type", JSON).partition(";")[0].strip().lower()
+    if media_type == MERGE_PATCH:
+        return True
+    if media_type in (JSON, ""):
+        return False
+    raise EmporixError(bad_request(f"Content type '{media_type}' is not supported."))
+
+
+def _as_creation(body: CustomerUpdate) -> CustomerCreate | None:
+    """An upsert's body as the creation it is when no customer has the number; None
+    without a contact email, which a creation needs (the core refuses then)."""
+    if not body.contactEmail:
+        return None
+    values: dict[str, Any] = body.model_dump(exclude_unset=True)
+    for name in ("active", "onHold"):
+        values.pop(name, None)
+    return CustomerCreate.model_validate(values)

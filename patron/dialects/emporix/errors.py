@@ -135,6 +135,7 @@ CUSTOMER_FIELDS: Mapping[str, str] = {
     "site": "preferredSite",
     "metadata": "mixins",
     "website": "photoUrl",
+    "vat_id": "b2b.companyRegistrationId",
 }
 # ... and as its address documents name them.
 ADDRESS_FIELDS: Mapping[str, str] = {
@@ -286,9 +287,20 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.LIST_ITEM_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.LIST_LIMIT_REACHED: _invalid("Too many list items."),
     ErrorCode.GROUPS_READ_ONLY: _always(FORBIDDEN),
-    ErrorCode.NUMBER_TAKEN: lambda _e, where: conflict(
+    ErrorCode.CUSTOMER_NUMBER_TAKEN: lambda _e, where: conflict(
         f"Customer with id '{where.customer_number}' already exists."
+        if where.customer_number
+        else "A customer with the given id already exists."
     ),
+    ErrorCode.RESTRICTION_INVALID: lambda error, _w: validation_failure(
+        "Request body is not valid.",
+        {
+            "field": "restriction",
+            "type": "invalid_value",
+            "message": f"Restriction '{error.value}' is not one of the tenant's restrictions.",
+        },
+    ),
+    ErrorCode.OUT_OF_REACH: _always(FORBIDDEN),
     ErrorCode.PASSWORD_HASH_INVALID: _invalid(
         "The password hash is not in a supported format: argon2id, bcrypt or "
         "'version:iterations:salt:hash'."

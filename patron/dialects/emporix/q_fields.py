@@ -146,6 +146,8 @@ CUSTOMER_FIELDS: dict[str, Target] = {
         "metadataModifiedAt": "updated_at",
         "metadata.modifiedAt": "updated_at",
         "metadata.version": "version",
+        "restriction": "restriction",
+        "b2b.companyRegistrationId": "vat_id",
     }.items()
 }
 """Emporix' name (as written in `q`) -> the core field; `id` is Emporix' customer id, which is

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from patron.core.model import Address, Customer
+from patron.core.managed_customers import ManagedCustomer
+from patron.core.model import Address, Customer, Salutation
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -15,12 +17,50 @@ def timestamp(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def customer(record: Customer) -> dict[str, Any]:
-    """`CustomerForSellerDto`: the profile (unset fields left out)."""
+@dataclass(frozen=True, slots=True)
+class Expand:
+    """What `expand` asked for beside the profile (reference 1.2)."""
+
+    addresses: bool = False
+    accounts: bool = False
+    mixins: frozenset[str] | None = None
+    """The mixins to show: None none, an empty set every one (`mixin:*`)."""
+
+
+MIXINS = "mixins"
+MIXIN_SCHEMAS = "mixinSchemas"
+CUSTOMER_TYPE = "customerType"
+"""Where Emporix' own parts of a customer live in the core's metadata."""
+
+
+def title(record: Customer) -> str | None:
+    """The title as written; for a customer another dialect made, its salutation in
+    Emporix' upper case (MR, MRS...)."""
+    if record.title is not None:
+        return record.title
+    if record.salutation is not None and record.salutation is not Salutation.NONE:
+        return record.salutation.name
+    return None
+
+
+def customer(view: ManagedCustomer, expand: Expand = Expand()) -> dict[str, Any]:
+    """`CustomerForSellerDto`: the profile (unset fields left out). B2B when the customer
+    belongs to a company (a customer group), its legal entities being those groups."""
+    record = view.customer
     number = record.customer_number
+    metadata = record.metadata if isinstance(record.metadata, dict) else {}
+    schemas = metadata.get(MIXIN_SCHEMAS)
+    b2b: dict[str, Any] = {}
+    if record.vat_id is not None:
+        b2b["companyRegistrationId"] = record.vat_id
+    if view.companies:
+        b2b["legalEntities"] = [
+            {"id": str(group.uuid), "name": group.name} for group in view.companies
+        ]
     body: dict[str, Any] = {
         "id": number,
         "customerNumber": number,
+        "title": title(record),
         "firstName": record.first_name,
         "middleName": record.middle_name,
         "lastName": record.last_name,
@@ -30,13 +70,31 @@ def customer(record: Customer) -> dict[str, Any]:
         "preferredLanguage": record.language,
         "preferredCurrency": record.currency,
         "preferredSite": record.site,
+        "type": metadata.get(CUSTOMER_TYPE),
+        "photoUrl": record.website,
         "restriction": record.restriction,
         "active": record.is_active,
         "onHold": record.on_hold,
-        "metadata": {"version": record.version},
+        "businessModel": "B2B" if view.companies else "B2C",
+        "b2b": b2b or None,
+        "metadata": {
+            "version": record.version,
+            "mixins": schemas if isinstance(schemas, dict) else {},
+        },
         "metadataCreatedAt": timestamp(record.created_at),
         "lastLogin": timestamp(record.last_login_at),
     }
+    if expand.mixins is not None:
+        held = metadata.get(MIXINS)
+        mixins = held if isinstance(held, dict) else {}
+        wanted = expand.mixins
+        body["mixins"] = {k: v for k, v in mixins.items() if not wanted or k in wanted}
+    if expand.accounts:
+        body["accounts"] = [{"id": record.email}] if record.has_account else []
+    if expand.addresses and view.addresses is not None:
+        shown = [address(held) for held in view.addresses]
+        body["addresses"] = shown
+        body["defaultAddress"] = next((held for held in shown if held["isDefault"]), None)
     return {key: value for key, value in body.items() if value is not None}
 
 

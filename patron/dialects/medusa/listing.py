@@ -248,7 +248,7 @@ def customer_list(query_string: bytes, *, groups: tuple[str, ...] | None = None)
             group_uuids=group_uuids,
             created=values.get("created_at", ()),
             updated=values.get("updated_at", ()),
-            sort=sort(values.get("order"), _CUSTOMER_SORT),
+            sort=(sort(values.get("order"), _CUSTOMER_SORT),),
             page=paging,
         )
     except QueryInvalid as error:

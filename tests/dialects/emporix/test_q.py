@@ -200,6 +200,8 @@ EMPORIX_TO_CORE = {
     "metadataModifiedAt": "updated_at",
     "metadata.modifiedAt": "updated_at",
     "metadata.version": "version",
+    "restriction": "restriction",
+    "b2b.companyRegistrationId": "vat_id",
 }
 SAMPLE_LITERALS: dict[type, tuple[str, FilterValue]] = {
     str: ("abc", "abc"),
@@ -252,7 +254,7 @@ MALFORMED: list[tuple[str, str]] = [
     ("name:apple_logo", 'Unknown field "name" at 0'),
     ("code:~ABCD12", 'Unknown field "code" at 0'),
     ("categoryRestricted:true", 'Unknown field "categoryRestricted" at 0'),
-    ("restriction:DE", 'Unknown field "restriction" at 0'),
+    ("b2b.legalEntities:DE", 'Unknown field "b2b.legalEntities" at 0'),
     ("active:true metadata.foo:1", 'Unknown field "metadata.foo" at 12'),
     ("firstName", 'Unexpected end of query at 9, expected ":" after field "firstName"'),
     ("firstName John", 'Unexpected " " at 9, expected ":" after field "firstName"'),

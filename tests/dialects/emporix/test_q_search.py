@@ -16,7 +16,7 @@ from tests.conftest import registration_for
 
 
 async def found(pool: asyncpg.Pool, tenant: Tenant, q: str) -> list[str | None]:
-    query = CustomerQuery(conditions=parse(q), sort=Sort("email"))
+    query = CustomerQuery(conditions=parse(q), sort=(Sort("email"),))
     customers, total = await PgCustomerSearch(pool).search(tenant.id, query)
     assert total == len(customers)
     return [customer.email for customer in customers]

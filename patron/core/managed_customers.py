@@ -1,0 +1,296 @@
+"""Customers managed by number in the back office (Emporix' tenant-managed API): create
+with the caller's own number, upsert, change under optimistic locking, delete.
+
+Every use case checks tenant and scope first (`require_reach`). A narrowed caller (a
+restriction, `_own`) acts only on customers its manage grants reach, and may not write a
+customer out of that reach; one it cannot even see reads as not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from patron.core.access import Reach, require_reach
+from patron.core.accounts import add_customer, anonymize_locked, prepare_registration
+from patron.core.back_office_ports import GroupReads
+from patron.core.commands import UNSET, MetadataPatch, ProfileChange, Registration
+from patron.core.config import CoreConfig
+from patron.core.customer_admin import CustomerAdministration
+from patron.core.email_addresses import lookup_key
+from patron.core.errors import (
+    CustomerNotFound,
+    FieldProblem,
+    FieldRule,
+    FieldsInvalid,
+    OutOfReach,
+    VersionConflict,
+)
+from patron.core.model import Address, Customer, CustomerGroup, Tenant
+from patron.core.password_changes import mail_reset_key
+from patron.core.ports import AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
+from patron.core.principals import Principal, Scope, grants_of
+from patron.core.profiles import checked_profile, with_login_rules
+from patron.core.queries import CustomerQuery
+from patron.core.restrictions import new_restriction, with_site_rules
+from patron.core.security_ports import PasswordHasher, TokenCodec
+from patron.core.text import check_text, patch_problems, patched_metadata, problems_in
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManagedCustomer:
+    """A customer with what the back office shows beside it: its companies (groups) and,
+    when asked for, its addresses."""
+
+    customer: Customer
+    companies: tuple[CustomerGroup, ...] = ()
+    addresses: tuple[Address, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManagedChange:
+    """A change of a managed customer: only what is not `UNSET` is written.
+
+    `profile.metadata` is not read: `metadata` replaces whole top-level keys, and
+    `metadata_merge` is an RFC 7386 merge patch of the metadata (nested objects merge,
+    null removes). Both apply under the row lock.
+    `expected_version`: the version the caller read; another one stored is a
+    `VersionConflict` (None: no check)."""
+
+    profile: ProfileChange = field(default_factory=ProfileChange)
+    restriction: str | None = UNSET
+    is_active: bool = UNSET
+    on_hold: bool = UNSET
+    metadata: MetadataPatch | None = None
+    metadata_merge: dict[str, Any] | None = None
+    expected_version: int | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The core fields this change writes beside the profile."""
+        values = {
+            "restriction": self.restriction,
+            "is_active": self.is_active,
+            "on_hold": self.on_hold,
+        }
+        return {name: value for name, value in values.items() if value is not UNSET}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewManagedCustomer:
+    """A customer the back office creates: always an account (it sets its password by
+    the reset mail, or logs in with `registration.password`, an initial one)."""
+
+    registration: Registration
+    number: str | None = None
+    """The caller's own number; None: the tenant's pattern."""
+    send_reset: bool = True
+    """Mail a password-reset link (from the tenant's `password_reset_link`)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Upserted:
+    customer: Customer
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedCustomers:
+    uow: UnitOfWorkFactory
+    admin: CustomerAdministration
+    group_reads: GroupReads
+    address_reads: AddressReads
+    hasher: PasswordHasher
+    codec: TokenCodec
+    clock: Clock
+    config: CoreConfig
+
+    async def search(
+        self, principal: Principal, tenant: Tenant, query: CustomerQuery, *, addresses: bool
+    ) -> tuple[list[ManagedCustomer], int]:
+        """A page of the customers the caller reaches (anonymized ones are gone), each
+        with its companies and, if asked, addresses: one query each for the whole page."""
+        query = replace(query, with_anonymized=False)
+        found, total = await self.admin.search(principal, tenant, query)
+        return await self._views(found, addresses=addresses), total
+
+    async def get(
+        self, principal: Principal, tenant: Tenant, number: str, *, addresses: bool
+    ) -> ManagedCustomer:
+        customer = await self.admin.get_by_number(principal, tenant, number)
+        (view,) = await self._views([customer], addresses=addresses)
+        return view
+
+    async def create(
+        self, principal: Principal, tenant: Tenant, new: NewManagedCustomer
+    ) -> Customer:
+        """One transaction: the customer, its company (an `_own` caller's, which it joins),
+        and the reset mail. Checks (text, restriction, password policy, reach) run first."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        registration = new.registration
+        company = _joined_company(reach)
+        joined = frozenset() if company is None else frozenset({company})
+        restriction = new_restriction(tenant.settings, registration.restriction, registration.site)
+        if not reach.admits_values(restriction, joined):
+            raise OutOfReach()  # before the password is hashed
+        prepared = await prepare_registration(tenant, registration, self.hasher, account=True)
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await add_customer(uow, tenant, prepared, now, customer_number=new.number)
+            if company is not None:
+                await uow.groups.add_members(company, [customer.id], now)
+            if new.send_reset:
+                await mail_reset_key(uow, self.codec, self.config, tenant, customer, now)
+            await uow.commit()
+        return customer
+
+    async def update(
+        self, principal: Principal, tenant: Tenant, number: str, change: ManagedChange
+    ) -> Customer:
+        """Under the customer's row lock: the version check, the reach before and after,
+        the write. Nothing is written when nothing changes (the version stays)."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        fields = _checked(tenant, change)
+        async with self.uow() as uow:
+            customer, companies = await _locked(uow, principal, tenant, reach, number)
+            updated = await self._write_locked(uow, reach, customer, companies, change, fields)
+            await uow.commit()
+        return updated
+
+    async def upsert(
+        self,
+        principal: Principal,
+        tenant: Tenant,
+        number: str,
+        change: ManagedChange,
+        new: NewManagedCustomer | None,
+    ) -> Upserted:
+        """`change` for the customer with `number`; `new` (with that number) when there is
+        none (None: the request could not create one, it named no email). Two racing
+        creations of one number: one wins, the other is refused (`CustomerNumberTaken`)."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        fields = _checked(tenant, change)
+        async with self.uow() as uow:
+            existing = await uow.customers.by_number(tenant.id, number, for_update=True)
+            if existing is not None and not existing.is_anonymized:
+                customer, companies = await _locked(uow, principal, tenant, reach, number)
+                updated = await self._write_locked(uow, reach, customer, companies, change, fields)
+                await uow.commit()
+                return Upserted(customer=updated, created=False)
+        if new is None:
+            raise FieldsInvalid([FieldProblem("email", FieldRule.INVALID)])
+        created = await self.create(principal, tenant, new)
+        return Upserted(customer=created, created=True)
+
+    async def delete(self, principal: Principal, tenant: Tenant, number: str) -> None:
+        """Anonymized as in every dialect; the number is not given again unless the tenant
+        allows it (`add_customer`)."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
+        async with self.uow() as uow:
+            customer, _ = await _locked(uow, principal, tenant, reach, number)
+            await anonymize_locked(uow, customer, self.clock())
+            await uow.commit()
+
+    async def _write_locked(
+        self,
+        uow: UnitOfWork,
+        reach: Reach,
+        customer: Customer,
+        companies: frozenset[int],
+        change: ManagedChange,
+        fields: dict[str, Any],
+    ) -> Customer:
+        if change.expected_version is not None and change.expected_version != customer.version:
+            raise VersionConflict(customer.version)
+        fields = dict(fields)
+        if "email" in fields:
+            if customer.email is not None and lookup_key(customer.email) == lookup_key(
+                fields["email"]
+            ):
+                fields.pop("email")
+            else:  # a new address is not verified
+                fields["email_verified_at"] = None
+        metadata = customer.metadata
+        if change.metadata is not None:
+            metadata = patched_metadata(metadata, change.metadata)
+        if change.metadata_merge is not None:
+            metadata = merge_patch(metadata, change.metadata_merge)
+            check_text({"metadata": metadata}, {})
+        if metadata != customer.metadata:
+            fields["metadata"] = metadata
+        fields = {k: v for k, v in fields.items() if getattr(customer, k) != v}
+        if not fields:
+            return customer
+        restriction = fields.get("restriction", customer.restriction)
+        if not reach.admits_values(restriction, companies):
+            raise OutOfReach()
+        return await uow.customers.update(
+            customer.id, with_login_rules(customer, fields), now=self.clock()
+        )
+
+    async def _views(self, found: list[Customer], *, addresses: bool) -> list[ManagedCustomer]:
+        ids = [customer.id for customer in found]
+        groups = await self.group_reads.groups_of(ids)
+        held = await self.address_reads.addresses_of(ids) if addresses and ids else {}
+        return [
+            ManagedCustomer(
+                customer=customer,
+                companies=tuple(groups.get(customer.id, ())),
+                addresses=tuple(held.get(customer.id, ())) if addresses else None,
+            )
+            for customer in found
+        ]
+
+
+def _joined_company(reach: Reach) -> int | None:
+    """The company a customer created by an `_own` caller joins (Emporix: "automatically
+    assigned to the customer company"); None for a caller with a plain or restricted grant."""
+    if reach.everything or not reach.companies:
+        return None
+    if not any(grant.own for grant in reach.grants):
+        return None
+    return min(reach.companies)
+
+
+def _checked(tenant: Tenant, change: ManagedChange) -> dict[str, Any]:
+    """The change's fields, checked before any row is locked: text, email, restriction
+    (and the site it follows where the tenant syncs them), metadata sizes."""
+    fields, _ = checked_profile(change.profile)  # metadata travels beside the profile
+    problems = patch_problems(change.metadata) if change.metadata is not None else []
+    if change.metadata_merge is not None:
+        problems += problems_in({"metadata": change.metadata_merge}, {})
+    if problems:
+        raise FieldsInvalid(problems)
+    return with_site_rules(tenant.settings, fields | change.fields())
+
+
+async def _locked(
+    uow: UnitOfWork, principal: Principal, tenant: Tenant, reach: Reach, number: str
+) -> tuple[Customer, frozenset[int]]:
+    """The customer with `number`, row locked, with its companies, if the caller's manage
+    grants reach it. One the caller may read but not manage is `OutOfReach`; one it
+    cannot read at all, or an anonymized one, is not found."""
+    customer = await uow.customers.by_number(tenant.id, number, for_update=True)
+    if customer is None or customer.is_anonymized:
+        raise CustomerNotFound()
+    companies = await uow.groups.group_ids_of(customer.id)
+    if reach.admits(customer, companies):
+        return customer, companies
+    readers = Reach(grants_of(principal.scopes, Scope.CUSTOMERS_READ), principal.companies)
+    if readers.grants and readers.admits(customer, companies):
+        raise OutOfReach()
+    raise CustomerNotFound()
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386: an object patch merges into an object target key by key (null removes a
+    key), anything else replaces the target. Bodies are depth-limited, so the recursion
+    is bounded."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
