@@ -141,8 +141,8 @@ def app() -> Starlette:
         if params.get("sort", emporix.SORT) != emporix.SORT:
             return _json({"message": "only metadataCreatedAt:DESC"}, 400)
         query = emporix.search_of(params.get("q", ""))
-        found, count = await state["search"].search(TENANT, query)
-        body = orjson.dumps([_emporix_customer(c) for c in found])
+        found, count = await state["search"].search_with_groups(TENANT, query)
+        body = orjson.dumps([_emporix_customer(c) for c, _ in found])
         return Response(body, headers={"Count": str(count)}, media_type="application/json")
 
     async def aimeos_customer(request: Request) -> Response:

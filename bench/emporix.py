@@ -160,7 +160,7 @@ def _gist(response: httpx.Response) -> tuple[object, ...]:
 
 def search_of(q: str) -> CustomerQuery:
     """The search both sides run for `q` (sorted as `SORT` says, a page of `PAGE_SIZE`)."""
-    return CustomerQuery(conditions=parse(q), page=Page(limit=PAGE_SIZE))
+    return CustomerQuery(conditions=parse(q), page=Page(limit=PAGE_SIZE), with_anonymized=False)
 
 
 def run_explain(dsn: str, plan: dict[str, tuple[str, list[str]]]) -> dict[str, dict[str, Any]]:

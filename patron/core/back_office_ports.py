@@ -155,6 +155,11 @@ class CustomerSearch(Protocol):
     async def search(self, tenant_id: int, query: CustomerQuery) -> tuple[list[Customer], int]:
         """One page and the total count matching the filters."""
 
+    async def search_with_groups(
+        self, tenant_id: int, query: CustomerQuery
+    ) -> tuple[list[tuple[Customer, list[CustomerGroup]]], int]:
+        """As `search`, each customer with its groups (read in the same statement)."""
+
     async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None: ...
 
     async def by_number(

@@ -24,7 +24,7 @@ from patron.core.errors import (
     FieldsInvalid,
     GroupNotFound,
 )
-from patron.core.model import Customer, Tenant
+from patron.core.model import Customer, CustomerGroup, Tenant
 from patron.core.password_changes import RESET_PASSWORD
 from patron.core.passwords import POLICIES
 from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -53,6 +53,13 @@ class CustomerAdministration:
         not."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
         return await self.customer_search.search(tenant.id, replace(query, reach=reach))
+
+    async def search_with_groups(
+        self, principal: Principal, tenant: Tenant, query: CustomerQuery
+    ) -> tuple[list[tuple[Customer, list[CustomerGroup]]], int]:
+        """As `search`, each customer with its groups (its companies)."""
+        reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
+        return await self.customer_search.search_with_groups(tenant.id, replace(query, reach=reach))
 
     async def get(self, principal: Principal, tenant: Tenant, customer_uuid: UUID) -> Customer:
         require_scope(principal, tenant, Scope.CUSTOMERS_READ)

@@ -8,6 +8,7 @@ customer out of that reach; one it cannot even see reads as not found.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -110,8 +111,10 @@ class ManagedCustomers:
         """A page of the customers the caller reaches (anonymized ones are gone), each
         with its companies and, if asked, addresses: one query each for the whole page."""
         query = replace(query, with_anonymized=False)
-        found, total = await self.admin.search(principal, tenant, query)
-        return await self._views(found, addresses=addresses), total
+        found, total = await self.admin.search_with_groups(principal, tenant, query)
+        customers = [customer for customer, _ in found]
+        groups = {customer.id: groups for customer, groups in found}
+        return await self._views(customers, addresses=addresses, groups=groups), total
 
     async def get(
         self, principal: Principal, tenant: Tenant, number: str, *, addresses: bool
@@ -227,9 +230,17 @@ class ManagedCustomers:
             customer.id, with_login_rules(customer, fields), now=self.clock()
         )
 
-    async def _views(self, found: list[Customer], *, addresses: bool) -> list[ManagedCustomer]:
+    async def _views(
+        self,
+        found: list[Customer],
+        *,
+        addresses: bool,
+        groups: Mapping[int, list[CustomerGroup]] | None = None,
+    ) -> list[ManagedCustomer]:
+        """`groups`: the customers' groups where the caller has read them already."""
         ids = [customer.id for customer in found]
-        groups = await self.group_reads.groups_of(ids)
+        if groups is None:
+            groups = await self.group_reads.groups_of(ids)
         held = await self.address_reads.addresses_of(ids) if addresses and ids else {}
         return [
             ManagedCustomer(

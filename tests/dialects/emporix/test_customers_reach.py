@@ -147,6 +147,8 @@ async def test_own_scopes_reach_the_callers_company_and_new_customers_join_it(
     assert colleague["businessModel"] == "B2B"
     assert colleague["b2b"] == {"legalEntities": [{"id": str(acme.uuid), "name": "ACME"}]}
     assert (await fetch(http, full, shop, "pl"))["businessModel"] == "B2C"
+    page = (await http.get(customers_path(shop), headers=own)).json()
+    assert [customer["b2b"] for customer in page] == [colleague["b2b"]] * 2  # lists read them too
 
 
 async def test_own_scopes_without_a_company_reach_nobody(

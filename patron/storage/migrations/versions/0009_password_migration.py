@@ -2,12 +2,12 @@
 accounts, and a partial index over the accounts that still hold one (their hashes start
 with `$legacy-`, `patron.core.password_migration.LEGACY_HASH_PREFIX`).
 
-Revision ID: 0011
+Revision ID: 0009
 """
 
 from alembic import op
 
-revision = "0011"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
