@@ -17,7 +17,7 @@ from patron.core.commands import UNSET, MetadataPatch, ProfileChange, Registrati
 from patron.core.managed_customers import ManagedChange
 from patron.core.model import Salutation
 from patron.dialects.emporix.errors import EmporixError, validation_failure
-from patron.dialects.emporix.schemas import CustomerCreate, CustomerFields, CustomerUpdate
+from patron.dialects.emporix.schemas import CustomerFields, CustomerUpdate
 from patron.dialects.emporix.shapes import CUSTOMER_TYPE, MIXIN_SCHEMAS, MIXINS
 
 PROFILE: dict[str, str] = {
@@ -76,11 +76,14 @@ def _metadata(body: CustomerFields) -> dict[str, Any]:
     return values
 
 
-def registration_of(body: CustomerCreate) -> Registration:
+def registration_of(
+    body: CustomerFields, *, email: str, password: str | None = None
+) -> Registration:
+    """A new customer of `body`'s profile (create, upsert, import alike)."""
     metadata = {key: value for key, value in _metadata(body).items() if value is not None}
     return Registration(
-        email=body.contactEmail,
-        password=body.password,
+        email=email,
+        password=password,
         metadata=metadata,
         restriction=body.restriction,
         **_profile(body, set(), full=True),

@@ -8,7 +8,6 @@ it into the core's commands (`customer_fields` says how Emporix' fields map); th
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fastapi import FastAPI, Request
 from starlette.responses import Response
@@ -92,7 +91,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         body = checked(await read_json(request, ctx), CustomerCreate)
         request.state.email = body.contactEmail
         new = NewManagedCustomer(
-            registration=registration_of(body),
+            registration=registration_of(body, email=body.contactEmail, password=body.password),
             number=body.id,
             send_reset=_flag(sendPasswordResetNotifications),
         )
@@ -125,11 +124,10 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
             raise EmporixError(validation_failure("customerNumber is not a valid id."))
         request.state.email = body.contactEmail or ""
         change = change_of(body, full=not merge)
-        creation = _as_creation(body)
         new = None
-        if creation is not None:
+        if body.contactEmail:  # a creation needs one (without, the core refuses to create)
             new = NewManagedCustomer(
-                registration=registration_of(creation),
+                registration=registration_of(body, email=body.contactEmail),
                 number=customerNumber,
                 send_reset=_flag(sendPasswordResetNotifications),
             )
@@ -205,14 +203,3 @@ def _merge_patch(request: Request) -> bool:
     if media_type in (JSON, ""):
         return False
     raise EmporixError(bad_request(f"Content type '{media_type}' is not supported."))
-
-
-def _as_creation(body: CustomerUpdate) -> CustomerCreate | None:
-    """An upsert's body as the creation it is when no customer has the number; None
-    without a contact email, which a creation needs (the core refuses then)."""
-    if not body.contactEmail:
-        return None
-    values: dict[str, Any] = body.model_dump(exclude_unset=True)
-    for name in ("active", "onHold"):
-        values.pop(name, None)
-    return CustomerCreate.model_validate(values)

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool
 
-from patron.core.commands import Registration
 from patron.core.imports import ImportedCustomer
 from patron.core.password_migration import ImportedPassword, LegacyHash, MigrationWindowRequest
+from patron.dialects.emporix.customer_fields import registration_of
+from patron.dialects.emporix.schemas import CUSTOM_ID, CustomerFields
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 HASH_MAX_LENGTH = 512
-Text = Annotated[str | None, Field(default=None, max_length=1024)]
 
 
 def _iso_date(value: object) -> object:
@@ -43,54 +43,26 @@ class CustomerImportAccountDto(BaseModel):
     legacyAuth: LegacyAuthDto | None = None
 
 
-class CustomerImportDto(BaseModel):
-    """`CustomerCreateDto` + `id`, `contactEmail` and `account`. `type`, `b2b`, `metadata`
-    (mixin schema URLs) and `restriction` are read but not kept (see decisions)."""
+class CustomerImportDto(CustomerFields):
+    """`CustomerCreateDto` + `id`, `contactEmail` and `account`: the profile is read as a
+    created customer's (`schemas.CustomerFields`), the same fields kept the same way."""
 
-    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,66}$")
+    id: Annotated[str, Field(pattern=CUSTOM_ID)] | None = None
     contactEmail: str | None = Field(default=None, max_length=255)
-    title: Text
-    firstName: Text
-    middleName: Text
-    lastName: Text
-    contactPhone: Text
-    company: Text
-    preferredLanguage: Text
-    preferredCurrency: Text
-    preferredSite: Text
-    photoUrl: Text
-    type: Text
-    restriction: Text
-    b2b: dict[str, Any] | None = None
-    metadata: dict[str, Any] | None = None
-    mixins: dict[str, Any] | None = None
     account: CustomerImportAccountDto
 
 
 def imported_customer(dto: CustomerImportDto) -> ImportedCustomer:
-    """Emporix' import item as the core's command (field names as in reference 2.2)."""
+    """Emporix' import item as the core's command."""
     account = dto.account
     legacy = account.legacyAuth
-    registration = Registration(
-        email=account.email,
-        title=dto.title,
-        first_name=dto.firstName,
-        middle_name=dto.middleName,
-        last_name=dto.lastName,
-        phone=dto.contactPhone,
-        company=dto.company,
-        language=dto.preferredLanguage,
-        currency=dto.preferredCurrency,
-        site=dto.preferredSite,
-        website=dto.photoUrl,
-        metadata={"mixins": dto.mixins} if dto.mixins else {},
-    )
     password = ImportedPassword(
         hash=account.passwordHash,
         legacy=None
         if legacy is None
         else LegacyHash(legacy.algorithm, legacy.hash, legacy.context),
     )
+    registration = registration_of(dto, email=account.email)
     return ImportedCustomer(registration, password, customer_number=dto.id)
 
 

@@ -158,6 +158,10 @@ async def test_an_imported_customer_is_a_confirmed_account_with_its_profile_and_
         "contactPhone": "+49 30 1234",
         "company": "Emporix",
         "mixins": {"loyalty": {"tier": "gold"}},
+        "metadata": {"mixins": {"loyalty": "https://schemas.example/loyalty.json"}},
+        "type": "CONTACT",
+        "title": "MRS",
+        "b2b": {"companyRegistrationId": "DE-123"},
     }
 
     [result] = await imported(web, auth, [entry])
@@ -173,12 +177,19 @@ async def test_an_imported_customer_is_a_confirmed_account_with_its_profile_and_
     )
     assert (body["firstName"], body["middleName"], body["lastName"]) == ("Jane", "M", "Doe")
     assert (body["contactPhone"], body["company"]) == ("+49 30 1234", "Emporix")
+    # The profile is read and kept as a created customer's (the same fields, the same way).
+    assert (body["type"], body["title"], body["b2b"]) == (
+        "CONTACT",
+        "MRS",
+        {"companyRegistrationId": "DE-123"},
+    )
+    assert body["metadata"]["mixins"] == {"loyalty": "https://schemas.example/loyalty.json"}
     row = await clean_db.fetchrow(
         "SELECT metadata, email_verified_at, has_account FROM customers WHERE email = $1",
         "mixed@example.com",
     )
     assert row is not None
-    assert row["metadata"] == {"mixins": {"loyalty": {"tier": "gold"}}}
+    assert row["metadata"]["mixins"] == {"loyalty": {"tier": "gold"}}
     assert row["email_verified_at"] is not None and row["has_account"]
     assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 0  # no mails
 
