@@ -3,7 +3,7 @@ answers out.
 
 Every tenant-managed request is checked in the order Emporix' gateway and service check
 it: the bearer token (401), the path's tenant against the token's (400), the operation's
-scopes (403), then the request itself.
+scopes (403), then the request itself (a path naming nothing, such as one with a NUL: 400).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from patron.dialects.emporix.errors import (
     EXPIRED_TOKEN,
     FORBIDDEN,
     INVALID_TOKEN,
+    PATH_NUL,
     TENANT_INVALID,
     EmporixError,
     GatewayBody,
@@ -99,6 +100,8 @@ async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
         raise EmporixError(INVALID_TOKEN) from None
     if listed and not scopes.allows(principal, listed):
         raise EmporixError(FORBIDDEN)
+    if any("\x00" in value for value in request.path_params.values()):
+        raise EmporixError(PATH_NUL)  # names nothing, and no PostgreSQL text holds it
     return Caller(tenant, principal)
 
 
