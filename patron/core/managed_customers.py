@@ -166,14 +166,19 @@ class ManagedCustomers:
     ) -> Upserted:
         """`change` for the customer with `number`; `new` (with that number) when there is
         none (None: the request could not create one, it named no email). Two racing
-        creations of one number: one wins, the other is refused (`CustomerNumberTaken`)."""
+        creations of one number: one wins, the other is refused (`CustomerNumberTaken`).
+        One beyond the caller's reach is `OutOfReach` even where it could not read it: the
+        number is taken, and an upsert that answered "not found" would create it."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         fields = _checked(tenant, change)
         async with self.uow() as uow:
             existing = await uow.customers.by_number(tenant.id, number, for_update=True)
             if existing is not None and not existing.is_anonymized:
-                customer, companies = await _locked(uow, principal, tenant, reach, number)
-                updated = await self._write_locked(uow, reach, customer, companies, change, fields)
+                try:
+                    companies = await _reached(uow, principal, reach, existing)
+                except CustomerNotFound:  # it exists: not to be created, nor called missing
+                    raise OutOfReach() from None
+                updated = await self._write_locked(uow, reach, existing, companies, change, fields)
                 await uow.commit()
                 return Upserted(customer=updated, created=False)
         if new is None:
@@ -272,9 +277,17 @@ async def _locked(
     customer = await uow.customers.by_number(tenant.id, number, for_update=True)
     if customer is None or customer.is_anonymized:
         raise CustomerNotFound()
+    return customer, await _reached(uow, principal, reach, customer)
+
+
+async def _reached(
+    uow: UnitOfWork, principal: Principal, reach: Reach, customer: Customer
+) -> frozenset[int]:
+    """The companies of a (locked) customer the caller's manage grants reach; as
+    `_locked` says otherwise."""
     companies = await uow.groups.group_ids_of(customer.id)
     if reach.admits(customer, companies):
-        return customer, companies
+        return companies
     readers = Reach(grants_of(principal.scopes, Scope.CUSTOMERS_READ), principal.companies)
     if readers.grants and readers.admits(customer, companies):
         raise OutOfReach()
