@@ -71,3 +71,62 @@ async def test_a_nul_in_the_client_id_is_an_invalid_client(
     )
 
     assert answer.status_code == 401 and answer.json() == INVALID_CLIENT
+
+
+@pytest.mark.parametrize(
+    ("method", "rest", "media_type"),
+    [
+        ("POST", (), "application/merge-patch+json"),
+        ("POST", (), "text/plain"),
+        ("POST", ("search",), "application/x-www-form-urlencoded"),
+        ("POST", ("c1", "addresses"), "application/merge-patch+json"),
+        ("PATCH", ("c1", "addresses", "a1"), "application/merge-patch+json"),
+        ("PUT", ("c1", "addresses", "a1"), "text/plain"),
+        ("POST", ("import",), "application/xml"),
+        ("PATCH", ("c1",), "text/plain"),
+        ("PUT", ("c1",), "application/json-patch+json"),
+    ],
+)
+async def test_a_body_of_a_media_type_the_route_does_not_take_is_refused_unread(
+    http: httpx.AsyncClient,
+    services: Services,
+    shop: Tenant,
+    method: str,
+    rest: tuple[str, ...],
+    media_type: str,
+) -> None:
+    auth = await token_of(
+        http, services, shop, ["customer.customer_read", "customer.customer_manage",
+                               "customer.import_manage"],
+    )  # fmt: skip
+    await create(http, auth, shop, {"id": "c1", "contactEmail": "c1@example.com"})
+    body = b'{"contactEmail": "new@example.com", "contactName": "x", "q": "", "country": "DE"}'
+
+    answer = await http.request(
+        method, customers_path(shop, *rest), content=body,
+        headers={**auth, "content-type": f"{media_type}; charset=utf-8"},
+    )  # fmt: skip
+    listed = await http.get(customers_path(shop), headers=auth)
+    addresses = await http.get(customers_path(shop, "c1", "addresses"), headers=auth)
+
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "status": 400,
+        "type": "bad_request",
+        "message": f"Content type '{media_type}' is not supported.",
+    }
+    assert [c["id"] for c in listed.json()] == ["c1"] and addresses.json() == []
+
+
+@pytest.mark.parametrize("headers", [{}, {"content-type": "application/json; charset=UTF-8"}])
+async def test_a_body_without_a_media_type_or_with_parameters_is_read_as_json(
+    http: httpx.AsyncClient, services: Services, shop: Tenant, headers: dict[str, str]
+) -> None:
+    auth = await token_of(http, services, shop)
+
+    answer = await http.post(
+        customers_path(shop), content=b'{"contactEmail": "c2@example.com"}',
+        headers={**auth, **headers},
+    )  # fmt: skip
+
+    assert answer.status_code == 201
