@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from patron.core.queries import MAX_PAGE_SIZE, Page, Sort
+from patron.core.queries import CUSTOMER_SORT_FIELDS, MAX_PAGE_SIZE, Page, Sort
 from patron.dialects.emporix.errors import EmporixError, validation_failure
+from patron.dialects.emporix.q_fields import FIELD_NAMES
 from patron.dialects.emporix.shapes import Expand
 
 DEFAULT_PAGE_SIZE = 60
@@ -14,26 +15,7 @@ DEFAULT_SORT = (Sort("created_at"),)
 """Oldest first: Emporix documents no default order, and this one pages stably."""
 
 SORT_FIELDS: Mapping[str, str] = {
-    "id": "customer_number",
-    "customerNumber": "customer_number",
-    "contactEmail": "email",
-    "email": "email",
-    "title": "title",
-    "firstName": "first_name",
-    "middleName": "middle_name",
-    "lastName": "last_name",
-    "company": "company",
-    "contactPhone": "phone",
-    "preferredLanguage": "language",
-    "preferredCurrency": "currency",
-    "preferredSite": "site",
-    "restriction": "restriction",
-    "active": "is_active",
-    "onHold": "on_hold",
-    "metadataCreatedAt": "created_at",
-    "metadata.createdAt": "created_at",
-    "metadataModifiedAt": "updated_at",
-    "metadata.modifiedAt": "updated_at",
+    name: field for name, field in FIELD_NAMES.items() if field in CUSTOMER_SORT_FIELDS
 }
 """Emporix' sortable names -> the core's sort fields."""
 _DIRECTIONS = {"asc": False, "desc": True}

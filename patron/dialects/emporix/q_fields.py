@@ -123,35 +123,34 @@ def _column(core_field: str) -> Target:
     )
 
 
-CUSTOMER_FIELDS: dict[str, Target] = {
-    name: _column(core_field)
-    for name, core_field in {
-        "id": "customer_number",
-        "customerNumber": "customer_number",
-        "contactEmail": "email",
-        "email": "email",
-        "title": "title",
-        "firstName": "first_name",
-        "middleName": "middle_name",
-        "lastName": "last_name",
-        "company": "company",
-        "contactPhone": "phone",
-        "preferredLanguage": "language",
-        "preferredCurrency": "currency",
-        "preferredSite": "site",
-        "active": "is_active",
-        "onHold": "on_hold",
-        "metadataCreatedAt": "created_at",
-        "metadata.createdAt": "created_at",
-        "metadataModifiedAt": "updated_at",
-        "metadata.modifiedAt": "updated_at",
-        "metadata.version": "version",
-        "restriction": "restriction",
-        "b2b.companyRegistrationId": "vat_id",
-    }.items()
+FIELD_NAMES: dict[str, str] = {
+    "id": "customer_number",
+    "customerNumber": "customer_number",
+    "contactEmail": "email",
+    "email": "email",
+    "title": "title",
+    "firstName": "first_name",
+    "middleName": "middle_name",
+    "lastName": "last_name",
+    "company": "company",
+    "contactPhone": "phone",
+    "preferredLanguage": "language",
+    "preferredCurrency": "currency",
+    "preferredSite": "site",
+    "active": "is_active",
+    "onHold": "on_hold",
+    "metadataCreatedAt": "created_at",
+    "metadata.createdAt": "created_at",
+    "metadataModifiedAt": "updated_at",
+    "metadata.modifiedAt": "updated_at",
+    "metadata.version": "version",
+    "restriction": "restriction",
+    "b2b.companyRegistrationId": "vat_id",
 }
-"""Emporix' name (as written in `q`) -> the core field; `id` is Emporix' customer id, which is
-its customer number."""
+"""Emporix' customer field names (in `q` and `sort`) -> the core's fields; `id` is Emporix'
+customer id, which is its customer number."""
+CUSTOMER_FIELDS: dict[str, Target] = {name: _column(field) for name, field in FIELD_NAMES.items()}
+"""... as the targets of `q`."""
 
 
 def resolve(segments: list[str], position: int) -> Target:
