@@ -130,3 +130,36 @@ async def test_a_body_without_a_media_type_or_with_parameters_is_read_as_json(
     )  # fmt: skip
 
     assert answer.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"metadata": {"version": "1"}},
+        {"metadata": {"version": 1.0}},
+        {"metadata": {"version": True}},
+        {"metadata": {"version": 0}},
+        {"metadata": {"version": -1}},
+        {"isDefault": "yes"},
+        {"isDefault": 1},
+        {"city": 5},
+    ],
+)
+@pytest.mark.parametrize("method", ["PATCH", "PUT"])
+async def test_address_bodies_are_as_strict_as_customer_bodies(
+    http: httpx.AsyncClient, services: Services, shop: Tenant, method: str, body: dict[str, object]
+) -> None:
+    auth = await token_of(http, services, shop)
+    await create(http, auth, shop, {"id": "c1", "contactEmail": "c1@example.com"})
+    path = customers_path(shop, "c1", "addresses", "a1")
+    added = await http.post(
+        customers_path(shop, "c1", "addresses"),
+        json={"id": "a1", "contactName": "Jo Doe", "country": "DE"}, headers=auth,
+    )  # fmt: skip
+    assert added.status_code == 201
+
+    answer = await http.request(method, path, json={"contactName": "Jo Doe", **body}, headers=auth)
+    stored = (await http.get(path, headers=auth)).json()
+
+    assert answer.status_code == 400 and answer.json()["type"] == "validation_failure"
+    assert stored["metadata"]["version"] == 1 and stored["isDefault"] is False
