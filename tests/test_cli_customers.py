@@ -76,7 +76,7 @@ async def test_a_csv_file_with_good_and_bad_rows(
     assert [(f["line"], f["index"], f["code"]) for f in failures_in(report)] == [
         (4, 2, "password_hash_invalid"),
         (5, 3, "email_taken"),
-        (6, 4, "number_taken"),
+        (6, 4, "customer_number_taken"),
         (7, 5, "row_invalid"),
         (8, 6, "row_invalid"),
         (9, 7, "row_invalid"),
