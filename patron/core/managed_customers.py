@@ -21,6 +21,8 @@ from patron.core.customer_admin import CustomerAdministration
 from patron.core.email_addresses import lookup_key
 from patron.core.errors import (
     CustomerNotFound,
+    CustomerNumberTaken,
+    EmailTaken,
     FieldProblem,
     FieldRule,
     FieldsInvalid,
@@ -169,20 +171,48 @@ class ManagedCustomers:
     ) -> Upserted:
         """`change` for the customer with `number`; `new` (with that number) when there is
         none (None: the request could not create one, it named no email). Two racing
-        creations of one number: one wins, the other is refused (`CustomerNumberTaken`)."""
+        creations of one number: one creates it, the other then updates it.
+        One beyond the caller's reach is `OutOfReach` even where it could not read it: the
+        number is taken, and an upsert that answered "not found" would create it."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         fields = _checked(tenant, change)
-        async with self.uow() as uow:
-            existing = await uow.customers.by_number(tenant.id, number, for_update=True)
-            if existing is not None and not existing.is_anonymized:
-                customer, companies = await _locked(uow, principal, tenant, reach, number)
-                updated = await self._write_locked(uow, reach, customer, companies, change, fields)
-                await uow.commit()
-                return Upserted(customer=updated, created=False)
+        updated = await self._update_live(principal, tenant, reach, number, change, fields)
+        if updated is not None:
+            return Upserted(customer=updated, created=False)
         if new is None:
             raise FieldsInvalid([FieldProblem("email", FieldRule.INVALID)])
-        created = await self.create(principal, tenant, new)
+        try:
+            created = await self.create(principal, tenant, new)
+        except (CustomerNumberTaken, EmailTaken):
+            # A racing creation of the number won: had this upsert come second it would
+            # have replaced that customer (PUT is idempotent), so it does so now.
+            updated = await self._update_live(principal, tenant, reach, number, change, fields)
+            if updated is None:
+                raise  # the number is an anonymized customer's, or the email another's
+            return Upserted(customer=updated, created=False)
         return Upserted(customer=created, created=True)
+
+    async def _update_live(
+        self,
+        principal: Principal,
+        tenant: Tenant,
+        reach: Reach,
+        number: str,
+        change: ManagedChange,
+        fields: dict[str, Any],
+    ) -> Customer | None:
+        """The upsert's update of the live customer with `number`; None if there is none."""
+        async with self.uow() as uow:
+            existing = await uow.customers.by_number(tenant.id, number, for_update=True)
+            if existing is None or existing.is_anonymized:
+                return None
+            try:
+                companies = await _reached(uow, principal, reach, existing)
+            except CustomerNotFound:  # it exists: not to be created, nor called missing
+                raise OutOfReach() from None
+            updated = await self._write_locked(uow, reach, existing, companies, change, fields)
+            await uow.commit()
+        return updated
 
     async def delete(self, principal: Principal, tenant: Tenant, number: str) -> None:
         """Anonymized as in every dialect; the number is not given again unless the tenant
@@ -283,9 +313,17 @@ async def _locked(
     customer = await uow.customers.by_number(tenant.id, number, for_update=True)
     if customer is None or customer.is_anonymized:
         raise CustomerNotFound()
+    return customer, await _reached(uow, principal, reach, customer)
+
+
+async def _reached(
+    uow: UnitOfWork, principal: Principal, reach: Reach, customer: Customer
+) -> frozenset[int]:
+    """The companies of a (locked) customer the caller's manage grants reach; as
+    `_locked` says otherwise."""
     companies = await uow.groups.group_ids_of(customer.id)
     if reach.admits(customer, companies):
-        return customer, companies
+        return companies
     readers = Reach(grants_of(principal.scopes, Scope.CUSTOMERS_READ), principal.companies)
     if readers.grants and readers.admits(customer, companies):
         raise OutOfReach()

@@ -54,9 +54,19 @@ class Argon2Hasher:
 # ijklmnop"); read as PBKDF2-HMAC-SHA256 with base64 salt and hash (docs/decisions).
 _PBKDF2 = re.compile(r"1:(\d{1,9}):([A-Za-z0-9+/=]{4,}):([A-Za-z0-9+/=]{4,})")
 _PBKDF2_ITERATIONS = range(1_000, 1_000_001)
+_PBKDF2_DIGEST_BYTES = range(16, 33)
+"""At most one SHA-256 block (each more costs the iterations again, and adds no strength);
+at least 16 bytes, or many passwords would match by chance."""
 _BCRYPT = re.compile(r"\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}")
+_BCRYPT_COSTS = range(4, 15)
 _BCRYPT_MAX_BYTES = 72
 _ARGON2ID = "$argon2id$"
+_ARGON2_MAX_MEMORY_KIB = 64 * 1024
+_ARGON2_MAX_TIME_COST = 4
+_ARGON2_MAX_PARALLELISM = 8
+"""The dearest imported hash a login verifies: an import (of whatever a shop's export
+holds) must not make any later login cost seconds of CPU or gigabytes of memory. Hashes
+made by Patron itself are not held to these (the operator configures them)."""
 
 HYBRIS_SHA512 = "hybris-sha512-uid-salt"
 _HYBRIS_FORM = f"{LEGACY_HASH_PREFIX}{HYBRIS_SHA512}$"
@@ -100,15 +110,19 @@ def _valid_argon2id(value: str) -> bool:
     if not value.startswith(_ARGON2ID):
         return False
     try:
-        extract_parameters(value)
+        parameters = extract_parameters(value)
     except InvalidHashError:
         return False
-    return True
+    return (
+        parameters.memory_cost <= _ARGON2_MAX_MEMORY_KIB
+        and parameters.time_cost <= _ARGON2_MAX_TIME_COST
+        and parameters.parallelism <= _ARGON2_MAX_PARALLELISM
+    )
 
 
 def _valid_bcrypt(value: str) -> bool:
     found = _BCRYPT.fullmatch(value)
-    return found is not None and 4 <= int(found[1]) <= 31
+    return found is not None and int(found[1]) in _BCRYPT_COSTS
 
 
 def _pbkdf2_parts(value: str) -> tuple[int, bytes, bytes] | None:
@@ -120,7 +134,7 @@ def _pbkdf2_parts(value: str) -> tuple[int, bytes, bytes] | None:
         digest = base64.b64decode(found[3], validate=True)
     except binascii.Error:
         return None
-    return (int(found[1]), salt, digest) if salt and digest else None
+    return (int(found[1]), salt, digest) if salt and len(digest) in _PBKDF2_DIGEST_BYTES else None
 
 
 def _hybris_form(legacy: LegacyHash) -> str:

@@ -15,7 +15,7 @@ rule lives here; the core's one-default rule (demote the previous default) still
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,18 +53,19 @@ ALL_NAMED = frozenset({*CORE_NAMES, "contactName"})
 class AddressMetadata(BaseModel):
     """`metadata`: the mixins' schema URLs, and the version an update expects."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(strict=True, extra="ignore")
 
     mixins: dict[str, Any] | None = None
-    version: int | None = None
+    version: Annotated[int, Field(ge=1)] | None = None
     """Optimistic locking, when given: the version the caller last read."""
 
 
 class AddressBody(BaseModel):
     """`AddressUpdateDto` (PUT, PATCH): every field optional. Read-only fields a client
-    sends back (`id`) are ignored."""
+    sends back (`id`) are ignored. Types are strict, as the customer bodies' (`schemas`):
+    a number is no string, and "yes" or 1 no boolean."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(strict=True, extra="ignore")
 
     contactName: str | None = None
     companyName: str | None = None

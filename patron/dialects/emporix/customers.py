@@ -17,7 +17,7 @@ from patron.core.queries import CustomerQuery
 from patron.dialects.emporix import listing, q, shapes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.customer_fields import change_of, registration_of
-from patron.dialects.emporix.errors import EmporixError, bad_request, validation_failure
+from patron.dialects.emporix.errors import EmporixError, validation_failure
 from patron.dialects.emporix.http import (
     JSON,
     MERGE_PATCH,
@@ -26,6 +26,7 @@ from patron.dialects.emporix.http import (
     caller,
     checked,
     empty,
+    media_type,
     read_json,
 )
 from patron.dialects.emporix.schemas import (
@@ -46,6 +47,7 @@ BASE = "/customer/{tenant}/customers"
 ONE = BASE + "/{customerNumber}"
 READ = (CUSTOMER_READ, CUSTOMER_READ_OWN)
 MANAGE = (CUSTOMER_MANAGE, CUSTOMER_MANAGE_OWN)
+UPDATE_TYPES = (JSON, MERGE_PATCH)
 _NUMBER = re.compile(CUSTOM_ID)
 
 
@@ -118,8 +120,8 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         request: Request, customerNumber: str, sendPasswordResetNotifications: str | None = None
     ) -> Response:
         call = await caller(request, ctx, *MANAGE)
-        merge = _merge_patch(request)
-        body = checked(await read_json(request, ctx), CustomerUpdate)
+        merge = media_type(request, *UPDATE_TYPES) == MERGE_PATCH
+        body = checked(await read_json(request, ctx, accepted=UPDATE_TYPES), CustomerUpdate)
         if not _NUMBER.fullmatch(customerNumber):
             raise EmporixError(validation_failure("customerNumber is not a valid id."))
         request.state.email = body.contactEmail or ""
@@ -145,8 +147,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     )
     async def patch_customer(request: Request, customerNumber: str) -> Response:
         call = await caller(request, ctx, *MANAGE)
-        _merge_patch(request)
-        body = checked(await read_json(request, ctx), CustomerUpdate)
+        body = checked(await read_json(request, ctx, accepted=UPDATE_TYPES), CustomerUpdate)
         request.state.email = body.contactEmail or ""
         await ctx.core.managed_customers.update(
             call.principal, call.tenant, customerNumber, change_of(body, full=False)
@@ -193,13 +194,3 @@ def _flag(text: str | None) -> bool:
             },
         )
     )
-
-
-def _merge_patch(request: Request) -> bool:
-    """Whether the body is a merge patch; JSON otherwise (no type is read as JSON)."""
-    media_type = request.headers.get("content-type", JSON).partition(";")[0].strip().lower()
-    if media_type == MERGE_PATCH:
-        return True
-    if media_type in (JSON, ""):
-        return False
-    raise EmporixError(bad_request(f"Content type '{media_type}' is not supported."))

@@ -100,6 +100,7 @@ METHOD_NOT_ALLOWED = EmporixErrorBody(405, "method_not_allowed", "Method Not All
 BODY_TOO_LARGE = EmporixErrorBody(413, "payload_too_large", "Request body too large")
 BODY_MALFORMED = bad_request("Malformed JSON request body")
 BODY_NUL = bad_request("Request body holds a NUL character")
+PATH_NUL = bad_request("Request path holds a NUL character")
 VERSION_CONFLICT = conflict("Customer update cannot be done. Update version is not valid.")
 ADDRESS_VERSION_CONFLICT = conflict("Address update cannot be done. Update version is not valid.")
 UNEXPECTED = EmporixErrorBody(500, "internal_server_error", "Internal server error")

@@ -3,7 +3,7 @@ answers out.
 
 Every tenant-managed request is checked in the order Emporix' gateway and service check
 it: the bearer token (401), the path's tenant against the token's (400), the operation's
-scopes (403), then the request itself.
+scopes (403), then the request itself (a path naming nothing, such as one with a NUL: 400).
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ from patron.dialects.emporix.errors import (
     EXPIRED_TOKEN,
     FORBIDDEN,
     INVALID_TOKEN,
+    PATH_NUL,
     TENANT_INVALID,
     EmporixError,
     GatewayBody,
+    bad_request,
     validation_failure,
 )
 from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
@@ -99,6 +101,8 @@ async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
         raise EmporixError(INVALID_TOKEN) from None
     if listed and not scopes.allows(principal, listed):
         raise EmporixError(FORBIDDEN)
+    if any("\x00" in value for value in request.path_params.values()):
+        raise EmporixError(PATH_NUL)  # names nothing, and no PostgreSQL text holds it
     return Caller(tenant, principal)
 
 
@@ -121,10 +125,28 @@ async def _tenant(ctx: EmporixContext, code: str) -> Tenant | None:
         return None
 
 
-async def read_json(request: Request, ctx: EmporixContext, *, max_bytes: int | None = None) -> Any:
-    """The JSON document of the body, within the mount's limits (size first, then depth,
-    before anything else looks at it); `max_bytes` replaces the size limit for a route
-    that takes more (a bulk import). No body is None."""
+def media_type(request: Request, *accepted: str) -> str:
+    """The body's media type (none named: JSON) if the route takes it (`accepted`), or a
+    400: a body of another type (a form, text, a merge patch where no route merges) is
+    not read as if it were JSON."""
+    found = request.headers.get("content-type", "").partition(";")[0].strip().lower() or JSON
+    if found not in accepted:
+        raise EmporixError(bad_request(f"Content type '{found[:64]}' is not supported."))
+    return found
+
+
+async def read_json(
+    request: Request,
+    ctx: EmporixContext,
+    *,
+    max_bytes: int | None = None,
+    accepted: tuple[str, ...] = (JSON,),
+) -> Any:
+    """The JSON document of the body, of a media type the route takes (`accepted`), within
+    the mount's limits (size first, then depth, before anything else looks at it);
+    `max_bytes` replaces the size limit for a route that takes more (a bulk import). No
+    body is None."""
+    media_type(request, *accepted)
     try:
         raw = await read_body(
             request.headers.get("content-length"),
