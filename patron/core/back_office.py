@@ -48,6 +48,7 @@ from patron.core.principals import (
     Grant,
     Principal,
     PrincipalKind,
+    within,
 )
 from patron.core.security_ports import LoginThrottle, PasswordHasher, SessionStore, TokenCodec
 from patron.core.text import LINE, NAME, Text, check_text
@@ -265,7 +266,10 @@ class BackOffice:
         """The client-credentials grant: a back-office JWT for `scopes` (None or empty: all
         of the client's). Raises `InvalidCredentials`, `LoginBlocked`, or `ScopeMissing`
         when asked for a scope the client does not hold."""
-        keys = [f"{ADMIN_NAMESPACE}client:{tenant.id}:{client_id[:MAX_CLIENT_ID_LENGTH]}"]
+        # Per client *and* address: client ids are not secret, so a counter per client alone
+        # would let anyone lock an integration out; its 256-bit secret needs no such guard.
+        client_key = f"{ADMIN_NAMESPACE}client:{tenant.id}:{client_id[:MAX_CLIENT_ID_LENGTH]}"
+        keys = [f"{client_key}@{address_key(client_ip)}" if client_ip else client_key]
         if client_ip:
             keys.append(address_key(client_ip, namespace=ADMIN_NAMESPACE))
         attempt = await self.throttle.attempt(keys)
@@ -286,7 +290,7 @@ class BackOffice:
         if client.is_disabled:
             raise InvalidCredentials()
         requested = frozenset(scopes or ()) or client.scopes
-        if missing := requested - client.scopes:
+        if missing := requested - within(requested, client.scopes):
             raise ScopeMissing(sorted(missing)[0])
         claims = BackOfficeClaims(
             tenant_id=client.tenant_id,
@@ -370,7 +374,9 @@ class BackOffice:
             user = await self.reads.user(claims.principal_id)
             if user is None:
                 raise InvalidAccessToken("user gone")
-            return _user_principal(tenant, user, claims.issued_at, claims.scopes & user.scopes)
+            return _user_principal(
+                tenant, user, claims.issued_at, within(claims.scopes, user.scopes)
+            )
         client = await self.reads.client(claims.principal_id)
         if client is None:
             raise InvalidAccessToken("client gone")
@@ -379,7 +385,7 @@ class BackOffice:
             tenant_id=client.tenant_id,
             kind=PrincipalKind.CLIENT,
             id=client.id,
-            scopes=claims.scopes & client.scopes,
+            scopes=within(claims.scopes, client.scopes),
             companies=frozenset(() if client.company_id is None else (client.company_id,)),
         )
 

@@ -47,6 +47,15 @@ class Grant:
     def is_plain(self) -> bool:
         return not self.own and self.restriction is None
 
+    def covers(self, other: Grant) -> bool:
+        """Whether this grant allows all that `other` does: the same scope, narrowed no
+        less (a token may be asked for less than its client holds)."""
+        return (
+            self.scope is other.scope
+            and (other.own or not self.own)
+            and (self.restriction is None or self.restriction == other.restriction)
+        )
+
     def __str__(self) -> str:
         text = self.scope.value + (OWN_SUFFIX if self.own else "")
         if self.restriction is not None:
@@ -65,6 +74,17 @@ class Grant:
         if base not in Scope._value2member_map_:
             return None
         return cls(Scope(base), own, restriction if separator else None)
+
+
+def within(requested: frozenset[str], held: frozenset[str]) -> frozenset[str]:
+    """The requested grants that some held grant covers (`Grant.covers`); a credential
+    never carries more than its holder's grant allows, as it stands now."""
+    holding = [grant for text in held if (grant := Grant.parse(text)) is not None]
+    return frozenset(
+        text
+        for text in requested
+        if (grant := Grant.parse(text)) is not None and any(h.covers(grant) for h in holding)
+    )
 
 
 def grants_of(scopes: frozenset[str], scope: Scope) -> tuple[Grant, ...]:

@@ -8,6 +8,7 @@ import base64
 import httpx
 import pytest
 
+from patron.app import create_app
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
@@ -191,3 +192,43 @@ async def test_a_restricted_grant_sees_only_its_restriction(
     seen = await http.get(f"/customer/shop/customers/{number}", headers=bearer(plain))
     assert seen.status_code == 200
     assert seen.json()["customerNumber"] == number
+
+
+async def test_a_token_may_be_asked_for_less_than_the_client_holds(
+    http: httpx.AsyncClient, services: Services, shop: Tenant, make_client: MakeClient
+) -> None:
+    number = await registered(services, shop, "anna@example.com")  # no restriction
+    client = await make_client(shop, ["customer.customer_read"])
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": client.client_id,
+        "client_secret": client.secret,
+        "scope": "customer.customer_read--DE",
+    }
+    answer = await http.post("/oauth/token", data=form)
+    assert answer.status_code == 200
+    assert answer.json()["scope"] == "customer.customer_read--DE tenant=shop"
+    narrowed = bearer(answer.json()["access_token"])
+    seen = await http.get(f"/customer/shop/customers/{number}", headers=narrowed)
+    assert seen.status_code == 404  # the token reaches DE customers only
+    wider = {**form, "scope": "customer.customer_manage"}
+    assert (await http.post("/oauth/token", data=wider)).status_code == 400
+
+
+async def test_wrong_secrets_from_one_address_do_not_lock_the_client_out_elsewhere(
+    services: Services, settings: Settings, shop: Tenant, make_client: MakeClient
+) -> None:
+    client = await make_client(shop)
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": client.client_id,
+        "client_secret": "wrong",
+    }
+    async with emporix_http(services, settings) as attacker:
+        statuses = [(await attacker.post("/oauth/token", data=form)).status_code for _ in range(30)]
+    assert statuses[0] == 401 and statuses[-1] == 429  # the attacker's address is blocked
+    app = create_app(settings, services)
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.23", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver/emporix") as own:
+        answer = await own.post("/oauth/token", data={**form, "client_secret": client.secret})
+    assert answer.status_code == 200  # the integration, from its own address, is not
