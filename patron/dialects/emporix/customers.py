@@ -34,6 +34,7 @@ from patron.dialects.emporix.schemas import (
     CustomerCreate,
     CustomerSearch,
     CustomerUpdate,
+    parameters,
     request_body,
 )
 from patron.dialects.emporix.scopes import (
@@ -48,34 +49,26 @@ ONE = BASE + "/{customerNumber}"
 READ = (CUSTOMER_READ, CUSTOMER_READ_OWN)
 MANAGE = (CUSTOMER_MANAGE, CUSTOMER_MANAGE_OWN)
 UPDATE_TYPES = (JSON, MERGE_PATCH)
+LIST_PARAMETERS = ("sort", "pageNumber", "pageSize", "expand")
 _NUMBER = re.compile(CUSTOM_ID)
 
 
 def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
-    @api.get(BASE, summary="Retrieve a list of customers")
-    async def list_customers(
-        request: Request,
-        q: str | None = None,
-        sort: str | None = None,
-        pageNumber: str | None = None,
-        pageSize: str | None = None,
-        expand: str | None = None,
-    ) -> Response:
+    @api.get(
+        BASE,
+        summary="Retrieve a list of customers",
+        openapi_extra=parameters(("tenant",), ("q", *LIST_PARAMETERS)),
+    )
+    async def list_customers(request: Request) -> Response:
         call = await caller(request, ctx, *READ)
-        return await _listed(request, ctx, call, q or "")
+        return await _listed(request, ctx, call, request.query_params.get("q") or "")
 
     @api.post(
         BASE + "/search",
         summary="Search for customers",
-        openapi_extra=request_body(CustomerSearch, JSON),
+        openapi_extra=request_body(CustomerSearch, JSON) | parameters(("tenant",), LIST_PARAMETERS),
     )
-    async def search_customers(
-        request: Request,
-        sort: str | None = None,
-        pageNumber: str | None = None,
-        pageSize: str | None = None,
-        expand: str | None = None,
-    ) -> Response:
+    async def search_customers(request: Request) -> Response:
         call = await caller(request, ctx, *READ)
         body = checked(await read_json(request, ctx), CustomerSearch)
         return await _listed(request, ctx, call, body.q)
@@ -100,14 +93,17 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         created = await ctx.core.managed_customers.create(call.principal, call.tenant, new)
         return answer({"id": created.customer_number}, 201)
 
-    @api.get(ONE, summary="Retrieve a customer")
-    async def get_customer(
-        request: Request, customerNumber: str, expand: str | None = None
-    ) -> Response:
+    @api.get(
+        ONE,
+        summary="Retrieve a customer",
+        openapi_extra=parameters(("tenant", "customerNumber"), ("expand",)),
+    )
+    async def get_customer(request: Request) -> Response:
         call = await caller(request, ctx, *READ)
-        shown = listing.expand(expand)
+        shown = listing.expand(request.query_params.get("expand"))
+        number: str = request.path_params["customerNumber"]
         found = await ctx.core.managed_customers.get(
-            call.principal, call.tenant, customerNumber, addresses=shown.addresses
+            call.principal, call.tenant, number, addresses=shown.addresses
         )
         return answer(shapes.customer(found, shown))
 

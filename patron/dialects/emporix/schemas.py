@@ -84,6 +84,18 @@ def request_body(model: type[BaseModel], *media_types: str) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": content}}
 
 
+def parameters(path: tuple[str, ...], query: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The OpenAPI `parameters` of a handler that reads them from the request itself (the
+    hot reads: FastAPI's per-request parameter solving would cost them, decision 85)."""
+    found = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in path
+    ]
+    found += [
+        {"name": n, "in": "query", "required": False, "schema": {"type": "string"}} for n in query
+    ]
+    return {"parameters": found}
+
+
 def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
     definitions = schema.pop("$defs", {})
 
