@@ -26,6 +26,7 @@ from patron.core.properties import CustomerProperties
 from patron.core.security_ports import SessionStore
 from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
+from patron.core.visitors import Visitors
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.codec import JwtCodec
 from patron.security.hashing import Argon2Hasher, MigratingHasher
@@ -166,6 +167,7 @@ class Services:
                 clock,
                 config,
             ),
+            visitors=Visitors(PgBackOfficeReads(pool), codec, clock),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

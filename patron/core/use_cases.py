@@ -19,6 +19,7 @@ from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
 from patron.core.properties import CustomerProperties
 from patron.core.tenants import TenantAdministration
+from patron.core.visitors import Visitors
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +39,4 @@ class Core:
     imports: CustomerImports
     address_admin: AddressAdministration
     managed_customers: ManagedCustomers
+    visitors: Visitors

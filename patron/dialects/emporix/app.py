@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError
 from patron.core.use_cases import Core
-from patron.dialects.emporix import addresses, customers, imports, oauth
+from patron.dialects.emporix import addresses, customers, imports, oauth, storefront_auth
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
@@ -60,6 +60,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     imports.add_routes(app, ctx)
     addresses.add_routes(app, ctx)
     oauth.add_routes(app, ctx)
+    storefront_auth.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

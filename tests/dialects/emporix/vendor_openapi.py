@@ -205,6 +205,62 @@ def _amended() -> dict[str, Any]:
     return document
 
 
+# --- the customer-managed document (issue 11) --------------------------------------------
+
+UNAUTHORIZED = {"$ref": "#/components/responses/401_unauthorized"}
+ANONYMOUS_TOKEN_PATHS = (
+    "/customerlogin/auth/anonymous/login",
+    "/customerlogin/auth/anonymous/refresh",
+)
+
+
+def _anonymous_token_refusals(document: dict[str, Any]) -> None:
+    """The anonymous-token routes document only their 200: an unknown tenant is the 400
+    every route has (reference 7.2), an unknown client id or refresh token the gateway's
+    401, as for every other credential."""
+    for template in ANONYMOUS_TOKEN_PATHS:
+        responses = document["paths"][template]["get"]["responses"]
+        responses["401"] = copy.deepcopy(UNAUTHORIZED)
+
+
+def _gateway_401(document: dict[str, Any]) -> None:
+    """A 401 documented without a body (`validateauthtoken`) is the gateway's, as every
+    other 401 of the document."""
+    for operation in _operations(document):
+        response = operation.spec["responses"].get("401")
+        if response is not None and "$ref" not in response and "content" not in response:
+            operation.spec["responses"]["401"] = copy.deepcopy(UNAUTHORIZED)
+
+
+def _login_throttle(document: dict[str, Any]) -> None:
+    """Login throttling, shared with every dialect, answers 429 `too_many_requests`."""
+    responses = document["paths"]["/customer/{tenant}/login"]["post"]["responses"]
+    responses["429"] = {"description": "Too many attempts", "content": copy.deepcopy(ERROR_CONTENT)}
+
+
+SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
+    _anonymous_token_refusals,
+    _gateway_401,
+    _tenant_400_everywhere,
+    _error_bodies,
+    _body_too_large,
+    _login_throttle,
+)
+
+
+@cache
+def _self_service_amended() -> dict[str, Any]:
+    document = load(CUSTOMER_MANAGED)
+    for amend in SELF_SERVICE_AMENDMENTS:
+        amend(document)
+    return document
+
+
+def self_service_document() -> dict[str, Any]:
+    """The customer-managed document, amended (OpenAPI 3.0; a fresh copy each call)."""
+    return copy.deepcopy(_self_service_amended())
+
+
 def document() -> dict[str, Any]:
     """The tenant-managed document, amended (OpenAPI 3.0; a fresh copy each call)."""
     return copy.deepcopy(_amended())
@@ -373,7 +429,7 @@ class EmporixChecker(DocumentChecker):
 
     def __init__(self) -> None:
         super().__init__(document())
-        self.self_service = DocumentChecker(load(CUSTOMER_MANAGED))
+        self.self_service = DocumentChecker(self_service_document())
 
     def problems(self, response: httpx.Response) -> list[str]:
         path = self.path_of(response.request)
