@@ -12,7 +12,14 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError
 from patron.core.use_cases import Core
-from patron.dialects.emporix import addresses, customers, imports, oauth, storefront_auth
+from patron.dialects.emporix import (
+    addresses,
+    customers,
+    imports,
+    oauth,
+    storefront_auth,
+    storefront_me,
+)
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
@@ -61,6 +68,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     addresses.add_routes(app, ctx)
     oauth.add_routes(app, ctx)
     storefront_auth.add_routes(app, ctx)
+    storefront_me.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

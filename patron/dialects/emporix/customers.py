@@ -118,7 +118,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         request: Request, customerNumber: str, sendPasswordResetNotifications: str | None = None
     ) -> Response:
         call = await caller(request, ctx, *MANAGE)
-        merge = _merge_patch(request)
+        merge = is_merge_patch(request)
         body = checked(await read_json(request, ctx), CustomerUpdate)
         if not _NUMBER.fullmatch(customerNumber):
             raise EmporixError(validation_failure("customerNumber is not a valid id."))
@@ -145,7 +145,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     )
     async def patch_customer(request: Request, customerNumber: str) -> Response:
         call = await caller(request, ctx, *MANAGE)
-        _merge_patch(request)
+        is_merge_patch(request)
         body = checked(await read_json(request, ctx), CustomerUpdate)
         request.state.email = body.contactEmail or ""
         await ctx.core.managed_customers.update(
@@ -195,7 +195,7 @@ def _flag(text: str | None) -> bool:
     )
 
 
-def _merge_patch(request: Request) -> bool:
+def is_merge_patch(request: Request) -> bool:
     """Whether the body is a merge patch; JSON otherwise (no type is read as JSON)."""
     media_type = request.headers.get("content-type", JSON).partition(";")[0].strip().lower()
     if media_type == MERGE_PATCH:

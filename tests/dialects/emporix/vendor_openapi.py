@@ -238,6 +238,13 @@ def _login_throttle(document: dict[str, Any]) -> None:
     responses["429"] = {"description": "Too many attempts", "content": copy.deepcopy(ERROR_CONTENT)}
 
 
+def _me_version_conflict(document: dict[str, Any]) -> None:
+    """`PATCH /me` takes `metadata.version` (reference 4.3): a stale one is the 409
+    `conflict_resource` of every versioned write (reference 1.4)."""
+    responses = document["paths"]["/customer/{tenant}/me"]["patch"]["responses"]
+    responses["409"] = {"description": "A stale version", "content": copy.deepcopy(ERROR_CONTENT)}
+
+
 SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
     _anonymous_token_refusals,
     _gateway_401,
@@ -245,6 +252,7 @@ SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
     _error_bodies,
     _body_too_large,
     _login_throttle,
+    _me_version_conflict,
 )
 
 
