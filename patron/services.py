@@ -155,7 +155,7 @@ class Services:
             lists=CustomerLists(uow, reads, data_reads, clock),
             imports=CustomerImports(uow, hasher, hasher, clock),
             address_admin=AddressAdministration(
-                uow, PgCustomerSearch(pool), PgAddressReads(pool), clock, config
+                uow, PgCustomerSearch(pool), PgAddressReads(pool), reads, clock, config
             ),
             managed_customers=ManagedCustomers(
                 uow,

@@ -17,6 +17,7 @@ from patron.dialects.emporix import (
     customers,
     imports,
     oauth,
+    storefront_addresses,
     storefront_auth,
     storefront_me,
 )
@@ -39,12 +40,15 @@ log = logging.getLogger("patron.emporix")
 
 
 def where(request: Request) -> Where:
-    """What the request's path (and the handler, on `request.state`) named."""
+    """What the request's path (and the handler, on `request.state`: the email of a
+    write, the bearer's own customer number on `/me` routes) named."""
     params = request.path_params
     route = str(getattr(request.scope.get("route"), "path", ""))
     return Where(
         tenant_code=str(params.get("tenant", "")),
-        customer_number=str(params.get("customerNumber", "")),
+        customer_number=str(
+            params.get("customerNumber") or getattr(request.state, "customer_number", "")
+        ),
         address_id=str(params.get("addressId", "")),
         email=str(getattr(request.state, "email", "")),
         fields=ADDRESS_FIELDS if "/addresses" in route else CUSTOMER_FIELDS,
@@ -69,6 +73,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     oauth.add_routes(app, ctx)
     storefront_auth.add_routes(app, ctx)
     storefront_me.add_routes(app, ctx)
+    storefront_addresses.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

@@ -239,10 +239,15 @@ def _login_throttle(document: dict[str, Any]) -> None:
 
 
 def _me_version_conflict(document: dict[str, Any]) -> None:
-    """`PATCH /me` takes `metadata.version` (reference 4.3): a stale one is the 409
-    `conflict_resource` of every versioned write (reference 1.4)."""
-    responses = document["paths"]["/customer/{tenant}/me"]["patch"]["responses"]
-    responses["409"] = {"description": "A stale version", "content": copy.deepcopy(ERROR_CONTENT)}
+    """`PATCH /me` takes `metadata.version` (reference 4.3), and so does an address's
+    PATCH (addresses carry it too): a stale one is the 409 `conflict_resource` of every
+    versioned write (reference 1.4)."""
+    for template in ("/customer/{tenant}/me", "/customer/{tenant}/me/addresses/{addressId}"):
+        responses = document["paths"][template]["patch"]["responses"]
+        responses["409"] = {
+            "description": "A stale version",
+            "content": copy.deepcopy(ERROR_CONTENT),
+        }
 
 
 SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
