@@ -20,6 +20,7 @@ from patron.dialects.emporix import (
     storefront_addresses,
     storefront_auth,
     storefront_me,
+    storefront_passwords,
 )
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
@@ -74,6 +75,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     storefront_auth.add_routes(app, ctx)
     storefront_me.add_routes(app, ctx)
     storefront_addresses.add_routes(app, ctx)
+    storefront_passwords.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

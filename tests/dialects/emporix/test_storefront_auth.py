@@ -360,8 +360,8 @@ async def test_a_refresh_rotates_and_a_spent_refresh_token_ends_the_session(
     visitor = await anonymous(http, store, client_id)
     first = await logged_in(http, store, visitor["access_token"], EMAIL)
 
-    def refresh(token: str) -> Any:
-        return http.get(
+    async def refresh(token: str) -> httpx.Response:
+        return await http.get(
             "/customer/shop/refreshauthtoken",
             params={"refreshToken": token},
             headers=bearer(visitor["access_token"]),

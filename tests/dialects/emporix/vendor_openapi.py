@@ -233,9 +233,14 @@ def _gateway_401(document: dict[str, Any]) -> None:
 
 
 def _login_throttle(document: dict[str, Any]) -> None:
-    """Login throttling, shared with every dialect, answers 429 `too_many_requests`."""
-    responses = document["paths"]["/customer/{tenant}/login"]["post"]["responses"]
-    responses["429"] = {"description": "Too many attempts", "content": copy.deepcopy(ERROR_CONTENT)}
+    """Password checks are throttled as in every dialect (a login, the current password
+    of a change): past the limit they answer 429 `too_many_requests`."""
+    for template in ("/customer/{tenant}/login", "/customer/{tenant}/password/change"):
+        responses = document["paths"][template]["post"]["responses"]
+        responses["429"] = {
+            "description": "Too many attempts",
+            "content": copy.deepcopy(ERROR_CONTENT),
+        }
 
 
 def _me_version_conflict(document: dict[str, Any]) -> None:
