@@ -173,6 +173,26 @@ class Authentication:
             await uow.commit()
         return pair
 
+    async def open_token_session(
+        self,
+        customer: Customer,
+        *,
+        vendor_claims: VendorClaims | None = None,
+        lifetimes: Lifetimes | None = None,
+    ) -> TokenPair:
+        """A new session's tokens for a customer who proved who they are another way than
+        by password (a confirmation link that logs in). Recorded as a login; refused
+        (`InvalidCredentials`) where a password login would be: inactive, on hold, gone."""
+        now = self.clock()
+        async with self.uow() as uow:
+            current = await uow.customers.get(customer.id, for_update=True)
+            if current is None or not current.is_active or current.on_hold or current.is_anonymized:
+                raise InvalidCredentials()
+            await self._record_login(uow, current, None, now)
+            pair = await self._issue(uow, current, uuid4(), now, vendor_claims, lifetimes)
+            await uow.commit()
+        return pair
+
     async def authenticate(
         self,
         tenant: Tenant,

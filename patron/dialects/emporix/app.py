@@ -21,6 +21,7 @@ from patron.dialects.emporix import (
     storefront_auth,
     storefront_me,
     storefront_passwords,
+    storefront_signup,
 )
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
@@ -76,6 +77,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     storefront_me.add_routes(app, ctx)
     storefront_addresses.add_routes(app, ctx)
     storefront_passwords.add_routes(app, ctx)
+    storefront_signup.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

@@ -115,7 +115,7 @@ def _payload(token: str) -> dict[str, Any]:
     return claims if isinstance(claims, dict) else {}
 
 
-def _claims_for(session_id: str) -> Callable[[Customer], Mapping[str, object]]:
+def claims_for(session_id: str) -> Callable[[Customer], Mapping[str, object]]:
     """Emporix' claims: the customer number as `sub`, the session kept from the visitor."""
     return lambda customer: {"sub": customer.customer_number, SESSION_CLAIM: session_id}
 
@@ -210,7 +210,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
                 body.email,
                 body.password,
                 client_ip=client_ip(request),
-                vendor_claims=_claims_for(who.session_id),
+                vendor_claims=claims_for(who.session_id),
                 lifetimes=CUSTOMER_LIFETIMES,
             )
         except InvalidCredentials:
@@ -239,7 +239,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         pair = await ctx.core.auth.refresh(
             who.tenant,
             refreshToken,
-            vendor_claims=_claims_for(who.session_id),
+            vendor_claims=claims_for(who.session_id),
             lifetimes=CUSTOMER_LIFETIMES,
         )
         return answer(refresh_body(pair, who.session_id), headers=NO_STORE)

@@ -234,8 +234,13 @@ def _gateway_401(document: dict[str, Any]) -> None:
 
 def _login_throttle(document: dict[str, Any]) -> None:
     """Password checks are throttled as in every dialect (a login, the current password
-    of a change): past the limit they answer 429 `too_many_requests`."""
-    for template in ("/customer/{tenant}/login", "/customer/{tenant}/password/change"):
+    of a change), and sign-ups are limited per client address: past the limit they answer
+    429 `too_many_requests`."""
+    for template in (
+        "/customer/{tenant}/login",
+        "/customer/{tenant}/password/change",
+        "/customer/{tenant}/signup",
+    ):
         responses = document["paths"][template]["post"]["responses"]
         responses["429"] = {
             "description": "Too many attempts",
