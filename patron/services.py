@@ -16,6 +16,7 @@ from patron.core.availability import Availability
 from patron.core.back_office import BackOffice
 from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
+from patron.core.email_changes import EmailChanges
 from patron.core.groups import Groups
 from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
@@ -168,6 +169,7 @@ class Services:
                 config,
             ),
             visitors=Visitors(PgBackOfficeReads(pool), codec, clock),
+            email_changes=EmailChanges(uow, reads, hasher, codec, throttle, clock, config),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

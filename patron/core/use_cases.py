@@ -11,6 +11,7 @@ from patron.core.auth import Authentication
 from patron.core.availability import Availability
 from patron.core.back_office import BackOffice
 from patron.core.customer_admin import CustomerAdministration
+from patron.core.email_changes import EmailChanges
 from patron.core.groups import Groups
 from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
@@ -40,3 +41,4 @@ class Core:
     address_admin: AddressAdministration
     managed_customers: ManagedCustomers
     visitors: Visitors
+    email_changes: EmailChanges

@@ -19,6 +19,7 @@ from patron.dialects.emporix import (
     oauth,
     storefront_addresses,
     storefront_auth,
+    storefront_email,
     storefront_me,
     storefront_passwords,
     storefront_signup,
@@ -78,6 +79,7 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     storefront_addresses.add_routes(app, ctx)
     storefront_passwords.add_routes(app, ctx)
     storefront_signup.add_routes(app, ctx)
+    storefront_email.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

@@ -234,11 +234,12 @@ def _gateway_401(document: dict[str, Any]) -> None:
 
 def _login_throttle(document: dict[str, Any]) -> None:
     """Password checks are throttled as in every dialect (a login, the current password
-    of a change), and sign-ups are limited per client address: past the limit they answer
-    429 `too_many_requests`."""
+    of a password or email change), and sign-ups are limited per client address: past
+    the limit they answer 429 `too_many_requests`."""
     for template in (
         "/customer/{tenant}/login",
         "/customer/{tenant}/password/change",
+        "/customer/{tenant}/me/accounts/internal/email/change",
         "/customer/{tenant}/signup",
     ):
         responses = document["paths"][template]["post"]["responses"]
@@ -246,6 +247,15 @@ def _login_throttle(document: dict[str, Any]) -> None:
             "description": "Too many attempts",
             "content": copy.deepcopy(ERROR_CONTENT),
         }
+
+
+def _email_taken(document: dict[str, Any]) -> None:
+    """Confirming a new email that another account took meanwhile is 409
+    `conflict_resource`, as every write of a taken email (the issue asks for it)."""
+    template = "/customer/{tenant}/me/accounts/internal/email/change/confirm"
+    document["paths"][template]["post"]["responses"]["409"] = {
+        "$ref": "#/components/responses/409_conflict"
+    }
 
 
 def _me_version_conflict(document: dict[str, Any]) -> None:
@@ -268,6 +278,7 @@ SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
     _body_too_large,
     _login_throttle,
     _me_version_conflict,
+    _email_taken,
 )
 
 
