@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 from redis.asyncio import Redis
 
+from patron.core.account_deletion import AccountDeletions
 from patron.core.accounts import Accounts
 from patron.core.address_admin import AddressAdministration
 from patron.core.addresses import Addresses
@@ -170,6 +171,7 @@ class Services:
             ),
             visitors=Visitors(PgBackOfficeReads(pool), codec, clock),
             email_changes=EmailChanges(uow, reads, hasher, codec, throttle, clock, config),
+            account_deletions=AccountDeletions(uow, codec, clock, config),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

@@ -81,6 +81,25 @@ def email_change_notice(customer: Customer, recipient: str) -> OutgoingMail:
     )
 
 
+def deletion_mail(
+    customer: Customer, recipient: str, link: str, valid_minutes: int
+) -> OutgoingMail:
+    body = (
+        "Hello,\n\n"
+        "someone asked to delete your account. To confirm, open:\n\n"
+        f"{link}\n\n"
+        f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
+        "ignore this message and change your password: your account stays as it is.\n"
+    )
+    return OutgoingMail(
+        recipient=recipient,
+        subject="Confirm the deletion of your account",
+        body=body,
+        template="customer_account_deletion",
+        customer_id=customer.id,
+    )
+
+
 def availability_mail(subscription: Subscription, product: Product) -> OutgoingMail:
     """Sent once: the subscription is closed by the change that writes this mail."""
     label = f"{product.name} (SKU {product.sku})" if product.name else f"SKU {product.sku}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from patron.core.account_deletion import AccountDeletions
 from patron.core.accounts import Accounts
 from patron.core.address_admin import AddressAdministration
 from patron.core.addresses import Addresses
@@ -42,3 +43,4 @@ class Core:
     managed_customers: ManagedCustomers
     visitors: Visitors
     email_changes: EmailChanges
+    account_deletions: AccountDeletions

@@ -1,4 +1,5 @@
-"""`/customer/{tenant}/me`: the storefront's own profile (reference 4.1, 4.3).
+"""`/customer/{tenant}/me`: the storefront's own profile (reference 4.1, 4.3), and its
+deletion as the reference's history describes it (4.1, removed endpoints).
 
 The profile is the tenant-managed customer (`shapes.customer`, `customer_fields`), shown
 to its owner without what only the back office sees; an anonymous token reads Emporix'
@@ -64,3 +65,15 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         change = change_of(body, full=False)
         await ctx.core.managed_customers.update_own(who.tenant, who.claims, change)
         return empty(200)
+
+    @api.delete(ME, summary="Delete the customer's own account (two steps)")
+    async def delete_me(request: Request, token: str | None = None) -> Response:
+        """Without `token`: a deletion key is mailed to the account (202). With the
+        mailed key: the account is anonymized as every dialect does it (204)."""
+        who = await shopper(request, ctx, visitor=False)
+        assert who.claims is not None
+        if token is None:
+            await ctx.core.account_deletions.request(who.tenant, who.claims)
+            return empty(202)
+        await ctx.core.account_deletions.confirm(who.claims, token)
+        return empty(204)

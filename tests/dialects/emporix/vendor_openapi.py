@@ -258,6 +258,25 @@ def _email_taken(document: dict[str, Any]) -> None:
     }
 
 
+def _account_deletion(document: dict[str, Any]) -> None:
+    """`DELETE /me` as it stood before Emporix removed it from the document (reference
+    4.1, commit 391575e4): the customer's token, an optional mailed `token`; 202 when
+    the confirmation was mailed, 204 when the account is deleted."""
+    document["paths"]["/customer/{tenant}/me"]["delete"] = {
+        "operationId": "DELETE-customer-delete-customer-profile",
+        "summary": "Deleting a customer profile",
+        "security": [{"CustomerAccessToken": []}],
+        "parameters": [{"$ref": "#/components/parameters/token"}],
+        "responses": {
+            "202": {"description": "Customer profile deletion confirmation was accepted"},
+            "204": {"description": "Customer profile deletion request was successful"},
+            "400": {"$ref": "#/components/responses/400_bad_request"},
+            "401": copy.deepcopy(UNAUTHORIZED),
+            "403": {"$ref": "#/components/responses/403_forbidden"},
+        },
+    }
+
+
 def _me_version_conflict(document: dict[str, Any]) -> None:
     """`PATCH /me` takes `metadata.version` (reference 4.3), and so does an address's
     PATCH (addresses carry it too): a stale one is the 409 `conflict_resource` of every
@@ -271,6 +290,7 @@ def _me_version_conflict(document: dict[str, Any]) -> None:
 
 
 SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
+    _account_deletion,
     _anonymous_token_refusals,
     _gateway_401,
     _tenant_400_everywhere,
