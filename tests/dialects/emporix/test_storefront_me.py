@@ -3,6 +3,8 @@ the tenant-managed customer's fields, expansions and version locking."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -218,3 +220,25 @@ async def test_only_the_customers_own_token_patches(
     assert bad_body.json()["type"] == "validation_failure"
     assert wrong_type.status_code == 400
     assert (await me(http, auth))["lastName"] == "Doe"
+
+
+async def test_of_concurrent_patches_of_one_version_exactly_one_succeeds(
+    http: httpx.AsyncClient, make_client: MakeClient, store: Tenant, visitor: dict[str, Any]
+) -> None:
+    """The storefront's version check is made under the customer's row lock too."""
+    _, auth = await customer_token(http, make_client, store, visitor)
+    version = (await me(http, auth))["metadata"]["version"]
+
+    answers = await asyncio.gather(
+        *(
+            http.patch(
+                ME, json={"firstName": f"W{i}", "metadata": {"version": version}}, headers=auth
+            )
+            for i in range(30)
+        )
+    )
+
+    assert Counter(answer.status_code for answer in answers) == {200: 1, 409: 29}
+    (winner,) = [i for i, answer in enumerate(answers) if answer.status_code == 200]
+    after = await me(http, auth)
+    assert (after["firstName"], after["metadata"]["version"]) == (f"W{winner}", version + 1)
