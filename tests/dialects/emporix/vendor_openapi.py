@@ -374,9 +374,23 @@ def served_operations() -> list[VendorOperation]:
 
 def served_document(base: str) -> dict[str, Any]:
     """The amended document with only the operations `/emporix` serves, on `base`."""
-    source = document()
+    return _served_part(document(), base)
+
+
+def self_service_served_document(base: str) -> dict[str, Any]:
+    """The amended customer-managed document with the operations `/emporix` serves."""
+    return _served_part(self_service_document(), base)
+
+
+def self_service_served_operations() -> list[VendorOperation]:
+    return [o for o in _operations(self_service_document()) if served(o)]
+
+
+def _served_part(source: dict[str, Any], base: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    for operation in served_operations():
+    for operation in _operations(source):
+        if not served(operation):
+            continue
         item = paths.setdefault(operation.template, {})
         item[operation.method.lower()] = operation.spec
         if "parameters" in source["paths"][operation.template]:
