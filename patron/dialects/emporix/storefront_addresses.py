@@ -17,7 +17,7 @@ from patron.dialects.emporix import shapes
 from patron.dialects.emporix.addresses import body_version, requested_tags, update_body
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.http import answer, checked, empty, read_json
-from patron.dialects.emporix.storefront_auth import shopper
+from patron.dialects.emporix.storefront_auth import customer
 from patron.dialects.emporix.storefront_me import ME
 
 BASE = ME + "/addresses"
@@ -26,10 +26,9 @@ ONE = BASE + "/{addressId}"
 
 async def _own(request: Request, ctx: EmporixContext) -> AccessClaims:
     """The customer's claims; the customer number names it in error messages."""
-    who = await shopper(request, ctx, visitor=False)
-    assert who.claims is not None
-    request.state.customer_number = who.claims.customer_number
-    return who.claims
+    _, claims = await customer(request, ctx)
+    request.state.customer_number = claims.customer_number
+    return claims
 
 
 def add_routes(api: FastAPI, ctx: EmporixContext) -> None:

@@ -81,18 +81,25 @@ async def storefront_tenant(ctx: EmporixContext, code: str) -> Tenant:
     return tenant
 
 
-async def shopper(request: Request, ctx: EmporixContext, *, visitor: bool = True) -> Shopper:
-    """The request's shopper, checked as the gateway does: the token (401), then the
-    path's tenant (400). `visitor` False: only a customer token will do."""
+async def shopper(request: Request, ctx: EmporixContext) -> Shopper:
+    """The request's shopper, visitor or customer, checked as the gateway does: the token
+    (401), then the path's tenant (400)."""
     token = request_bearer(request)
     tenant = await storefront_tenant(ctx, request.path_params["tenant"])
     visitors = ctx.core.visitors
     if visitors.is_visitor_token(token):
-        if not visitor:
-            raise EmporixError(INVALID_TOKEN)
         session = visitors.verify(tenant, token)
         return Shopper(tenant, token, str(session.session_id))
     return customer_shopper(ctx, tenant, token)
+
+
+async def customer(request: Request, ctx: EmporixContext) -> tuple[Shopper, AccessClaims]:
+    """As `shopper`, for routes only a customer token opens (an anonymous one is the
+    invalid-token fault): the shopper and its claims."""
+    who = await shopper(request, ctx)
+    if who.claims is None:
+        raise EmporixError(INVALID_TOKEN)
+    return who, who.claims
 
 
 def customer_shopper(ctx: EmporixContext, tenant: Tenant, token: str) -> Shopper:
@@ -221,10 +228,9 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     async def logout(request: Request, accessToken: str) -> Response:
         """Ends the session of `accessToken` (the bearer's own: a customer cannot end
         another's session with a token it holds)."""
-        who = await shopper(request, ctx, visitor=False)
-        assert who.claims is not None  # a customer token, by `visitor=False`
+        who, claims = await customer(request, ctx)
         ended = customer_shopper(ctx, who.tenant, accessToken).claims
-        if ended is None or ended.customer_id != who.claims.customer_id:
+        if ended is None or ended.customer_id != claims.customer_id:
             raise EmporixError(INVALID_TOKEN)
         await ctx.core.auth.end_token_session(ended)
         return empty(204)
@@ -246,15 +252,14 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.get(BASE + "/validateauthtoken", summary="Validate a customer token")
     async def validate(request: Request) -> Response:
-        who = await shopper(request, ctx, visitor=False)
-        assert who.claims is not None
-        customer = await ctx.core.accounts.get_own(who.claims, CustomerRef.me())
+        who, claims = await customer(request, ctx)
+        found = await ctx.core.accounts.get_own(claims, CustomerRef.me())
         expires = _payload(who.token).get("exp", 0)
         body = {
             "token_type": "Bearer",
             "expires_in": max(0, int(expires) - int(ctx.core.auth.clock().timestamp())),
             "scope": scope_text(who.tenant),
             "sessionId": who.session_id,
-            "email": customer.email,
+            "email": found.email,
         }
         return answer({k: v for k, v in body.items() if v is not None})

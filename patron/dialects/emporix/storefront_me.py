@@ -21,7 +21,7 @@ from patron.dialects.emporix.customer_fields import change_of
 from patron.dialects.emporix.customers import is_merge_patch
 from patron.dialects.emporix.http import JSON, MERGE_PATCH, answer, checked, empty, read_json
 from patron.dialects.emporix.schemas import CustomerUpdate, request_body
-from patron.dialects.emporix.storefront_auth import BASE, shopper
+from patron.dialects.emporix.storefront_auth import BASE, customer, shopper
 
 ME = BASE + "/me"
 ANONYMOUS_CUSTOMER: dict[str, Any] = {
@@ -58,22 +58,20 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         """A partial update (JSON or merge patch alike); `metadata.version`, when sent,
         must be the stored one (409). `active`, `onHold` and `restriction` are the back
         office's: the core leaves them as they are."""
-        who = await shopper(request, ctx, visitor=False)
-        assert who.claims is not None
+        who, claims = await customer(request, ctx)
         is_merge_patch(request)  # refuses other media types
         body = checked(await read_json(request, ctx), CustomerUpdate)
         change = change_of(body, full=False)
-        await ctx.core.managed_customers.update_own(who.tenant, who.claims, change)
+        await ctx.core.managed_customers.update_own(who.tenant, claims, change)
         return empty(200)
 
     @api.delete(ME, summary="Delete the customer's own account (two steps)")
     async def delete_me(request: Request, token: str | None = None) -> Response:
         """Without `token`: a deletion key is mailed to the account (202). With the
         mailed key: the account is anonymized as every dialect does it (204)."""
-        who = await shopper(request, ctx, visitor=False)
-        assert who.claims is not None
+        who, claims = await customer(request, ctx)
         if token is None:
-            await ctx.core.account_deletions.request(who.tenant, who.claims)
+            await ctx.core.account_deletions.request(who.tenant, claims)
             return empty(202)
-        await ctx.core.account_deletions.confirm(who.claims, token)
+        await ctx.core.account_deletions.confirm(claims, token)
         return empty(204)

@@ -15,7 +15,7 @@ from patron.core.password_changes import PasswordChange
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.http import JSON, checked, empty, read_json
 from patron.dialects.emporix.schemas import Body, request_body
-from patron.dialects.emporix.storefront_auth import BASE, shopper
+from patron.dialects.emporix.storefront_auth import BASE, customer, shopper
 from patron.http.answers import answer_then
 
 
@@ -49,11 +49,10 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         openapi_extra=request_body(PasswordChangeBody, JSON),
     )
     async def change_password(request: Request) -> Response:
-        who = await shopper(request, ctx, visitor=False)
-        assert who.claims is not None
+        who, claims = await customer(request, ctx)
         body = checked(await read_json(request, ctx), PasswordChangeBody)
         change = PasswordChange(current=body.currentPassword, new=body.newPassword)
-        await ctx.core.passwords.change_own(who.tenant, who.claims, CustomerRef.me(), change)
+        await ctx.core.passwords.change_own(who.tenant, claims, CustomerRef.me(), change)
         return empty(204)
 
     @api.post(
