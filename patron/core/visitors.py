@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 
 import orjson
 
+from patron.core.back_office import MAX_CLIENT_ID_LENGTH
 from patron.core.back_office_ports import BackOfficeReads
 from patron.core.errors import (
     AccessTokenExpired,
@@ -98,7 +99,8 @@ class Visitors:
         return token.startswith(PREFIX + ".")
 
     async def _require_storefront_client(self, tenant: Tenant, client_id: str) -> None:
-        found = await self.reads.client_login(tenant.id, client_id) if client_id else None
+        known = 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH  # else no client has it
+        found = await self.reads.client_login(tenant.id, client_id) if known else None
         if found is None:
             raise InvalidCredentials()
         client, _ = found

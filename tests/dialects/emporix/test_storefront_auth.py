@@ -154,7 +154,14 @@ async def test_only_a_storefront_client_of_the_tenant_gets_anonymous_tokens(
         store, PrincipalKind.CLIENT, disabled, enabled=False
     )
 
-    for refused in (service_client.client_id, outlet_client, disabled, "pc_unknown", ""):
+    for refused in (
+        service_client.client_id,
+        outlet_client,
+        disabled,
+        "pc_unknown",
+        "",
+        "x" * 5000,
+    ):
         answer = await http.get(
             "/customerlogin/auth/anonymous/login", params={"tenant": "shop", "client_id": refused}
         )
