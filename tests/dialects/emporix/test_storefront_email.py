@@ -12,6 +12,7 @@ import pytest
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
+from tests.dialects.aimeos.conftest import AimeosBrowser
 from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
@@ -161,5 +162,9 @@ async def test_after_a_change_every_dialect_logs_in_with_the_new_email_only(
         body = {"email": email, "password": PASSWORD}
         return (await client.post("/medusa/store/auth", json=body)).status_code
 
+    async def aimeos(email: str) -> int:
+        return (await AimeosBrowser(client).login(email, PASSWORD)).status_code
+
     assert (await glue(OLD), await glue(NEW)) == (401, 201)
     assert (await medusa(OLD), await medusa(NEW)) == (401, 200)
+    assert (await aimeos(OLD), await aimeos(NEW)) == (401, 200)
