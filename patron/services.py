@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 from redis.asyncio import Redis
 
+from patron.core.account_deletion import AccountDeletions
 from patron.core.accounts import Accounts
 from patron.core.address_admin import AddressAdministration
 from patron.core.addresses import Addresses
@@ -16,6 +17,7 @@ from patron.core.availability import Availability
 from patron.core.back_office import BackOffice
 from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
+from patron.core.email_changes import EmailChanges
 from patron.core.groups import Groups
 from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
@@ -26,6 +28,7 @@ from patron.core.properties import CustomerProperties
 from patron.core.security_ports import SessionStore
 from patron.core.tenants import TenantAdministration
 from patron.core.use_cases import Core
+from patron.core.visitors import Visitors
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.codec import JwtCodec
 from patron.security.hashing import Argon2Hasher, MigratingHasher
@@ -154,7 +157,7 @@ class Services:
             lists=CustomerLists(uow, reads, data_reads, clock),
             imports=CustomerImports(uow, hasher, hasher, clock),
             address_admin=AddressAdministration(
-                uow, PgCustomerSearch(pool), PgAddressReads(pool), clock, config
+                uow, PgCustomerSearch(pool), PgAddressReads(pool), reads, clock, config
             ),
             managed_customers=ManagedCustomers(
                 uow,
@@ -166,6 +169,9 @@ class Services:
                 clock,
                 config,
             ),
+            visitors=Visitors(PgBackOfficeReads(pool), codec, clock),
+            email_changes=EmailChanges(uow, reads, hasher, codec, throttle, clock, config),
+            account_deletions=AccountDeletions(uow, codec, clock, config),
         )
         return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
 

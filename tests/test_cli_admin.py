@@ -159,6 +159,19 @@ async def test_a_client_secret_is_shown_once_and_works(
     assert client_id in listed.output and secret not in listed.output
 
 
+async def test_a_client_without_scopes_is_a_storefront_client(
+    cli: CliRunner, clean_db: asyncpg.Pool, services: Services
+) -> None:
+    result = await invoke(cli, ["admin", "create-client", "Web shop"])
+
+    assert result.exit_code == 0, result.output
+    client_id = _shown(result.output, "client id")
+    assert await clean_db.fetchval("SELECT scopes FROM api_clients") == []
+    tenant = await services.core.tenants.get("default")
+    opened = await services.core.visitors.open(tenant, client_id)
+    assert services.core.visitors.verify(tenant, opened.access_token).client_id == client_id
+
+
 async def test_a_rotated_secret_replaces_the_old_one(
     cli: CliRunner, clean_db: asyncpg.Pool, services: Services
 ) -> None:

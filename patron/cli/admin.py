@@ -115,13 +115,14 @@ def admin_create_user(
 def admin_create_client(
     name: str,
     scope: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--scope",
             help="A scope to grant; repeat. Patron's (customers:read, with _own or --DE "
-            "narrowing) or Emporix' (customer.customer_read--DE).",
+            "narrowing) or Emporix' (customer.customer_read--DE). None: a storefront "
+            "client, whose public id opens Emporix' anonymous sessions and nothing else.",
         ),
-    ],
+    ] = None,
     tenant: TenantOption = "default",
     company: Annotated[
         UUID | None,
@@ -129,7 +130,7 @@ def admin_create_client(
     ] = None,
 ) -> None:
     """Create an API client; its secret is shown this once."""
-    granted = [to_core(text) or text for text in scope]
+    granted = [to_core(text) or text for text in scope or ()]
     client, secret = _back_office(
         tenant,
         lambda core, found: core.back_office.create_client(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ulid import ULID
@@ -26,7 +27,8 @@ from patron.core.commands import (
     SignupLimit,
 )
 from patron.core.config import CoreConfig
-from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
+from patron.core.deferred import AfterAnswer
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email, lookup_key
 from patron.core.errors import (
     AddressNotFound,
     CodeTaken,
@@ -182,8 +184,9 @@ class Accounts:
         )
         return found is not None
 
-    async def confirm(self, tenant: Tenant, key: str) -> None:
-        """Single use: the key is spent by the same statement that checks it."""
+    async def confirm(self, tenant: Tenant, key: str) -> Customer:
+        """Single use: the key is spent by the same statement that checks it. Returns the
+        confirmed customer (a dialect whose confirmation logs in opens a session for it)."""
         if not key:
             raise ConfirmationInvalid()
         now = self.clock()
@@ -195,6 +198,46 @@ class Accounts:
                 customer_id, tenant.id, now
             ):
                 raise ConfirmationInvalid()  # rolled back: a key of another tenant stays unused
+            customer = await uow.customers.get(customer_id)
+            if customer is None:  # cannot happen: the row was just updated
+                raise ConfirmationInvalid()
+            await uow.commit()
+        return customer
+
+    def resend_confirmation(self, tenant: Tenant, email: str) -> AfterAnswer:
+        """Mail a new confirmation link to an account that has not confirmed its email;
+        silent for anybody else. The work runs after the dialect has answered, so known
+        and unknown addresses answer alike."""
+        return AfterAnswer(partial(self._resend_confirmation, tenant, email))
+
+    async def _resend_confirmation(self, tenant: Tenant, email: str) -> None:
+        """Requests per address are counted like failed logins: past the limit no more
+        mail goes out, so nobody can flood a mailbox through this. A new link spends the
+        older ones."""
+        if len(email) > MAX_EMAIL_LENGTH:  # no account has it
+            return
+        keys = [f"confirmation-resend:{tenant.id}:{lookup_key(email)}"]
+        if await self.throttle.retry_after(keys):
+            return
+        await self.throttle.record_failure(keys)
+        credentials = await self.customer_reads.credentials_by_email(
+            tenant.id, email, confirmation_required=False
+        )
+        if credentials is None:
+            return
+        now = self.clock()
+        async with self.uow() as uow:
+            customer = await uow.customers.get(credentials.customer.id, for_update=True)
+            if (
+                customer is None
+                or customer.is_anonymized
+                or customer.email is None
+                or customer.email_verified_at is not None
+            ):
+                return
+            await uow.tokens.discard_one_time_for(customer.id, CONFIRM_EMAIL)
+            link = await self._confirmation_link(uow, tenant, customer, customer.email, now)
+            await uow.outbox.enqueue(tenant.id, confirmation_mail(customer, customer.email, link))
             await uow.commit()
 
     async def get_own(self, claims: AccessClaims, ref: CustomerRef) -> Customer:

@@ -7,6 +7,9 @@ the customer row first, as the customer's own address writes do (`addresses`), s
 cap, the one-default-of-each-kind rule and the chosen ids are decided by one writer at a
 time; the database's unique indexes are the backstop.
 
+The customer's own addresses (Emporix' `/me/addresses`) are the same operations on the
+bearer's customer (`*_own`), found by the token's session as every customer route finds it.
+
 An edit is handed over as a function of the address as stored under that lock: a dialect
 whose change depends on the stored values (a tag added to those there, a default that
 follows the tags) decides it there, and no concurrent write slips in between.
@@ -14,17 +17,25 @@ follows the tags) decides it there, and no concurrent write slips in between.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from patron.core.access import Reach, require_reach, within_reach
+from patron.core.access import Reach, load_bearer, lock_bearer, require_reach, within_reach
 from patron.core.addresses import add_locked, checked_change, checked_draft, update_locked
 from patron.core.back_office_ports import CustomerSearch
 from patron.core.commands import AddressChange, AddressDraft
 from patron.core.config import CoreConfig
 from patron.core.errors import AddressIdTaken, AddressNotFound, VersionConflict
-from patron.core.model import Address, Customer, Tenant
-from patron.core.ports import AddressKey, AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
+from patron.core.model import AccessClaims, Address, Customer, Tenant
+from patron.core.ports import (
+    AddressKey,
+    AddressReads,
+    Clock,
+    CustomerReads,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from patron.core.principals import Principal, Scope
 
 Edit = Callable[[Address], AddressChange]
@@ -36,6 +47,7 @@ class AddressAdministration:
     uow: UnitOfWorkFactory
     customer_search: CustomerSearch
     address_reads: AddressReads
+    customer_reads: CustomerReads
     clock: Clock
     config: CoreConfig
 
@@ -62,11 +74,7 @@ class AddressAdministration:
         draft = checked_draft(draft)
         async with self.uow() as uow:
             customer = await _locked(uow, self.customer_search, reach, tenant, number)
-            if draft.code is not None and await uow.addresses.find(
-                customer.id, AddressKey.of(draft.code)
-            ):
-                raise AddressIdTaken(draft.code)
-            address = await self._add(uow, customer, draft)
+            address = await self._add_new(uow, customer, draft)
             await uow.commit()
         return address
 
@@ -111,10 +119,7 @@ class AddressAdministration:
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         async with self.uow() as uow:
             customer = await _locked(uow, self.customer_search, reach, tenant, number)
-            current = await uow.addresses.find(customer.id, AddressKey.of(address_id))
-            if current is None:
-                raise AddressNotFound()
-            updated = await self._edit(uow, customer, current, edit, expected_version)
+            updated = await self._edit_named(uow, customer, address_id, edit, expected_version)
             await uow.commit()
         return updated
 
@@ -125,14 +130,75 @@ class AddressAdministration:
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         async with self.uow() as uow:
             customer = await _locked(uow, self.customer_search, reach, tenant, number)
-            address = await uow.addresses.find(customer.id, AddressKey.of(address_id))
-            if address is None or not await uow.addresses.delete(customer.id, address.uuid):
-                raise AddressNotFound()
+            await _delete_named(uow, customer, address_id)
+            await uow.commit()
+
+    # --- the bearer's own ------------------------------------------------------------------
+
+    async def list_own(self, claims: AccessClaims) -> builtins.list[Address]:
+        """Oldest first."""
+        customer = await load_bearer(self.customer_reads, claims)
+        return (await self.address_reads.addresses_of([customer.id]))[customer.id]
+
+    async def get_own(self, claims: AccessClaims, address_id: str) -> Address:
+        customer = await load_bearer(self.customer_reads, claims)
+        address = await self.address_reads.find(customer.id, AddressKey.of(address_id))
+        if address is None:
+            raise AddressNotFound()
+        return address
+
+    async def add_own(self, claims: AccessClaims, draft: AddressDraft) -> Address:
+        draft = checked_draft(draft)
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            address = await self._add_new(uow, customer, draft)
+            await uow.commit()
+        return address
+
+    async def edit_own(
+        self,
+        claims: AccessClaims,
+        address_id: str,
+        edit: Edit,
+        *,
+        expected_version: int | None = None,
+    ) -> Address:
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            updated = await self._edit_named(uow, customer, address_id, edit, expected_version)
+            await uow.commit()
+        return updated
+
+    async def delete_own(self, claims: AccessClaims, address_id: str) -> None:
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            await _delete_named(uow, customer, address_id)
             await uow.commit()
 
     async def _reached(self, principal: Principal, tenant: Tenant, number: str) -> Customer:
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
         return within_reach(await self.customer_search.by_number(tenant.id, number), reach)
+
+    async def _add_new(self, uow: UnitOfWork, customer: Customer, draft: AddressDraft) -> Address:
+        """`AddressIdTaken` when the draft's chosen id names an address of the customer."""
+        if draft.code is not None and await uow.addresses.find(
+            customer.id, AddressKey.of(draft.code)
+        ):
+            raise AddressIdTaken(draft.code)
+        return await self._add(uow, customer, draft)
+
+    async def _edit_named(
+        self,
+        uow: UnitOfWork,
+        customer: Customer,
+        address_id: str,
+        edit: Edit,
+        expected_version: int | None,
+    ) -> Address:
+        current = await uow.addresses.find(customer.id, AddressKey.of(address_id))
+        if current is None:
+            raise AddressNotFound()
+        return await self._edit(uow, customer, current, edit, expected_version)
 
     async def _add(self, uow: UnitOfWork, customer: Customer, draft: AddressDraft) -> Address:
         limit = self.config.max_addresses_per_customer
@@ -152,6 +218,12 @@ class AddressAdministration:
         if not fields:
             return current
         return await update_locked(uow, customer, current, fields, now=self.clock())
+
+
+async def _delete_named(uow: UnitOfWork, customer: Customer, address_id: str) -> None:
+    address = await uow.addresses.find(customer.id, AddressKey.of(address_id))
+    if address is None or not await uow.addresses.delete(customer.id, address.uuid):
+        raise AddressNotFound()
 
 
 async def _locked(

@@ -131,6 +131,14 @@ async def find_session(
 
 
 @dataclass(frozen=True, slots=True)
+class Lifetimes:
+    """A vendor's token lifetimes where its clients rely on them (Emporix' storefront)."""
+
+    access_seconds: int
+    refresh_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
 class Authentication:
     uow: UnitOfWorkFactory
     customer_reads: CustomerReads
@@ -150,16 +158,38 @@ class Authentication:
         client_ip: str | None,
         vendor_claims: VendorClaims | None = None,
         require_confirmation: bool | None = None,
+        lifetimes: Lifetimes | None = None,
     ) -> TokenPair:
         """`authenticate`, then a new session's access and refresh tokens, all written in
-        the one transaction that records the login."""
+        the one transaction that records the login. `lifetimes`: a vendor's own (None:
+        the configured ones)."""
         customer, new_hash = await self._check_password(
             tenant, email, password, client_ip=client_ip, require_confirmation=require_confirmation
         )
         now = self.clock()
         async with self.uow() as uow:
             await self._record_login(uow, customer, new_hash, now)
-            pair = await self._issue(uow, customer, uuid4(), now, vendor_claims)
+            pair = await self._issue(uow, customer, uuid4(), now, vendor_claims, lifetimes)
+            await uow.commit()
+        return pair
+
+    async def open_token_session(
+        self,
+        customer: Customer,
+        *,
+        vendor_claims: VendorClaims | None = None,
+        lifetimes: Lifetimes | None = None,
+    ) -> TokenPair:
+        """A new session's tokens for a customer who proved who they are another way than
+        by password (a confirmation link that logs in). Recorded as a login; refused
+        (`InvalidCredentials`) where a password login would be: inactive, on hold, gone."""
+        now = self.clock()
+        async with self.uow() as uow:
+            current = await uow.customers.get(customer.id, for_update=True)
+            if current is None or not current.is_active or current.on_hold or current.is_anonymized:
+                raise InvalidCredentials()
+            await self._record_login(uow, current, None, now)
+            pair = await self._issue(uow, current, uuid4(), now, vendor_claims, lifetimes)
             await uow.commit()
         return pair
 
@@ -319,7 +349,12 @@ class Authentication:
         return family_id
 
     async def refresh(
-        self, tenant: Tenant, refresh_token: str, *, vendor_claims: VendorClaims | None = None
+        self,
+        tenant: Tenant,
+        refresh_token: str,
+        *,
+        vendor_claims: VendorClaims | None = None,
+        lifetimes: Lifetimes | None = None,
     ) -> TokenPair:
         """Rotate: the old token is spent; spending it twice revokes its whole family."""
         if not refresh_token:
@@ -337,9 +372,18 @@ class Authentication:
             if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
                 raise InvalidRefreshToken()
             await uow.tokens.mark_rotated(record.id, now)
-            pair = await self._issue(uow, customer, record.family_id, now, vendor_claims)
+            pair = await self._issue(uow, customer, record.family_id, now, vendor_claims, lifetimes)
             await uow.commit()
         return pair
+
+    async def end_token_session(self, claims: AccessClaims) -> None:
+        """Log out the bearer's session only: its refresh-token family is revoked, so its
+        access tokens end at once and the customer's other sessions go on. A token whose
+        session has ended already is `InvalidAccessToken`, as everywhere."""
+        await load_bearer(self.customer_reads, claims)
+        async with self.uow() as uow:
+            await uow.tokens.revoke_family(claims.session_id, self.clock())
+            await uow.commit()
 
     async def revoke(self, claims: AccessClaims, refresh_token: str | None) -> None:
         """Revoke one of the bearer's own refresh tokens, or all of them when None.
@@ -410,6 +454,7 @@ class Authentication:
         family_id: UUID,
         now: datetime,
         vendor_claims: VendorClaims | None,
+        lifetimes: Lifetimes | None = None,
     ) -> TokenPair:
         access, lifetime = self.codec.issue_access(
             customer,
@@ -417,9 +462,10 @@ class Authentication:
             session_id=family_id,
             scopes=(CUSTOMER_SCOPE,),
             vendor_claims=vendor_claims(customer) if vendor_claims else None,
+            ttl_seconds=lifetimes.access_seconds if lifetimes else None,
         )
         refresh, refresh_hash = self.codec.new_opaque()
-        ttl = self.config.refresh_token_ttl_seconds
+        ttl = lifetimes.refresh_seconds if lifetimes else self.config.refresh_token_ttl_seconds
         await uow.tokens.add_refresh(
             customer_id=customer.id,
             family_id=family_id,

@@ -46,6 +46,60 @@ def password_reset_mail(
     )
 
 
+def email_change_mail(customer: Customer, recipient: str, link: str) -> OutgoingMail:
+    """To the new address: nobody has confirmed it yet, so it names nobody and nothing a
+    stranger typed."""
+    body = (
+        "Hello,\n\n"
+        "please confirm that this email address is to be the login of your account:\n\n"
+        f"{link}\n\n"
+        "If you did not ask for it, ignore this message: nothing changes.\n"
+    )
+    return OutgoingMail(
+        recipient=recipient,
+        subject="Confirm your new email address",
+        body=body,
+        template="customer_email_change",
+        customer_id=customer.id,
+    )
+
+
+def email_change_notice(customer: Customer, recipient: str) -> OutgoingMail:
+    """To the old address: a change was asked for, so an intruder's is noticed."""
+    body = (
+        "Hello,\n\n"
+        "someone who knows your password asked to change the email address of your account. "
+        "It changes once the new address is confirmed.\n\n"
+        "If it was not you, change your password now.\n"
+    )
+    return OutgoingMail(
+        recipient=recipient,
+        subject="Your email address is about to change",
+        body=body,
+        template="customer_email_change_notice",
+        customer_id=customer.id,
+    )
+
+
+def deletion_mail(
+    customer: Customer, recipient: str, link: str, valid_minutes: int
+) -> OutgoingMail:
+    body = (
+        "Hello,\n\n"
+        "someone asked to delete your account. To confirm, open:\n\n"
+        f"{link}\n\n"
+        f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
+        "ignore this message and change your password: your account stays as it is.\n"
+    )
+    return OutgoingMail(
+        recipient=recipient,
+        subject="Confirm the deletion of your account",
+        body=body,
+        template="customer_account_deletion",
+        customer_id=customer.id,
+    )
+
+
 def availability_mail(subscription: Subscription, product: Product) -> OutgoingMail:
     """Sent once: the subscription is closed by the change that writes this mail."""
     label = f"{product.name} (SKU {product.sku})" if product.name else f"SKU {product.sku}"

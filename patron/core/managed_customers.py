@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from patron.core.access import Reach, require_reach
+from patron.core.access import EVERY_CUSTOMER, Reach, lock_bearer, require_reach
 from patron.core.accounts import add_customer, anonymize_locked, prepare_registration
 from patron.core.back_office_ports import GroupReads
 from patron.core.commands import UNSET, MetadataPatch, ProfileChange, Registration
@@ -22,6 +22,7 @@ from patron.core.email_addresses import lookup_key
 from patron.core.errors import (
     CustomerNotFound,
     CustomerNumberTaken,
+    EmailLocked,
     EmailTaken,
     FieldProblem,
     FieldRule,
@@ -29,7 +30,7 @@ from patron.core.errors import (
     OutOfReach,
     VersionConflict,
 )
-from patron.core.model import Address, Customer, CustomerGroup, Tenant
+from patron.core.model import AccessClaims, Address, Customer, CustomerGroup, Tenant
 from patron.core.password_changes import mail_reset_key
 from patron.core.ports import AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope, grants_of
@@ -116,13 +117,13 @@ class ManagedCustomers:
         found, total = await self.admin.search_with_groups(principal, tenant, query)
         customers = [customer for customer, _ in found]
         groups = {customer.id: groups for customer, groups in found}
-        return await self._views(customers, addresses=addresses, groups=groups), total
+        return await self.views(customers, addresses=addresses, groups=groups), total
 
     async def get(
         self, principal: Principal, tenant: Tenant, number: str, *, addresses: bool
     ) -> ManagedCustomer:
         customer = await self.admin.get_by_number(principal, tenant, number)
-        (view,) = await self._views([customer], addresses=addresses)
+        (view,) = await self.views([customer], addresses=addresses)
         return view
 
     async def create(
@@ -214,6 +215,28 @@ class ManagedCustomers:
             await uow.commit()
         return updated
 
+    async def update_own(
+        self, tenant: Tenant, claims: AccessClaims, change: ManagedChange
+    ) -> Customer:
+        """The bearer's own profile (Emporix' `PATCH /me`), as `update` does it, without
+        what only the back office sets (active, on hold, restriction). The email is the
+        login, so it is not changed here: a new one needs the password and a confirmation
+        (`EmailLocked`)."""
+        change = replace(change, is_active=UNSET, on_hold=UNSET, restriction=UNSET)
+        fields = _checked(tenant, change)
+        async with self.uow() as uow:
+            customer = await lock_bearer(uow, claims)
+            new_email = fields.get("email")
+            if new_email is not None and (
+                customer.email is None or lookup_key(customer.email) != lookup_key(new_email)
+            ):
+                raise EmailLocked()
+            updated = await self._write_locked(
+                uow, EVERY_CUSTOMER, customer, frozenset(), change, fields
+            )
+            await uow.commit()
+        return updated
+
     async def delete(self, principal: Principal, tenant: Tenant, number: str) -> None:
         """Anonymized as in every dialect; the number is not given again unless the tenant
         allows it (`add_customer`)."""
@@ -260,14 +283,16 @@ class ManagedCustomers:
             customer.id, with_login_rules(customer, fields), now=self.clock()
         )
 
-    async def _views(
+    async def views(
         self,
         found: list[Customer],
         *,
         addresses: bool,
         groups: Mapping[int, list[CustomerGroup]] | None = None,
     ) -> list[ManagedCustomer]:
-        """`groups`: the customers' groups where the caller has read them already."""
+        """Customers the caller has been allowed to read, with their companies and (if
+        asked) addresses. `groups`: the customers' groups where the caller has read them
+        already."""
         ids = [customer.id for customer in found]
         if groups is None:
             groups = await self.group_reads.groups_of(ids)

@@ -58,6 +58,12 @@ class TenantSettings:
     locales: tuple[str, ...] = ("en_US", "de_DE")
     confirmation_link: str | None = None  # None: PATRON_STOREFRONT_CONFIRM_URL
     password_reset_link: str | None = None  # None: PATRON_STOREFRONT_PASSWORD_RESET_URL
+    email_change_link: str | None = None
+    """The page that confirms a new email (Emporix' `customer.changeemail.redirecturl`);
+    None: the public URL's `/email/confirm?token=...`."""
+    deletion_link: str | None = None
+    """The page that confirms an account's deletion; None: the public URL's
+    `/account/delete?token=...`."""
     restrictions: tuple[str, ...] = ()
     """The values a customer's `restriction` may take (Emporix' `restrictions`)."""
     sync_restriction_with_site: bool = False
@@ -78,7 +84,12 @@ class TenantSettings:
         except (KeyError, IndexError, ValueError) as error:
             reason = f"cannot be filled in: {error}"
             raise TenantSettingInvalid("reference_pattern", reason) from None
-        for key in ("confirmation_link", "password_reset_link"):
+        for key in (
+            "confirmation_link",
+            "password_reset_link",
+            "email_change_link",
+            "deletion_link",
+        ):
             if (template := getattr(self, key)) is not None:
                 check_link_template(key, template)
         self._check_codes()
@@ -114,6 +125,8 @@ class TenantSettings:
             "locales": list(self.locales),
             "confirmation_link": self.confirmation_link,
             "password_reset_link": self.password_reset_link,
+            "email_change_link": self.email_change_link,
+            "deletion_link": self.deletion_link,
             "restrictions": list(self.restrictions),
             "sync_restriction_with_site": self.sync_restriction_with_site,
             "recreate_deleted_customers": self.recreate_deleted_customers,
@@ -138,6 +151,8 @@ class TenantSettings:
             locales=tuple(data.get("locales", defaults.locales)),
             confirmation_link=_text_or_none(data.get("confirmation_link")),
             password_reset_link=_text_or_none(data.get("password_reset_link")),
+            email_change_link=_text_or_none(data.get("email_change_link")),
+            deletion_link=_text_or_none(data.get("deletion_link")),
             restrictions=tuple(data.get("restrictions", defaults.restrictions)),
             sync_restriction_with_site=bool(
                 data.get("sync_restriction_with_site", defaults.sync_restriction_with_site)

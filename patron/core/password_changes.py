@@ -62,15 +62,9 @@ class PasswordChanges:
         require_owner(claims, ref)
         if change.confirmation is not None and change.new != change.confirmation:
             raise PasswordMismatch()
-        keys = [f"password-change:{bearer.id}"]
-        attempt = await self.throttle.attempt(keys)
-        if attempt.retry_after:
-            raise LoginBlocked(attempt.retry_after)
-        current_hash = await self.customer_reads.password_hash(bearer.id)
-        if current_hash is None or not await self.hasher.verify(current_hash, change.current):
-            await self.throttle.failed(attempt)
-            raise WrongPassword()
-        await self.throttle.succeeded(attempt, clear=keys)
+        await check_current_password(
+            self.throttle, self.hasher, self.customer_reads, bearer, change.current
+        )
         POLICIES[tenant.settings.password_policy].check(change.new)
         password_hash = await self.hasher.hash(change.new)
         now = self.clock()
@@ -184,6 +178,27 @@ class PasswordChanges:
                 raise ResetKeyInvalid()
             await uow.commit()
         return changed
+
+
+async def check_current_password(
+    throttle: LoginThrottle,
+    hasher: PasswordHasher,
+    customer_reads: CustomerReads,
+    customer: Customer,
+    password: str,
+) -> None:
+    """The password a logged-in customer confirms a sensitive change with (a new password,
+    a new email). Guesses count like failed logins, in one budget for every such change,
+    so a stolen access token cannot be turned into a password by trying."""
+    keys = [f"password-change:{customer.id}"]
+    attempt = await throttle.attempt(keys)
+    if attempt.retry_after:
+        raise LoginBlocked(attempt.retry_after)
+    current_hash = await customer_reads.password_hash(customer.id)
+    if current_hash is None or not await hasher.verify(current_hash, password):
+        await throttle.failed(attempt)
+        raise WrongPassword()
+    await throttle.succeeded(attempt, clear=keys)
 
 
 async def set_password_locked(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from patron.core.account_deletion import AccountDeletions
 from patron.core.accounts import Accounts
 from patron.core.address_admin import AddressAdministration
 from patron.core.addresses import Addresses
@@ -11,6 +12,7 @@ from patron.core.auth import Authentication
 from patron.core.availability import Availability
 from patron.core.back_office import BackOffice
 from patron.core.customer_admin import CustomerAdministration
+from patron.core.email_changes import EmailChanges
 from patron.core.groups import Groups
 from patron.core.imports import CustomerImports
 from patron.core.lists import CustomerLists
@@ -19,6 +21,7 @@ from patron.core.password_changes import PasswordChanges
 from patron.core.ports import TenantDirectory
 from patron.core.properties import CustomerProperties
 from patron.core.tenants import TenantAdministration
+from patron.core.visitors import Visitors
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +41,6 @@ class Core:
     imports: CustomerImports
     address_admin: AddressAdministration
     managed_customers: ManagedCustomers
+    visitors: Visitors
+    email_changes: EmailChanges
+    account_deletions: AccountDeletions

@@ -80,7 +80,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     async def put_address(request: Request, customerNumber: str, addressId: str) -> Response:
         """201 with the id when created (then `contactName` is required), 204 updated."""
         call = await _caller(request, ctx, CUSTOMER_MANAGE)
-        body = await _update_body(request, ctx)
+        body = await update_body(request, ctx)
         if not ID_PATTERN.fullmatch(addressId):  # no address has such an id: it would be new
             raise EmporixError(ID_INVALID)
         creatable = bool(body.contactName and body.contactName.strip())
@@ -92,7 +92,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
                 addressId,
                 draft=schemas.draft(body) if creatable else None,
                 edit=schemas.replacing(body),
-                expected_version=_version(body),
+                expected_version=body_version(body),
             )
         except AddressNotFound:
             raise EmporixError(CONTACT_NAME_REQUIRED) from None
@@ -101,14 +101,14 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.patch(ONE, summary="Partially updating a customer address")
     async def patch_address(request: Request, customerNumber: str, addressId: str) -> Response:
         call = await _caller(request, ctx, CUSTOMER_MANAGE)
-        body = await _update_body(request, ctx)
+        body = await update_body(request, ctx)
         await ctx.core.address_admin.edit(
             call.principal,
             call.tenant,
             customerNumber,
             addressId,
             schemas.patching(body),
-            expected_version=_version(body),
+            expected_version=body_version(body),
         )
         return empty(200)
 
@@ -121,7 +121,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.post(ONE + "/tags", summary="Adding tags to a customer address", status_code=204)
     async def add_tags(request: Request, customerNumber: str, addressId: str) -> Response:
         call = await _caller(request, ctx, CUSTOMER_MANAGE)
-        tags = _tags(request)
+        tags = requested_tags(request)
         await ctx.core.address_admin.edit(
             call.principal, call.tenant, customerNumber, addressId, schemas.tagging(tags)
         )
@@ -130,7 +130,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.delete(ONE + "/tags", summary="Deleting tags from a customer address", status_code=204)
     async def remove_tags(request: Request, customerNumber: str, addressId: str) -> Response:
         call = await _caller(request, ctx, CUSTOMER_MANAGE)
-        tags = _tags(request)
+        tags = requested_tags(request)
         await ctx.core.address_admin.edit(
             call.principal, call.tenant, customerNumber, addressId, schemas.untagging(tags)
         )
@@ -148,7 +148,7 @@ async def _caller(request: Request, ctx: EmporixContext, scope: str) -> Caller:
     return Caller(call.tenant, replace(call.principal, scopes=kept))
 
 
-def _tags(request: Request) -> tuple[str, ...]:
+def requested_tags(request: Request) -> tuple[str, ...]:
     """`tags=A,B` (and repeated `tags=`), each tag once; at least one is required."""
     values = request.query_params.getlist("tags")
     if sum(len(value) for value in values) > MAX_TAGS_TEXT:
@@ -161,11 +161,11 @@ def _tags(request: Request) -> tuple[str, ...]:
     return tags
 
 
-async def _update_body(request: Request, ctx: EmporixContext) -> schemas.AddressBody:
+async def update_body(request: Request, ctx: EmporixContext) -> schemas.AddressBody:
     """PUT and PATCH bodies are optional: none is an empty document."""
     document = await read_json(request, ctx)
     return checked({} if document is None else document, schemas.AddressBody)
 
 
-def _version(body: schemas.AddressBody) -> int | None:
+def body_version(body: schemas.AddressBody) -> int | None:
     return body.metadata.version if body.metadata is not None else None

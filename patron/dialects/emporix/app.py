@@ -12,7 +12,18 @@ from starlette.responses import Response
 
 from patron.core.errors import DomainError
 from patron.core.use_cases import Core
-from patron.dialects.emporix import addresses, customers, imports, oauth
+from patron.dialects.emporix import (
+    addresses,
+    customers,
+    imports,
+    oauth,
+    storefront_addresses,
+    storefront_auth,
+    storefront_email,
+    storefront_me,
+    storefront_passwords,
+    storefront_signup,
+)
 from patron.dialects.emporix.config import EmporixConfig
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
@@ -32,12 +43,15 @@ log = logging.getLogger("patron.emporix")
 
 
 def where(request: Request) -> Where:
-    """What the request's path (and the handler, on `request.state`) named."""
+    """What the request's path (and the handler, on `request.state`: the email of a
+    write, the bearer's own customer number on `/me` routes) named."""
     params = request.path_params
     route = str(getattr(request.scope.get("route"), "path", ""))
     return Where(
         tenant_code=str(params.get("tenant", "")),
-        customer_number=str(params.get("customerNumber", "")),
+        customer_number=str(
+            params.get("customerNumber") or getattr(request.state, "customer_number", "")
+        ),
         address_id=str(params.get("addressId", "")),
         email=str(getattr(request.state, "email", "")),
         fields=ADDRESS_FIELDS if "/addresses" in route else CUSTOMER_FIELDS,
@@ -60,6 +74,12 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     imports.add_routes(app, ctx)
     addresses.add_routes(app, ctx)
     oauth.add_routes(app, ctx)
+    storefront_auth.add_routes(app, ctx)
+    storefront_me.add_routes(app, ctx)
+    storefront_addresses.add_routes(app, ctx)
+    storefront_passwords.add_routes(app, ctx)
+    storefront_signup.add_routes(app, ctx)
+    storefront_email.add_routes(app, ctx)
 
     @app.exception_handler(EmporixError)
     async def on_emporix_error(request: Request, error: EmporixError) -> Response:

@@ -95,6 +95,12 @@ EXPIRED_TOKEN = GatewayBody(
         }
     },
 )
+INVALID_API_KEY = GatewayBody(
+    401,
+    {"fault": {"faultstring": "Invalid ApiKey", "detail": {"errorcode": "oauth.v2.InvalidApiKey"}}},
+)
+"""The gateway's answer to a storefront client id it does not know."""
+LOGIN_REFUSED = EmporixErrorBody(401, "unauthorized", "Invalid email or password.")
 NOT_FOUND = not_found("Not Found")
 METHOD_NOT_ALLOWED = EmporixErrorBody(405, "method_not_allowed", "Method Not Allowed")
 BODY_TOO_LARGE = EmporixErrorBody(413, "payload_too_large", "Request body too large")

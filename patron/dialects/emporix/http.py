@@ -82,9 +82,9 @@ class Caller:
 async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
     """The tenant and principal of a request, checked in the gateway's order; `listed`
     are the operation's scopes (Emporix names), any one of which lets the caller in."""
-    token = _bearer(request)
+    token = request_bearer(request)
     code: str = request.path_params["tenant"]
-    tenant = await _tenant(ctx, code)
+    tenant = await find_tenant(ctx, code)
     back_office = ctx.core.back_office
     try:
         if tenant is None:
@@ -106,7 +106,8 @@ async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
     return Caller(tenant, principal)
 
 
-def _bearer(request: Request) -> str:
+def request_bearer(request: Request) -> str:
+    """The bearer token of `Authorization`, or the gateway's 401."""
     try:
         token = bearer_token(request.headers.get("authorization"))
     except MalformedCredentials:
@@ -116,7 +117,8 @@ def _bearer(request: Request) -> str:
     return token
 
 
-async def _tenant(ctx: EmporixContext, code: str) -> Tenant | None:
+async def find_tenant(ctx: EmporixContext, code: str) -> Tenant | None:
+    """The tenant a request names, or None when Patron keeps no such tenant."""
     if not TENANT_PATTERN.fullmatch(code):
         return None
     try:

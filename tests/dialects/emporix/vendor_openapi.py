@@ -205,6 +205,116 @@ def _amended() -> dict[str, Any]:
     return document
 
 
+# --- the customer-managed document (issue 11) --------------------------------------------
+
+UNAUTHORIZED = {"$ref": "#/components/responses/401_unauthorized"}
+ANONYMOUS_TOKEN_PATHS = (
+    "/customerlogin/auth/anonymous/login",
+    "/customerlogin/auth/anonymous/refresh",
+)
+
+
+def _anonymous_token_refusals(document: dict[str, Any]) -> None:
+    """The anonymous-token routes document only their 200: an unknown tenant is the 400
+    every route has (reference 7.2), an unknown client id or refresh token the gateway's
+    401, as for every other credential."""
+    for template in ANONYMOUS_TOKEN_PATHS:
+        responses = document["paths"][template]["get"]["responses"]
+        responses["401"] = copy.deepcopy(UNAUTHORIZED)
+
+
+def _gateway_401(document: dict[str, Any]) -> None:
+    """A 401 documented without a body (`validateauthtoken`) is the gateway's, as every
+    other 401 of the document."""
+    for operation in _operations(document):
+        response = operation.spec["responses"].get("401")
+        if response is not None and "$ref" not in response and "content" not in response:
+            operation.spec["responses"]["401"] = copy.deepcopy(UNAUTHORIZED)
+
+
+def _login_throttle(document: dict[str, Any]) -> None:
+    """Password checks are throttled as in every dialect (a login, the current password
+    of a password or email change), and sign-ups are limited per client address: past
+    the limit they answer 429 `too_many_requests`."""
+    for template in (
+        "/customer/{tenant}/login",
+        "/customer/{tenant}/password/change",
+        "/customer/{tenant}/me/accounts/internal/email/change",
+        "/customer/{tenant}/signup",
+    ):
+        responses = document["paths"][template]["post"]["responses"]
+        responses["429"] = {
+            "description": "Too many attempts",
+            "content": copy.deepcopy(ERROR_CONTENT),
+        }
+
+
+def _email_taken(document: dict[str, Any]) -> None:
+    """Confirming a new email that another account took meanwhile is 409
+    `conflict_resource`, as every write of a taken email (the issue asks for it)."""
+    template = "/customer/{tenant}/me/accounts/internal/email/change/confirm"
+    document["paths"][template]["post"]["responses"]["409"] = {
+        "$ref": "#/components/responses/409_conflict"
+    }
+
+
+def _account_deletion(document: dict[str, Any]) -> None:
+    """`DELETE /me` as it stood before Emporix removed it from the document (reference
+    4.1, commit 391575e4): the customer's token, an optional mailed `token`; 202 when
+    the confirmation was mailed, 204 when the account is deleted."""
+    document["paths"]["/customer/{tenant}/me"]["delete"] = {
+        "operationId": "DELETE-customer-delete-customer-profile",
+        "summary": "Deleting a customer profile",
+        "security": [{"CustomerAccessToken": []}],
+        "parameters": [{"$ref": "#/components/parameters/token"}],
+        "responses": {
+            "202": {"description": "Customer profile deletion confirmation was accepted"},
+            "204": {"description": "Customer profile deletion request was successful"},
+            "400": {"$ref": "#/components/responses/400_bad_request"},
+            "401": copy.deepcopy(UNAUTHORIZED),
+            "403": {"$ref": "#/components/responses/403_forbidden"},
+        },
+    }
+
+
+def _me_version_conflict(document: dict[str, Any]) -> None:
+    """`PATCH /me` takes `metadata.version` (reference 4.3), and so does an address's
+    PATCH (addresses carry it too): a stale one is the 409 `conflict_resource` of every
+    versioned write (reference 1.4)."""
+    for template in ("/customer/{tenant}/me", "/customer/{tenant}/me/addresses/{addressId}"):
+        responses = document["paths"][template]["patch"]["responses"]
+        responses["409"] = {
+            "description": "A stale version",
+            "content": copy.deepcopy(ERROR_CONTENT),
+        }
+
+
+SELF_SERVICE_AMENDMENTS: tuple[Callable[[dict[str, Any]], None], ...] = (
+    _account_deletion,
+    _anonymous_token_refusals,
+    _gateway_401,
+    _tenant_400_everywhere,
+    _error_bodies,
+    _body_too_large,
+    _login_throttle,
+    _me_version_conflict,
+    _email_taken,
+)
+
+
+@cache
+def _self_service_amended() -> dict[str, Any]:
+    document = load(CUSTOMER_MANAGED)
+    for amend in SELF_SERVICE_AMENDMENTS:
+        amend(document)
+    return document
+
+
+def self_service_document() -> dict[str, Any]:
+    """The customer-managed document, amended (OpenAPI 3.0; a fresh copy each call)."""
+    return copy.deepcopy(_self_service_amended())
+
+
 def document() -> dict[str, Any]:
     """The tenant-managed document, amended (OpenAPI 3.0; a fresh copy each call)."""
     return copy.deepcopy(_amended())
@@ -264,9 +374,23 @@ def served_operations() -> list[VendorOperation]:
 
 def served_document(base: str) -> dict[str, Any]:
     """The amended document with only the operations `/emporix` serves, on `base`."""
-    source = document()
+    return _served_part(document(), base)
+
+
+def self_service_served_document(base: str) -> dict[str, Any]:
+    """The amended customer-managed document with the operations `/emporix` serves."""
+    return _served_part(self_service_document(), base)
+
+
+def self_service_served_operations() -> list[VendorOperation]:
+    return [o for o in _operations(self_service_document()) if served(o)]
+
+
+def _served_part(source: dict[str, Any], base: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    for operation in served_operations():
+    for operation in _operations(source):
+        if not served(operation):
+            continue
         item = paths.setdefault(operation.template, {})
         item[operation.method.lower()] = operation.spec
         if "parameters" in source["paths"][operation.template]:
@@ -373,7 +497,7 @@ class EmporixChecker(DocumentChecker):
 
     def __init__(self) -> None:
         super().__init__(document())
-        self.self_service = DocumentChecker(load(CUSTOMER_MANAGED))
+        self.self_service = DocumentChecker(self_service_document())
 
     def problems(self, response: httpx.Response) -> list[str]:
         path = self.path_of(response.request)
