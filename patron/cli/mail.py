@@ -44,4 +44,5 @@ def mail_show(message_id: int) -> None:
     if message.last_error:
         console.print(f"Last error: {message.last_error}")
     console.print()
-    console.print(message.body, markup=False, highlight=False)
+    # soft_wrap: a long link stays one line, so it can be copied whole from any terminal.
+    console.print(message.body, markup=False, highlight=False, soft_wrap=True)
