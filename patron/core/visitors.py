@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 import orjson
 
-from patron.core.back_office import MAX_CLIENT_ID_LENGTH
+from patron.core.back_office import may_name_client
 from patron.core.back_office_ports import BackOfficeReads
 from patron.core.errors import (
     AccessTokenExpired,
@@ -114,7 +114,7 @@ class Visitors:
     ) -> None:
         """`InvalidCredentials` unless `client_id` is an enabled storefront client of
         `tenant` that revoked nothing after `issued_at` (seconds since the epoch)."""
-        known = 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH  # else no client has it
+        known = bool(client_id) and may_name_client(client_id)
         found = await self.reads.client_login(tenant.id, client_id) if known else None
         if found is None:
             raise InvalidCredentials()

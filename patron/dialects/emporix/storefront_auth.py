@@ -41,6 +41,7 @@ from patron.dialects.emporix.http import (
     empty,
     find_tenant,
     read_json,
+    refuse_nul_path,
     request_bearer,
 )
 from patron.dialects.emporix.schemas import Body, request_body
@@ -87,6 +88,7 @@ async def presented(request: Request, ctx: EmporixContext) -> Shopper:
     open is left to the route, which reads the customer (`load_bearer`) anyway."""
     token = request_bearer(request)
     tenant = await storefront_tenant(ctx, request.path_params["tenant"])
+    refuse_nul_path(request)
     visitors = ctx.core.visitors
     if visitors.is_visitor_token(token):
         session = await visitors.verify(tenant, token)
