@@ -150,15 +150,8 @@ class PasswordChanges:
             raise PasswordMismatch()
         now = self.clock()
         async with self.uow() as uow:
-            customer_id = await uow.tokens.consume_one_time(
-                purpose=RESET_PASSWORD, token_hash=self.codec.hash_opaque(key), now=now
-            )
-            customer = (
-                await uow.customers.get(customer_id, for_update=True)
-                if customer_id is not None
-                else None
-            )
-            if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+            customer = await spend_mailed_key(uow, self.codec, tenant, RESET_PASSWORD, key, now)
+            if customer is None:
                 raise ResetKeyInvalid()  # rolled back: a key of another tenant stays unused
             if email is not None and (
                 customer.email is None or lookup_key(customer.email) != lookup_key(email)
@@ -172,12 +165,27 @@ class PasswordChanges:
             if customer.email_verified_at is None:
                 await uow.customers.mark_email_verified(customer.id, tenant.id, now)
             await uow.tokens.revoke_all_for(customer.id, now)
-            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            await uow.tokens.discard_one_time_for(customer.id)  # see `set_password_locked`
             changed = await uow.customers.get(customer.id)
             if changed is None:  # cannot happen: this transaction holds the row's lock
                 raise ResetKeyInvalid()
             await uow.commit()
         return changed
+
+
+async def spend_mailed_key(
+    uow: UnitOfWork, codec: TokenCodec, tenant: Tenant, purpose: str, key: str, now: datetime
+) -> Customer | None:
+    """Spend a mailed single-use key and return its customer, locked; None when the key
+    is no live key of `purpose` or names no live customer of `tenant`. The caller then
+    raises, so its rollback leaves a key of another tenant unspent."""
+    customer_id = await uow.tokens.consume_one_time(
+        purpose=purpose, token_hash=codec.hash_opaque(key), now=now
+    )
+    customer = await uow.customers.get(customer_id, for_update=True) if customer_id else None
+    if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+        return None
+    return customer
 
 
 async def check_current_password(
@@ -205,10 +213,12 @@ async def set_password_locked(
     uow: UnitOfWork, customer: Customer, password_hash: str, *, claims: AccessClaims, now: datetime
 ) -> None:
     """A new password for a customer whose row the caller has locked: the bearer's session
-    stays, every other one ends, and outstanding reset keys are spent."""
+    stays, every other one ends, and every outstanding mailed key is spent: a key asked
+    for under the old password (an email change to an intruder's mailbox) must not
+    outlive it."""
     await uow.customers.change_password(customer.id, password_hash, now=now, end_sessions=False)
     await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
-    await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+    await uow.tokens.discard_one_time_for(customer.id)
 
 
 async def mail_reset_key(

@@ -212,3 +212,79 @@ async def test_known_and_unknown_addresses_answer_alike(
         unknown.content,
         dict(unknown.headers),
     )
+
+
+async def test_a_new_email_spends_the_keys_mailed_to_the_old_one(
+    http: httpx.AsyncClient, services: Services, make_client: MakeClient, shop: Tenant
+) -> None:
+    """Whoever still reads the old mailbox cannot reset the password once the account
+    moved to the new one."""
+    store = await services.core.tenant_admin.change_settings(
+        "shop", {"confirmation_required": False, **LINKS}
+    )
+    await created_with_password(http, make_client, store, EMAIL)
+    visitor = await visitor_of(http, services, store)
+    token = (await logged_in(http, store, visitor, EMAIL))["access_token"]
+    reset = await http.post(
+        "/customer/shop/password/reset", json={"email": EMAIL}, headers=bearer(visitor)
+    )
+    assert reset.status_code == 204
+    old_key = await key_in(services, EMAIL, "reset")
+    asked = await http.post(
+        "/customer/shop/me/accounts/internal/email/change",
+        json={"email": EMAIL, "password": PASSWORD, "newEmail": NEW},
+        headers=bearer(token),
+    )
+    assert asked.status_code == 204
+    confirmed = await http.post(
+        "/customer/shop/me/accounts/internal/email/change/confirm",
+        json={"token": await key_in(services, NEW, "email")},
+        headers=bearer(visitor),
+    )
+    assert confirmed.status_code == 204
+
+    used = await http.post(
+        "/customer/shop/password/reset/update",
+        json={"token": old_key, "password": "taken-over-9"},
+        headers=bearer(visitor),
+    )
+
+    assert used.status_code == 400
+
+
+async def test_a_password_reset_spends_a_pending_email_change(
+    http: httpx.AsyncClient, services: Services, make_client: MakeClient, shop: Tenant
+) -> None:
+    """An intruder who knew the password asked to move the account to their mailbox;
+    the owner, warned by the notice, resets the password: the intruder's key is void."""
+    store = await services.core.tenant_admin.change_settings(
+        "shop", {"confirmation_required": False, **LINKS}
+    )
+    await created_with_password(http, make_client, store, EMAIL)
+    visitor = await visitor_of(http, services, store)
+    intruder = (await logged_in(http, store, visitor, EMAIL))["access_token"]
+    asked = await http.post(
+        "/customer/shop/me/accounts/internal/email/change",
+        json={"email": EMAIL, "password": PASSWORD, "newEmail": NEW},
+        headers=bearer(intruder),
+    )
+    assert asked.status_code == 204
+    intruders_key = await key_in(services, NEW, "email")
+    reset = await http.post(
+        "/customer/shop/password/reset", json={"email": EMAIL}, headers=bearer(visitor)
+    )
+    assert reset.status_code == 204
+    restored = await http.post(
+        "/customer/shop/password/reset/update",
+        json={"token": await key_in(services, EMAIL, "reset"), "password": "owners-pw-7"},
+        headers=bearer(visitor),
+    )
+    assert restored.status_code == 204
+
+    confirmed = await http.post(
+        "/customer/shop/me/accounts/internal/email/change/confirm",
+        json={"token": intruders_key},
+        headers=bearer(visitor),
+    )
+
+    assert confirmed.status_code == 400
