@@ -288,3 +288,57 @@ async def test_a_password_reset_spends_a_pending_email_change(
     )
 
     assert confirmed.status_code == 400
+
+
+async def test_keys_and_refresh_tokens_of_one_tenant_open_nothing_on_another(
+    http: httpx.AsyncClient,
+    services: Services,
+    make_client: MakeClient,
+    shop: Tenant,
+    outlet: Tenant,
+) -> None:
+    store = await services.core.tenant_admin.change_settings(
+        "shop", {"confirmation_required": True, **LINKS}
+    )
+    visitor = await visitor_of(http, services, store)
+    other = await visitor_of(http, services, outlet)
+    signed = await http.post(
+        "/customer/shop/signup",
+        json={"email": EMAIL, "password": PASSWORD},
+        headers=bearer(visitor),
+    )
+    assert signed.status_code == 201
+    key = await key_in(services, EMAIL, "optin")
+
+    elsewhere = await http.get(f"/customer/outlet/signup/optin/{key}", headers=bearer(other))
+    here = await http.get(f"/customer/shop/signup/optin/{key}", headers=bearer(visitor))
+    assert (elsewhere.status_code, here.status_code) == (400, 200)
+    refreshed = await http.get(
+        "/customer/outlet/refreshauthtoken",
+        params={"refreshToken": here.json()["refresh_token"]},
+        headers=bearer(other),
+    )
+    assert refreshed.status_code in (400, 401)
+
+
+async def test_an_email_change_answers_alike_for_a_taken_address(
+    http: httpx.AsyncClient, services: Services, make_client: MakeClient, shop: Tenant
+) -> None:
+    store = await services.core.tenant_admin.change_settings(
+        "shop", {"confirmation_required": False, **LINKS}
+    )
+    await created_with_password(http, make_client, store, EMAIL)
+    await created_with_password(http, make_client, store, NEW)
+    visitor = await visitor_of(http, services, store)
+    token = (await logged_in(http, store, visitor, EMAIL))["access_token"]
+
+    async def ask(new: str) -> httpx.Response:
+        return await http.post(
+            "/customer/shop/me/accounts/internal/email/change",
+            json={"email": EMAIL, "password": PASSWORD, "newEmail": new},
+            headers=bearer(token),
+        )
+
+    taken, free = await ask(NEW), await ask("free@example.com")
+
+    assert (taken.status_code, taken.content) == (free.status_code, free.content) == (204, b"")
