@@ -107,25 +107,18 @@ class PasswordChanges:
     async def _send_reset_key(self, tenant: Tenant, email: str) -> None:
         """The work of `request_reset`.
 
-        Requesting a new key spends the older ones, so only the latest mail works. Requests
-        per address are counted like failed logins: past the limit no more mail goes out, so
-        nobody can flood a mailbox through this endpoint.
+        Requesting a new key spends the older ones, so only the latest mail works; mails
+        per address are budgeted (`mail_budgeted_account`).
         """
-        if len(email) > MAX_EMAIL_LENGTH:  # no account has it
-            return
-        keys = [f"password-reset:{tenant.id}:{lookup_key(email)}"]
-        if await self.throttle.retry_after(keys):
-            return
-        await self.throttle.record_failure(keys)
-        credentials = await self.customer_reads.credentials_by_email(
-            tenant.id, email, confirmation_required=False
+        customer_id = await mail_budgeted_account(
+            self.throttle, self.customer_reads, tenant, email, "password-reset"
         )
-        if credentials is None:
+        if customer_id is None:
             return
         now = self.clock()
         async with self.uow() as uow:
             # The lock orders concurrent requests: each spends the keys of the one before.
-            customer = await uow.customers.get(credentials.customer.id, for_update=True)
+            customer = await uow.customers.get(customer_id, for_update=True)
             if customer is None or customer.is_anonymized or customer.email is None:
                 return
             await mail_reset_key(uow, self.codec, self.config, tenant, customer, now)
@@ -171,6 +164,24 @@ class PasswordChanges:
                 raise ResetKeyInvalid()
             await uow.commit()
         return changed
+
+
+async def mail_budgeted_account(
+    throttle: LoginThrottle, customer_reads: CustomerReads, tenant: Tenant, email: str, kind: str
+) -> int | None:
+    """The id of the account `email` names, if a mail of `kind` may go to it. Requests
+    per address are counted like failed logins, whether an account exists or not: past
+    the limit no more mail goes out, so nobody can flood a mailbox through this."""
+    if len(email) > MAX_EMAIL_LENGTH:  # no account has it
+        return None
+    keys = [f"{kind}:{tenant.id}:{lookup_key(email)}"]
+    if await throttle.retry_after(keys):
+        return None
+    await throttle.record_failure(keys)
+    credentials = await customer_reads.credentials_by_email(
+        tenant.id, email, confirmation_required=False
+    )
+    return None if credentials is None else credentials.customer.id
 
 
 async def spend_mailed_key(
