@@ -3,13 +3,16 @@ stopped (logout, a disabled storefront client)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
 from patron.core.model import Tenant
 from patron.core.principals import PrincipalKind
 from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from patron.settings import Settings
+from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
     anonymous,
@@ -132,3 +135,40 @@ async def test_a_logged_out_token_opens_nothing(
     assert {name: answer.status_code for name, answer in answers.items()} == dict.fromkeys(
         answers, 401
     )
+
+
+async def test_racing_refreshes_of_one_refresh_token_leave_no_live_session(
+    services: Services, settings: Settings, make_client: MakeClient, store: Tenant
+) -> None:
+    """Two holders of one refresh token racing: at most one gets new tokens, and the
+    reuse ends the session, so neither result keeps working."""
+    clients = [emporix_http(services, settings) for _ in range(4)]
+    try:
+        http = clients[0]
+        await created_with_password(http, make_client, store, EMAIL)
+        visitor = (await anonymous(http, store, await storefront_client_id(services, store)))[
+            "access_token"
+        ]
+        refresh_token = (await logged_in(http, store, visitor, EMAIL))["refresh_token"]
+        answers = await asyncio.gather(
+            *(
+                client.get(
+                    "/customer/shop/refreshauthtoken",
+                    params={"refreshToken": refresh_token},
+                    headers=bearer(visitor),
+                )
+                for client in clients
+            )
+        )
+        won = [answer.json() for answer in answers if answer.status_code == 200]
+        live = [
+            (await http.get("/customer/shop/me", headers=bearer(body["access_token"]))).status_code
+            for body in won
+        ]
+    finally:
+        for client in clients:
+            await client.aclose()
+
+    assert len(won) <= 1
+    assert all(answer.status_code in (200, 400, 401) for answer in answers)
+    assert live == [401] * len(won)
