@@ -169,7 +169,7 @@ async def test_a_client_without_scopes_is_a_storefront_client(
     assert await clean_db.fetchval("SELECT scopes FROM api_clients") == []
     tenant = await services.core.tenants.get("default")
     opened = await services.core.visitors.open(tenant, client_id)
-    assert services.core.visitors.verify(tenant, opened.access_token).client_id == client_id
+    assert (await services.core.visitors.verify(tenant, opened.access_token)).client_id == client_id
 
 
 async def test_a_rotated_secret_replaces_the_old_one(

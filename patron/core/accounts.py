@@ -28,7 +28,7 @@ from patron.core.commands import (
 )
 from patron.core.config import CoreConfig
 from patron.core.deferred import AfterAnswer
-from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email, lookup_key
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
 from patron.core.errors import (
     AddressNotFound,
     CodeTaken,
@@ -44,7 +44,7 @@ from patron.core.mails import account_mail as new_account_mail
 from patron.core.mails import confirmation_mail
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.numbering import render_customer_number
-from patron.core.password_changes import set_password_locked
+from patron.core.password_changes import mail_budgeted_account, set_password_locked
 from patron.core.passwords import POLICIES
 from patron.core.ports import (
     Anonymization,
@@ -211,23 +211,16 @@ class Accounts:
         return AfterAnswer(partial(self._resend_confirmation, tenant, email))
 
     async def _resend_confirmation(self, tenant: Tenant, email: str) -> None:
-        """Requests per address are counted like failed logins: past the limit no more
-        mail goes out, so nobody can flood a mailbox through this. A new link spends the
-        older ones."""
-        if len(email) > MAX_EMAIL_LENGTH:  # no account has it
-            return
-        keys = [f"confirmation-resend:{tenant.id}:{lookup_key(email)}"]
-        if await self.throttle.retry_after(keys):
-            return
-        await self.throttle.record_failure(keys)
-        credentials = await self.customer_reads.credentials_by_email(
-            tenant.id, email, confirmation_required=False
+        """Mails per address are budgeted (`mail_budgeted_account`); a new link spends
+        the older ones."""
+        customer_id = await mail_budgeted_account(
+            self.throttle, self.customer_reads, tenant, email, "confirmation-resend"
         )
-        if credentials is None:
+        if customer_id is None:
             return
         now = self.clock()
         async with self.uow() as uow:
-            customer = await uow.customers.get(credentials.customer.id, for_update=True)
+            customer = await uow.customers.get(customer_id, for_update=True)
             if (
                 customer is None
                 or customer.is_anonymized

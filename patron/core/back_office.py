@@ -277,7 +277,7 @@ class BackOffice:
             raise LoginBlocked(attempt.retry_after)
         found = (
             await self.reads.client_login(tenant.id, client_id)
-            if _may_name_client(client_id)
+            if may_name_client(client_id)
             else None
         )
         offered = self.codec.hash_opaque(secret).hex()
@@ -305,7 +305,7 @@ class BackOffice:
 
     async def client_tenant(self, client_id: str) -> str | None:
         """The tenant code of a client id, or None; says nothing about its secret."""
-        if not _may_name_client(client_id):
+        if not may_name_client(client_id):
             return None
         return await self.reads.client_tenant(client_id)
 
@@ -394,7 +394,7 @@ class BackOffice:
         return secret, secret_hash.hex()
 
 
-def _may_name_client(client_id: str) -> bool:
+def may_name_client(client_id: str) -> bool:
     """Whether `client_id` could be one we issued: not too long, and no NUL (which no
     PostgreSQL text holds, so looking it up would fail rather than find nothing)."""
     return len(client_id) <= MAX_CLIENT_ID_LENGTH and "\x00" not in client_id

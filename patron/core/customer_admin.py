@@ -25,7 +25,6 @@ from patron.core.errors import (
     GroupNotFound,
 )
 from patron.core.model import Customer, CustomerGroup, Tenant
-from patron.core.password_changes import RESET_PASSWORD
 from patron.core.passwords import POLICIES
 from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope
@@ -143,7 +142,7 @@ class CustomerAdministration:
                     customer.id, password_hash, now=now, end_sessions=True
                 )
                 await uow.tokens.revoke_all_for(customer.id, now)
-                await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+                await uow.tokens.discard_one_time_for(customer.id)  # as `set_password_locked`
             if fields or regrouped:
                 fields = with_site_rules(tenant.settings, with_login_rules(customer, fields))
                 updated = await uow.customers.update(customer.id, fields, now=now)

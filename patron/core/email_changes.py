@@ -21,7 +21,7 @@ from patron.core.email_addresses import clean_email
 from patron.core.errors import ConfirmationInvalid
 from patron.core.mails import email_change_mail, email_change_notice
 from patron.core.model import AccessClaims, Customer, Tenant
-from patron.core.password_changes import check_current_password
+from patron.core.password_changes import check_current_password, spend_mailed_key
 from patron.core.ports import Clock, CustomerReads, UnitOfWorkFactory
 from patron.core.security_ports import LoginThrottle, PasswordHasher, TokenCodec
 
@@ -71,26 +71,21 @@ class EmailChanges:
 
     async def confirm(self, tenant: Tenant, key: str) -> Customer:
         """Spend the key and make its address the customer's email (confirmed: the key
-        was read in that mailbox). Sessions go on: the password did not change."""
+        was read in that mailbox). Sessions go on: the password did not change. Every
+        other outstanding key is spent too: a reset key in the old mailbox must not give
+        the account back to whoever still reads it."""
         new = _address_in(key)
         if new is None:
             raise ConfirmationInvalid()
         now = self.clock()
         async with self.uow() as uow:
-            customer_id = await uow.tokens.consume_one_time(
-                purpose=CHANGE_EMAIL, token_hash=self.codec.hash_opaque(key), now=now
-            )
-            customer = (
-                await uow.customers.get(customer_id, for_update=True)
-                if customer_id is not None
-                else None
-            )
-            if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+            customer = await spend_mailed_key(uow, self.codec, tenant, CHANGE_EMAIL, key, now)
+            if customer is None:
                 raise ConfirmationInvalid()  # rolled back: a key of another tenant stays unused
             updated = await uow.customers.update(
                 customer.id, {"email": new, "email_verified_at": now}, now=now
             )
-            await uow.tokens.discard_one_time_for(customer.id, CHANGE_EMAIL)
+            await uow.tokens.discard_one_time_for(customer.id)  # the old mailbox's keys too
             await uow.commit()
         return updated
 

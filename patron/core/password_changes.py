@@ -107,25 +107,18 @@ class PasswordChanges:
     async def _send_reset_key(self, tenant: Tenant, email: str) -> None:
         """The work of `request_reset`.
 
-        Requesting a new key spends the older ones, so only the latest mail works. Requests
-        per address are counted like failed logins: past the limit no more mail goes out, so
-        nobody can flood a mailbox through this endpoint.
+        Requesting a new key spends the older ones, so only the latest mail works; mails
+        per address are budgeted (`mail_budgeted_account`).
         """
-        if len(email) > MAX_EMAIL_LENGTH:  # no account has it
-            return
-        keys = [f"password-reset:{tenant.id}:{lookup_key(email)}"]
-        if await self.throttle.retry_after(keys):
-            return
-        await self.throttle.record_failure(keys)
-        credentials = await self.customer_reads.credentials_by_email(
-            tenant.id, email, confirmation_required=False
+        customer_id = await mail_budgeted_account(
+            self.throttle, self.customer_reads, tenant, email, "password-reset"
         )
-        if credentials is None:
+        if customer_id is None:
             return
         now = self.clock()
         async with self.uow() as uow:
             # The lock orders concurrent requests: each spends the keys of the one before.
-            customer = await uow.customers.get(credentials.customer.id, for_update=True)
+            customer = await uow.customers.get(customer_id, for_update=True)
             if customer is None or customer.is_anonymized or customer.email is None:
                 return
             await mail_reset_key(uow, self.codec, self.config, tenant, customer, now)
@@ -150,15 +143,8 @@ class PasswordChanges:
             raise PasswordMismatch()
         now = self.clock()
         async with self.uow() as uow:
-            customer_id = await uow.tokens.consume_one_time(
-                purpose=RESET_PASSWORD, token_hash=self.codec.hash_opaque(key), now=now
-            )
-            customer = (
-                await uow.customers.get(customer_id, for_update=True)
-                if customer_id is not None
-                else None
-            )
-            if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+            customer = await spend_mailed_key(uow, self.codec, tenant, RESET_PASSWORD, key, now)
+            if customer is None:
                 raise ResetKeyInvalid()  # rolled back: a key of another tenant stays unused
             if email is not None and (
                 customer.email is None or lookup_key(customer.email) != lookup_key(email)
@@ -172,12 +158,45 @@ class PasswordChanges:
             if customer.email_verified_at is None:
                 await uow.customers.mark_email_verified(customer.id, tenant.id, now)
             await uow.tokens.revoke_all_for(customer.id, now)
-            await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+            await uow.tokens.discard_one_time_for(customer.id)  # see `set_password_locked`
             changed = await uow.customers.get(customer.id)
             if changed is None:  # cannot happen: this transaction holds the row's lock
                 raise ResetKeyInvalid()
             await uow.commit()
         return changed
+
+
+async def mail_budgeted_account(
+    throttle: LoginThrottle, customer_reads: CustomerReads, tenant: Tenant, email: str, kind: str
+) -> int | None:
+    """The id of the account `email` names, if a mail of `kind` may go to it. Requests
+    per address are counted like failed logins, whether an account exists or not: past
+    the limit no more mail goes out, so nobody can flood a mailbox through this."""
+    if len(email) > MAX_EMAIL_LENGTH:  # no account has it
+        return None
+    keys = [f"{kind}:{tenant.id}:{lookup_key(email)}"]
+    if await throttle.retry_after(keys):
+        return None
+    await throttle.record_failure(keys)
+    credentials = await customer_reads.credentials_by_email(
+        tenant.id, email, confirmation_required=False
+    )
+    return None if credentials is None else credentials.customer.id
+
+
+async def spend_mailed_key(
+    uow: UnitOfWork, codec: TokenCodec, tenant: Tenant, purpose: str, key: str, now: datetime
+) -> Customer | None:
+    """Spend a mailed single-use key and return its customer, locked; None when the key
+    is no live key of `purpose` or names no live customer of `tenant`. The caller then
+    raises, so its rollback leaves a key of another tenant unspent."""
+    customer_id = await uow.tokens.consume_one_time(
+        purpose=purpose, token_hash=codec.hash_opaque(key), now=now
+    )
+    customer = await uow.customers.get(customer_id, for_update=True) if customer_id else None
+    if customer is None or customer.tenant_id != tenant.id or customer.is_anonymized:
+        return None
+    return customer
 
 
 async def check_current_password(
@@ -205,10 +224,12 @@ async def set_password_locked(
     uow: UnitOfWork, customer: Customer, password_hash: str, *, claims: AccessClaims, now: datetime
 ) -> None:
     """A new password for a customer whose row the caller has locked: the bearer's session
-    stays, every other one ends, and outstanding reset keys are spent."""
+    stays, every other one ends, and every outstanding mailed key is spent: a key asked
+    for under the old password (an email change to an intruder's mailbox) must not
+    outlive it."""
     await uow.customers.change_password(customer.id, password_hash, now=now, end_sessions=False)
     await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
-    await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
+    await uow.tokens.discard_one_time_for(customer.id)
 
 
 async def mail_reset_key(

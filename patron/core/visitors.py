@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 import orjson
 
-from patron.core.back_office import MAX_CLIENT_ID_LENGTH
+from patron.core.back_office import may_name_client
 from patron.core.back_office_ports import BackOfficeReads
 from patron.core.errors import (
     AccessTokenExpired,
@@ -79,12 +79,17 @@ class Visitors:
             raise InvalidRefreshToken()
         if session.expires_at <= self.clock().timestamp():
             raise InvalidRefreshToken()
-        await self._require_storefront_client(tenant, client_id)
+        await self._require_storefront_client(
+            tenant, client_id, issued_at=session.expires_at - REFRESH_TTL_SECONDS
+        )
         return self._issue(tenant, client_id, session.session_id)
 
-    def verify(self, tenant: Tenant, token: str) -> VisitorSession:
+    async def verify(self, tenant: Tenant, token: str) -> VisitorSession:
         """The session of a visitor access token for `tenant`: `InvalidAccessToken` when
-        it is none, `AccessTokenExpired`, `TenantMismatch` for another tenant's."""
+        it is none, or its client was disabled (or its secret rotated) since it was
+        issued, `AccessTokenExpired`, `TenantMismatch` for another tenant's. The client
+        is read again: a token needs no row, but disabling a client must end its
+        visitors as it ends every other credential."""
         session = self._read(token, _ACCESS)
         if session is None:
             raise InvalidAccessToken("not a visitor token")
@@ -92,19 +97,32 @@ class Visitors:
             raise AccessTokenExpired("visitor token expired")
         if session.tenant_id != tenant.id:
             raise TenantMismatch("another tenant's visitor token")
+        try:
+            await self._require_storefront_client(
+                tenant, session.client_id, issued_at=session.expires_at - ACCESS_TTL_SECONDS
+            )
+        except InvalidCredentials:
+            raise InvalidAccessToken("the visitor's client is off") from None
         return session
 
     def is_visitor_token(self, token: str) -> bool:
         """Whether `token` is laid out as a visitor token (says nothing of its validity)."""
         return token.startswith(PREFIX + ".")
 
-    async def _require_storefront_client(self, tenant: Tenant, client_id: str) -> None:
-        known = 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH  # else no client has it
+    async def _require_storefront_client(
+        self, tenant: Tenant, client_id: str, *, issued_at: int | None = None
+    ) -> None:
+        """`InvalidCredentials` unless `client_id` is an enabled storefront client of
+        `tenant` that revoked nothing after `issued_at` (seconds since the epoch)."""
+        known = bool(client_id) and may_name_client(client_id)
         found = await self.reads.client_login(tenant.id, client_id) if known else None
         if found is None:
             raise InvalidCredentials()
         client, _ = found
         if client.is_disabled or client.scopes:
+            raise InvalidCredentials()
+        revoked = client.tokens_valid_after
+        if issued_at is not None and revoked is not None and issued_at < revoked.timestamp():
             raise InvalidCredentials()
 
     def _issue(self, tenant: Tenant, client_id: str, session_id: UUID) -> VisitorTokens:

@@ -101,9 +101,14 @@ async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
         raise EmporixError(INVALID_TOKEN) from None
     if listed and not scopes.allows(principal, listed):
         raise EmporixError(FORBIDDEN)
-    if any("\x00" in value for value in request.path_params.values()):
-        raise EmporixError(PATH_NUL)  # names nothing, and no PostgreSQL text holds it
+    refuse_nul_path(request)
     return Caller(tenant, principal)
+
+
+def refuse_nul_path(request: Request) -> None:
+    """A NUL in a path parameter names nothing, and no PostgreSQL text holds it."""
+    if any("\x00" in value for value in request.path_params.values()):
+        raise EmporixError(PATH_NUL)
 
 
 def request_bearer(request: Request) -> str:

@@ -41,6 +41,7 @@ from patron.dialects.emporix.http import (
     empty,
     find_tenant,
     read_json,
+    refuse_nul_path,
     request_bearer,
 )
 from patron.dialects.emporix.schemas import Body, request_body
@@ -81,22 +82,35 @@ async def storefront_tenant(ctx: EmporixContext, code: str) -> Tenant:
     return tenant
 
 
-async def shopper(request: Request, ctx: EmporixContext) -> Shopper:
+async def presented(request: Request, ctx: EmporixContext) -> Shopper:
     """The request's shopper, visitor or customer, checked as the gateway does: the token
-    (401), then the path's tenant (400)."""
+    (401), then the path's tenant (400). Whether a customer token's session is still
+    open is left to the route, which reads the customer (`load_bearer`) anyway."""
     token = request_bearer(request)
     tenant = await storefront_tenant(ctx, request.path_params["tenant"])
+    refuse_nul_path(request)
     visitors = ctx.core.visitors
     if visitors.is_visitor_token(token):
-        session = visitors.verify(tenant, token)
+        session = await visitors.verify(tenant, token)
         return Shopper(tenant, token, str(session.session_id))
     return customer_shopper(ctx, tenant, token)
 
 
+async def shopper(request: Request, ctx: EmporixContext) -> Shopper:
+    """As `presented`, for routes that do not read the bearer's customer: a customer
+    token whose session ended (logout, password reset, deletion) is refused here, so it
+    opens no login, sign-up or reset either."""
+    who = await presented(request, ctx)
+    if who.claims is not None:
+        await ctx.core.accounts.get_own(who.claims, CustomerRef.me())
+    return who
+
+
 async def customer(request: Request, ctx: EmporixContext) -> tuple[Shopper, AccessClaims]:
-    """As `shopper`, for routes only a customer token opens (an anonymous one is the
-    invalid-token fault): the shopper and its claims."""
-    who = await shopper(request, ctx)
+    """As `presented`, for routes only a customer token opens, whose use case reads the
+    customer (or, as logout, is harmless on an ended session); an anonymous token is the
+    invalid-token fault. The shopper and its claims."""
+    who = await presented(request, ctx)
     if who.claims is None:
         raise EmporixError(INVALID_TOKEN)
     return who, who.claims

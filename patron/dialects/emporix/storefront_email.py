@@ -17,7 +17,7 @@ from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import FORBIDDEN, EmporixError, conflict, validation_failure
 from patron.dialects.emporix.http import JSON, checked, empty, read_json
 from patron.dialects.emporix.schemas import Body, request_body
-from patron.dialects.emporix.storefront_auth import BASE, shopper
+from patron.dialects.emporix.storefront_auth import BASE, presented, shopper
 
 CHANGE = BASE + "/me/accounts/internal/email/change"
 NEW_EMAIL_TAKEN = conflict("The new email address is already used by another account.")
@@ -51,7 +51,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         openapi_extra=request_body(ChangeEmailRequest, JSON),
     )
     async def change_email(request: Request) -> Response:
-        who = await shopper(request, ctx)
+        who = await presented(request, ctx)
         if who.claims is None:
             raise EmporixError(FORBIDDEN)  # an anonymous token lacks customerprofile_edit
         body = checked(await read_json(request, ctx), ChangeEmailRequest)

@@ -21,7 +21,7 @@ from patron.dialects.emporix.customer_fields import change_of
 from patron.dialects.emporix.customers import UPDATE_TYPES
 from patron.dialects.emporix.http import JSON, MERGE_PATCH, answer, checked, empty, read_json
 from patron.dialects.emporix.schemas import CustomerUpdate, request_body
-from patron.dialects.emporix.storefront_auth import BASE, customer, shopper
+from patron.dialects.emporix.storefront_auth import BASE, customer, presented
 
 ME = BASE + "/me"
 ANONYMOUS_CUSTOMER: dict[str, Any] = {
@@ -40,7 +40,7 @@ BACK_OFFICE_ONLY = ("active", "onHold", "restriction")
 def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.get(ME, summary="Retrieve the customer's own profile")
     async def get_me(request: Request, expand: str | None = None) -> Response:
-        who = await shopper(request, ctx)
+        who = await presented(request, ctx)
         shown = replace(listing.expand(expand), accounts=True)
         if who.claims is None:
             return answer(ANONYMOUS_CUSTOMER)
