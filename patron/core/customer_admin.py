@@ -28,7 +28,7 @@ from patron.core.model import Customer, CustomerGroup, Tenant
 from patron.core.passwords import POLICIES
 from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope
-from patron.core.profiles import checked_profile, with_login_rules
+from patron.core.profiles import checked_profile, update_locked
 from patron.core.queries import CustomerQuery
 from patron.core.restrictions import with_site_rules
 from patron.core.security_ports import PasswordHasher
@@ -144,8 +144,8 @@ class CustomerAdministration:
                 await uow.tokens.revoke_all_for(customer.id, now)
                 await uow.tokens.discard_one_time_for(customer.id)  # as `set_password_locked`
             if fields or regrouped:
-                fields = with_site_rules(tenant.settings, with_login_rules(customer, fields))
-                updated = await uow.customers.update(customer.id, fields, now=now)
+                fields = with_site_rules(tenant.settings, fields)
+                updated = await update_locked(uow, customer, fields, now=now)
             elif password_hash is not None:
                 updated = await uow.customers.get(customer.id) or customer
             else:

@@ -34,7 +34,7 @@ from patron.core.model import AccessClaims, Address, Customer, CustomerGroup, Te
 from patron.core.password_changes import mail_reset_key
 from patron.core.ports import AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope, grants_of
-from patron.core.profiles import checked_profile, with_login_rules
+from patron.core.profiles import checked_profile, update_locked
 from patron.core.queries import CustomerQuery
 from patron.core.restrictions import new_restriction, with_site_rules
 from patron.core.security_ports import PasswordHasher, TokenCodec
@@ -279,9 +279,7 @@ class ManagedCustomers:
         restriction = fields.get("restriction", customer.restriction)
         if not reach.admits_values(restriction, companies):
             raise OutOfReach()
-        return await uow.customers.update(
-            customer.id, with_login_rules(customer, fields), now=self.clock()
-        )
+        return await update_locked(uow, customer, fields, now=self.clock())
 
     async def views(
         self,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from patron.core.commands import MetadataPatch, ProfileChange
-from patron.core.email_addresses import clean_email
+from patron.core.email_addresses import clean_email, lookup_key
 from patron.core.errors import CodeTaken, FieldsInvalid
 from patron.core.model import Customer
 from patron.core.ports import UnitOfWork
@@ -31,7 +31,22 @@ async def write_profile_locked(
             fields = {**fields, "metadata": merged}
     if not fields:
         return customer
-    return await uow.customers.update(customer.id, with_login_rules(customer, fields), now=now)
+    return await update_locked(uow, customer, fields, now=now)
+
+
+async def update_locked(
+    uow: UnitOfWork, customer: Customer, fields: dict[str, Any], *, now: datetime
+) -> Customer:
+    """Write profile fields to a customer whose row the caller has locked, with what they
+    imply (`with_login_rules`). A new email spends every key mailed to the old one: a reset
+    key still in the old mailbox would take the account back, whichever dialect changed it."""
+    fields = with_login_rules(customer, fields)
+    new_email = fields.get("email")
+    if new_email is not None and (
+        customer.email is None or lookup_key(new_email) != lookup_key(customer.email)
+    ):
+        await uow.tokens.discard_one_time_for(customer.id)
+    return await uow.customers.update(customer.id, fields, now=now)
 
 
 def with_login_rules(customer: Customer, fields: dict[str, Any]) -> dict[str, Any]:

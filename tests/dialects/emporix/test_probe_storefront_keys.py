@@ -13,7 +13,7 @@ import pytest
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http
+from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
     anonymous,
@@ -342,3 +342,33 @@ async def test_an_email_change_answers_alike_for_a_taken_address(
     taken, free = await ask(NEW), await ask("free@example.com")
 
     assert (taken.status_code, taken.content) == (free.status_code, free.content) == (204, b"")
+
+
+async def test_an_email_changed_by_the_back_office_spends_the_old_mailboxs_keys(
+    http: httpx.AsyncClient, services: Services, make_client: MakeClient, shop: Tenant
+) -> None:
+    """The same rule whichever writer moves the account (here Emporix' tenant-managed
+    PATCH; Aimeos' and Glue's profile edits go through the same core write)."""
+    store = await services.core.tenant_admin.change_settings(
+        "shop", {"confirmation_required": False, **LINKS}
+    )
+    number = await created_with_password(http, make_client, store, EMAIL)
+    visitor = await visitor_of(http, services, store)
+    reset = await http.post(
+        "/customer/shop/password/reset", json={"email": EMAIL}, headers=bearer(visitor)
+    )
+    assert reset.status_code == 204
+    old_key = await key_in(services, EMAIL, "reset")
+    admin = bearer(await token_for(http, await make_client(store)))
+    moved = await http.patch(
+        f"/customer/shop/customers/{number}", json={"contactEmail": NEW}, headers=admin
+    )
+    assert moved.status_code == 200
+
+    used = await http.post(
+        "/customer/shop/password/reset/update",
+        json={"token": old_key, "password": "taken-over-9"},
+        headers=bearer(visitor),
+    )
+
+    assert used.status_code == 400
