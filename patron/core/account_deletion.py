@@ -7,7 +7,6 @@ token alone cannot delete an account: the mailbox has to agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from patron.core.access import lock_bearer
 from patron.core.accounts import anonymize_locked
@@ -15,6 +14,7 @@ from patron.core.config import CoreConfig
 from patron.core.errors import ConfirmationInvalid
 from patron.core.mails import deletion_mail
 from patron.core.model import AccessClaims, Tenant
+from patron.core.password_changes import replace_mailed_key
 from patron.core.ports import Clock, UnitOfWorkFactory
 from patron.core.security_ports import TokenCodec
 
@@ -38,12 +38,8 @@ class AccountDeletions:
             customer = await lock_bearer(uow, claims)
             if customer.email is None:  # cannot happen for an account that logs in
                 raise ConfirmationInvalid()
-            await uow.tokens.discard_one_time_for(customer.id, DELETE_ACCOUNT)
-            await uow.tokens.add_one_time(
-                customer_id=customer.id,
-                purpose=DELETE_ACCOUNT,
-                token_hash=key_hash,
-                expires_at=now + timedelta(seconds=ttl),
+            await replace_mailed_key(
+                uow, customer.id, DELETE_ACCOUNT, key_hash, ttl_seconds=ttl, now=now
             )
             link = self.config.deletion_url(tenant, key, email=customer.email)
             mail = deletion_mail(customer, customer.email, link, ttl // 60)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import timedelta
 
 from patron.core.access import load_bearer, lock_bearer
 from patron.core.config import CoreConfig
@@ -21,7 +20,11 @@ from patron.core.email_addresses import clean_email
 from patron.core.errors import ConfirmationInvalid
 from patron.core.mails import email_change_mail, email_change_notice
 from patron.core.model import AccessClaims, Customer, Tenant
-from patron.core.password_changes import check_current_password, spend_mailed_key
+from patron.core.password_changes import (
+    check_current_password,
+    replace_mailed_key,
+    spend_mailed_key,
+)
 from patron.core.ports import Clock, CustomerReads, UnitOfWorkFactory
 from patron.core.security_ports import LoginThrottle, PasswordHasher, TokenCodec
 
@@ -56,12 +59,13 @@ class EmailChanges:
         now = self.clock()
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
-            await uow.tokens.discard_one_time_for(customer.id, CHANGE_EMAIL)
-            await uow.tokens.add_one_time(
-                customer_id=customer.id,
-                purpose=CHANGE_EMAIL,
-                token_hash=self.codec.hash_opaque(key),
-                expires_at=now + timedelta(seconds=self.config.confirmation_token_ttl_seconds),
+            await replace_mailed_key(
+                uow,
+                customer.id,
+                CHANGE_EMAIL,
+                self.codec.hash_opaque(key),
+                ttl_seconds=self.config.confirmation_token_ttl_seconds,
+                now=now,
             )
             link = self.config.email_change_url(tenant, key, email=new)
             await uow.outbox.enqueue(tenant.id, email_change_mail(customer, new, link))

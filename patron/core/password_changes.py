@@ -184,6 +184,26 @@ async def mail_budgeted_account(
     return None if credentials is None else credentials.customer.id
 
 
+async def replace_mailed_key(
+    uow: UnitOfWork,
+    customer_id: int,
+    purpose: str,
+    token_hash: bytes,
+    *,
+    ttl_seconds: int,
+    now: datetime,
+) -> None:
+    """Store a new single-use key of `purpose` as its hash; the older ones of that purpose
+    are spent, so only the newest mail works."""
+    await uow.tokens.discard_one_time_for(customer_id, purpose)
+    await uow.tokens.add_one_time(
+        customer_id=customer_id,
+        purpose=purpose,
+        token_hash=token_hash,
+        expires_at=now + timedelta(seconds=ttl_seconds),
+    )
+
+
 async def spend_mailed_key(
     uow: UnitOfWork, codec: TokenCodec, tenant: Tenant, purpose: str, key: str, now: datetime
 ) -> Customer | None:
@@ -246,13 +266,7 @@ async def mail_reset_key(
         return
     token, token_hash = codec.new_opaque()
     ttl = config.password_reset_ttl_seconds
-    await uow.tokens.discard_one_time_for(customer.id, RESET_PASSWORD)
-    await uow.tokens.add_one_time(
-        customer_id=customer.id,
-        purpose=RESET_PASSWORD,
-        token_hash=token_hash,
-        expires_at=now + timedelta(seconds=ttl),
-    )
+    await replace_mailed_key(uow, customer.id, RESET_PASSWORD, token_hash, ttl_seconds=ttl, now=now)
     link = config.password_reset_url(tenant, token, email=customer.email)
     mail = password_reset_mail(customer, customer.email, link, ttl // 60)
     await uow.outbox.enqueue(tenant.id, mail)
