@@ -5,6 +5,7 @@ Every dialect reaches these use cases; none of them knows HTTP.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -35,6 +36,9 @@ from patron.core.errors import (
     ConfirmationInvalid,
     CustomerNumberTaken,
     EmailTaken,
+    FieldProblem,
+    FieldRule,
+    FieldsInvalid,
     GuestExists,
     LoginBlocked,
     SignupLimitReached,
@@ -411,7 +415,18 @@ async def add_customer(
     )
 
 
+CHOSEN_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,66}")
+"""A customer number a caller chooses (Emporix' custom id): it sits in paths, so plain
+characters only; `~` stays free for freed numbers (`free_number`)."""
+
+
+def check_chosen_number(number: str) -> None:
+    if not CHOSEN_NUMBER.fullmatch(number):
+        raise FieldsInvalid([FieldProblem("customer_number", FieldRule.INVALID)])
+
+
 async def _claim_number(uow: UnitOfWork, tenant: Tenant, number: str) -> None:
+    check_chosen_number(number)
     holder = await uow.customers.by_number(tenant.id, number, for_update=True)
     if holder is None:
         return

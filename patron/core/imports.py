@@ -8,19 +8,15 @@ is its own transaction, so a bad one never stops the others and leaves nothing b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from patron.core.access import require_scope
-from patron.core.accounts import add_customer, prepare_registration
+from patron.core.accounts import add_customer, check_chosen_number, prepare_registration
 from patron.core.commands import Registration
 from patron.core.errors import (
     CredentialChoice,
     DomainError,
-    FieldProblem,
-    FieldRule,
-    FieldsInvalid,
     ImportBatchTooLarge,
     MigrationNotConcluded,
     MigrationWindowNotSet,
@@ -39,7 +35,6 @@ from patron.core.principals import Principal, Scope
 from patron.core.security_ports import PasswordHasher
 
 MAX_BATCH = 200
-CUSTOMER_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,66}")
 """A customer number an importer chooses: it sits in URL paths, so nothing to escape."""
 
 
@@ -97,8 +92,8 @@ class CustomerImports:
         password = item.password
         if (password.hash is None) == (password.legacy is None):
             raise CredentialChoice()
-        if item.customer_number is not None and not CUSTOMER_NUMBER.fullmatch(item.customer_number):
-            raise FieldsInvalid([FieldProblem("customer_number", FieldRule.INVALID)])
+        if item.customer_number is not None:
+            check_chosen_number(item.customer_number)  # before the hash is looked at
         registration = replace(item.registration, password=None)
         prepared = await prepare_registration(tenant, registration, self.hasher)
         prepared = replace(prepared, password_hash=self.hashes.stored_form(password))

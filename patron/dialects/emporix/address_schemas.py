@@ -23,6 +23,7 @@ from patron.core.address_admin import Edit
 from patron.core.commands import AddressChange, AddressDraft
 from patron.core.model import Address
 from patron.dialects.emporix import shapes
+from patron.dialects.emporix.schemas import CUSTOM_ID
 from patron.dialects.emporix.shapes import (
     BILLING,
     EMPORIX_METADATA,
@@ -32,7 +33,7 @@ from patron.dialects.emporix.shapes import (
     SHIPPING,
 )
 
-ADDRESS_ID_PATTERN = r"^[A-Za-z0-9_-]{1,66}$"
+ADDRESS_ID_PATTERN = CUSTOM_ID
 """Emporix documents no rule for custom address ids: its custom customer ids' rule."""
 EXTRA_LINE_NAMES = tuple(f"extraLine{n}" for n in range(1, 5))
 # Emporix' field -> the core's (contactName and the metadata parts are translated apart).
