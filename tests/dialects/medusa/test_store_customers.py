@@ -423,3 +423,25 @@ async def test_a_bad_password_body_is_invalid_data(
 
     assert response.status_code == 400
     assert response.json() == {"type": "invalid_data", "message": message}
+
+
+async def test_sign_ups_of_a_registered_email_spend_the_lookup_limit(
+    store: httpx.AsyncClient, services: Services, settings: Settings
+) -> None:
+    """The 422 tells the email has an account, as `GET /store/auth/{email}` would: it is
+    counted on the same per-address limit, and once that is spent every sign-up and
+    lookup from the address waits (429)."""
+    await register(store, EMAIL)
+    limit = settings.login_max_failures
+    async with medusa_client(services, settings) as prober:  # the same client address
+        answers = [
+            (await prober.post("/store/customers", json=SIGN_UP)).status_code
+            for _ in range(limit + 1)
+        ]
+        lookup = await prober.get("/store/auth/anyone@example.com")
+        fresh = await prober.post("/store/customers", json={**SIGN_UP, "email": "new@example.com"})
+
+    assert answers == [422] * limit + [429]
+    assert lookup.status_code == 429
+    assert fresh.status_code == 429 and int(fresh.headers["retry-after"]) > 0
+    assert fresh.json()["type"] == "not_allowed" and "set-cookie" not in fresh.headers
