@@ -62,12 +62,14 @@ class Settings(BaseSettings):
     medusa_admin_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /medusa/admin with the session cookie "
-        '(a JSON list, e.g. `["https://admin.example.com"]`); Medusa\'s `admin_cors`.',
+        '(a JSON list, e.g. `["https://admin.example.com"]`; no `*`); Medusa\'s `admin_cors`. '
+        "Besides Patron's own, the only pages that may write with the admin session cookie.",
     )
     medusa_store_cors_origins: tuple[str, ...] = Field(
         default=(),
         description="Origins whose browsers may call /medusa/store with the session cookie "
-        "(a JSON list); Medusa's `store_cors`.",
+        "(a JSON list; no `*`); Medusa's `store_cors`. Besides Patron's own, the only pages "
+        "that may write with the shopper's session cookie.",
     )
     jsonapi_require_confirmation: bool = Field(
         default=False,

@@ -23,6 +23,7 @@ from patron.core.commands import (
     AddressChange,
     AddressDraft,
     BillingChoice,
+    EmailLookup,
     ProfileChange,
     Registration,
     SignupLimit,
@@ -93,6 +94,7 @@ class Accounts:
         billing: AddressDraft | None = None,
         account_mail: AccountMail | None = None,
         limit: SignupLimit | None = None,
+        lookup: EmailLookup | None = None,
     ) -> Customer:
         """Create an account, or a guest when no password is given (see `add_customer`).
 
@@ -100,27 +102,43 @@ class Accounts:
         billing address. `account_mail`: an account notice instead of the confirmation mail
         (holding the confirmation link when one is due). `limit`: counted on the client's
         address before anything is written (`SignupLimitReached`), given back on failure
-        unless the refusal names an existing account (`NAMES_AN_ACCOUNT`).
+        unless the refusal names an existing account (`NAMES_AN_ACCOUNT`). `lookup`: an
+        anonymous caller's sign-up, whose refusal naming an account counts as an email
+        lookup (`EmailLookup`); every dialect's public sign-up passes one.
 
         An account gets a confirmation mail in the same transaction when the tenant
         requires confirmation (or else it could never log in) or the dialect's mount asks
         for one. A guest gets none: it has no login to confirm.
         """
+        looked_up = None
+        if lookup is not None:
+            looked_up = await self.throttle.attempt(exists_keys(tenant, lookup.client_ip))
+            if looked_up.retry_after:
+                raise LoginBlocked(looked_up.retry_after)
         key = None
-        if limit is not None:
-            key = signup_key(tenant, limit.client_ip)
-            if not await self.quota.take(key, limit.count, limit.seconds):
-                raise SignupLimitReached()
+        named_an_account = False
         try:
+            if limit is not None:
+                place = signup_key(tenant, limit.client_ip)
+                if not await self.quota.take(place, limit.count, limit.seconds):
+                    raise SignupLimitReached()
+                key = place
             return await self._register(
                 tenant, registration, billing, account_mail, send_confirmation=send_confirmation
             )
         except NAMES_AN_ACCOUNT:
+            named_an_account = True
             raise  # keeps its place: else the limit would not slow a walk through emails
         except BaseException:
             if key is not None:  # nothing was created: the place is free again
                 await self.quota.give_back(key)
             raise
+        finally:
+            if looked_up is not None:  # only an answer naming an account is a lookup
+                if named_an_account:
+                    await self.throttle.failed(looked_up)
+                else:
+                    await self.throttle.succeeded(looked_up, clear=())
 
     async def _register(
         self,

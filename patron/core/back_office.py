@@ -237,22 +237,27 @@ class BackOffice:
                 await uow.commit()
         return user
 
-    def issue_token(
+    async def issue_token(
         self, user: AdminUser, *, vendor_claims: Mapping[str, object] | None = None
     ) -> tuple[str, int]:
-        """A back-office JWT for a user who has just logged in, with their scopes."""
+        """A back-office JWT for a user who has just logged in, with their scopes. It
+        stands in for a session of the token's lifetime, kept server-side as a cookie
+        session is, so a logout with it (`end_token`) ends it."""
+        now = self.clock()
+        ttl = self.config.back_office_token_ttl_seconds
+        _, session_hash = self.codec.new_opaque()  # a session nobody holds a cookie of
         claims = BackOfficeClaims(
             tenant_id=user.tenant_id,
             kind=PrincipalKind.USER,
             principal_id=user.id,
-            issued_at=self.clock(),
+            issued_at=now,
             scopes=user.scopes,
+            session=session_hash.hex(),
         )
-        return self.codec.issue_back_office(
-            claims,
-            ttl_seconds=self.config.back_office_token_ttl_seconds,
-            vendor_claims=vendor_claims,
-        )
+        issued = self.codec.issue_back_office(claims, ttl_seconds=ttl, vendor_claims=vendor_claims)
+        record = self._session_record(user, now, now + timedelta(seconds=ttl))
+        await self.sessions.put(session_hash, record)
+        return issued
 
     async def client_token(
         self,
@@ -312,7 +317,13 @@ class BackOffice:
     async def start_session(self, user: AdminUser) -> str:
         """A cookie session for a user who has just logged in: the opaque value to set."""
         now = self.clock()
-        record = SessionRecord(
+        expires_at = now + timedelta(seconds=self.config.session_ttl_seconds)
+        record = self._session_record(user, now, expires_at)
+        return await open_session(self.sessions, self.codec, record)
+
+    @staticmethod
+    def _session_record(user: AdminUser, now: datetime, expires_at: datetime) -> SessionRecord:
+        return SessionRecord(
             tenant_id=user.tenant_id,
             audience=Audience.BACK_OFFICE,
             subject_id=user.id,
@@ -320,9 +331,8 @@ class BackOffice:
             subject_number=None,
             family_id=None,
             created_at=now,
-            expires_at=now + timedelta(seconds=self.config.session_ttl_seconds),
+            expires_at=expires_at,
         )
-        return await open_session(self.sessions, self.codec, record)
 
     async def end_session(self, token: str) -> None:
         """Log out; silent when there is no such back-office session (a customer's
@@ -330,6 +340,19 @@ class BackOffice:
         token_hash = self.codec.hash_opaque(token)
         if await find_session(self.sessions, token_hash, self.clock(), Audience.BACK_OFFICE):
             await self.sessions.delete(token_hash)
+
+    async def end_token(self, tenant: Tenant, token: str) -> None:
+        """Log out with a user's token (`issue_token`): its session ends, and the token
+        with it. Silent for anything else (an invalid token, another tenant's, a client's,
+        which ends only with its client)."""
+        try:
+            claims = self.codec.verify_access(token, self.clock())
+        except InvalidAccessToken:
+            return
+        if isinstance(claims, BackOfficeClaims) and claims.tenant_id == tenant.id:
+            session_hash = _session_hash(claims)
+            if session_hash is not None:
+                await self.sessions.delete(session_hash)
 
     async def authorize(self, tenant: Tenant, credential: BackOfficeCredential) -> Principal:
         """The one check every back-office request passes, whatever the credential: it is
@@ -371,6 +394,8 @@ class BackOffice:
         if claims.tenant_id != tenant.id:
             raise TenantMismatch("another tenant's token")
         if claims.kind is PrincipalKind.USER:
+            if claims.session is not None:
+                await self._check_token_session(claims)
             user = await self.reads.user(claims.principal_id)
             if user is None:
                 raise InvalidAccessToken("user gone")
@@ -389,9 +414,26 @@ class BackOffice:
             companies=frozenset(() if client.company_id is None else (client.company_id,)),
         )
 
+    async def _check_token_session(self, claims: BackOfficeClaims) -> None:
+        """The session a user's token stands in for is still open (no logout ended it)."""
+        session_hash = _session_hash(claims)
+        if session_hash is None:
+            raise InvalidAccessToken("no such session")
+        record = await find_session(self.sessions, session_hash, self.clock(), Audience.BACK_OFFICE)
+        if record is None or record.subject_id != claims.principal_id:
+            raise InvalidAccessToken("session ended")
+
     def _new_secret(self) -> tuple[str, str]:
         secret, secret_hash = self.codec.new_opaque()
         return secret, secret_hash.hex()
+
+
+def _session_hash(claims: BackOfficeClaims) -> bytes | None:
+    """The hash a token's session is kept under; None when it names none it could."""
+    try:
+        return bytes.fromhex(claims.session) if claims.session else None
+    except ValueError:
+        return None
 
 
 def may_name_client(client_id: str) -> bool:

@@ -264,6 +264,17 @@ class SignupLimit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EmailLookup:
+    """A sign-up by an anonymous caller from `client_ip`: an answer that names an existing
+    account (the email is taken) counts on the address's email-lookup limit, the one
+    `Accounts.account_exists` spends, and once it is spent every sign-up from there is
+    `LoginBlocked` until it refills. Counted before the sign-up runs, so racing ones
+    cannot pass it; one that names no account gives its count back."""
+
+    client_ip: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AccountMail:
     """Mail a new customer an account notice in the registration's transaction (Aimeos'
     account e-mail): with the password Patron generated for them when they chose none, and

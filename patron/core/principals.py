@@ -161,6 +161,10 @@ class BackOfficeClaims:
     principal_id: int
     issued_at: datetime
     scopes: frozenset[str]
+    session: str | None = None
+    """A user's token stands in for a back-office session: the hex hash under which the
+    session is kept, so a logout ends the token. None: a client's token, which ends only
+    with its client."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -104,13 +104,15 @@ class JwtCodec:
     ) -> tuple[str, int]:
         """A back-office token: who (`knd`, `pid`), where (`tid`) and what (`scp`). The
         principal is read again on every use, so disabling it ends its tokens at once."""
-        own = {
+        own: dict[str, object] = {
             "aud": Audience.BACK_OFFICE.value,
             "tid": claims.tenant_id,
             "knd": claims.kind.value,
             "pid": claims.principal_id,
             "scp": sorted(claims.scopes),
         }
+        if claims.session is not None:
+            own["sid"] = claims.session
         issued_at = claims.issued_at.timestamp()
         return self._sign(own, issued_at, ttl_seconds, {}, vendor_claims), ttl_seconds
 
@@ -208,6 +210,7 @@ def _claims(own: dict[str, object], issued_at: datetime) -> Claims:
             principal_id=_integer(own["pid"]),
             issued_at=issued_at,
             scopes=scopes,
+            session=_text(own["sid"]) if "sid" in own else None,
         )
     return AccessClaims(
         audience=audience,

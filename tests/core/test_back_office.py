@@ -63,7 +63,7 @@ def session(value: str) -> BackOfficeCredential:
 async def _every_credential(office: BackOffice, tenant: Tenant) -> list[BackOfficeCredential]:
     """A bearer token, an API token and a session of ada@example.com."""
     user = await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
-    token, _ = office.issue_token(user)
+    token, _ = await office.issue_token(user)
     return [
         bearer(token),
         api_token(await office.issue_api_token(tenant, "ada@example.com")),
@@ -286,7 +286,9 @@ async def test_a_user_token_carries_vendor_claims_beside_patrons_own(
 ) -> None:
     user = await _user(office, tenant)
 
-    token, lifetime = office.issue_token(user, vendor_claims={"user_id": "usr_1", "domain": "x"})
+    token, lifetime = await office.issue_token(
+        user, vendor_claims={"user_id": "usr_1", "domain": "x"}
+    )
 
     payload = jwt.decode(token, options={"verify_signature": False})
     assert payload["user_id"] == "usr_1" and payload["domain"] == "x"
@@ -294,7 +296,7 @@ async def test_a_user_token_carries_vendor_claims_beside_patrons_own(
     assert payload["patron"]["knd"] == "user" and payload["patron"]["pid"] == user.id
     assert lifetime == 24 * 3600
     with pytest.raises(ValueError, match="patron"):
-        office.issue_token(user, vendor_claims={"patron": {}})
+        await office.issue_token(user, vendor_claims={"patron": {}})
 
 
 async def test_garbage_credentials_are_refused(office: BackOffice, tenant: Tenant) -> None:
@@ -331,13 +333,37 @@ async def test_a_back_office_token_or_session_never_opens_a_customer_route(
     timed_services: Services, office: BackOffice, tenant: Tenant
 ) -> None:
     user = await _user(office, tenant)
-    token, _ = office.issue_token(user)
+    token, _ = await office.issue_token(user)
     cookie = await office.start_session(user)
 
     with pytest.raises(InvalidAccessToken):
         timed_services.core.auth.verify(token, tenant)
     with pytest.raises(InvalidAccessToken):
         await timed_services.core.auth.session_claims(tenant, cookie)
+
+
+async def test_a_logout_with_a_users_token_ends_that_token_only(
+    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """A user's token stands in for a session (issue 18, item 14): ending it ends the
+    token; their other tokens, and a logout attempted on another tenant or with a
+    client's token, end nothing."""
+    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    user = await _user(office, tenant)
+    ended, kept = [(await office.issue_token(user))[0] for _ in range(2)]
+    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    client_token, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
+
+    await office.end_token(other, ended)
+    await office.authorize(tenant, bearer(ended))
+    await office.end_token(tenant, client_token)
+    await office.end_token(tenant, "not-a-token")
+    await office.end_token(tenant, ended)
+
+    with pytest.raises(InvalidAccessToken):
+        await office.authorize(tenant, bearer(ended))
+    await office.authorize(tenant, bearer(kept))
+    await office.authorize(tenant, bearer(client_token))
 
 
 async def test_a_credential_of_one_tenant_never_authorizes_on_another(
@@ -492,7 +518,7 @@ async def test_a_user_token_never_grants_more_than_it_was_issued_with(
     user = await office.create_user(
         tenant, email="ada@example.com", password=PASSWORD, scopes=[Scope.CUSTOMERS_READ]
     )
-    token, _ = office.issue_token(user)
+    token, _ = await office.issue_token(user)
 
     await clean_db.execute("UPDATE admin_users SET scopes = $1", sorted(BACK_OFFICE_SCOPES))
 
@@ -532,7 +558,7 @@ async def test_back_office_tokens_and_sessions_expire(
     office: BackOffice, tenant: Tenant, clock: FrozenClock
 ) -> None:
     user = await _user(office, tenant)
-    token, lifetime = office.issue_token(user)
+    token, lifetime = await office.issue_token(user)
     cookie = await office.start_session(user)
 
     clock.advance(seconds=10 * 3600 - 1)

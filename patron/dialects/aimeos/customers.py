@@ -19,6 +19,7 @@ from patron.core.commands import (
     AccountMail,
     AddressDraft,
     BillingChoice,
+    EmailLookup,
     ProfileChange,
     Registration,
     SignupLimit,
@@ -289,6 +290,7 @@ async def post(call: Call) -> Response:
             count=config.signup_limit_count,
             seconds=config.signup_limit_seconds,
         ),
+        lookup=EmailLookup(client_ip=client_ip(call.request)),  # 403 says the email is taken
     )
     return _id_only(call, customer)
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from pydantic import Field
 from starlette.responses import Response
 
-from patron.core.commands import SignupLimit
+from patron.core.commands import EmailLookup, SignupLimit
 from patron.core.errors import InvalidCredentials
 from patron.dialects.emporix import address_schemas
 from patron.dialects.emporix.context import EmporixContext
@@ -110,6 +110,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
                 count=SIGNUPS_PER_ADDRESS,
                 seconds=SIGNUP_WINDOW_SECONDS,
             ),
+            lookup=EmailLookup(client_ip=client_ip(request)),  # 409 says the email is taken
         )
         return answer({"id": customer.customer_number}, 201)
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from patron.core.access import CustomerRef
-from patron.core.commands import ProfileChange, Registration
+from patron.core.commands import EmailLookup, ProfileChange, Registration
 from patron.core.errors import DomainError, ErrorCode
 from patron.core.model import Gender, Salutation
 from patron.dialects.glue.addresses import include_addresses
@@ -52,6 +52,7 @@ from patron.dialects.glue.schemas import (
     for_policy,
     registration_model,
 )
+from patron.http.proxies import client_ip
 
 GENDERS = tuple(g.value for g in Gender)
 REFERENCE = path("customer_reference", "The customer reference, e.g. DE--1")
@@ -131,7 +132,10 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             birth_date=_date(attributes.get("dateOfBirth")),
         )
         customer = await ctx.core.accounts.register(
-            tenant, registration, send_confirmation=ctx.config.send_confirmation_mail
+            tenant,
+            registration,
+            send_confirmation=ctx.config.send_confirmation_mail,
+            lookup=EmailLookup(client_ip=client_ip(request)),  # 422 says the email is taken
         )
         return respond(request, single(customer_resource(customer, ctx.base_url)), 201)
 

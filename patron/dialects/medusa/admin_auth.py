@@ -13,6 +13,7 @@ from patron.dialects.medusa.errors import BAD_REQUEST, MedusaError
 from patron.dialects.medusa.http import (
     admin_credential,
     answer,
+    bearer_of,
     clear_session,
     request_tenant,
     set_session,
@@ -63,26 +64,32 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
 
     @api.delete(
         "/admin/auth",
-        summary="Log out (ends the cookie session; a token stays valid until it expires)",
+        summary="Log out (ends the cookie session and the Bearer token; an API token stays)",
         responses={200: {"description": "The text OK", "content": {"text/plain": {}}}},
         openapi_extra=operation(auth="admin"),
     )
     async def delete_session(request: Request) -> Response:
+        """Ends what the request logged in with: the cookie session, and a Bearer token of
+        `POST /admin/auth/token` (it stands in for a session). The API token is the
+        user's standing credential, replaced by `patron admin issue-token`."""
         tenant = await request_tenant(ctx)
         _, credential = await admin_credential(request, ctx, tenant)
-        if credential.kind is not CredentialKind.SESSION:
-            return text("OK")
-        await ctx.core.back_office.end_session(credential.value)
-        return clear_session(text("OK"), ctx.config, "admin")
+        response = text("OK")
+        if (token := bearer_of(request)) is not None:
+            await ctx.core.back_office.end_token(tenant, token)
+        if credential.kind is CredentialKind.SESSION:
+            await ctx.core.back_office.end_session(credential.value)
+            response = clear_session(response, ctx.config, "admin")
+        return response
 
     @api.post(
         "/admin/auth/token",
         response_model=AccessToken,
-        summary="Log in (Bearer token, 24 hours)",
+        summary="Log in (Bearer token, 24 hours; ends with a logout)",
         openapi_extra=operation(auth="none", body=AdminLogin),
     )
     async def create_token(request: Request) -> Response:
         user = await logged_in(request, ctx)
         claims = {"user_id": ids.render(ids.USER, user.uuid), "domain": "admin"}
-        token, _ = ctx.core.back_office.issue_token(user, vendor_claims=claims)
+        token, _ = await ctx.core.back_office.issue_token(user, vendor_claims=claims)
         return answer({"access_token": token})

@@ -7,6 +7,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from patron.http.body import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
+from patron.http.origins import origin_of
 
 SESSION_COOKIE = "connect.sid"
 """express-session's default name, which Medusa keeps."""
@@ -37,9 +38,28 @@ class MedusaConfig:
 
     @property
     def secure_cookies(self) -> bool:
-        """Served over https: cookies are `Secure; SameSite=None`, as Medusa sets them in
-        production, so a storefront on another site can still send them."""
+        """Served over https: cookies are `Secure`, as Medusa sets them in production."""
         return self.public_url.startswith("https://")
+
+    def cors_origins(self, api: Api) -> tuple[str, ...]:
+        """The origins `api` lets in cross-origin, with credentials, as browsers write
+        them. `*` is no wildcard, as in Medusa v1 (its `cors` package compares the entries
+        of a list as written): every origin is named."""
+        listed = self.admin_cors_origins if api == "admin" else self.store_cors_origins
+        named = (origin_of(entry) for entry in listed if entry.strip() != "*")
+        return tuple(dict.fromkeys(origin for origin in named if origin is not None))
+
+    def trusted_origins(self, api: Api) -> frozenset[str]:
+        """The pages that may write with `api`'s session cookie: Patron's own origin and
+        the API's CORS origins."""
+        own = origin_of(self.public_url)
+        return frozenset((*self.cors_origins(api), *((own,) if own else ())))
+
+    def same_site(self, api: Api) -> Literal["lax", "none"]:
+        """`SameSite=None` (Medusa's production setting) only where a page of another site
+        needs the cookie: over https, on an API with CORS origins. Else `Lax`, and a page
+        of another site cannot make the browser send it on a write at all."""
+        return "none" if self.secure_cookies and self.cors_origins(api) else "lax"
 
     def cookie_path(self, api: Api) -> str:
         """Where a session cookie is sent: only to its own API. Medusa keeps an admin and a

@@ -6,8 +6,9 @@ one), with the status its handler derives from `type` (reference 2.1): `invalid_
 `invalid_state_error`), `duplicate_error` 422 (code `invalid_request_error`). A failed
 authentication is the plain text `Unauthorized` (passport), not JSON.
 
-Two answers Medusa does not have: 429 for a blocked login (`not_allowed`, with
-`Retry-After`) and 403 for a back-office credential without the scope a route needs.
+Answers Medusa does not have: 429 for a blocked login or lookup (`not_allowed`, with
+`Retry-After`), 403 for a back-office credential without the scope a route needs, and 403
+for a write with the session cookie from another site's page (`FOREIGN_ORIGIN`).
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ RESET_TOKEN_INVALID = MedusaErrorBody(
 )
 EMAIL_TAKEN = duplicate("A customer with the given email already has an account. Log in instead")
 ADDRESS_NOT_MINE = invalid_data("Could not find address for customer")
+FOREIGN_ORIGIN = not_allowed("Origin not allowed to write with this session", 403)
 
 
 def customer_not_found(customer_id: str) -> MedusaErrorBody:

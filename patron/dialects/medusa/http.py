@@ -22,6 +22,7 @@ from patron.dialects.medusa.errors import (
     BODY_MALFORMED,
     BODY_NUL,
     BODY_TOO_LARGE,
+    FOREIGN_ORIGIN,
     UNAUTHORIZED,
     MedusaError,
     validation_failed,
@@ -29,10 +30,12 @@ from patron.dialects.medusa.errors import (
 from patron.dialects.medusa.validation import RequestModel, violations
 from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
 from patron.http.credentials import MalformedCredentials, bearer_token, session_cookie
+from patron.http.origins import UNSAFE_METHODS, is_foreign
 
 JSON = "application/json; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 API_TOKEN_HEADER = "x-medusa-access-token"
+JSON_MEDIA_TYPE = "application/json"
 
 
 def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -53,9 +56,21 @@ def error_response(error: MedusaError) -> Response:
     return answer(body.to_json(), body.status, headers)
 
 
+def is_json(request: Request) -> bool:
+    """Whether the body is labelled `application/json` (any parameters), the one type
+    Express's `json()` parser reads."""
+    content_type = request.headers.get("content-type", "")
+    return content_type.partition(";")[0].strip().lower() == JSON_MEDIA_TYPE
+
+
 async def read_json(request: Request, config: MedusaConfig) -> dict[str, Any]:
     """The JSON object of the body, within the mount's limits. No body is `{}`, as Express's
-    JSON parser leaves it (medusa-js sends POSTs without one, and DELETEs with `{}`)."""
+    JSON parser leaves it (medusa-js sends POSTs without one, and DELETEs with `{}`); so is
+    a body of another type, which Medusa's parser does not read: a form or `text/plain`
+    (what another site's page can send without asking) says nothing, and the route's own
+    validation answers as it would to `{}`."""
+    if not is_json(request):
+        return {}
     try:
         raw = await read_body(
             request.headers.get("content-length"),
@@ -128,9 +143,12 @@ async def admin_credential(
         credentials.append(BackOfficeCredential(CredentialKind.API_TOKEN, api_token))
     for credential in credentials:
         try:
-            return await ctx.core.back_office.authorize(tenant, credential), credential
+            principal = await ctx.core.back_office.authorize(tenant, credential)
         except InvalidAccessToken:
             continue
+        if credential.kind is CredentialKind.SESSION:
+            check_origin(request, ctx.config, "admin")
+        return principal, credential
     raise MedusaError(UNAUTHORIZED)
 
 
@@ -141,9 +159,12 @@ async def customer_claims(
     token. An admin's session or token is no shopper (the core checks the audience)."""
     if (session := _session(request)) is not None:
         try:
-            return await ctx.core.auth.session_claims(tenant, session)
+            claims = await ctx.core.auth.session_claims(tenant, session)
         except InvalidAccessToken:
             pass
+        else:
+            check_origin(request, ctx.config, "store")
+            return claims
     if (token := _bearer(request)) is not None:
         try:
             return ctx.core.auth.verify(token, tenant)
@@ -160,9 +181,27 @@ async def customer(request: Request, ctx: MedusaContext, tenant: Tenant) -> Acce
     return claims
 
 
+def check_origin(request: Request, config: MedusaConfig, api: Api) -> None:
+    """A write the session cookie authenticates must come from a page of Patron's own
+    origin or of `api`'s CORS origins: the browser attaches the cookie to a POST that any
+    site's page makes, and tells the page's origin in `Origin` (or `Referer`). 403
+    otherwise. A Bearer or API token needs no such check: no browser attaches one to
+    another site's request. A request naming no page at all comes from no browser."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    headers = request.headers
+    if is_foreign(headers.get("origin"), headers.get("referer"), config.trusted_origins(api)):
+        raise MedusaError(FOREIGN_ORIGIN)
+
+
 def session_of(request: Request) -> str | None:
     """The session cookie the request carries, if any."""
     return _session(request)
+
+
+def bearer_of(request: Request) -> str | None:
+    """The Bearer token the request carries, if any (a malformed header is none)."""
+    return _bearer(request)
 
 
 def set_session(response: Response, config: MedusaConfig, token: str, api: Api) -> Response:
@@ -175,7 +214,7 @@ def set_session(response: Response, config: MedusaConfig, token: str, api: Api) 
         path=config.cookie_path(api),
         httponly=True,
         secure=config.secure_cookies,
-        samesite="none" if config.secure_cookies else "lax",
+        samesite=config.same_site(api),
     )
     return response
 
@@ -186,7 +225,7 @@ def clear_session(response: Response, config: MedusaConfig, api: Api) -> Respons
         path=config.cookie_path(api),
         httponly=True,
         secure=config.secure_cookies,
-        samesite="none" if config.secure_cookies else "lax",
+        samesite=config.same_site(api),
     )
     return response
 

@@ -161,7 +161,8 @@ UNAUTHORIZED = {
     "content": {**TEXT, **JSON_ERROR},
 }
 TOO_MANY = {
-    "description": "Too many attempts (login, `GET /store/auth/{email}`); wait `Retry-After`",
+    "description": "Too many attempts (login; `GET /store/auth/{email}` and sign-ups of a "
+    "registered email); wait `Retry-After`",
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
     "content": JSON_ERROR,
 }

@@ -124,8 +124,10 @@ class AddressCreatePayload(RequestModel):
 
 
 class StoreRegistration(RequestModel):
-    first_name: OptionalString | MISSING = MISSING
-    last_name: OptionalString | MISSING = MISSING
+    """Medusa v1's `StorePostCustomersReq`: both names required (`@IsString()`)."""
+
+    first_name: String
+    last_name: String
     email: Email
     password: String
     phone: OptionalString | MISSING = MISSING

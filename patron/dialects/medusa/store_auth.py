@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,13 +10,15 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.access import CustomerRef
-from patron.core.errors import InvalidAccessToken
+from patron.core.errors import CustomerNotFound, InvalidAccessToken
 from patron.core.model import Customer, Tenant
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import UNAUTHORIZED, MedusaError
 from patron.dialects.medusa.http import (
     answer,
+    bearer_of,
+    check_origin,
     clear_session,
     customer,
     request_tenant,
@@ -83,21 +86,31 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
 
     @api.delete(
         "/store/auth",
-        summary="Log out (ends the cookie session; always OK)",
+        summary="Log out (ends the cookie session and the Bearer token; always OK)",
         responses={200: {"description": "The text OK", "content": {"text/plain": {}}}},
         openapi_extra=operation(auth="none"),
     )
     async def delete_session(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return text("OK")
+        """Ends the shopper's cookie session and the store token the request carries
+        (it stands in for a session, decision 98); an admin's session stays."""
+        session, token = session_of(request), bearer_of(request)
+        response = text("OK")
+        if session is None and token is None:
+            return response
         tenant = await request_tenant(ctx)
-        try:  # only a shopper's session: an admin's on the same cookie stays
-            await ctx.core.auth.session_claims(tenant, session)
-        except InvalidAccessToken:
-            return text("OK")
-        await ctx.core.auth.end_session(session)
-        return clear_session(text("OK"), ctx.config, "store")
+        if session is not None:
+            try:  # only a shopper's session
+                await ctx.core.auth.session_claims(tenant, session)
+            except InvalidAccessToken:
+                pass
+            else:
+                check_origin(request, ctx.config, "store")
+                await ctx.core.auth.end_session(session)
+                response = clear_session(response, ctx.config, "store")
+        if token is not None:
+            with contextlib.suppress(InvalidAccessToken, CustomerNotFound):
+                await ctx.core.auth.end_token_session(ctx.core.auth.verify(token, tenant))
+        return response
 
     @api.post(
         "/store/auth/token",

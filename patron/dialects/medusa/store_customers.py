@@ -21,6 +21,7 @@ from patron.core.commands import (
     AddressChange,
     AddressDraft,
     BillingChoice,
+    EmailLookup,
     ProfileChange,
     Registration,
 )
@@ -58,6 +59,7 @@ from patron.dialects.medusa.schemas import (
     StoreRegistration,
 )
 from patron.http.answers import answer_then
+from patron.http.proxies import client_ip
 
 ADDRESS_ID = path("address_id", "addr_<ULID>")
 ME = CustomerRef.me()
@@ -141,7 +143,12 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
             last_name=body.get("last_name"),
             phone=body.get("phone"),
         )
-        record = await ctx.core.accounts.register(tenant, registration, send_confirmation=False)
+        record = await ctx.core.accounts.register(
+            tenant,
+            registration,
+            send_confirmation=False,
+            lookup=EmailLookup(client_ip=client_ip(request)),  # 422 says the email is taken
+        )
         response = answer(await store_shape(ctx, record))
         if ctx.config.require_confirmation and tenant.settings.confirmation_required:
             return response  # registered, but not logged in until confirmed

@@ -4,6 +4,7 @@ A trailing slash names the same route (Express is not strict about it, so Medusa
 may send one), and no route has a NUL. `/admin` and `/store` each answer cross-origin
 requests from their own configured origins, with credentials (the session cookie), as
 Medusa's `admin_cors` and `store_cors` do; with no origins configured, no CORS headers.
+The same origins may write with the session cookie (`http.check_origin`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def _cors(app: ASGIApp, origins: tuple[str, ...]) -> ASGIApp:
 class MedusaTransport:
     def __init__(self, app: ASGIApp, config: MedusaConfig) -> None:
         self.app = app
-        self.admin = _cors(app, config.admin_cors_origins)
-        self.store = _cors(app, config.store_cors_origins)
+        self.admin = _cors(app, config.cors_origins("admin"))
+        self.store = _cors(app, config.cors_origins("store"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -256,9 +256,18 @@ async function journey() {
     });
     const { Cookie, setCookie } = cookieOf(result);
     const duplicate = await refused(
-      plain.customers.create({ email: shopperEmail, password: 'other-Secret-9' }),
+      plain.customers.create({
+        email: shopperEmail,
+        password: 'other-Secret-9',
+        first_name: 'Sam',
+        last_name: 'Again',
+      }),
     );
-    return { ...answer(result), cookie: Cookie, setCookie, duplicate };
+    // Medusa v1 requires both names (StorePostCustomersReq).
+    const nameless = await refused(
+      plain.customers.create({ email: `nameless-${shopperEmail}`, password: 'other-Secret-9' }),
+    );
+    return { ...answer(result), cookie: Cookie, setCookie, duplicate, nameless };
   });
   const shopperId = registered.body.customer.id;
   let shopper = { Cookie: registered.cookie };

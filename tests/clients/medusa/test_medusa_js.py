@@ -200,6 +200,10 @@ async def test_medusa_js_runs_the_guide_admin_groups_and_store_journey(
     assert registered["body"]["customer"]["has_account"] is True
     _http_only(registered["setCookie"], "store")
     _refused(registered["duplicate"], 422, "duplicate_error", "invalid_request_error")
+    _refused(registered["nameless"], 400, "invalid_data")
+    assert registered["nameless"]["data"]["message"] == (
+        "first_name must be a string, last_name must be a string"
+    )
 
     # Customer groups.
     created_group = s["group created"]
@@ -369,7 +373,12 @@ async def test_one_browser_is_shopper_and_admin_at_once(
     )
     shopper = await client.post(
         "/medusa/store/customers",
-        json={"email": SHOPPER, "password": "first-Secret-1"},
+        json={
+            "email": SHOPPER,
+            "password": "first-Secret-1",
+            "first_name": "Sam",
+            "last_name": "Shopper",
+        },
         headers=json_only,
     )
     assert (admin.status_code, shopper.status_code) == (200, 200)

@@ -8,6 +8,7 @@ import asyncpg
 import httpx
 import pytest
 
+from patron.settings import Settings
 from tests.conftest import fetch_one
 from tests.dialects.glue.helpers import (
     JSON_API,
@@ -75,6 +76,26 @@ async def test_an_email_is_taken_whatever_its_letter_case(client: httpx.AsyncCli
     assert response.json() == {
         "errors": [{"status": 422, "code": "400", "detail": EMAIL_TAKEN_DETAIL}]
     }
+
+
+async def test_registrations_of_a_taken_email_spend_the_lookup_limit(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """The 422 tells the email has an account (issue 18, item 13), so one address may
+    learn that only as often as it may look an email up; then every registration from
+    it waits (429, Glue's 4401, with `Retry-After`)."""
+    await register(client, "sonia@spryker.com")
+    limit = settings.login_max_failures
+
+    answers = [
+        await client.post("/glue/customers", json=registration("sonia@spryker.com"))
+        for _ in range(limit + 1)
+    ]
+    fresh = await client.post("/glue/customers", json=registration("new@spryker.com"))
+
+    assert [a.status_code for a in answers] == [422] * limit + [429]
+    assert fresh.status_code == 429 and int(fresh.headers["retry-after"]) > 0
+    assert error_codes(fresh) == [(429, "4401")]
 
 
 @pytest.mark.parametrize(
@@ -456,7 +477,7 @@ async def test_strict_policy_errors(client: httpx.AsyncClient, clean_db: asyncpg
 
 
 async def test_twenty_racing_http_registrations_leave_one_account(
-    client: httpx.AsyncClient, clean_db: asyncpg.Pool
+    client: httpx.AsyncClient, clean_db: asyncpg.Pool, settings: Settings
 ) -> None:
     import asyncio
 
@@ -466,6 +487,10 @@ async def test_twenty_racing_http_registrations_leave_one_account(
         *(client.post("/glue/customers", json=registration(email)) for email in emails)
     )
 
-    assert sorted(r.status_code for r in responses) == [201] + [422] * 19
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(201) == 1
+    # From one address, the answers that name the account stop at its lookup limit.
+    assert 0 < statuses.count(422) <= settings.login_max_failures
+    assert statuses.count(201) + statuses.count(422) + statuses.count(429) == 20
     assert all(error_codes(r) == [(422, "400")] for r in responses if r.status_code == 422)
     assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1

@@ -52,13 +52,18 @@ async def make_admin(
 
 
 def medusa_client(
-    services: Services, settings: Settings, headers: dict[str, str] | None = None
+    services: Services,
+    settings: Settings,
+    headers: dict[str, str] | None = None,
+    *,
+    base: str = "http://testserver",
 ) -> httpx.AsyncClient:
+    """`base`: the host the client calls (an https one keeps `Secure` cookies)."""
     app = create_app(settings, services)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 50000))
     return httpx.AsyncClient(
         transport=transport,
-        base_url=f"http://testserver{MOUNT}",
+        base_url=f"{base}{MOUNT}",
         headers={**HEADERS, **(headers or {})},
     )
 

@@ -13,6 +13,8 @@ from tests.outbox import PASSWORD_RESET, mailed_key
 PASSWORD = "supersecret"
 EMAIL = "shopper@medusa-test.com"
 LOGIN = {"email": EMAIL, "password": PASSWORD}
+SIGN_UP = {**LOGIN, "first_name": "Sam", "last_name": "Shop"}
+"""`medusa.customers.create`'s body: Medusa v1 requires both names."""
 ADDRESS = {
     "first_name": "Sam", "last_name": "Shop", "address_1": "1 Main St", "city": "Berlin",
     "country_code": "de", "postal_code": "10115",

@@ -65,9 +65,32 @@ async def test_a_token_opens_admin_routes_as_a_bearer(
     bearer = {"Authorization": f"Bearer {issued.json()['access_token']}"}
     session = await store.get("/admin/auth", headers=bearer)
     assert session.status_code == 200 and session.json()["user"]["email"] == ADMIN_EMAIL
-    # Logging out with a token ends no session; the token stays valid until it expires.
-    assert (await store.delete("/admin/auth", headers=bearer)).text == "OK"
     assert (await store.get("/admin/customers", headers=bearer)).status_code == 200
+
+
+async def test_a_logout_with_a_token_ends_the_token(
+    store: httpx.AsyncClient, admin_user: Admin
+) -> None:
+    """The token stands in for a session (as the store's does, decision 98), so a logout
+    with it ends it; another token of the same user, and the API token, stay valid."""
+    tokens = [(await store.post("/admin/auth/token", json=LOGIN)).json() for _ in range(2)]
+    bearer, other = ({"Authorization": f"Bearer {t['access_token']}"} for t in tokens)
+    assert (await store.get("/admin/customers", headers=bearer)).status_code == 200
+
+    logout = await store.delete("/admin/auth", headers=bearer)
+
+    assert (logout.status_code, logout.text) == (200, "OK")
+    for method, path in (
+        ("GET", "/admin/customers"),
+        ("GET", "/admin/auth"),
+        ("DELETE", "/admin/auth"),
+    ):
+        after = await store.request(method, path, headers=bearer)
+        assert (after.status_code, after.text) == (401, "Unauthorized"), (method, path)
+    assert (await store.get("/admin/customers", headers=other)).status_code == 200
+    api_token = {"x-medusa-access-token": admin_user.api_token}
+    assert (await store.delete("/admin/auth", headers=api_token)).text == "OK"
+    assert (await store.get("/admin/customers", headers=api_token)).status_code == 200
 
 
 async def test_the_api_token_header_opens_admin_routes(admin: httpx.AsyncClient) -> None:

@@ -9,7 +9,7 @@ from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.medusa.conftest import READ_ONLY, make_admin, medusa_client
-from tests.dialects.medusa.helpers import cookie_of, register
+from tests.dialects.medusa.helpers import SIGN_UP, cookie_of, register
 
 
 async def test_a_session_survives_other_cookies_of_the_site(
@@ -38,7 +38,7 @@ async def test_a_session_survives_other_cookies_of_the_site(
 async def test_a_session_cookie_is_set_http_only_and_scoped(store: httpx.AsyncClient) -> None:
     response = await store.post(
         "/store/customers",
-        json={"email": "flags@example.com", "password": "supersecret"},
+        json={**SIGN_UP, "email": "flags@example.com"},
     )
     header = response.headers["set-cookie"].lower()
     assert cookie_of(response)

@@ -184,5 +184,6 @@ async def test_an_empty_post_body_reads_as_an_empty_object(store: httpx.AsyncCli
     assert response.status_code == 400
     assert response.json() == {
         "type": "invalid_data",
-        "message": "email must be an email, password must be a string",
+        "message": "first_name must be a string, last_name must be a string, "
+        "email must be an email, password must be a string",
     }

@@ -64,6 +64,28 @@ async def test_a_store_token_opens_the_store_as_a_bearer(store: httpx.AsyncClien
     assert (await store.get("/store/auth", headers=bearer)).status_code == 200
 
 
+async def test_a_logout_with_a_store_token_ends_the_token(
+    store: httpx.AsyncClient, services: Services, settings: Settings
+) -> None:
+    """Decision 98: the token stands in for a session and ends as one does; the
+    shopper's other sessions stay."""
+    await register(store, EMAIL)
+    token = (await store.post("/store/auth/token", json=LOGIN)).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    async with medusa_client(services, settings, bearer) as tokened:
+        assert (await tokened.get("/store/customers/me")).status_code == 200
+
+        logout = await tokened.request("DELETE", "/store/auth", json={})
+
+        assert (logout.status_code, logout.text) == (200, "OK")
+        for path in ("/store/customers/me", "/store/auth"):
+            after = await tokened.get(path)
+            assert (after.status_code, after.text) == (401, "Unauthorized"), path
+        again = await tokened.request("DELETE", "/store/auth", json={})
+        assert (again.status_code, again.text) == (200, "OK")
+    assert (await store.get("/store/customers/me")).status_code == 200  # the cookie session
+
+
 async def test_exists_is_true_for_registered_accounts_only(
     store: httpx.AsyncClient, admin: httpx.AsyncClient, services: Services, admin_user: Admin
 ) -> None:
