@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     var_dir: Path = Field(default=Path("var"), description="Where local state lives.")
     database_pool_min: int = Field(default=2, ge=1)
     database_pool_max: int = Field(default=10, ge=1)
+    database_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a free database connection before it is "
+        "answered 503 (with `Retry-After`) in its dialect's error format.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis for login throttling shared by all workers. Unset: in PostgreSQL.",
