@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import httpx
@@ -108,3 +109,144 @@ def test_every_write_route_is_in_the_table(settings: Settings) -> None:
             ), (method, related)
     for host in HOST_ROUTES:
         assert ("/jsonapi", "POST", f"/{host}", "") in raced
+
+
+# --- an exhausted pool ----------------------------------------------------------------------
+
+BUSY = {
+    "/glue": {"errors": [{"status": 503, "detail": "Service Unavailable"}]},
+    "/medusa": {
+        "code": "api_error",
+        "type": "database_error",
+        "message": "The database is busy. Please retry.",
+    },
+    "/jsonapi": [{"title": "Service temporarily unavailable, please retry"}],
+    "/emporix": {
+        "status": 503,
+        "type": "service_unavailable",
+        "message": "Service temporarily unavailable. Please retry.",
+    },
+}
+"""Each dialect's 503 (Aimeos': the `errors` of its document, beside `meta` and `links`)."""
+
+
+def busy_body(mount: str, answer: httpx.Response) -> object:
+    body = answer.json()
+    return body["errors"] if mount == "/jsonapi" else body
+
+
+@contextlib.asynccontextmanager
+async def exhausted(pool: asyncpg.Pool) -> AsyncIterator[None]:
+    """Every connection the pool may open, held by the test until the block ends."""
+    held = [await pool.acquire() for _ in range(pool.get_max_size())]
+    try:
+        yield
+    finally:
+        for connection in held:
+            await pool.release(connection)
+
+
+def _named(name: str) -> Write:
+    (found,) = [write for write in WRITES if write.name == name]
+    return found
+
+
+BUSY_REQUESTS = [
+    Write("glue", "GET", "/customers/{customer_reference}", (200,)),
+    _named("glue: PATCH /customers/{customer_reference}/addresses/{address_uuid}"),
+    Write("medusa store", "GET", "/store/customers/me", (200,)),
+    _named("medusa store: POST /store/customers/me"),
+    Write(
+        "medusa admin",
+        "GET",
+        "/admin/customers/{id}",
+        (200,),
+        caller="admin",
+        fields={"id": "customer_id"},
+    ),
+    Write("aimeos", "GET", "/customer", (200,)),
+    _named("aimeos: PATCH /customer"),
+    Write(
+        "emporix", "GET", "/customer/{tenant}/customers/{customerNumber}", (200,), caller="service"
+    ),
+    _named("emporix: PATCH /customer/{tenant}/customers/{customerNumber}/addresses/{addressId}"),
+    Write("emporix storefront", "GET", "/customer/{tenant}/me", (200,)),
+    _named("emporix storefront: PATCH /customer/{tenant}/me"),
+]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("write", BUSY_REQUESTS, ids=[write.name for write in BUSY_REQUESTS])
+async def test_a_request_finding_every_connection_taken_gets_its_dialects_503(
+    write: Write, clean_db: asyncpg.Pool, database_url: str, settings: Settings
+) -> None:
+    """A signed-in caller's read (the hot path, outside any transaction) or write, while
+    every connection is held: the dialect's 503 with `Retry-After` once the acquire
+    timeout passes; the same request answers as usual once connections are free."""
+    async with services_on(database_url, settings, connections=2) as services:
+        stage = await STAGES[write.stage](services, settings)
+        async with exhausted(services.pool):
+            busy = await send(stage, write, 0)
+        again = await send(stage, write, 1)
+
+    assert busy.status_code == 503, busy.text
+    assert busy_body(write.mount, busy) == BUSY[write.mount]
+    assert busy.headers["retry-after"] == "1"
+    assert again.status_code in write.answers, again.text
+
+
+COLD_REQUESTS = [
+    ("/glue", "POST", "/glue/access-tokens", {"json": {"data": {"type": "access-tokens",
+     "attributes": {"username": "a@example.com", "password": "x"}}}}),
+    ("/medusa", "POST", "/medusa/store/auth/token", {"json": {"email": "a@b.c", "password": "x"}}),
+    ("/medusa", "POST", "/medusa/admin/auth/token", {"json": {"email": "a@b.c", "password": "x"}}),
+    ("/jsonapi", "GET", "/jsonapi/customer", {}),
+    ("/emporix", "POST", "/emporix/oauth/token", {"data": {"grant_type": "client_credentials",
+     "client_id": "nobody", "client_secret": "x"}}),
+    ("/emporix", "GET", "/emporix/customerlogin/auth/anonymous/login",
+     {"params": {"tenant": "default", "client_id": "nobody"}}),
+]  # fmt: skip
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("mount", "method", "url", "sent"), COLD_REQUESTS)
+async def test_a_first_request_finding_every_connection_taken_gets_its_dialects_503(
+    mount: str,
+    method: str,
+    url: str,
+    sent: dict[str, Any],
+    clean_db: asyncpg.Pool,
+    database_url: str,
+    settings: Settings,
+) -> None:
+    """Before anything is cached (the tenant, read by Glue's transport and Aimeos' session
+    step before any route runs): the 503 still, not a 500."""
+    async with services_on(database_url, settings, connections=1) as services:
+        transport = httpx.ASGITransport(app=create_app(settings, services))
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
+            exhausted(services.pool),
+        ):
+            answer = await http.request(
+                method, url, headers={"Accept": "application/vnd.api+json"}, **sent
+            )
+
+    assert answer.status_code == 503, answer.text
+    assert busy_body(mount, answer) == BUSY[mount]
+    assert answer.headers["retry-after"] == "1"
+
+
+@pytest.mark.timeout(60)
+async def test_readiness_says_unavailable_while_every_connection_is_taken(
+    clean_db: asyncpg.Pool, database_url: str, settings: Settings
+) -> None:
+    async with services_on(database_url, settings, connections=1) as services:
+        async with exhausted(services.pool):
+            busy = await ready(services, settings)
+        free = await ready(services, settings)
+
+    assert (busy.status_code, busy.json()) == (
+        503,
+        {"status": "unavailable", "database": "unreachable"},
+    )
+    assert free.status_code == 200
