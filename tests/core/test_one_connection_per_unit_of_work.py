@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import TypeGuard
 
 CORE = Path(__file__).resolve().parents[2] / "patron" / "core"
 IN_PROCESS = {"Clock", "CoreConfig", "PasswordHasher", "TokenCodec", "ImportedHashes", "int"}
 """The types of use-case fields that never take a database connection."""
 
 
-def _is_unit_of_work(node: ast.AST) -> bool:
+def _is_unit_of_work(node: ast.AST) -> TypeGuard[ast.AsyncWith]:
     if not isinstance(node, ast.AsyncWith):
         return False
     opened = node.items[0].context_expr
