@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)
+    shutdown_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        description="How long a stopping server (SIGTERM) lets requests in flight finish "
+        "before it kills the workers still busy.",
+    )
     default_tenant: str = Field(default="default", description="Tenant served by /glue.")
     trusted_proxies: tuple[str, ...] = Field(
         default=(),

@@ -467,11 +467,12 @@ class ImportBatchTooLarge(DomainError):
 
 
 class ServiceUnavailable(DomainError):
-    """No database connection came free within the pool's acquire timeout: the request is
-    refused (every dialect's 503, with `Retry-After`) instead of waiting without end."""
+    """No database connection came free within the pool's acquire timeout (or the database
+    would open none): the request is refused (every dialect's 503, with `Retry-After`)
+    instead of waiting without end."""
 
     code = ErrorCode.SERVICE_UNAVAILABLE
 
     def __init__(self, retry_after_seconds: int = 1) -> None:
-        super().__init__("no database connection came free in time")
+        super().__init__("no database connection to be had")
         self.retry_after_seconds = retry_after_seconds

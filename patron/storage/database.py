@@ -48,22 +48,32 @@ async def _no_reset(connection: asyncpg.Connection) -> None:
     return None
 
 
+UNAVAILABLE = (
+    TimeoutError,  # no connection came free (or none could be opened) in time
+    OSError,  # the server cannot be reached to open one
+    asyncpg.TooManyConnectionsError,  # the server has no room for another
+    asyncpg.CannotConnectNowError,  # the server is starting or stopping
+)
+"""What acquiring a connection raises when the database cannot serve one now: a 503 for
+the caller, not a 500 (a statement's own errors are not acquiring's, and stay as they are)."""
+
+
 class _TimedAcquire(_AcquireBase):
-    """asyncpg's acquire, its timeout (`TimeoutError`) turned into the core's error."""
+    """asyncpg's acquire, its failures to get a connection turned into the core's error."""
 
     __slots__ = ()
 
     async def __aenter__(self) -> PoolConnectionProxy[asyncpg.Record]:
         try:
             return await super().__aenter__()
-        except TimeoutError:
-            raise ServiceUnavailable() from None
+        except UNAVAILABLE as error:
+            raise ServiceUnavailable() from error
 
     def __await__(self) -> Generator[Any, None, PoolConnectionProxy[asyncpg.Record]]:
         try:
             return (yield from super().__await__())
-        except TimeoutError:
-            raise ServiceUnavailable() from None
+        except UNAVAILABLE as error:
+            raise ServiceUnavailable() from error
 
 
 class TimedPool(_PoolBase):

@@ -13,6 +13,7 @@ import pytest
 from patron.core.errors import ServiceUnavailable
 from patron.storage.database import create_pool
 from patron.storage.uow import PgUnitOfWork
+from tests.smtp import free_port
 
 TIMEOUT = 0.3
 
@@ -77,3 +78,19 @@ async def test_an_explicit_timeout_still_wins(small_pool: asyncpg.Pool) -> None:
         await small_pool.release(held)
 
     assert time.monotonic() - started < TIMEOUT
+
+
+@pytest.mark.timeout(30)
+async def test_a_database_that_cannot_be_reached_is_unavailable_not_an_error() -> None:
+    """A pool that must open a connection to a server nobody listens on (down, or moved):
+    the same refusal as a pool with none free, so every dialect answers 503, not 500."""
+    pool = await create_pool(
+        f"postgresql://postgres@127.0.0.1:{free_port()}/patron", min_size=0, max_size=1
+    )
+    try:
+        with pytest.raises(ServiceUnavailable) as refused:
+            await pool.fetchval("SELECT 1")
+    finally:
+        await pool.close()
+
+    assert isinstance(refused.value.__cause__, OSError)
