@@ -81,7 +81,7 @@ def racer_email(i: int, domain: str = "example.com") -> str:
     return f"racer{i}@{domain}"
 
 
-_IMPORTED_HASH = PasswordHasher(memory_cost=1024, time_cost=1, parallelism=1, type=Type.ID).hash(
+IMPORTED = PasswordHasher(memory_cost=1024, time_cost=1, parallelism=1, type=Type.ID).hash(
     "Imported-pw-1"
 )
 
@@ -429,7 +429,7 @@ EMPORIX = [
         body=lambda n, i: [
             {
                 "contactEmail": racer_email(i),
-                "account": {"email": racer_email(i), "passwordHash": _IMPORTED_HASH},
+                "account": {"email": racer_email(i), "passwordHash": IMPORTED},
             }
         ],
     ),

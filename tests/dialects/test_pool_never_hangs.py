@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,11 +16,16 @@ import httpx
 import pytest
 
 from patron.app import create_app
+from patron.core.errors import ServiceUnavailable
+from patron.core.imports import ImportedCustomer, Refused
+from patron.core.password_migration import ImportedPassword
 from patron.dialects.aimeos.app import CUSTOMER_RESOURCES, HOST_ROUTES
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool
-from tests.dialects.pool_routes import WRITES, Write, send
+from tests.conftest import registration_for
+from tests.core.back_office_callers import principal_of
+from tests.dialects.pool_routes import IMPORTED, WRITES, Write, send
 from tests.dialects.pool_stages import STAGES
 
 POOL_SIZE = 3
@@ -250,3 +256,26 @@ async def test_readiness_says_unavailable_while_every_connection_is_taken(
         {"status": "unavailable", "database": "unreachable"},
     )
     assert free.status_code == 200
+
+
+@pytest.mark.timeout(60)
+async def test_an_import_stops_trying_once_the_database_gives_no_connection(
+    clean_db: asyncpg.Pool, database_url: str, settings: Settings
+) -> None:
+    """Each item of a batch is its own transaction: once one finds no connection, the rest
+    are refused for it too, rather than each waiting out the timeout again."""
+    items = [
+        ImportedCustomer(registration_for(f"imported{i}@example.com"), ImportedPassword(IMPORTED))
+        for i in range(5)
+    ]
+    async with services_on(database_url, settings, connections=1) as services:
+        tenant = await services.core.tenants.get("default")
+        async with exhausted(services.pool):
+            started = time.monotonic()
+            outcomes = await services.core.imports.import_batch(principal_of(tenant), tenant, items)
+            waited = time.monotonic() - started
+
+    assert [(type(o), type(getattr(o, "error", None))) for o in outcomes] == [
+        (Refused, ServiceUnavailable)
+    ] * len(items)
+    assert waited < 2 * ACQUIRE_TIMEOUT_SECONDS
