@@ -146,7 +146,7 @@ GLUE = [
         body=lambda n, i: document("refresh-tokens", refreshToken=n["refresh_token"]),
         caller="none",
     ),
-    _glue("DELETE", "/refresh-tokens/{refresh_token}", (204,)),
+    _glue("DELETE", "/refresh-tokens/{refresh_token}", (204, 401)),  # the first ends the session
     _glue("DELETE", "/refresh-tokens", (400,)),
     _glue(
         "POST",
