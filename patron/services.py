@@ -82,7 +82,10 @@ class Services:
     @classmethod
     async def start(cls, settings: Settings, dsn: str, *, clock: Clock = utc_now) -> Services:
         pool = await create_pool(
-            dsn, min_size=settings.database_pool_min, max_size=settings.database_pool_max
+            dsn,
+            min_size=settings.database_pool_min,
+            max_size=settings.database_pool_max,
+            acquire_timeout=settings.database_pool_timeout_seconds,
         )
         try:
             return await cls.build(settings, dsn, pool, clock=clock)

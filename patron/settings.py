@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     var_dir: Path = Field(default=Path("var"), description="Where local state lives.")
     database_pool_min: int = Field(default=2, ge=1)
     database_pool_max: int = Field(default=10, ge=1)
+    database_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a free database connection before it is "
+        "answered 503 (with `Retry-After`) in its dialect's error format.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis for login throttling shared by all workers. Unset: in PostgreSQL.",
@@ -41,6 +47,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)
+    shutdown_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        description="How long a stopping server (SIGTERM) lets requests in flight finish "
+        "before it kills the workers still busy.",
+    )
     default_tenant: str = Field(default="default", description="Tenant served by /glue.")
     trusted_proxies: tuple[str, ...] = Field(
         default=(),

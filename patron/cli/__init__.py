@@ -66,6 +66,8 @@ def serve(
         log_access=False,
         # A crashed worker is replaced; the others answer meanwhile.
         respawn_failed_workers=True,
+        # SIGTERM stops the server even when requests are stuck (waiting on a lock, say).
+        workers_kill_timeout=settings.shutdown_timeout_seconds,
     ).serve()
 
 

@@ -26,7 +26,12 @@ from patron.core.addresses import add_locked, checked_change, checked_draft, upd
 from patron.core.back_office_ports import CustomerSearch
 from patron.core.commands import AddressChange, AddressDraft
 from patron.core.config import CoreConfig
-from patron.core.errors import AddressIdTaken, AddressNotFound, VersionConflict
+from patron.core.errors import (
+    AddressIdTaken,
+    AddressNotFound,
+    CustomerNotFound,
+    VersionConflict,
+)
 from patron.core.model import AccessClaims, Address, Customer, Tenant
 from patron.core.ports import (
     AddressKey,
@@ -73,7 +78,7 @@ class AddressAdministration:
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         draft = checked_draft(draft)
         async with self.uow() as uow:
-            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            customer = await _locked(uow, reach, tenant, number)
             address = await self._add_new(uow, customer, draft)
             await uow.commit()
         return address
@@ -94,7 +99,7 @@ class AddressAdministration:
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         checked = checked_draft(replace(draft, code=address_id)) if draft is not None else None
         async with self.uow() as uow:
-            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            customer = await _locked(uow, reach, tenant, number)
             current = await uow.addresses.find(customer.id, AddressKey.of(address_id))
             if current is not None:
                 updated = await self._edit(uow, customer, current, edit, expected_version)
@@ -118,7 +123,7 @@ class AddressAdministration:
         """Write what `edit` decides; a stale `expected_version` is `VersionConflict`."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         async with self.uow() as uow:
-            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            customer = await _locked(uow, reach, tenant, number)
             updated = await self._edit_named(uow, customer, address_id, edit, expected_version)
             await uow.commit()
         return updated
@@ -129,7 +134,7 @@ class AddressAdministration:
         """A hard delete. A deleted default leaves no default; none is promoted."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
         async with self.uow() as uow:
-            customer = await _locked(uow, self.customer_search, reach, tenant, number)
+            customer = await _locked(uow, reach, tenant, number)
             await _delete_named(uow, customer, address_id)
             await uow.commit()
 
@@ -226,12 +231,12 @@ async def _delete_named(uow: UnitOfWork, customer: Customer, address_id: str) ->
         raise AddressNotFound()
 
 
-async def _locked(
-    uow: UnitOfWork, search: CustomerSearch, reach: Reach, tenant: Tenant, number: str
-) -> Customer:
+async def _locked(uow: UnitOfWork, reach: Reach, tenant: Tenant, number: str) -> Customer:
     """The customer, its row locked for the transaction, if the caller reaches it (its
-    restriction is read again under the lock; its companies as read just before)."""
-    found = await search.by_number(tenant.id, number)
-    customer = within_reach(found, reach)
-    locked = await uow.customers.get_by_uuid(tenant.id, customer.uuid, for_update=True)
-    return within_reach(None if found is None or locked is None else (locked, found[1]), reach)
+    restriction and companies as they are under the lock). Read through the unit of work's
+    own connection: a second one, taken while this one is held, is how racing writes
+    froze the pool (issue 18)."""
+    customer = await uow.customers.by_number(tenant.id, number, for_update=True)
+    if customer is None:
+        raise CustomerNotFound()
+    return within_reach((customer, await uow.groups.group_ids_of(customer.id)), reach)

@@ -65,6 +65,7 @@ class ErrorCode(StrEnum):
     CUSTOMER_NUMBER_TAKEN = "customer_number_taken"
     RESTRICTION_INVALID = "restriction_invalid"
     OUT_OF_REACH = "out_of_reach"
+    SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 class DomainError(Exception):
@@ -463,3 +464,15 @@ class ImportBatchTooLarge(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"at most {limit} customers per batch")
         self.limit = limit
+
+
+class ServiceUnavailable(DomainError):
+    """No database connection came free within the pool's acquire timeout (or the database
+    would open none): the request is refused (every dialect's 503, with `Retry-After`)
+    instead of waiting without end."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self, retry_after_seconds: int = 1) -> None:
+        super().__init__("no database connection to be had")
+        self.retry_after_seconds = retry_after_seconds

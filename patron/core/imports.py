@@ -21,6 +21,7 @@ from patron.core.errors import (
     MigrationNotConcluded,
     MigrationWindowNotSet,
     MigrationWindowRequired,
+    ServiceUnavailable,
 )
 from patron.core.model import Customer, Tenant
 from patron.core.password_migration import (
@@ -76,14 +77,23 @@ class CustomerImports:
         self, principal: Principal, tenant: Tenant, items: Sequence[ImportedCustomer]
     ) -> list[ImportOutcome]:
         """One outcome per item, in order. Refused items (a domain error each) are not
-        stored; the others are, each committed on its own."""
+        stored; the others are, each committed on its own. Once the database gives no
+        connection (`ServiceUnavailable`), the rest are refused for it untried: each
+        would wait out the pool's timeout again."""
         require_scope(principal, tenant, Scope.IMPORTS_MANAGE)
         if len(items) > MAX_BATCH:
             raise ImportBatchTooLarge(MAX_BATCH)
         outcomes: list[ImportOutcome] = []
+        unavailable: ServiceUnavailable | None = None
         for index, item in enumerate(items):
+            if unavailable is not None:
+                outcomes.append(Refused(index, unavailable))
+                continue
             try:
                 outcomes.append(Imported(index, await self._import(tenant, item)))
+            except ServiceUnavailable as error:
+                unavailable = error
+                outcomes.append(Refused(index, error))
             except DomainError as error:
                 outcomes.append(Refused(index, error))
         return outcomes

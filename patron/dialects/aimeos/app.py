@@ -15,7 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from patron.core.errors import CustomerNotFound, DomainError, InvalidAccessToken
+from patron.core.errors import (
+    CustomerNotFound,
+    DomainError,
+    InvalidAccessToken,
+    ServiceUnavailable,
+)
 from patron.core.use_cases import Core
 from patron.dialects.aimeos import (
     addresses,
@@ -70,6 +75,10 @@ class AimeosApi:
     async def handle(self, request: Request) -> Response:
         try:
             call = await open_call(request, self.ctx)
+        except ServiceUnavailable as error:  # no connection came free for the tenant or session
+            busy = aimeos_error(error)
+            retry = {"Retry-After": str(busy.retry_after)}
+            return answer({"errors": [{"title": busy.titles[0]}]}, busy.status, headers=retry)
         except Exception as error:  # the tenant or the session store is unreachable
             log.error("unexpected %s opening %s", type(error).__name__, request.method)
             return answer({"errors": [{"title": GENERIC_TITLE}]}, 500)

@@ -22,6 +22,7 @@ from patron.core.errors import (
     LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
+    ServiceUnavailable,
 )
 
 
@@ -48,6 +49,7 @@ CSRF_MISMATCH = "CSRF token mismatch."
 BAD_CREDENTIALS = "These credentials do not match our records."
 BODY_TOO_LARGE = "Request body too large"
 GROUPS_READ_ONLY = "You are not allowed to manage groups"
+UNAVAILABLE = "Service temporarily unavailable, please retry"
 
 
 def invalid(title: str) -> AimeosError:
@@ -111,6 +113,11 @@ def _login_blocked(error: LoginBlocked) -> AimeosError:
     )
 
 
+def unavailable(error: ServiceUnavailable) -> AimeosError:
+    """No database connection came free in time: 503, and when to try again."""
+    return AimeosError(503, UNAVAILABLE, retry_after=error.retry_after_seconds)
+
+
 def _always(status: int, title: str) -> Callable[[Any], AimeosError]:
     return lambda _error: AimeosError(status, title)
 
@@ -141,6 +148,7 @@ TABLE: Mapping[ErrorCode, Callable[[Any], AimeosError]] = {
     ErrorCode.LIST_ITEM_NOT_FOUND: _always(404, NOT_FOUND),
     ErrorCode.LIST_LIMIT_REACHED: _always(403, "List limit reached"),
     ErrorCode.GROUPS_READ_ONLY: _always(403, GROUPS_READ_ONLY),
+    ErrorCode.SERVICE_UNAVAILABLE: unavailable,
 }
 
 

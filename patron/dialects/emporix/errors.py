@@ -24,6 +24,7 @@ from patron.core.errors import (
     MigrationWindowRule,
     PasswordPolicyViolation,
     PasswordRule,
+    ServiceUnavailable,
     TenantMismatch,
 )
 
@@ -110,6 +111,9 @@ PATH_NUL = bad_request("Request path holds a NUL character")
 VERSION_CONFLICT = conflict("Customer update cannot be done. Update version is not valid.")
 ADDRESS_VERSION_CONFLICT = conflict("Address update cannot be done. Update version is not valid.")
 UNEXPECTED = EmporixErrorBody(500, "internal_server_error", "Internal server error")
+UNAVAILABLE = EmporixErrorBody(
+    503, "service_unavailable", "Service temporarily unavailable. Please retry."
+)
 
 
 def customer_not_found(number: str) -> EmporixErrorBody:
@@ -331,6 +335,7 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.IMPORT_BATCH_TOO_LARGE: lambda error, _w: validation_failure(
         f"At most {error.limit} customers can be imported at once."
     ),
+    ErrorCode.SERVICE_UNAVAILABLE: _always(UNAVAILABLE),
 }
 
 
@@ -342,7 +347,8 @@ def emporix_error(error: DomainError, where: Where) -> EmporixError:
     if isinstance(error, AccessTokenExpired):
         return EmporixError(EXPIRED_TOKEN)
     rendered = TABLE[error.code](error, where)
-    if isinstance(error, LoginBlocked) and isinstance(rendered, EmporixErrorBody):
+    retried = (LoginBlocked, ServiceUnavailable)
+    if isinstance(error, retried) and isinstance(rendered, EmporixErrorBody):
         retry = {"Retry-After": str(error.retry_after_seconds)}
         return EmporixError(GatewayBody(rendered.status, rendered.to_json(), retry))
     return EmporixError(rendered)

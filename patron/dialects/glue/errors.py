@@ -18,6 +18,7 @@ from patron.core.errors import (
     LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
+    ServiceUnavailable,
 )
 
 
@@ -72,6 +73,8 @@ LOGGED_AND_ANONYMOUS = GlueErrorObject(
 )
 NOT_ALLOWED = GlueErrorObject(403, "Not allowed.")
 BODY_TOO_LARGE = GlueErrorObject(413, "Request Entity Too Large")
+UNAVAILABLE = GlueErrorObject(503, "Service Unavailable")
+"""No database connection came free in time (`ServiceUnavailable`), on every route."""
 
 # availability-notifications-rest-api (AvailabilityNotificationsRestApiConfig)
 PRODUCT_NOT_FOUND = GlueErrorObject(404, "Product not found.", "4601")
@@ -199,6 +202,8 @@ def field_errors(error: FieldsInvalid) -> list[GlueErrorObject]:
 def translate(
     error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
 ) -> list[GlueErrorObject]:
+    if isinstance(error, ServiceUnavailable):  # no route's override: nothing was decided
+        return [UNAVAILABLE]
     if overrides and error.code in overrides:
         return [overrides[error.code]]
     if isinstance(error, FieldsInvalid):
@@ -214,7 +219,8 @@ def glue_error(
     error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
 ) -> GlueError:
     """The Glue error document for a core error, with `Retry-After` where one applies."""
-    retry_after = error.retry_after_seconds if isinstance(error, LoginBlocked) else None
+    retried = (LoginBlocked, ServiceUnavailable)
+    retry_after = error.retry_after_seconds if isinstance(error, retried) else None
     return GlueError(*translate(error, overrides), retry_after=retry_after)
 
 

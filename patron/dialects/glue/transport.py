@@ -10,7 +10,7 @@ import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from patron.core.errors import TenantNotFound
+from patron.core.errors import ServiceUnavailable, TenantNotFound
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.cors import Cors
@@ -19,6 +19,7 @@ from patron.dialects.glue.errors import (
     NOT_ACCEPTABLE,
     NOT_ALLOWED,
     NOT_FOUND,
+    UNAVAILABLE,
     UNSUPPORTED_MEDIA_TYPE,
     GlueError,
     GlueErrorObject,
@@ -56,6 +57,10 @@ class GlueTransport:
             tenant = await self.core().tenants.get(self.config.tenant_code)
         except TenantNotFound:
             await _send_raw(send, 404, error_body(NOT_FOUND), JSON_API)
+            return
+        except ServiceUnavailable as error:  # no connection came free to read the tenant
+            retry = [(b"retry-after", str(error.retry_after_seconds).encode())]
+            await _send_raw(send, 503, error_body(UNAVAILABLE), JSON_API, retry)
             return
         settings = tenant.settings
         locale = self._locales.negotiate(

@@ -31,6 +31,7 @@ from patron.core.errors import (
     PasswordPolicyViolation,
     PasswordRule,
     ScopeMissing,
+    ServiceUnavailable,
 )
 from patron.dialects.medusa import ids
 
@@ -97,6 +98,11 @@ RESET_TOKEN_INVALID = MedusaErrorBody(
 EMAIL_TAKEN = duplicate("A customer with the given email already has an account. Log in instead")
 ADDRESS_NOT_MINE = invalid_data("Could not find address for customer")
 FOREIGN_ORIGIN = not_allowed("Origin not allowed to write with this session", 403)
+UNAVAILABLE = MedusaErrorBody(
+    503, "database_error", "The database is busy. Please retry.", "api_error"
+)
+"""Medusa's own body for a database failure (its 500), as the 503 of a pool that gave no
+connection in time (`ServiceUnavailable`)."""
 
 
 def customer_not_found(customer_id: str) -> MedusaErrorBody:
@@ -221,6 +227,7 @@ TABLE: Mapping[ErrorCode, Callable[[Any], MedusaErrorBody]] = {
     ErrorCode.ADMIN_EMAIL_TAKEN: _always(duplicate("A user with the given email already exists")),
     ErrorCode.PRINCIPAL_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.QUERY_INVALID: lambda error: invalid_data(str(error)),
+    ErrorCode.SERVICE_UNAVAILABLE: _always(UNAVAILABLE),
 }
 
 
@@ -229,7 +236,8 @@ def medusa_error(
 ) -> MedusaError:
     """The Medusa answer for a core error, with `Retry-After` where one applies."""
     body = overrides[error.code] if overrides and error.code in overrides else None
-    retry_after = error.retry_after_seconds if isinstance(error, LoginBlocked) else None
+    retried = (LoginBlocked, ServiceUnavailable)
+    retry_after = error.retry_after_seconds if isinstance(error, retried) else None
     return MedusaError(body or TABLE[error.code](error), retry_after=retry_after)
 
 
