@@ -10,14 +10,20 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from importlib.metadata import version
 
 import orjson
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.core.use_cases import Core
 from patron.dialects import aimeos, emporix, glue, medusa
 from patron.http.dispatch import PrefixDispatch
+from patron.http.docs import SwaggerAssets
+from patron.http.head import head_as_get
+from patron.http.landing import HTML_POLICY, DialectEntry, Landing, prefers_html
 from patron.http.proxies import TrustedProxies
+from patron.http.security_headers import with_answer_headers
 from patron.services import Services, resolve_database_url
 from patron.settings import Settings
 
@@ -40,29 +46,61 @@ class _Running:
 
 
 class Patron:
-    """The root ASGI app: one mounted app per dialect prefix, `/health` and `/ready`."""
+    """The root ASGI app: one mounted app per dialect prefix, the landing document at `/`,
+    `/health`, `/ready` and the docs' assets. Every answer, whoever gives it, gets the
+    security headers and `no-store` (unless it sets its own Cache-Control), and a HEAD is
+    answered as its GET without the body."""
 
     def __init__(
-        self, settings: Settings, running: _Running, mounts: dict[str, ASGIApp], *, owns: bool
+        self,
+        settings: Settings,
+        running: _Running,
+        mounts: dict[str, ASGIApp],
+        landing: Landing,
+        *,
+        owns: bool,
     ) -> None:
         self.settings = settings
         self.running = running
         self.dispatch = PrefixDispatch(mounts, TrustedProxies(settings.trusted_proxies))
+        self.landing = landing
+        self.assets = SwaggerAssets()
         self.owns_services = owns
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
-        if await self.dispatch(scope, receive, send) or scope["type"] != "http":
+        if scope["type"] != "http":
+            await self.dispatch(scope, receive, send)
+            return
+        scope, send = head_as_get(scope, with_answer_headers(send))
+        if await self.dispatch(scope, receive, send):
             return
         path: str = scope["path"]
-        if path == "/health":
+        if path == "/":
+            await self._landing(scope, send)
+        elif path == "/health":
             await _json(send, 200, {"status": "ok"})
         elif path == "/ready":
             await self._ready(send)
+        elif self.assets.matches(path):
+            await self.assets(scope, receive, send)
         else:
             await _json(send, 404, {"detail": "Not Found"})
+
+    async def _landing(self, scope: Scope, send: Send) -> None:
+        if scope["method"] != "GET":
+            await _json(send, 405, {"detail": "Method Not Allowed"}, [(b"allow", b"GET, HEAD")])
+            return
+        vary = [(b"vary", b"Accept")]
+        if prefers_html(Headers(scope=scope).get("accept")):
+            policy = [(b"content-security-policy", HTML_POLICY.encode())]
+            await _answer(
+                send, 200, self.landing.html(), b"text/html; charset=utf-8", vary + policy
+            )
+        else:
+            await _answer(send, 200, self.landing.json(), b"application/json", vary)
 
     async def _ready(self, send: Send) -> None:
         try:
@@ -113,14 +151,45 @@ class Patron:
             self.running.services = None
 
 
-async def _json(send: Send, status: int, body: object) -> None:
-    content = orjson.dumps(body)
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(content)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+async def _json(
+    send: Send, status: int, body: object, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    await _answer(send, status, orjson.dumps(body), b"application/json", headers)
+
+
+async def _answer(
+    send: Send,
+    status: int,
+    content: bytes,
+    media_type: bytes,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    raw = [(b"content-type", media_type), (b"content-length", str(len(content)).encode())]
+    raw.extend(headers or ())
+    await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": content})
+
+
+def landing(settings: Settings, bases: dict[str, str]) -> Landing:
+    """What `GET /` lists: each dialect's base URL and documentation (`bases`: the base
+    URLs, from the configured public URL)."""
+
+    def documented(name: str, title: str) -> DialectEntry:
+        base = bases[name]
+        return DialectEntry(name, title, base, f"{base}/docs", f"{base}/openapi.json")
+
+    return Landing(
+        version=version("patron"),
+        dialects=(
+            documented("glue", "Spryker Glue storefront API"),
+            documented("medusa", "Medusa v1 admin and store APIs"),
+            # No OpenAPI: Aimeos' own schema is its discovery document (GET or OPTIONS).
+            DialectEntry("aimeos", "Aimeos JSON REST API", bases["aimeos"], bases["aimeos"], None),
+            documented("emporix", "Emporix customer service"),
+        ),
+        health=f"{settings.public_url}/health",
+        ready=f"{settings.public_url}/ready",
+    )
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Patron:
@@ -162,7 +231,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
         "/jsonapi": aimeos.build_app(running.core, aimeos_config),
         "/emporix": emporix.build_app(running.core, emporix_config),
     }
-    return Patron(settings, running, mounts, owns=services is None)
+    bases = {
+        "glue": glue_config.base_url,
+        "medusa": medusa_config.base_url,
+        "aimeos": aimeos_config.base_url,
+        "emporix": emporix_config.base_url,
+    }
+    return Patron(settings, running, mounts, landing(settings, bases), owns=services is None)
 
 
 def app_from_environment() -> Patron:

@@ -86,11 +86,13 @@ class OpenApiChecker:
         path = self.path_of(request)
         if path is None:
             return []
-        operation = self.operation(request.method, path)
+        # A HEAD is answered as its GET, without the body (patron.http.head).
+        method = "GET" if request.method == "HEAD" else request.method
+        operation = self.operation(method, path)
         responses = (
             operation.spec["responses"]
             if operation is not None
-            else self.unmatched(request.method, path, response)
+            else self.unmatched(method, path, response)
         )
         if isinstance(responses, list):
             return responses
@@ -100,9 +102,10 @@ class OpenApiChecker:
         declared = declared or responses.get("default")
         if declared is None:
             return [f"{where}: status not documented ({sorted(responses)})"]
-        return self._header_problems(where, declared, response) + self._body_problems(
-            where, declared, response
-        )
+        headers = self._header_problems(where, declared, response)
+        if request.method == "HEAD":
+            return headers + ([f"{where}: a body"] if response.content else [])
+        return headers + self._body_problems(where, declared, response)
 
     def _header_problems(
         self, where: str, declared: dict[str, Any], response: httpx.Response

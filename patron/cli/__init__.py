@@ -4,7 +4,9 @@ back office's users and API clients, import customers. One module per command gr
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -49,17 +51,21 @@ def serve(
     from granian.constants import Interfaces, Loops
 
     settings = load_settings()
+    host, port = host or settings.host, port or settings.port
+    if port_in_use(host, port):
+        console.print(f"[red]port {port} is in use on {host}: another server listens there[/red]")
+        raise typer.Exit(1)
     dsn = resolve_database_url(settings)
     if migrate_first:
         asyncio.run(run_migrations(dsn))
     # Workers are separate processes: hand them the resolved database, not the embedded start.
     os.environ["PATRON_DATABASE_URL"] = dsn
-    console.print(f"serving on http://{host or settings.host}:{port or settings.port}")
+    console.print(f"serving on http://{host}:{port}")
     Granian(
         "patron.app:app_from_environment",
         factory=True,
-        address=host or settings.host,
-        port=port or settings.port,
+        address=host,
+        port=port,
         workers=workers or settings.workers,
         interface=Interfaces.ASGI,
         loop=Loops.uvloop,
@@ -69,6 +75,28 @@ def serve(
         # SIGTERM stops the server even when requests are stuck (waiting on a lock, say).
         workers_kill_timeout=settings.shutdown_timeout_seconds,
     ).serve()
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether a server listens on `host:port` already. Granian binds with SO_REUSEPORT, so
+    a second granian (beside a hung one, say) would share the port and take half its
+    requests; a bind without it fails wherever any socket listens. SO_REUSEADDR keeps a
+    closed server's lingering connections from counting."""
+    if port == 0:
+        return False
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return False  # granian names the bad address itself
+    for family, kind, protocol, _, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    return True
+    return False
 
 
 def main() -> None:

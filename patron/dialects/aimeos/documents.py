@@ -16,11 +16,11 @@ import orjson
 from starlette.responses import Response
 
 from patron.http.qs import QueryValue
-from patron.http.security_headers import SECURITY_HEADERS
 
 MEDIA_TYPE = "application/vnd.api+json"
 DATA_ALLOW = "DELETE,GET,OPTIONS,PATCH,POST"
-NO_CACHE = "no-cache, private"
+NO_CACHE = "no-cache, no-store, private"
+"""Laravel's `no-cache, private`, and `no-store`: a data answer holds personal data."""
 OPTIONS_CACHE = "max-age=300"
 LINK_PARAMETERS = (
     "resource",
@@ -96,7 +96,6 @@ def answer(
 ) -> Response:
     """The JSON:API answer with exactly one `Content-Type` and at most one `Allow`."""
     response = Response(orjson.dumps(document), status, media_type=MEDIA_TYPE)
-    response.raw_headers.extend(SECURITY_HEADERS)
     if allow is not None:
         response.headers["Allow"] = allow
     if cache is not None:

@@ -38,6 +38,7 @@ from patron.dialects.emporix.errors import (
     emporix_error,
 )
 from patron.dialects.emporix.http import error_response
+from patron.http.docs import add_swagger_ui
 
 log = logging.getLogger("patron.emporix")
 
@@ -64,12 +65,13 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
         title="Patron: Emporix customer service (tenant-managed)",
         version="1.0",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # ours: every asset from Patron (patron.http.docs)
         redoc_url=None,
         redirect_slashes=False,
         servers=[{"url": config.base_url}],
         root_path_in_servers=False,
     )
+    add_swagger_ui(app, base_url=config.base_url, public_url=config.public_url)
     customers.add_routes(app, ctx)
     imports.add_routes(app, ctx)
     addresses.add_routes(app, ctx)

@@ -20,6 +20,7 @@ from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, glue_error
 from patron.dialects.glue.openapi import ERRORS, GlueApi
 from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueTransport
+from patron.http.docs import add_swagger_ui
 from patron.http.redirects import trailing_slash_redirect
 
 log = logging.getLogger("patron.glue")
@@ -40,7 +41,7 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         title="Patron: Spryker Glue storefront API (customers)",
         version="1.0",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # ours: every asset from Patron (patron.http.docs)
         redoc_url=None,
         redirect_slashes=False,  # ours builds `Location` from the public URL, not `Host`
         servers=[{"url": config.base_url}],
@@ -48,6 +49,7 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         default_response_class=JsonApiResponse,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    add_swagger_ui(app, base_url=config.base_url, public_url=config.public_url)
     customers.add_routes(app, ctx)
     addresses.add_routes(app, ctx)
     tokens.add_routes(app, ctx)

@@ -100,7 +100,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     # answers every request (routes match in order) without FastAPI's per-request
     # dependency solving, which a handler that takes only the request does not need.
     fast = Route("/customers/{customer_reference}", get_customer, methods=["GET"])
-    fast.methods = {"GET"}  # Starlette adds HEAD; Glue answers it 404, as before
+    fast.methods = {"GET"}  # as the documented route: a HEAD arrives as a GET (http.head)
     api.router.routes.insert(0, fast)
 
     @api.post(

@@ -1,5 +1,6 @@
-"""Glue's transport rules, before any route runs: media types, security headers, language,
-CORS, and what no resource may hold."""
+"""Glue's transport rules, before any route runs: media types, language, CORS, and what no
+resource may hold. Spryker's security headers are every dialect's now
+(`patron.http.security_headers`)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from patron.dialects.glue.errors import (
     GlueErrorObject,
 )
 from patron.http.locale import LocaleCache
-from patron.http.security_headers import SECURITY_HEADERS
 
 _VND = re.compile(r"application/vnd\.api\+([a-z]+)", re.IGNORECASE)
 WWW_AUTHENTICATE = 'Bearer realm="Access to shop API"'
@@ -73,7 +73,6 @@ class GlueTransport:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
-                raw.extend(SECURITY_HEADERS)
                 raw.append((b"content-language", locale.encode()))
                 raw.extend(cors_headers)
                 message["headers"] = raw

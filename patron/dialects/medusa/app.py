@@ -31,6 +31,7 @@ from patron.dialects.medusa.errors import (
 from patron.dialects.medusa.http import answer, error_response
 from patron.dialects.medusa.openapi import MedusaApi
 from patron.dialects.medusa.transport import MedusaTransport
+from patron.http.docs import add_swagger_ui
 
 log = logging.getLogger("patron.medusa")
 
@@ -43,13 +44,14 @@ def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
         title="Patron: Medusa v1 admin and store customer APIs",
         version="1.0",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # ours: every asset from Patron (patron.http.docs)
         redoc_url=None,
         redirect_slashes=False,  # the transport strips the slash instead
         servers=[{"url": config.base_url}],
         root_path_in_servers=False,  # the public URL only, not the mount path on its own
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    add_swagger_ui(app, base_url=config.base_url, public_url=config.public_url)
     # The hottest routes first: routes are tried in the order they are added.
     customers.add_routes(app, ctx)
     groups.add_routes(app, ctx)

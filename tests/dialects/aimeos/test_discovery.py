@@ -130,4 +130,4 @@ async def test_every_answer_has_one_allow_and_one_content_type(shop: AimeosBrows
 
     assert response.headers.get_list("allow") == ["DELETE,GET,OPTIONS,PATCH,POST"]
     assert response.headers.get_list("content-type") == [JSON_API]
-    assert response.headers["cache-control"] == "no-cache, private"
+    assert response.headers["cache-control"] == "no-cache, no-store, private"

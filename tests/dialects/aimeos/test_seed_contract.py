@@ -322,7 +322,7 @@ async def _fetch_own(
 ) -> None:
     response = await browser.replay(example)
     assert response.status_code == 200, response.text
-    assert response.headers["cache-control"] == "no-cache, private"
+    assert response.headers["cache-control"] == "no-cache, no-store, private"
     document = body(response)
     assert_customer_document(document, customer_id, LOGGED_IN_SAMPLE)
     shown = document["data"]["attributes"]
