@@ -116,6 +116,40 @@ async def test_refreshing_an_anonymous_token_keeps_its_session(
     assert customer["session_id"] == first["sessionId"]
 
 
+async def test_an_anonymous_refresh_answers_a_new_token_of_a_new_expiry_for_the_session(
+    timed_services: Services, settings: Settings, clock: FrozenClock, tenant: Tenant
+) -> None:
+    """Reference 4.1: a new access token (another string, even within the second it was
+    issued in), expiring an hour after the refresh, the same `sessionId`; it opens `/me`
+    after the first token has run out."""
+    shop = await timed_services.core.tenant_admin.create("shop", "Shop", tenant.settings)
+    client_id = await storefront_client_id(timed_services, shop)
+    params = {"tenant": "shop", "client_id": client_id}
+    async with emporix_http(timed_services, settings) as http:
+        first = await anonymous(http, shop, client_id)
+        at_once = await http.get(
+            "/customerlogin/auth/anonymous/refresh",
+            params={**params, "refresh_token": first["refresh_token"]},
+        )
+        clock.advance(minutes=30)
+        later = await http.get(
+            "/customerlogin/auth/anonymous/refresh",
+            params={**params, "refresh_token": first["refresh_token"]},
+        )
+        clock.advance(minutes=31)  # the first token ran out a minute ago
+        first_me = await http.get("/customer/shop/me", headers=bearer(first["access_token"]))
+        later_me = await http.get("/customer/shop/me", headers=bearer(later.json()["access_token"]))
+
+    assert (at_once.status_code, later.status_code) == (200, 200), later.text
+    tokens = {first["access_token"], at_once.json()["access_token"], later.json()["access_token"]}
+    assert len(tokens) == 3
+    assert {at_once.json()["sessionId"], later.json()["sessionId"]} == {first["sessionId"]}
+    assert later.json()["expires_in"] == 3599
+    assert first_me.json()["fault"]["faultstring"] == "Access Token expired"
+    assert later_me.status_code == 200, later_me.text
+    assert later_me.json()["customerNumber"] == "00000000"  # reference 4.3: the anonymous /me
+
+
 @pytest.mark.parametrize("refresh", ["access", "garbage", "tampered", "other-client"])
 async def test_only_the_clients_own_refresh_token_refreshes(
     http: httpx.AsyncClient, services: Services, store: Tenant, client_id: str, refresh: str
