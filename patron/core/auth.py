@@ -7,7 +7,7 @@ import ipaddress
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 from patron.core.access import load_bearer
@@ -18,6 +18,7 @@ from patron.core.errors import (
     InvalidCredentials,
     InvalidRefreshToken,
     LoginBlocked,
+    TenantMismatch,
 )
 from patron.core.model import (
     CUSTOMER_SCOPE,
@@ -436,15 +437,30 @@ class Authentication:
 
         Signature, expiry, tenant, audience and scope are checked here; whether the session
         is still open is checked where the customer is loaded (`access.load_bearer`), by the
-        statement that reads it anyway.
+        statement that reads it anyway. A genuine customer token of another tenant is
+        `TenantMismatch` (Emporix answers it apart; for every other dialect it is the
+        invalid-token fault, its code); only a token whose signature verifies gets that far.
         """
+        claims = self._customer_claims(access_token)
+        if claims.tenant_id != tenant.id:
+            raise TenantMismatch("another tenant's token")
+        if claims.audience is not audience or scope not in claims.scopes:
+            raise InvalidAccessToken("not for this audience or scope")
+        return claims
+
+    def verify_for_no_tenant(self, access_token: str) -> NoReturn:
+        """For a request naming a tenant Patron does not keep: `TenantMismatch` for a
+        genuine customer token (it is some other tenant's), `InvalidAccessToken` (or
+        `AccessTokenExpired`) for anything else, so a forged token learns nothing of
+        which tenants exist."""
+        self._customer_claims(access_token)
+        raise TenantMismatch("a token for no tenant of ours")
+
+    def _customer_claims(self, access_token: str) -> AccessClaims:
+        """Signature and expiry, and that it is a customer's token (not the back office's)."""
         claims = self.codec.verify_access(access_token, self.clock())
         if not isinstance(claims, AccessClaims):
             raise InvalidAccessToken("a back-office token")
-        if claims.tenant_id != tenant.id:
-            raise InvalidAccessToken("another tenant's token")
-        if claims.audience is not audience or scope not in claims.scopes:
-            raise InvalidAccessToken("not for this audience or scope")
         return claims
 
     async def _issue(
