@@ -356,14 +356,24 @@ class Authentication:
         *,
         vendor_claims: VendorClaims | None = None,
         lifetimes: Lifetimes | None = None,
+        holder: AccessClaims | None = None,
     ) -> TokenPair:
-        """Rotate: the old token is spent; spending it twice revokes its whole family."""
+        """Rotate: the old token is spent; spending it twice revokes its whole family.
+
+        `holder`: the customer whose token came with the request (None for a request
+        that carries none, or a visitor's). Another customer's refresh token is then
+        `InvalidRefreshToken` and spends nothing, so its owner's session goes on; it is
+        refused before the reuse check, so presenting someone's spent token under one's
+        own name cannot end their session either.
+        """
         if not refresh_token:
             raise InvalidRefreshToken()
         now = self.clock()
         async with self.uow() as uow:
             record = await uow.tokens.find_refresh(self.codec.hash_opaque(refresh_token))
             if record is None or record.revoked_at is not None or record.expires_at <= now:
+                raise InvalidRefreshToken()
+            if holder is not None and record.customer_id != holder.customer_id:
                 raise InvalidRefreshToken()
             if record.rotated_at is not None:
                 await uow.tokens.revoke_family(record.family_id, now)

@@ -235,3 +235,23 @@ async def test_a_token_from_the_future_or_out_of_range_is_refused(
 
     with pytest.raises(InvalidAccessToken):
         timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+
+
+async def test_a_holder_refreshes_its_own_refresh_token_only(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    auth = timed_services.core.auth
+    await _confirmed(timed_services, tenant, clean_db, "a@example.com")
+    await _confirmed(timed_services, tenant, clean_db, "b@example.com")
+    a = await auth.login(tenant, "a@example.com", "change123", client_ip=None)
+    b = await auth.login(tenant, "b@example.com", "change123", client_ip=None)
+    a_claims = auth.verify(a.access_token, tenant)
+
+    with pytest.raises(InvalidRefreshToken):
+        await auth.refresh(tenant, b.refresh_token, holder=a_claims)
+    rotated = await auth.refresh(
+        tenant, b.refresh_token, holder=auth.verify(b.access_token, tenant)
+    )
+
+    assert auth.verify(rotated.access_token, tenant).customer_number != a_claims.customer_number
+    await auth.refresh(tenant, a.refresh_token, holder=a_claims)

@@ -264,13 +264,15 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         request: Request, refreshToken: str, legalEntityId: str | None = None
     ) -> Response:
         """Rotates the refresh token; a spent one ends its whole session. The bearer may
-        be the visitor (as Emporix documents it) or the customer."""
+        be the visitor (as Emporix documents it) or the customer, then only with a
+        refresh token of its own (another's is the invalid-token 401, spending nothing)."""
         who = await shopper(request, ctx)
         pair = await ctx.core.auth.refresh(
             who.tenant,
             refreshToken,
             vendor_claims=claims_for(who.session_id),
             lifetimes=CUSTOMER_LIFETIMES,
+            holder=who.claims,
         )
         return answer(refresh_body(pair, who.session_id), headers=NO_STORE)
 

@@ -7,6 +7,7 @@ import base64
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 import pytest
@@ -16,6 +17,7 @@ from patron.core.principals import PrincipalKind
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock
+from tests.database_state import database_state
 from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
@@ -423,6 +425,42 @@ async def test_a_refresh_rotates_and_a_spent_refresh_token_ends_the_session(
     assert (reused.status_code, reused.json()) == (401, INVALID_TOKEN)
     assert (await refresh(second["refresh_token"])).status_code == 401
     assert (await validate(http, store, second["access_token"])).status_code == 401
+
+
+async def test_a_customer_bearer_refreshes_its_own_refresh_token_only(
+    http: httpx.AsyncClient,
+    clean_db: asyncpg.Pool,
+    store: Tenant,
+    client_id: str,
+    make_client: MakeClient,
+) -> None:
+    """Issue 18: John's token with Jane's refresh token is the invalid-token 401 and
+    spends nothing, so Jane's token still refreshes (for an anonymous bearer too, which
+    the reference names the route's)."""
+    await created_with_password(http, make_client, store, EMAIL)
+    await created_with_password(http, make_client, store, "jane@example.com")
+    visitor = (await anonymous(http, store, client_id))["access_token"]
+    john = await logged_in(http, store, visitor, EMAIL)
+    jane = await logged_in(http, store, visitor, "jane@example.com")
+
+    async def refresh(token: str, bearer_token: str) -> httpx.Response:
+        return await http.get(
+            "/customer/shop/refreshauthtoken",
+            params={"refreshToken": token},
+            headers=bearer(bearer_token),
+        )
+
+    before = await database_state(clean_db)
+    crossed = await refresh(jane["refresh_token"], john["access_token"])
+    assert (crossed.status_code, crossed.json()) == (401, INVALID_TOKEN)
+    assert await database_state(clean_db) == before
+
+    own = await refresh(jane["refresh_token"], jane["access_token"])
+    assert own.status_code == 200, own.text
+    assert jwt_claims(own.json()["access_token"])["sub"] == jwt_claims(jane["access_token"])["sub"]
+    by_visitor = await refresh(own.json()["refresh_token"], visitor)
+    assert by_visitor.status_code == 200, by_visitor.text
+    assert (await refresh(john["refresh_token"], john["access_token"])).status_code == 200
 
 
 async def test_logout_ends_that_session_and_no_other(
