@@ -7,7 +7,7 @@ import ipaddress
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 from patron.core.access import load_bearer
@@ -18,6 +18,7 @@ from patron.core.errors import (
     InvalidCredentials,
     InvalidRefreshToken,
     LoginBlocked,
+    TenantMismatch,
 )
 from patron.core.model import (
     CUSTOMER_SCOPE,
@@ -355,14 +356,24 @@ class Authentication:
         *,
         vendor_claims: VendorClaims | None = None,
         lifetimes: Lifetimes | None = None,
+        holder: AccessClaims | None = None,
     ) -> TokenPair:
-        """Rotate: the old token is spent; spending it twice revokes its whole family."""
+        """Rotate: the old token is spent; spending it twice revokes its whole family.
+
+        `holder`: the customer whose token came with the request (None for a request
+        that carries none, or a visitor's). Another customer's refresh token is then
+        `InvalidRefreshToken` and spends nothing, so its owner's session goes on; it is
+        refused before the reuse check, so presenting someone's spent token under one's
+        own name cannot end their session either.
+        """
         if not refresh_token:
             raise InvalidRefreshToken()
         now = self.clock()
         async with self.uow() as uow:
             record = await uow.tokens.find_refresh(self.codec.hash_opaque(refresh_token))
             if record is None or record.revoked_at is not None or record.expires_at <= now:
+                raise InvalidRefreshToken()
+            if holder is not None and record.customer_id != holder.customer_id:
                 raise InvalidRefreshToken()
             if record.rotated_at is not None:
                 await uow.tokens.revoke_family(record.family_id, now)
@@ -436,15 +447,30 @@ class Authentication:
 
         Signature, expiry, tenant, audience and scope are checked here; whether the session
         is still open is checked where the customer is loaded (`access.load_bearer`), by the
-        statement that reads it anyway.
+        statement that reads it anyway. A genuine customer token of another tenant is
+        `TenantMismatch` (Emporix answers it apart; for every other dialect it is the
+        invalid-token fault, its code); only a token whose signature verifies gets that far.
         """
+        claims = self._customer_claims(access_token)
+        if claims.tenant_id != tenant.id:
+            raise TenantMismatch("another tenant's token")
+        if claims.audience is not audience or scope not in claims.scopes:
+            raise InvalidAccessToken("not for this audience or scope")
+        return claims
+
+    def verify_for_no_tenant(self, access_token: str) -> NoReturn:
+        """For a request naming a tenant Patron does not keep: `TenantMismatch` for a
+        genuine customer token (it is some other tenant's), `InvalidAccessToken` (or
+        `AccessTokenExpired`) for anything else, so a forged token learns nothing of
+        which tenants exist."""
+        self._customer_claims(access_token)
+        raise TenantMismatch("a token for no tenant of ours")
+
+    def _customer_claims(self, access_token: str) -> AccessClaims:
+        """Signature and expiry, and that it is a customer's token (not the back office's)."""
         claims = self.codec.verify_access(access_token, self.clock())
         if not isinstance(claims, AccessClaims):
             raise InvalidAccessToken("a back-office token")
-        if claims.tenant_id != tenant.id:
-            raise InvalidAccessToken("another tenant's token")
-        if claims.audience is not audience or scope not in claims.scopes:
-            raise InvalidAccessToken("not for this audience or scope")
         return claims
 
     async def _issue(

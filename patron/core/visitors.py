@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import secrets
 from dataclasses import dataclass
+from typing import NoReturn
 from uuid import UUID, uuid4
 
 import orjson
@@ -37,6 +39,9 @@ PREFIX = "pv1"
 _PURPOSE = "visitor-token"
 _ACCESS, _REFRESH = "a", "r"
 MAX_TOKEN_LENGTH = 512
+NONCE_BYTES = 9
+"""Every token a string of its own: a refresh within the second of the last issue (or on a
+stopped clock) would otherwise sign the same facts into the same token."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +95,7 @@ class Visitors:
         issued, `AccessTokenExpired`, `TenantMismatch` for another tenant's. The client
         is read again: a token needs no row, but disabling a client must end its
         visitors as it ends every other credential."""
-        session = self._read(token, _ACCESS)
-        if session is None:
-            raise InvalidAccessToken("not a visitor token")
-        if session.expires_at <= self.clock().timestamp():
-            raise AccessTokenExpired("visitor token expired")
+        session = self._genuine(token)
         if session.tenant_id != tenant.id:
             raise TenantMismatch("another tenant's visitor token")
         try:
@@ -103,6 +104,21 @@ class Visitors:
             )
         except InvalidCredentials:
             raise InvalidAccessToken("the visitor's client is off") from None
+        return session
+
+    def verify_for_no_tenant(self, token: str) -> NoReturn:
+        """For a request naming a tenant Patron does not keep: `TenantMismatch` for a
+        genuine visitor token, `InvalidAccessToken` (or `AccessTokenExpired`) otherwise."""
+        self._genuine(token)
+        raise TenantMismatch("a visitor token for no tenant of ours")
+
+    def _genuine(self, token: str) -> VisitorSession:
+        """The session of an unexpired visitor access token we signed, whatever tenant."""
+        session = self._read(token, _ACCESS)
+        if session is None:
+            raise InvalidAccessToken("not a visitor token")
+        if session.expires_at <= self.clock().timestamp():
+            raise AccessTokenExpired("visitor token expired")
         return session
 
     def is_visitor_token(self, token: str) -> bool:
@@ -142,7 +158,14 @@ class Visitors:
     def _sign(
         self, kind: str, tenant: Tenant, client_id: str, session_id: UUID, expires_at: int
     ) -> str:
-        facts = {"k": kind, "t": tenant.id, "c": client_id, "s": str(session_id), "e": expires_at}
+        facts = {
+            "k": kind,
+            "t": tenant.id,
+            "c": client_id,
+            "s": str(session_id),
+            "e": expires_at,
+            "n": secrets.token_urlsafe(NONCE_BYTES),
+        }
         body = base64.urlsafe_b64encode(orjson.dumps(facts)).rstrip(b"=").decode()
         return f"{PREFIX}.{body}.{self.codec.mac(_PURPOSE, body)}"
 

@@ -23,7 +23,7 @@ from patron.core.errors import (
     FieldsInvalid,
 )
 from patron.core.model import AccessClaims, PasswordPolicyName, Salutation, Tenant
-from patron.core.passwords import POLICIES, generate_password
+from patron.core.passwords import GENERATED_LENGTH, POLICIES, generate_password
 from patron.services import Services
 from tests.conftest import fetch_one, registration_for
 from tests.core.test_addresses import draft, signed_in
@@ -290,7 +290,7 @@ def test_generated_passwords_pass_the_policy_and_differ(policy: PasswordPolicyNa
     passwords = [generate_password(policy) for _ in range(200)]
 
     assert all(POLICIES[policy].violations(p) == [] for p in passwords)
-    assert all(len(p) == 16 for p in passwords)
+    assert all(len(p) == GENERATED_LENGTH for p in passwords)
     assert len(set(passwords)) == len(passwords)
 
 

@@ -7,9 +7,11 @@ import pytest
 
 from patron.core.errors import (
     ConfirmationInvalid,
+    ErrorCode,
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,
+    TenantMismatch,
 )
 from patron.core.model import Audience, Tenant, TenantSettings, TokenPair
 from patron.services import Services
@@ -88,6 +90,31 @@ async def test_a_token_signed_with_another_key_is_refused(
 
     with pytest.raises(InvalidAccessToken):
         timed_services.core.auth.verify(forged, tenant)
+
+
+async def test_a_genuine_token_of_another_tenant_is_a_tenant_mismatch_a_forged_one_is_not(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """Emporix answers the mismatch apart (400); its code is the invalid token's, so every
+    other dialect answers it as one. A token whose signature fails never gets that far."""
+    pair = await _logged_in(timed_services, tenant, clean_db)
+    other = await TenantAdmin(clean_db).create("othershop", "Other", TenantSettings())
+    auth = timed_services.core.auth
+
+    with pytest.raises(TenantMismatch) as mismatch:
+        auth.verify(pair.access_token, other)
+    with pytest.raises(TenantMismatch):
+        auth.verify_for_no_tenant(pair.access_token)
+    for verify in (
+        lambda token: auth.verify(token, other),
+        auth.verify_for_no_tenant,
+    ):
+        with pytest.raises(InvalidAccessToken) as forged:
+            token = pair.access_token
+            verify(token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:])
+        assert not isinstance(forged.value, TenantMismatch)
+
+    assert mismatch.value.code is ErrorCode.INVALID_ACCESS_TOKEN
 
 
 async def test_inactive_and_on_hold_customers_cannot_log_in(
@@ -208,3 +235,23 @@ async def test_a_token_from_the_future_or_out_of_range_is_refused(
 
     with pytest.raises(InvalidAccessToken):
         timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+
+
+async def test_a_holder_refreshes_its_own_refresh_token_only(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    auth = timed_services.core.auth
+    await _confirmed(timed_services, tenant, clean_db, "a@example.com")
+    await _confirmed(timed_services, tenant, clean_db, "b@example.com")
+    a = await auth.login(tenant, "a@example.com", "change123", client_ip=None)
+    b = await auth.login(tenant, "b@example.com", "change123", client_ip=None)
+    a_claims = auth.verify(a.access_token, tenant)
+
+    with pytest.raises(InvalidRefreshToken):
+        await auth.refresh(tenant, b.refresh_token, holder=a_claims)
+    rotated = await auth.refresh(
+        tenant, b.refresh_token, holder=auth.verify(b.access_token, tenant)
+    )
+
+    assert auth.verify(rotated.access_token, tenant).customer_number != a_claims.customer_number
+    await auth.refresh(tenant, a.refresh_token, holder=a_claims)

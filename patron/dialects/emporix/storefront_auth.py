@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from patron.core.access import CustomerRef
 from patron.core.auth import Lifetimes
-from patron.core.errors import InvalidCredentials
+from patron.core.errors import InvalidCredentials, TenantMismatch
 from patron.core.model import AccessClaims, Customer, Tenant, TokenPair
 from patron.core.visitors import VisitorTokens
 from patron.dialects.emporix.context import EmporixContext
@@ -84,13 +84,20 @@ async def storefront_tenant(ctx: EmporixContext, code: str) -> Tenant:
 
 async def presented(request: Request, ctx: EmporixContext) -> Shopper:
     """The request's shopper, visitor or customer, checked as the gateway does: the token
-    (401), then the path's tenant (400). Whether a customer token's session is still
-    open is left to the route, which reads the customer (`load_bearer`) anyway."""
+    (401), then the path's tenant (400: a genuine token of another tenant, or of any
+    tenant where the path names none Patron keeps; a forged one is the 401 either way).
+    Whether a customer token's session is still open is left to the route, which reads
+    the customer (`load_bearer`) anyway."""
     token = request_bearer(request)
-    tenant = await storefront_tenant(ctx, request.path_params["tenant"])
-    refuse_nul_path(request)
+    tenant = await find_tenant(ctx, request.path_params["tenant"])
     visitors = ctx.core.visitors
-    if visitors.is_visitor_token(token):
+    is_visitor = visitors.is_visitor_token(token)
+    if tenant is None:
+        if is_visitor:
+            visitors.verify_for_no_tenant(token)
+        ctx.core.auth.verify_for_no_tenant(token)
+    refuse_nul_path(request)
+    if is_visitor:
         session = await visitors.verify(tenant, token)
         return Shopper(tenant, token, str(session.session_id))
     return customer_shopper(ctx, tenant, token)
@@ -243,7 +250,10 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         """Ends the session of `accessToken` (the bearer's own: a customer cannot end
         another's session with a token it holds)."""
         who, claims = await customer(request, ctx)
-        ended = customer_shopper(ctx, who.tenant, accessToken).claims
+        try:
+            ended = customer_shopper(ctx, who.tenant, accessToken).claims
+        except TenantMismatch:  # not the bearer's either: the same 401 as any other's
+            raise EmporixError(INVALID_TOKEN) from None
         if ended is None or ended.customer_id != claims.customer_id:
             raise EmporixError(INVALID_TOKEN)
         await ctx.core.auth.end_token_session(ended)
@@ -254,13 +264,15 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         request: Request, refreshToken: str, legalEntityId: str | None = None
     ) -> Response:
         """Rotates the refresh token; a spent one ends its whole session. The bearer may
-        be the visitor (as Emporix documents it) or the customer."""
+        be the visitor (as Emporix documents it) or the customer, then only with a
+        refresh token of its own (another's is the invalid-token 401, spending nothing)."""
         who = await shopper(request, ctx)
         pair = await ctx.core.auth.refresh(
             who.tenant,
             refreshToken,
             vendor_claims=claims_for(who.session_id),
             lifetimes=CUSTOMER_LIFETIMES,
+            holder=who.claims,
         )
         return answer(refresh_body(pair, who.session_id), headers=NO_STORE)
 

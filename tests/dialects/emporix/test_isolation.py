@@ -1,9 +1,10 @@
 """The tenant-isolation matrix: every tenant-managed operation of Emporix' document that
 `/emporix` serves x {shop's token, outlet's token} x {shop's path, outlet's path}.
 
-A token on the other tenant's path gets exactly the documented 400 and the database is
-unchanged (a digest of every table before and after); a token on its own tenant's path is
-let through (whatever the handler answers, it is not that 400). Path parameters are real
+A token on the other tenant's path gets exactly the documented 400 (the same token with a
+broken signature the gateway's 401) and the database is unchanged (a digest of every table
+before and after); a token on its own tenant's path is let through (whatever the handler
+answers, it is not that 400). Path parameters are real
 ids of the path's tenant (a customer number, an address id) and writes carry the document's
 own request example, so a leak would reach real data. The operations come from the document
 (`vendor_openapi.served_operations`): a route is in the matrix the moment it is served, and
@@ -117,8 +118,16 @@ async def test_a_token_reaches_its_own_tenant_only(
                 headers=bearer(token_of.token),
                 **request,
             )
+            token = token_of.token
+            forged = await http.request(
+                operation.method,
+                _path(operation, path_of),
+                headers=bearer(token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:]),
+                **request,
+            )
             assert answer.status_code == 400, (token_of.code, path_of.code, answer.text)
             assert answer.json() == TENANT_INVALID
+            assert forged.status_code == 401, forged.text  # only a genuine token learns it
             assert await database_state(clean_db) == before, (token_of.code, path_of.code)
     for own in places:
         answer = await http.request(

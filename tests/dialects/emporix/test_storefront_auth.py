@@ -7,6 +7,7 @@ import base64
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 import pytest
@@ -16,6 +17,7 @@ from patron.core.principals import PrincipalKind
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock
+from tests.database_state import database_state
 from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
@@ -114,6 +116,40 @@ async def test_refreshing_an_anonymous_token_keeps_its_session(
     await created_with_password(http, make_client, store, EMAIL)
     customer = await logged_in(http, store, again["access_token"], EMAIL)
     assert customer["session_id"] == first["sessionId"]
+
+
+async def test_an_anonymous_refresh_answers_a_new_token_of_a_new_expiry_for_the_session(
+    timed_services: Services, settings: Settings, clock: FrozenClock, tenant: Tenant
+) -> None:
+    """Reference 4.1: a new access token (another string, even within the second it was
+    issued in), expiring an hour after the refresh, the same `sessionId`; it opens `/me`
+    after the first token has run out."""
+    shop = await timed_services.core.tenant_admin.create("shop", "Shop", tenant.settings)
+    client_id = await storefront_client_id(timed_services, shop)
+    params = {"tenant": "shop", "client_id": client_id}
+    async with emporix_http(timed_services, settings) as http:
+        first = await anonymous(http, shop, client_id)
+        at_once = await http.get(
+            "/customerlogin/auth/anonymous/refresh",
+            params={**params, "refresh_token": first["refresh_token"]},
+        )
+        clock.advance(minutes=30)
+        later = await http.get(
+            "/customerlogin/auth/anonymous/refresh",
+            params={**params, "refresh_token": first["refresh_token"]},
+        )
+        clock.advance(minutes=31)  # the first token ran out a minute ago
+        first_me = await http.get("/customer/shop/me", headers=bearer(first["access_token"]))
+        later_me = await http.get("/customer/shop/me", headers=bearer(later.json()["access_token"]))
+
+    assert (at_once.status_code, later.status_code) == (200, 200), later.text
+    tokens = {first["access_token"], at_once.json()["access_token"], later.json()["access_token"]}
+    assert len(tokens) == 3
+    assert {at_once.json()["sessionId"], later.json()["sessionId"]} == {first["sessionId"]}
+    assert later.json()["expires_in"] == 3599
+    assert first_me.json()["fault"]["faultstring"] == "Access Token expired"
+    assert later_me.status_code == 200, later_me.text
+    assert later_me.json()["customerNumber"] == "00000000"  # reference 4.3: the anonymous /me
 
 
 @pytest.mark.parametrize("refresh", ["access", "garbage", "tampered", "other-client"])
@@ -389,6 +425,42 @@ async def test_a_refresh_rotates_and_a_spent_refresh_token_ends_the_session(
     assert (reused.status_code, reused.json()) == (401, INVALID_TOKEN)
     assert (await refresh(second["refresh_token"])).status_code == 401
     assert (await validate(http, store, second["access_token"])).status_code == 401
+
+
+async def test_a_customer_bearer_refreshes_its_own_refresh_token_only(
+    http: httpx.AsyncClient,
+    clean_db: asyncpg.Pool,
+    store: Tenant,
+    client_id: str,
+    make_client: MakeClient,
+) -> None:
+    """Issue 18: John's token with Jane's refresh token is the invalid-token 401 and
+    spends nothing, so Jane's token still refreshes (for an anonymous bearer too, which
+    the reference names the route's)."""
+    await created_with_password(http, make_client, store, EMAIL)
+    await created_with_password(http, make_client, store, "jane@example.com")
+    visitor = (await anonymous(http, store, client_id))["access_token"]
+    john = await logged_in(http, store, visitor, EMAIL)
+    jane = await logged_in(http, store, visitor, "jane@example.com")
+
+    async def refresh(token: str, bearer_token: str) -> httpx.Response:
+        return await http.get(
+            "/customer/shop/refreshauthtoken",
+            params={"refreshToken": token},
+            headers=bearer(bearer_token),
+        )
+
+    before = await database_state(clean_db)
+    crossed = await refresh(jane["refresh_token"], john["access_token"])
+    assert (crossed.status_code, crossed.json()) == (401, INVALID_TOKEN)
+    assert await database_state(clean_db) == before
+
+    own = await refresh(jane["refresh_token"], jane["access_token"])
+    assert own.status_code == 200, own.text
+    assert jwt_claims(own.json()["access_token"])["sub"] == jwt_claims(jane["access_token"])["sub"]
+    by_visitor = await refresh(own.json()["refresh_token"], visitor)
+    assert by_visitor.status_code == 200, by_visitor.text
+    assert (await refresh(john["refresh_token"], john["access_token"])).status_code == 200
 
 
 async def test_logout_ends_that_session_and_no_other(

@@ -19,6 +19,7 @@ from tests.dialects.emporix.storefront_helpers import (
     logged_in,
     storefront_client_id,
 )
+from tests.dialects.emporix.test_oauth import TENANT_INVALID
 
 EMAIL = "john.doe@example.com"
 ME = "/customer/shop/me"
@@ -215,7 +216,7 @@ async def test_only_the_customers_own_token_patches(
 
     assert (anonymous_patch.status_code, anonymous_patch.json()) == (401, INVALID_TOKEN)
     assert (seller_patch.status_code, seller_patch.json()) == (401, INVALID_TOKEN)
-    assert (other_tenant.status_code, other_tenant.json()) == (401, INVALID_TOKEN)
+    assert (other_tenant.status_code, other_tenant.json()) == (400, TENANT_INVALID)
     assert bad_body.status_code == 400
     assert bad_body.json()["type"] == "validation_failure"
     assert wrong_type.status_code == 400
