@@ -10,9 +10,11 @@ time; the database's unique indexes are the backstop.
 The customer's own addresses (Emporix' `/me/addresses`) are the same operations on the
 bearer's customer (`*_own`), found by the token's session as every customer route finds it.
 
-An edit is handed over as a function of the address as stored under that lock: a dialect
-whose change depends on the stored values (a tag added to those there, a default that
-follows the tags) decides it there, and no concurrent write slips in between.
+An edit is handed over as a function of the address as stored under that lock and of the
+customer's defaults then (`AddressSummary`): a dialect whose change depends on the stored
+values (a tag added to those there, a default that follows the tags, whether this address
+is the one default a vendor with one shows) decides it there, and no concurrent write
+slips in between.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from patron.core.model import AccessClaims, Address, Customer, Tenant
 from patron.core.ports import (
     AddressKey,
     AddressReads,
+    AddressSummary,
     Clock,
     CustomerReads,
     UnitOfWork,
@@ -43,8 +46,9 @@ from patron.core.ports import (
 )
 from patron.core.principals import Principal, Scope
 
-Edit = Callable[[Address], AddressChange]
-"""The change to write, decided from the address as it is under the customer's lock."""
+Edit = Callable[[Address, AddressSummary], AddressChange]
+"""The change to write, decided from the address and the customer's address summary (its
+count, whether it has a default of each kind) as they are under the customer's lock."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +67,12 @@ class AddressAdministration:
 
     async def get(
         self, principal: Principal, tenant: Tenant, number: str, address_id: str
-    ) -> Address:
+    ) -> tuple[Address, builtins.list[Address]]:
+        """The address, and every address of the customer (it among them, oldest first)
+        read in the same statement: a vendor that shows one default address per customer
+        needs the others to tell whether it is this one."""
         customer = await self._reached(principal, tenant, number)
-        address = await self.address_reads.find(customer.id, AddressKey.of(address_id))
-        if address is None:
-            raise AddressNotFound()
-        return address
+        return await self._named(customer, address_id)
 
     async def add(
         self, principal: Principal, tenant: Tenant, number: str, draft: AddressDraft
@@ -145,12 +149,12 @@ class AddressAdministration:
         customer = await load_bearer(self.customer_reads, claims)
         return (await self.address_reads.addresses_of([customer.id]))[customer.id]
 
-    async def get_own(self, claims: AccessClaims, address_id: str) -> Address:
+    async def get_own(
+        self, claims: AccessClaims, address_id: str
+    ) -> tuple[Address, builtins.list[Address]]:
+        """As `get`, of the bearer's own addresses."""
         customer = await load_bearer(self.customer_reads, claims)
-        address = await self.address_reads.find(customer.id, AddressKey.of(address_id))
-        if address is None:
-            raise AddressNotFound()
-        return address
+        return await self._named(customer, address_id)
 
     async def add_own(self, claims: AccessClaims, draft: AddressDraft) -> Address:
         draft = checked_draft(draft)
@@ -179,6 +183,15 @@ class AddressAdministration:
             customer = await lock_bearer(uow, claims)
             await _delete_named(uow, customer, address_id)
             await uow.commit()
+
+    async def _named(
+        self, customer: Customer, address_id: str
+    ) -> tuple[Address, builtins.list[Address]]:
+        addresses = (await self.address_reads.addresses_of([customer.id]))[customer.id]
+        address = AddressKey.of(address_id).pick(addresses)
+        if address is None:
+            raise AddressNotFound()
+        return address, addresses
 
     async def _reached(self, principal: Principal, tenant: Tenant, number: str) -> Customer:
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_READ)
@@ -219,10 +232,18 @@ class AddressAdministration:
     ) -> Address:
         if expected_version is not None and expected_version != current.version:
             raise VersionConflict(current.version)
-        fields = checked_change(edit(current))
+        change = edit(current, await uow.addresses.summary(customer.id))
+        fields = checked_change(change)
         if not fields:
             return current
-        return await update_locked(uow, customer, current, fields, now=self.clock())
+        return await update_locked(
+            uow,
+            customer,
+            current,
+            fields,
+            now=self.clock(),
+            end_other_defaults=change.end_other_defaults,
+        )
 
 
 async def _delete_named(uow: UnitOfWork, customer: Customer, address_id: str) -> None:

@@ -166,15 +166,16 @@ async def add_locked(
 ) -> Address:
     """Add a checked address to a customer whose row the caller has locked: the cap, and
     Spryker's defaults (asked for, or the first of its kind unless the draft says not to),
-    demoting the previous one."""
+    demoting the previous one (every other default when `end_other_defaults`)."""
     summary = await uow.addresses.summary(customer.id)
     if summary.count >= limit:
         raise AddressLimitReached(limit)
     promote = draft.promote_first
     shipping = draft.is_default_shipping or (promote and not summary.has_default_shipping)
     billing = draft.is_default_billing or (promote and not summary.has_default_billing)
-    demote_shipping = shipping and summary.has_default_shipping
-    demote_billing = billing and summary.has_default_billing
+    sole = draft.end_other_defaults
+    demote_shipping = (shipping or sole) and summary.has_default_shipping
+    demote_billing = (billing or sole) and summary.has_default_billing
     if demote_shipping or demote_billing:
         await uow.addresses.clear_defaults(
             customer.id, shipping=demote_shipping, billing=demote_billing, now=now
@@ -190,12 +191,19 @@ async def add_locked(
 
 
 async def update_locked(
-    uow: UnitOfWork, customer: Customer, address: Address, fields: dict[str, Any], *, now: datetime
+    uow: UnitOfWork,
+    customer: Customer,
+    address: Address,
+    fields: dict[str, Any],
+    *,
+    now: datetime,
+    end_other_defaults: bool = False,
 ) -> Address:
     """Write checked fields to an address of a customer whose row the caller has locked;
-    a default flag set to True demotes the previous default of its kind."""
-    demote_shipping = fields.get("is_default_shipping") is True
-    demote_billing = fields.get("is_default_billing") is True
+    a default flag set to True demotes the previous default of its kind, and
+    `end_other_defaults` every default of the customer's other addresses."""
+    demote_shipping = end_other_defaults or fields.get("is_default_shipping") is True
+    demote_billing = end_other_defaults or fields.get("is_default_billing") is True
     if demote_shipping or demote_billing:
         await uow.addresses.clear_defaults(
             customer.id, shipping=demote_shipping, billing=demote_billing, now=now, keep=address.id

@@ -58,6 +58,7 @@ _NOT_TEXT = frozenset(
         "is_default_shipping",
         "is_default_billing",
         "promote_first",
+        "end_other_defaults",
         "tags",
         "latitude",
         "longitude",
@@ -156,6 +157,9 @@ class AddressDraft:
     code: str | None = None
     """An id the caller chose, unique per customer; None: the address is named by its uuid."""
     promote_first: bool = True
+    end_other_defaults: bool = False
+    """True: every other address of the customer stops being a default of either kind (a
+    vendor with one default address per customer, Emporix, makes this one its only one)."""
 
     def text_fields(self) -> dict[str, Any]:
         return _text_fields(self)
@@ -193,9 +197,16 @@ class AddressChange:
     longitude: float | None = UNSET
     birth_date: date | None = UNSET
     tags: tuple[str, ...] = UNSET
+    end_other_defaults: bool = False
+    """True: with this change every other address of the customer stops being a default of
+    either kind (as `AddressDraft.end_other_defaults`); a change that writes nothing ends
+    nothing."""
 
     def changed_fields(self) -> dict[str, Any]:
-        return _set_fields(self)
+        """The fields to write (`end_other_defaults` is about the other addresses)."""
+        fields = _set_fields(self)
+        del fields["end_other_defaults"]
+        return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,14 @@ class AddressKey:
             return cls(text, None)
         return cls(text, parsed if str(parsed) == text else None)
 
+    def pick(self, addresses: Sequence[Address]) -> Address | None:
+        """The address this key names among one customer's, as `AddressRepository.find`
+        chooses: its chosen id first, else its uuid."""
+        by_code = next((address for address in addresses if address.code == self.text), None)
+        if by_code is not None or self.uuid is None:
+            return by_code
+        return next((address for address in addresses if address.uuid == self.uuid), None)
+
 
 @dataclass(frozen=True, slots=True)
 class AddressSummary:

@@ -29,11 +29,11 @@ CALLS: dict[str, tuple[Scope, Call]] = {
     "add": (Scope.CUSTOMERS_MANAGE, lambda a, p, t, n: a.add(p, t, n, DRAFT)),
     "upsert": (
         Scope.CUSTOMERS_MANAGE,
-        lambda a, p, t, n: a.upsert(p, t, n, "new", draft=DRAFT, edit=lambda _: AddressChange()),
+        lambda a, p, t, n: a.upsert(p, t, n, "new", draft=DRAFT, edit=lambda *_: AddressChange()),
     ),
     "edit": (
         Scope.CUSTOMERS_MANAGE,
-        lambda a, p, t, n: a.edit(p, t, n, "home", lambda _: AddressChange(city="Bonn")),
+        lambda a, p, t, n: a.edit(p, t, n, "home", lambda *_: AddressChange(city="Bonn")),
     ),
     "delete": (Scope.CUSTOMERS_MANAGE, lambda a, p, t, n: a.delete(p, t, n, "home")),
 }

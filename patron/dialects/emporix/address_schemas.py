@@ -4,12 +4,16 @@ Emporix' one `contactName` is the core's first and last name, split at the last 
 (one word is a last name); `street`, `streetNumber` and `streetAppendix` are address
 lines 1 to 3; the extra lines and the mixins live in the address's metadata (`shapes`).
 
-Emporix has one `isDefault` flag and free tags; the core has a default billing and a
-default shipping address per customer, which Glue, Medusa and Aimeos show. `defaults`
-translates one into the other: a default address is the default of the kinds it is
-tagged for (of both when tagged for neither), and one whose BILLING (SHIPPING) tag goes
-is no longer the default billing (shipping) address. Only Emporix speaks in tags, so the
-rule lives here; the core's one-default rule (demote the previous default) still applies.
+Emporix has one default address per customer and free tags; the core has a default
+billing and a default shipping address, which Glue, Medusa and Aimeos show. Emporix' one
+is the default billing address, else the default shipping one (`shapes.is_the_default`).
+`defaults` translates Emporix' writes: `isDefault: true` makes the address the default of
+the kinds it is tagged for (of both when tagged for neither) and, unless it already was
+Emporix' default, ends every other address's defaults, so it is the only one Emporix can
+show; `isDefault: false` on Emporix' default leaves the customer no default; and an
+address whose BILLING (SHIPPING) tag goes is no longer the default billing (shipping)
+address. Only Emporix speaks in tags, so the rule lives here; the core applies it under
+the customer's lock (decisions 291-294).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from patron.core.address_admin import Edit
 from patron.core.commands import AddressChange, AddressDraft
 from patron.core.model import Address
+from patron.core.ports import AddressSummary
 from patron.dialects.emporix import shapes
 from patron.dialects.emporix.schemas import CUSTOM_ID
 from patron.dialects.emporix.shapes import (
@@ -101,17 +106,35 @@ def unique(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 def defaults(
-    tags: Iterable[str], is_default: bool | None, current: Address | None
+    tags: Iterable[str],
+    is_default: bool | None,
+    current: Address | None,
+    summary: AddressSummary | None,
 ) -> dict[str, Any]:
-    """The core's default flags for an address with these (final) tags. `is_default`
-    None: not asked, so only a default whose tag is gone is dropped."""
+    """The core's default flags for an address with these (final) tags, and whether the
+    other addresses lose theirs. `current`/`summary`: the address and its customer's
+    defaults as stored (None: a new address). `is_default` None: not asked, so only a
+    default whose tag is gone is dropped; so is False on an address that is not Emporix'
+    default (a client writing back what it read)."""
     tagged = set(tags)
     billing, shipping = BILLING in tagged, SHIPPING in tagged
-    if is_default is not None:
+    was_default = (
+        current is not None
+        and summary is not None
+        and shapes.is_the_default(current, billing_default_exists=summary.has_default_billing)
+    )
+    if is_default:
         untagged = not (billing or shipping)
         return {
-            "is_default_billing": is_default and (billing or untagged),
-            "is_default_shipping": is_default and (shipping or untagged),
+            "is_default_billing": billing or untagged,
+            "is_default_shipping": shipping or untagged,
+            "end_other_defaults": not was_default,
+        }
+    if is_default is False and was_default:
+        return {
+            "is_default_billing": False,
+            "is_default_shipping": False,
+            "end_other_defaults": True,
         }
     flags: dict[str, Any] = {}
     if current is not None and current.is_default_billing and not billing:
@@ -131,7 +154,7 @@ def draft(body: AddressBody, code: str | None = None) -> AddressDraft:
         code=code,
         metadata=_metadata({}, body, replace=True),
         promote_first=False,
-        **defaults(tags, bool(body.isDefault), None),
+        **defaults(tags, bool(body.isDefault), None, None),
     )
 
 
@@ -139,13 +162,13 @@ def replacing(body: AddressBody) -> Edit:
     """PUT on an address there: every writable field as `body` has it (absent: cleared,
     `isDefault` absent: false); metadata other dialects wrote is kept."""
 
-    def edit(current: Address) -> AddressChange:
+    def edit(current: Address, summary: AddressSummary) -> AddressChange:
         tags = unique(body.tags or ())
         return AddressChange(
             **_values(body, ALL_NAMED),
             tags=tags,
             metadata=_metadata(current.metadata, body, replace=True),
-            **defaults(tags, bool(body.isDefault), current),
+            **defaults(tags, bool(body.isDefault), current, summary),
         )
 
     return edit
@@ -156,7 +179,7 @@ def patching(body: AddressBody) -> Edit:
     stored ones; `isDefault` applies to the tags the address then has."""
     named = body.model_fields_set
 
-    def edit(current: Address) -> AddressChange:
+    def edit(current: Address, summary: AddressSummary) -> AddressChange:
         changes: dict[str, Any] = _values(body, named)
         if "tags" in named:
             changes["tags"] = tags = unique(body.tags or ())
@@ -166,7 +189,7 @@ def patching(body: AddressBody) -> Edit:
         if metadata != current.metadata:
             changes["metadata"] = metadata
         is_default = body.isDefault if "isDefault" in named else None
-        return AddressChange(**changes, **defaults(tags, is_default, current))
+        return AddressChange(**changes, **defaults(tags, is_default, current, summary))
 
     return edit
 
@@ -175,7 +198,7 @@ def tagging(added: Iterable[str]) -> Edit:
     """`POST .../tags`: the tags join the stored ones; no default changes."""
     wanted = tuple(added)
 
-    def edit(current: Address) -> AddressChange:
+    def edit(current: Address, _: AddressSummary) -> AddressChange:
         tags = unique((*current.tags, *wanted))
         return AddressChange(tags=tags) if tags != current.tags else AddressChange()
 
@@ -186,11 +209,11 @@ def untagging(removed: Iterable[str]) -> Edit:
     """`DELETE .../tags`: the tags leave the address; a default whose tag left ends."""
     gone = set(removed)
 
-    def edit(current: Address) -> AddressChange:
+    def edit(current: Address, summary: AddressSummary) -> AddressChange:
         tags = tuple(tag for tag in current.tags if tag not in gone)
         shown = [tag for tag in shapes.address_tags(current) if tag not in gone]
         changes: dict[str, Any] = {"tags": tags} if tags != current.tags else {}
-        return AddressChange(**changes, **defaults(shown, None, current))
+        return AddressChange(**changes, **defaults(shown, None, current, summary))
 
     return edit
 

@@ -57,7 +57,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     async def list_addresses(request: Request, customerNumber: str) -> Response:
         call = await _caller(request, ctx, CUSTOMER_READ)
         found = await ctx.core.address_admin.list(call.principal, call.tenant, customerNumber)
-        return answer([shapes.address(record) for record in found])
+        return answer(shapes.addresses(found))
 
     @api.post(BASE, summary="Adding a customer address")
     async def add_address(request: Request, customerNumber: str) -> Response:
@@ -71,10 +71,10 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.get(ONE, summary="Retrieving a customer address")
     async def get_address(request: Request, customerNumber: str, addressId: str) -> Response:
         call = await _caller(request, ctx, CUSTOMER_READ)
-        found = await ctx.core.address_admin.get(
+        found, every = await ctx.core.address_admin.get(
             call.principal, call.tenant, customerNumber, addressId
         )
-        return answer(shapes.address(found))
+        return answer(shapes.address_among(found, every))
 
     @api.put(ONE, summary="Upserting a customer address")
     async def put_address(request: Request, customerNumber: str, addressId: str) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,9 +93,9 @@ def customer(view: ManagedCustomer, expand: Expand = Expand()) -> dict[str, Any]
     if expand.accounts:
         body["accounts"] = [{"id": record.email}] if record.has_account else []
     if expand.addresses and view.addresses is not None:
-        shown = [address(held) for held in view.addresses]
-        body["addresses"] = shown
-        body["defaultAddress"] = next((held for held in shown if held["isDefault"]), None)
+        body["addresses"] = addresses(view.addresses)
+        default = default_address(view.addresses)
+        body["defaultAddress"] = address(default, is_default=True) if default else None
     return {key: value for key, value in body.items() if value is not None}
 
 
@@ -121,6 +122,32 @@ def contact_name(record: Address) -> str | None:
     return name or None
 
 
+def is_the_default(record: Address, *, billing_default_exists: bool) -> bool:
+    """Whether the address is Emporix' one default address of its customer: the default
+    billing address, or, when the customer has none, the default shipping address
+    (decision 291). `billing_default_exists`: the customer has a default billing address."""
+    return record.is_default_billing or (record.is_default_shipping and not billing_default_exists)
+
+
+def default_address(records: Sequence[Address]) -> Address | None:
+    """The customer's one default address among all its addresses, if it has one."""
+    billing = any(record.is_default_billing for record in records)
+    return next((r for r in records if is_the_default(r, billing_default_exists=billing)), None)
+
+
+def addresses(records: Sequence[Address]) -> list[dict[str, Any]]:
+    """Every address of one customer, the one default among them marked `isDefault`."""
+    default = default_address(records)
+    chosen = default.id if default is not None else None
+    return [address(record, is_default=record.id == chosen) for record in records]
+
+
+def address_among(record: Address, records: Sequence[Address]) -> dict[str, Any]:
+    """One address of a customer whose addresses are `records`."""
+    default = default_address(records)
+    return address(record, is_default=default is not None and default.id == record.id)
+
+
 def address_tags(record: Address) -> list[str]:
     """The stored tags, plus BILLING and SHIPPING where the address is that default: the
     core's default flags are what Glue, Medusa and Aimeos show, so they are the truth."""
@@ -143,9 +170,10 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def address(record: Address) -> dict[str, Any]:
-    """`Address` (reference 3.1). `isDefault`: the default billing or shipping address.
-    Mixins are always shown (the address routes have no `expand`)."""
+def address(record: Address, *, is_default: bool) -> dict[str, Any]:
+    """`Address` (reference 3.1). `is_default`: whether it is the customer's one default
+    (`is_the_default`, which needs the customer's other addresses). Mixins are always
+    shown (the address routes have no `expand`)."""
     extra = _object(record.metadata.get(EXTRA_LINES))
     metadata: dict[str, Any] = {"version": record.version}
     if MIXIN_SCHEMAS in record.metadata:
@@ -163,7 +191,7 @@ def address(record: Address) -> dict[str, Any]:
         "country": record.country_code,
         "state": record.region,
         "contactPhone": record.phone,
-        "isDefault": record.is_default_billing or record.is_default_shipping,
+        "isDefault": is_default,
         "tags": address_tags(record),
         "metadata": metadata,
         "mixins": _object(record.metadata[MIXINS]) if MIXINS in record.metadata else None,

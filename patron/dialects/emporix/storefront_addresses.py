@@ -36,7 +36,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     async def list_addresses(request: Request) -> Response:
         claims = await _own(request, ctx)
         found = await ctx.core.address_admin.list_own(claims)
-        return answer([shapes.address(record) for record in found])
+        return answer(shapes.addresses(found))
 
     @api.post(BASE, summary="Adding an address to the customer's own profile")
     async def add_address(request: Request) -> Response:
@@ -50,7 +50,8 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
     @api.get(ONE, summary="Retrieving one of the customer's addresses")
     async def get_address(request: Request, addressId: str) -> Response:
         claims = await _own(request, ctx)
-        return answer(shapes.address(await ctx.core.address_admin.get_own(claims, addressId)))
+        found, every = await ctx.core.address_admin.get_own(claims, addressId)
+        return answer(shapes.address_among(found, every))
 
     @api.patch(ONE, summary="Updating one of the customer's addresses")
     async def patch_address(request: Request, addressId: str) -> Response:

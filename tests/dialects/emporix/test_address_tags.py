@@ -1,5 +1,6 @@
 """Address tags and `isDefault` (reference 3.2) over the core's default billing and
-shipping flags: what each write does to the two defaults, and what is shown back."""
+shipping flags: what each write does to the two defaults, and what is shown back (the
+one-default rule itself: `test_address_default`)."""
 
 from __future__ import annotations
 
@@ -49,17 +50,20 @@ def at(city: str, **more: Any) -> dict[str, Any]:
 async def test_is_default_follows_the_tags_it_is_given_with(
     http: httpx.AsyncClient, number: str, auth: dict[str, str], clean_db: asyncpg.Pool
 ) -> None:
-    await added(http, auth, number, at("Both", isDefault=True))
-    await added(http, auth, number, at("Billing", isDefault=True, tags=["BILLING", "HQ"]))
-    await added(http, auth, number, at("Shipping", isDefault=True, tags=["SHIPPING"]))
+    """A new default is the default of the kinds it is tagged for (both when tagged for
+    neither), and the customer's only one: the earlier ones lose theirs."""
+    expected: list[tuple[str, bool, bool]] = []
+    for city, tags, billing, shipping in (
+        ("Both", [], True, True),
+        ("Billing", ["BILLING", "HQ"], True, False),
+        ("Shipping", ["SHIPPING"], False, True),
+    ):
+        await added(http, auth, number, at(city, isDefault=True, tags=tags))
 
-    assert await flags(clean_db) == [
-        ("Both", False, False),
-        ("Billing", True, False),
-        ("Shipping", False, True),
-    ]
+        expected = [(old, False, False) for old, _, _ in expected] + [(city, billing, shipping)]
+        assert await flags(clean_db) == expected
     shown = [defaults_of(a) for a in (await http.get(addresses_of(number), headers=auth)).json()]
-    assert shown == [(False, []), (True, ["BILLING", "HQ"]), (True, ["SHIPPING"])]
+    assert shown == [(False, []), (False, ["BILLING", "HQ"]), (True, ["SHIPPING"])]
 
 
 async def test_an_address_not_asked_to_be_default_is_not_even_the_first(
