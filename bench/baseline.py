@@ -75,7 +75,7 @@ def _emporix_customer(customer: Customer) -> dict[str, Any]:
         "customerNumber": customer.customer_number,
         "firstName": customer.first_name,
         "lastName": customer.last_name,
-        "contactEmail": customer.email,
+        "contactEmail": customer.shown_contact_email,
         "active": customer.is_active,
         "onHold": customer.on_hold,
         "metadata": {"version": customer.version},

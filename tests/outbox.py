@@ -33,3 +33,16 @@ async def mailed_key(pool: asyncpg.Pool, email: str, template: str) -> str:
     body = await latest_mail(pool, email, template)
     assert body, f"no {template} mail to {email}"
     return key_in(body)
+
+
+LOGIN_CHANGE_NOTICE = "customer_login_change_notice"
+
+
+async def login_change_notices(pool: asyncpg.Pool) -> list[tuple[str, str, str]]:
+    """(recipient, subject, body) of every notice of a changed login email or password,
+    oldest first."""
+    rows = await pool.fetch(
+        "SELECT recipient, subject, body FROM outbox WHERE template = $1 ORDER BY id",
+        LOGIN_CHANGE_NOTICE,
+    )
+    return [(row["recipient"], row["subject"], row["body"]) for row in rows]

@@ -30,7 +30,7 @@ from patron.core.commands import (
 )
 from patron.core.config import CoreConfig
 from patron.core.deferred import AfterAnswer
-from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email
+from patron.core.email_addresses import MAX_EMAIL_LENGTH, clean_email, lookup_key
 from patron.core.errors import (
     AddressNotFound,
     CodeTaken,
@@ -45,6 +45,7 @@ from patron.core.errors import (
     SignupLimitReached,
     VersionConflict,
 )
+from patron.core.login_notices import mail_login_notice
 from patron.core.mails import account_mail as new_account_mail
 from patron.core.mails import confirmation_mail
 from patron.core.model import AccessClaims, Customer, Tenant
@@ -59,7 +60,12 @@ from patron.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from patron.core.profiles import checked_profile, stored_code, write_profile_locked
+from patron.core.profiles import (
+    checked_profile,
+    email_moves,
+    stored_code,
+    write_profile_locked,
+)
 from patron.core.restrictions import new_restriction
 from patron.core.security_ports import LoginThrottle, PasswordHasher, Quota, TokenCodec
 from patron.core.text import (
@@ -305,11 +311,19 @@ class Accounts:
         now = self.clock()
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
-            updated = await write_profile_locked(uow, customer, fields, patch, now=now)
+            # A new email and a new password at once: one notice to the old address.
+            alone = password_hash is None
+            updated = await write_profile_locked(
+                uow, customer, fields, patch, now=now, notify=alone
+            )
             if billing is not None:
                 await self._choose_billing(uow, customer, billing, billing_fields, now)
             if password_hash is not None:
-                await set_password_locked(uow, customer, password_hash, claims=claims, now=now)
+                await set_password_locked(
+                    uow, customer, password_hash, claims=claims, now=now, notify=False
+                )
+                moved = email_moves(customer, fields)
+                await mail_login_notice(uow, customer, email=moved, password=True, now=now)
                 # The password moved the row's version and `updated_at`: answer what is stored.
                 updated = await uow.customers.get(customer.id) or updated
             await uow.commit()
@@ -353,7 +367,7 @@ class Accounts:
 
 @dataclass(frozen=True, slots=True)
 class PreparedRegistration:
-    """A registration that passed every check, its email cleaned and password hashed."""
+    """A registration that passed every check, its emails cleaned and password hashed."""
 
     registration: Registration
     email: str
@@ -361,6 +375,11 @@ class PreparedRegistration:
     account: bool = False
     """An account even without a password (the back office's customers set theirs by a
     reset); else only a password makes one, and without it the customer is a guest."""
+    vouched: bool = False
+    """The address needs no confirmation: a back-office caller who chose the password
+    vouches for it, or the shop an import comes from proved it."""
+    initial_password: bool = False
+    """The password is one a back-office caller chose (Emporix' `initialPassword`)."""
 
     @property
     def has_account(self) -> bool:
@@ -370,22 +389,39 @@ class PreparedRegistration:
 
 
 async def prepare_registration(
-    tenant: Tenant, registration: Registration, hasher: PasswordHasher, *, account: bool = False
+    tenant: Tenant,
+    registration: Registration,
+    hasher: PasswordHasher,
+    *,
+    account: bool = False,
+    by_staff: bool = False,
 ) -> PreparedRegistration:
-    """Cheap checks first (text, email, restriction, the tenant's password policy), then
-    the hash, before any transaction is opened."""
+    """Cheap checks first (text, emails, restriction, the tenant's password policy), then
+    the hash, before any transaction is opened. `by_staff`: a back-office caller creates
+    the customer; a password it gives is an initial one, and vouches for the address, so
+    the customer logs in at once even where the tenant wants confirmation (a reset link
+    instead still confirms the address when it is used)."""
     check_text(registration.text_fields() | coordinates_of(registration), CUSTOMER_TEXT)
     email = clean_email(registration.email)
+    contact = registration.contact_email
+    if contact is not None:
+        contact = clean_email(contact)
+        if lookup_key(contact) == lookup_key(email):
+            contact = None  # the login is the contact email
     registration = replace(
         registration,
         code=stored_code(registration.code, email),
         restriction=new_restriction(tenant.settings, registration.restriction, registration.site),
+        contact_email=contact,
     )
     password_hash = None
     if registration.password is not None:
         POLICIES[tenant.settings.password_policy].check(registration.password)
         password_hash = await hasher.hash(registration.password)
-    return PreparedRegistration(registration, email, password_hash, account)
+    chosen = by_staff and password_hash is not None
+    return PreparedRegistration(
+        registration, email, password_hash, account, vouched=chosen, initial_password=chosen
+    )
 
 
 MAX_NUMBER_SKIPS = 1000
@@ -429,6 +465,8 @@ async def add_customer(
             terms_accepted_at=now if registration.accepted_terms else None,
             now=now,
             has_account=prepared.has_account,
+            email_verified_at=now if prepared.vouched else None,
+            password_set_by_staff=prepared.initial_password,
         )
     )
 

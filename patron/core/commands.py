@@ -43,6 +43,9 @@ class Registration:
     label: str | None = None
     restriction: str | None = None
     """None: unrestricted, or the site's where the tenant syncs them (`restrictions`)."""
+    contact_email: str | None = None
+    """A contact address apart from `email`, the login (None: the login is the contact
+    email too)."""
 
     def text_fields(self) -> dict[str, Any]:
         return _text_fields(self)
@@ -116,6 +119,8 @@ class ProfileChange:
     latitude: float | None = UNSET
     longitude: float | None = UNSET
     label: str | None = UNSET
+    contact_email: str | None = UNSET
+    """The contact address apart from the login (None: the login is the contact email)."""
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)

@@ -25,6 +25,7 @@ from patron.core.errors import (
     GroupNotFound,
 )
 from patron.core.model import Customer, CustomerGroup, Tenant
+from patron.core.password_changes import store_password_locked
 from patron.core.passwords import POLICIES
 from patron.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope
@@ -85,11 +86,12 @@ class CustomerAdministration:
         stays), without one a guest (`GuestExists` if there is one; an account may exist).
 
         The tenant's password policy and text limits apply as to any registration. No
-        confirmation mail goes out and the email is not marked confirmed: the back office
-        did not prove the mailbox; a password reset does (it confirms the address).
+        confirmation mail goes out: the staff member who chose the password vouches for
+        the address, so the account is confirmed and logs in at once in every dialect,
+        with an initial password (`prepare_registration`'s `by_staff`).
         """
         require_scope(principal, tenant, Scope.CUSTOMERS_MANAGE)
-        prepared = await prepare_registration(tenant, registration, self.hasher)
+        prepared = await prepare_registration(tenant, registration, self.hasher, by_staff=True)
         async with self.uow() as uow:
             customer = await add_customer(uow, tenant, prepared, self.clock())
             await uow.commit()
@@ -138,11 +140,7 @@ class CustomerAdministration:
             if change.group_uuids is not None:
                 await _replace_groups(uow, tenant, customer, change.group_uuids, now)
             if password_hash is not None:
-                await uow.customers.change_password(
-                    customer.id, password_hash, now=now, end_sessions=True
-                )
-                await uow.tokens.revoke_all_for(customer.id, now)
-                await uow.tokens.discard_one_time_for(customer.id)  # as `set_password_locked`
+                await store_password_locked(uow, customer, password_hash, now=now, by_staff=True)
             if fields or regrouped:
                 fields = with_site_rules(tenant.settings, fields)
                 updated = await update_locked(uow, customer, fields, now=now)

@@ -8,6 +8,8 @@ https://..." must not reach that mailbox word for word. Greetings name nobody.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from patron.core.model import Customer, OutgoingMail, Product, Subscription
 
 
@@ -77,6 +79,43 @@ def email_change_notice(customer: Customer, recipient: str) -> OutgoingMail:
         subject="Your email address is about to change",
         body=body,
         template="customer_email_change_notice",
+        customer_id=customer.id,
+    )
+
+
+def login_change_notice(
+    customer: Customer, recipient: str, *, email: bool, password: bool, when: datetime
+) -> OutgoingMail:
+    """To the address the account answered to before the change: its login email or its
+    password changed (through any dialect, the back office or a reset), when, and what to
+    do if it was not the customer. It names neither the new address nor anything secret,
+    and holds no link (no configured page fits it without a key)."""
+    what = " and ".join(
+        name for name, changed in (("login email", email), ("password", password)) if changed
+    )
+    verb = "were" if email and password else "was"
+    moment = when.astimezone(UTC).strftime("%Y-%m-%d at %H:%M UTC")
+    if email:
+        advice = (
+            "If it was not you, contact the shop at once: mail to this address no longer "
+            "reaches your account, and whoever changed it can now reset its password.\n"
+        )
+    else:
+        advice = (
+            'If it was not you, reset your password at once ("forgot your password?" at '
+            "the shop's login) and tell the shop.\n"
+        )
+    body = (
+        "Hello,\n\n"
+        f"the {what} of your account {verb} changed on {moment}.\n\n"
+        "If it was you, there is nothing to do.\n\n"
+        f"{advice}"
+    )
+    return OutgoingMail(
+        recipient=recipient,
+        subject=f"Your {what} {verb} changed",
+        body=body,
+        template="customer_login_change_notice",
         customer_id=customer.id,
     )
 

@@ -18,7 +18,7 @@ from patron.core.back_office_ports import GroupReads
 from patron.core.commands import UNSET, MetadataPatch, ProfileChange, Registration
 from patron.core.config import CoreConfig
 from patron.core.customer_admin import CustomerAdministration
-from patron.core.email_addresses import lookup_key
+from patron.core.email_addresses import clean_email, lookup_key
 from patron.core.errors import (
     CustomerNotFound,
     CustomerNumberTaken,
@@ -34,7 +34,7 @@ from patron.core.model import AccessClaims, Address, Customer, CustomerGroup, Te
 from patron.core.password_changes import mail_reset_key
 from patron.core.ports import AddressReads, Clock, UnitOfWork, UnitOfWorkFactory
 from patron.core.principals import Principal, Scope, grants_of
-from patron.core.profiles import checked_profile, update_locked
+from patron.core.profiles import checked_profile, contact_email_change, update_locked
 from patron.core.queries import CustomerQuery
 from patron.core.restrictions import new_restriction, with_site_rules
 from patron.core.security_ports import PasswordHasher, TokenCodec
@@ -62,6 +62,11 @@ class ManagedChange:
     `VersionConflict` (None: no check)."""
 
     profile: ProfileChange = field(default_factory=ProfileChange)
+    contact_email: str = UNSET
+    """The address to show as the contact email (Emporix' `contactEmail`): where the
+    customer has none apart from its login, the back office's moves the login with it (as
+    before contact emails were kept apart); else, and always for the customer's own
+    change, only the contact email changes (`profiles.contact_email_change`)."""
     restriction: str | None = UNSET
     is_active: bool = UNSET
     on_hold: bool = UNSET
@@ -138,7 +143,9 @@ class ManagedCustomers:
         restriction = new_restriction(tenant.settings, registration.restriction, registration.site)
         if not reach.admits_values(restriction, joined):
             raise OutOfReach()  # before the password is hashed
-        prepared = await prepare_registration(tenant, registration, self.hasher, account=True)
+        prepared = await prepare_registration(
+            tenant, registration, self.hasher, account=True, by_staff=True
+        )
         now = self.clock()
         async with self.uow() as uow:
             customer = await add_customer(uow, tenant, prepared, now, customer_number=new.number)
@@ -158,7 +165,9 @@ class ManagedCustomers:
         fields = _checked(tenant, change)
         async with self.uow() as uow:
             customer, companies = await _locked(uow, principal, tenant, reach, number)
-            updated = await self._write_locked(uow, reach, customer, companies, change, fields)
+            updated = await self._write_locked(
+                uow, reach, customer, companies, change, fields, moves_login=True
+            )
             await uow.commit()
         return updated
 
@@ -211,7 +220,9 @@ class ManagedCustomers:
                 companies = await _reached(uow, principal, reach, existing)
             except CustomerNotFound:  # it exists: not to be created, nor called missing
                 raise OutOfReach() from None
-            updated = await self._write_locked(uow, reach, existing, companies, change, fields)
+            updated = await self._write_locked(
+                uow, reach, existing, companies, change, fields, moves_login=True
+            )
             await uow.commit()
         return updated
 
@@ -219,9 +230,9 @@ class ManagedCustomers:
         self, tenant: Tenant, claims: AccessClaims, change: ManagedChange
     ) -> Customer:
         """The bearer's own profile (Emporix' `PATCH /me`), as `update` does it, without
-        what only the back office sets (active, on hold, restriction). The email is the
-        login, so it is not changed here: a new one needs the password and a confirmation
-        (`EmailLocked`)."""
+        what only the back office sets (active, on hold, restriction). The login email is
+        not changed here: a new one needs the password and a confirmation (`EmailLocked`);
+        `contact_email` changes the contact email only."""
         change = replace(change, is_active=UNSET, on_hold=UNSET, restriction=UNSET)
         fields = _checked(tenant, change)
         async with self.uow() as uow:
@@ -232,7 +243,7 @@ class ManagedCustomers:
             ):
                 raise EmailLocked()
             updated = await self._write_locked(
-                uow, EVERY_CUSTOMER, customer, frozenset(), change, fields
+                uow, EVERY_CUSTOMER, customer, frozenset(), change, fields, moves_login=False
             )
             await uow.commit()
         return updated
@@ -254,10 +265,15 @@ class ManagedCustomers:
         companies: frozenset[int],
         change: ManagedChange,
         fields: dict[str, Any],
+        *,
+        moves_login: bool,
     ) -> Customer:
         if change.expected_version is not None and change.expected_version != customer.version:
             raise VersionConflict(customer.version)
         fields = dict(fields)
+        if change.contact_email is not UNSET:
+            contact = clean_email(change.contact_email)
+            fields |= contact_email_change(customer, contact, moves_login=moves_login)
         if "email" in fields:
             if customer.email is not None and lookup_key(customer.email) == lookup_key(
                 fields["email"]

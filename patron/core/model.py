@@ -237,10 +237,22 @@ class Customer:
     restriction: str | None = None
     """Who may see the customer (Emporix' site permission): one of the tenant's
     `restrictions`; back-office grants limited to restrictions see only theirs."""
+    contact_email: str | None = None
+    """Where the customer wants to be contacted, when that is not `email`, the login
+    (Emporix' `contactEmail` beside its sign-in `accounts`); None: the login is the
+    contact email too. Mail about the account goes to the login."""
+    password_set_by_staff: bool = False
+    """The password is an initial one a back-office caller chose (Emporix'
+    `initialPassword`), until the customer sets one of their own."""
 
     @property
     def is_anonymized(self) -> bool:
         return self.anonymized_at is not None
+
+    @property
+    def shown_contact_email(self) -> str | None:
+        """The contact email: the separate one, else the login."""
+        return self.contact_email if self.contact_email is not None else self.email
 
 
 @dataclass(frozen=True, slots=True)

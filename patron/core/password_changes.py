@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from uuid import UUID
 
 from patron.core.access import CustomerRef, load_bearer, lock_bearer, require_owner
 from patron.core.config import CoreConfig
@@ -21,6 +22,7 @@ from patron.core.errors import (
     ResetKeyInvalid,
     WrongPassword,
 )
+from patron.core.login_notices import mail_login_notice
 from patron.core.mails import password_reset_mail
 from patron.core.model import AccessClaims, Customer, Tenant
 from patron.core.passwords import POLICIES
@@ -72,11 +74,7 @@ class PasswordChanges:
             customer = await uow.customers.get(bearer.id, for_update=True)
             if customer is None or customer.version != bearer.version:
                 raise PasswordChangeFailed()
-            await uow.customers.change_password(
-                bearer.id, password_hash, now=now, end_sessions=False
-            )
-            await uow.tokens.revoke_all_for(bearer.id, now, except_session=claims.session_id)
-            await uow.tokens.discard_one_time_for(bearer.id, RESET_PASSWORD)
+            await set_password_locked(uow, customer, password_hash, claims=claims, now=now)
             await uow.commit()
 
     async def set_own(self, tenant: Tenant, claims: AccessClaims, new_password: str) -> None:
@@ -152,13 +150,9 @@ class PasswordChanges:
                 raise ResetKeyInvalid()  # rolled back: the key stays for its own address
             POLICIES[tenant.settings.password_policy].check(password)
             password_hash = await self.hasher.hash(password)
-            await uow.customers.change_password(
-                customer.id, password_hash, now=now, end_sessions=True
-            )
+            await store_password_locked(uow, customer, password_hash, now=now)
             if customer.email_verified_at is None:
                 await uow.customers.mark_email_verified(customer.id, tenant.id, now)
-            await uow.tokens.revoke_all_for(customer.id, now)
-            await uow.tokens.discard_one_time_for(customer.id)  # see `set_password_locked`
             changed = await uow.customers.get(customer.id)
             if changed is None:  # cannot happen: this transaction holds the row's lock
                 raise ResetKeyInvalid()
@@ -241,15 +235,46 @@ async def check_current_password(
 
 
 async def set_password_locked(
-    uow: UnitOfWork, customer: Customer, password_hash: str, *, claims: AccessClaims, now: datetime
+    uow: UnitOfWork,
+    customer: Customer,
+    password_hash: str,
+    *,
+    claims: AccessClaims,
+    now: datetime,
+    notify: bool = True,
 ) -> None:
-    """A new password for a customer whose row the caller has locked: the bearer's session
-    stays, every other one ends, and every outstanding mailed key is spent: a key asked
-    for under the old password (an email change to an intruder's mailbox) must not
-    outlive it."""
-    await uow.customers.change_password(customer.id, password_hash, now=now, end_sessions=False)
-    await uow.tokens.revoke_all_for(customer.id, now, except_session=claims.session_id)
+    """The customer's own new password (a change, Medusa's or Aimeos' edit): the bearer's
+    session stays, everything else `store_password_locked` says happens."""
+    await store_password_locked(
+        uow, customer, password_hash, now=now, keep_session=claims.session_id, notify=notify
+    )
+
+
+async def store_password_locked(
+    uow: UnitOfWork,
+    customer: Customer,
+    password_hash: str,
+    *,
+    now: datetime,
+    keep_session: UUID | None = None,
+    by_staff: bool = False,
+    notify: bool = True,
+) -> None:
+    """The one write of a new password, for a customer whose row the caller has locked,
+    whoever sets it (the customer, a reset, the back office). Every session ends but
+    `keep_session` (the bearer's own; None: all of them, every access token too), every
+    outstanding mailed key is spent (a key asked for under the old password, such as an
+    email change to an intruder's mailbox, must not outlive it), and the login email gets
+    a notice (`mail_login_notice`; `notify=False` where the caller mails one notice for
+    several changes). `by_staff`: a back-office caller chose it, an initial password
+    (Emporix' `initialPassword`) until the customer sets their own."""
+    await uow.customers.change_password(
+        customer.id, password_hash, now=now, end_sessions=keep_session is None, by_staff=by_staff
+    )
+    await uow.tokens.revoke_all_for(customer.id, now, except_session=keep_session)
     await uow.tokens.discard_one_time_for(customer.id)
+    if notify:
+        await mail_login_notice(uow, customer, email=False, password=True, now=now)
 
 
 async def mail_reset_key(

@@ -45,6 +45,10 @@ class NewCustomer:
     now: datetime
     has_account: bool = True
     """False for a guest: a customer record without a login (Medusa's checkout customer)."""
+    email_verified_at: datetime | None = None
+    """Set when the address needs no confirmation: staff vouched for it, or an import's
+    shop proved it."""
+    password_set_by_staff: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +148,16 @@ class CustomerRepository(Protocol):
         """Rehash on login: the same password, so nothing else changes."""
 
     async def change_password(
-        self, customer_id: int, password_hash: str, *, now: datetime, end_sessions: bool
+        self,
+        customer_id: int,
+        password_hash: str,
+        *,
+        now: datetime,
+        end_sessions: bool,
+        by_staff: bool = False,
     ) -> None:
-        """A new password; `end_sessions` also invalidates every access token issued so far."""
+        """A new password; `end_sessions` also invalidates every access token issued so far.
+        `by_staff`: a back-office caller chose it (an initial password); else the customer."""
 
     async def mark_email_verified(self, customer_id: int, tenant_id: int, now: datetime) -> bool:
         """False when the customer is not of that tenant; nothing is written then."""

@@ -46,6 +46,7 @@ CUSTOMER_SORT_FIELDS = frozenset(
         "created_at",
         "updated_at",
         "email",
+        "contact_email",
         "first_name",
         "middle_name",
         "last_name",
@@ -106,6 +107,7 @@ CUSTOMER_FILTER_FIELDS: dict[str, type] = {
     "id": int,
     "customer_number": str,
     "email": str,
+    "contact_email": str,
     "code": str,
     "first_name": str,
     "middle_name": str,
@@ -128,7 +130,8 @@ CUSTOMER_FILTER_FIELDS: dict[str, type] = {
     "restriction": str,
 }
 """The customer fields a condition may name, with their types; `metadata` paths (below)
-hold any JSON."""
+hold any JSON. `email` is the login email, `contact_email` the contact email as shown
+(the one kept apart, else the login)."""
 
 
 @dataclass(frozen=True, slots=True)

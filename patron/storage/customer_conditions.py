@@ -18,6 +18,7 @@ COLUMNS = {
     "id": "c.id",
     "customer_number": "c.customer_number",
     "email": "c.email",
+    "contact_email": "coalesce(c.contact_email, c.email)",
     "code": "c.code",
     "first_name": "c.first_name",
     "middle_name": "c.middle_name",
@@ -42,8 +43,14 @@ COLUMNS = {
 """The allow-list: the column of each field a condition may name."""
 SQL_TYPES = {str: "text", int: "bigint", bool: "boolean", date: "date", datetime: "timestamptz"}
 ORDER = {Operator.LT: "<", Operator.GT: ">", Operator.LTE: "<=", Operator.GTE: ">="}
-CASE_INSENSITIVE = frozenset({"email"})
+CASE_INSENSITIVE = frozenset({"email", "contact_email"})
 """Compared in lower case, as the unique indexes compare emails."""
+CONTACT_EMAIL_IS = (
+    "((c.contact_email IS NULL AND lower(c.email) {0}) OR lower(c.contact_email) {0})"
+)
+"""The contact email compared as the indexes can serve it: the login's
+(`customers_email_prefix`) where no contact email is kept apart, else the kept one's
+(the partial `customers_contact_email`); `{0}` is the comparison."""
 JSON_AT = "(c.metadata #> {0}::text[])"
 TEXT_AT = "(c.metadata #>> {0}::text[])"
 
@@ -62,13 +69,16 @@ def _add_column_condition(where: Filters, condition: FieldCondition) -> None:
     sql_type = SQL_TYPES[CUSTOMER_FILTER_FIELDS[condition.field]]
     operator, values = condition.operator, condition.values
     if condition.field in CASE_INSENSITIVE and operator in (Operator.EQ, Operator.IN):
+        value: object
         if operator is Operator.EQ:
-            where.add(f"lower({column}) = lower({{}}::{sql_type})", values[0])
+            comparison, value = f"= lower({{0}}::{sql_type})", values[0]
         else:
-            where.add(
-                f"lower({column}) = ANY (ARRAY(SELECT lower(v) FROM unnest({{}}::text[]) v))",
-                list(values),
-            )
+            comparison = "= ANY (ARRAY(SELECT lower(v) FROM unnest({0}::text[]) v))"
+            value = list(values)
+        if condition.field == "contact_email":
+            where.add(CONTACT_EMAIL_IS.format(comparison), value)
+        else:
+            where.add(f"lower({column}) {comparison}", value)
     elif operator is Operator.EQ:
         where.add(f"{column} = {{}}::{sql_type}", values[0])
     elif operator is Operator.IN:

@@ -29,6 +29,7 @@ SORT_COLUMNS = {
     "created_at": "c.created_at",
     "updated_at": "c.updated_at",
     "email": "c.email",
+    "contact_email": "coalesce(c.contact_email, c.email)",
     "first_name": "c.first_name",
     "middle_name": "c.middle_name",
     "last_name": "c.last_name",

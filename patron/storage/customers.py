@@ -25,7 +25,8 @@ COLUMNS = (
     "middle_name, last_name, gender, birth_date, company, vat_id, phone, language, currency, "
     "site, metadata, is_active, on_hold, email_verified_at, terms_accepted_at, version, "
     "created_at, updated_at, anonymized_at, last_login_at, tokens_valid_after, code, mobile, "
-    "fax, website, latitude, longitude, label, restriction"
+    "fax, website, latitude, longitude, label, restriction, contact_email, "
+    "password_set_by_staff"
 )
 
 
@@ -58,6 +59,7 @@ WRITABLE = frozenset(
         "longitude",
         "label",
         "restriction",
+        "contact_email",
     }
 )
 
@@ -122,6 +124,8 @@ def row_to_customer(row: asyncpg.Record) -> Customer:
         longitude=row["longitude"],
         label=row["label"],
         restriction=row["restriction"],
+        contact_email=row["contact_email"],
+        password_set_by_staff=row["password_set_by_staff"],
     )
 
 
@@ -161,10 +165,11 @@ class PgCustomers:
                     first_name, middle_name, last_name, gender, birth_date, company, vat_id,
                     phone, language, currency, site, metadata, is_active, on_hold,
                     terms_accepted_at, created_at, updated_at, has_account, code, mobile, fax,
-                    website, latitude, longitude, label, restriction)
+                    website, latitude, longitude, label, restriction, contact_email,
+                    email_verified_at, password_set_by_staff)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                         $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26, $27, $28, $29,
-                        $30, $31, $32)
+                        $30, $31, $32, $33, $34, $35)
                 RETURNING {COLUMNS}
                 """,
                 new.uuid,
@@ -199,6 +204,9 @@ class PgCustomers:
                 r.longitude,
                 r.label,
                 r.restriction,
+                r.contact_email,
+                new.email_verified_at,
+                new.password_set_by_staff,
             )
         except asyncpg.UniqueViolationError as error:
             raise _translate_unique_violation(error) from None
@@ -283,16 +291,23 @@ class PgCustomers:
         )
 
     async def change_password(
-        self, customer_id: int, password_hash: str, *, now: datetime, end_sessions: bool
+        self,
+        customer_id: int,
+        password_hash: str,
+        *,
+        now: datetime,
+        end_sessions: bool,
+        by_staff: bool = False,
     ) -> None:
         await self._db.execute(
             "UPDATE customers SET password_hash = $2, updated_at = $3, version = version + 1, "
-            "tokens_valid_after = CASE WHEN $4 THEN $3 ELSE tokens_valid_after END "
-            "WHERE id = $1",
+            "tokens_valid_after = CASE WHEN $4 THEN $3 ELSE tokens_valid_after END, "
+            "password_set_by_staff = $5 WHERE id = $1",
             customer_id,
             password_hash,
             now,
             end_sessions,
+            by_staff,
         )
 
     async def mark_email_verified(self, customer_id: int, tenant_id: int, now: datetime) -> bool:
@@ -314,7 +329,8 @@ class PgCustomers:
         await self._db.execute(
             """
             UPDATE customers SET
-                email = $2, password_hash = NULL, email_verified_at = NULL,
+                email = $2, contact_email = NULL, password_hash = NULL,
+                password_set_by_staff = false, email_verified_at = NULL,
                 salutation = NULL, title = NULL, first_name = NULL, middle_name = NULL,
                 last_name = NULL, gender = NULL, birth_date = NULL, phone = NULL,
                 code = NULL, mobile = NULL, fax = NULL, website = NULL, latitude = NULL,

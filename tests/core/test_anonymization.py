@@ -21,8 +21,15 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
     timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
 ) -> None:
     customer = await timed_services.core.accounts.register(
-        tenant, registration_for("gone@example.com", phone="+49 30 1234", company="ACME")
+        tenant,
+        registration_for(
+            "gone@example.com",
+            phone="+49 30 1234",
+            company="ACME",
+            contact_email="gone.desk@example.com",
+        ),
     )
+    assert customer.contact_email == "gone.desk@example.com"
     await clean_db.execute("UPDATE customers SET email_verified_at = now()")
     await clean_db.execute(
         "INSERT INTO addresses (uuid, customer_id, first_name, city, country_code, created_at, "
@@ -42,7 +49,8 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
     row = await fetch_one(clean_db, "SELECT * FROM customers WHERE id = $1", customer.id)
     assert row["customer_number"] == customer.customer_number
     assert row["email"] != "gone@example.com" and row["email"].endswith(".invalid")
-    for column in ("first_name", "last_name", "phone", "password_hash", "birth_date", "gender"):
+    erased = ("first_name", "last_name", "phone", "password_hash", "birth_date", "gender")
+    for column in (*erased, "contact_email"):
         assert row[column] is None, column
     assert row["company"] == "ACME"  # business data stays, as in Spryker
     assert row["anonymized_at"] is not None

@@ -115,7 +115,9 @@ async def test_the_back_office_create_checks_policy_and_text_and_mails_nobody(
         )
     created = await _admin_create(timed_services, tenant, EMAIL, "change123")
 
-    assert created.email_verified_at is None
+    # staff who chose the password vouch for the address: confirmed, an initial password
+    assert created.email_verified_at == timed_services.clock()
+    assert created.password_set_by_staff
     assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
     assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 0
 

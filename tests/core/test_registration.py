@@ -148,3 +148,29 @@ async def test_a_customer_without_a_password_is_a_guest_who_cannot_log_in(
     assert await clean_db.fetchval("SELECT terms_accepted_at FROM customers") is None
     with pytest.raises(InvalidCredentials):
         await timed_services.core.auth.login(tenant, "np@example.com", "", client_ip=None)
+
+
+async def test_a_contact_email_is_kept_apart_only_when_it_is_another_valid_address(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    accounts = timed_services.core.accounts
+
+    apart = await accounts.register(
+        tenant, registration_for("login@example.com", contact_email=" desk@example.com ")
+    )
+    same = await accounts.register(
+        tenant, registration_for("one@example.com", contact_email="ONE@example.com")
+    )
+    with pytest.raises(EmailInvalid):
+        await accounts.register(
+            tenant, registration_for("bad@example.com", contact_email="not an address")
+        )
+
+    assert (apart.email, apart.contact_email) == ("login@example.com", "desk@example.com")
+    assert (same.contact_email, same.shown_contact_email) == (None, "one@example.com")
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 2
+    # the login is what logs in; the contact email is no second login
+    with pytest.raises(InvalidCredentials):
+        await timed_services.core.auth.login(
+            tenant, "desk@example.com", "change123", client_ip=None, require_confirmation=False
+        )

@@ -99,6 +99,9 @@ async def test_sign_up_opt_in_reset_change_email_and_delete(
         )
         assert updated.status_code == 204
         assert (await http.get(f"{base}/me", headers=auth)).status_code == 401  # sessions ended
+        notice = _mail_to(inbox, 3, EMAIL)  # the password changed: a notice, and no secret
+        assert notice["Subject"] == "Your password was changed"
+        assert key not in notice.get_content() and "journey-pw-2" not in notice.get_content()
         login = {"email": EMAIL, "password": "journey-pw-2"}
         tokens = (await http.post(f"{base}/login", json=login, headers=anonymous)).json()
         auth = {"Authorization": f"Bearer {tokens['access_token']}"}
@@ -108,8 +111,8 @@ async def test_sign_up_opt_in_reset_change_email_and_delete(
             f"{base}/me/accounts/internal/email/change", json=change, headers=auth
         )
         assert asked.status_code == 204, asked.text
-        _wait(inbox, 4)
-        by_recipient = {message["To"]: message for message in inbox.messages[2:4]}
+        _wait(inbox, 5)
+        by_recipient = {message["To"]: message for message in inbox.messages[3:5]}
         assert set(by_recipient) == {EMAIL, NEW_EMAIL}  # the key to the new, a notice to the old
         confirmation = by_recipient[NEW_EMAIL]
         confirmed = await http.post(
@@ -122,7 +125,7 @@ async def test_sign_up_opt_in_reset_change_email_and_delete(
         assert (await http.post(f"{base}/login", json=login, headers=anonymous)).status_code == 200
 
         assert (await http.delete(f"{base}/me", headers=auth)).status_code == 202
-        deletion = _token_in(_mail_to(inbox, 5, NEW_EMAIL), "/account/delete")
+        deletion = _token_in(_mail_to(inbox, 6, NEW_EMAIL), "/account/delete")
         deleted = await http.delete(f"{base}/me", params={"token": deletion}, headers=auth)
         assert deleted.status_code == 204
         assert (await http.post(f"{base}/login", json=login, headers=anonymous)).status_code == 401

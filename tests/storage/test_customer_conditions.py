@@ -68,6 +68,7 @@ def customers(draw: st.DrawFn) -> list[Row]:
         row: Row = {f: draw(st.sampled_from(values)) for f, values in TEXTS.items()}
         local = draw(st.sampled_from(["ann", "Ann", "bert", "BERT", "zoe"]))
         row["email"] = draw(st.sampled_from([f"{local}.{i}@Example.com", None]))
+        row["contact_email"] = draw(st.sampled_from([None, None, f"{local}.c{i}@Example.com"]))
         row["code"] = draw(st.sampled_from([f"c{i}", f"C{i}", None]))
         row["customer_number"] = f"{1000 + i}"
         row["birth_date"] = draw(st.sampled_from(DATES))
@@ -90,6 +91,9 @@ def _values_for(field: str, rows: list[Row]) -> st.SearchStrategy[Any]:
     held = [row[field] for row in rows if row.get(field) is not None]
     if field == "email":
         return st.sampled_from([e.swapcase() for e in held] or ["x@y.z"]) | st.just("x@y.z")
+    if field == "contact_email":
+        shown = [e for row in rows if (e := _shown_contact(row)) is not None]
+        return st.sampled_from([e.swapcase() for e in shown] or ["x@y.z"]) | st.just("x@y.z")
     if field == "id":
         return st.integers(min_value=0, max_value=len(rows) + 1)
     if kind is int:
@@ -186,18 +190,24 @@ def _holds(row: Row, condition: FieldCondition) -> bool:
         if op is Operator.MATCHES:
             return isinstance(held, str) and re.search(str(values[0]), held, re.S) is not None
         return _json_kind(held) == _json_kind(values[0]) and ORDER[op](held, values[0])
-    held = row[condition.field]
+    held = _shown_contact(row) if condition.field == "contact_email" else row[condition.field]
     if op is Operator.IS_NULL:
         return held is None
     if held is None:
         return False
-    if condition.field == "email" and op in (Operator.EQ, Operator.IN):
+    if condition.field in ("email", "contact_email") and op in (Operator.EQ, Operator.IN):
         return held.lower() in [str(value).lower() for value in values]
     if op in (Operator.EQ, Operator.IN):
         return held in values
     if op is Operator.MATCHES:
         return re.search(str(values[0]), held, re.S) is not None
     return bool(ORDER[op](held, values[0]))
+
+
+def _shown_contact(row: Row) -> str | None:
+    """The contact email as shown: the one kept apart, else the login."""
+    contact: str | None = row["contact_email"]
+    return contact if contact is not None else row["email"]
 
 
 def _expected(rows: list[Row], query: CustomerQuery) -> tuple[list[int], int]:
@@ -244,8 +254,9 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Row], list[CustomerQuery]]:
     rows = draw(customers())
     singles = [[draw(conditions(rows, field))] for field in CUSTOMER_FILTER_FIELDS]
     singles += [[draw(conditions(rows, "metadata"))] for _ in range(10)]
-    emails = _values_for("email", rows)  # the one field compared in lower case
-    singles += [[FieldCondition("email", Operator.EQ, (draw(emails),))] for _ in range(3)]
+    for field in ("email", "contact_email"):  # the fields compared in lower case
+        emails = _values_for(field, rows)
+        singles += [[FieldCondition(field, Operator.EQ, (draw(emails),))] for _ in range(3)]
     pairs = [draw(st.lists(conditions(rows), min_size=2, max_size=2)) for _ in range(5)]
     queries = []
     for listed in singles + pairs:
@@ -291,6 +302,7 @@ async def _two_customers(pool: asyncpg.Pool) -> list[Row]:
         [("Anna.Berg@Example.com", {"mixins": {"loyalty": None}, "n": 1}), (None, {"n": "1"})]
     ):
         row: Row = {f: None for f in TEXTS} | {"email": email, "metadata": metadata}
+        row["contact_email"] = None
         row |= {"customer_number": str(i), "birth_date": None, "email_verified_at": None}
         row |= {"has_account": True, "is_active": True, "on_hold": False, "version": 1}
         row |= {"created_at": T0, "updated_at": T0, "deleted": False, "other_tenant": False}
@@ -314,6 +326,33 @@ async def test_email_equality_ignores_case_as_the_unique_index_does(
 
     assert exact == listed == [anna["id"]]
     assert pattern == []  # a pattern is case-sensitive, as in Emporix
+
+
+async def test_the_contact_email_is_the_one_kept_apart_else_the_login(
+    two_tenants: asyncpg.Pool,
+) -> None:
+    anna, other = await _two_customers(two_tenants)
+    await two_tenants.execute(
+        "UPDATE customers SET email = 'login@example.com', contact_email = 'Desk@Example.com' "
+        "WHERE id = $1",
+        other["id"],
+    )
+
+    def contact(value: str) -> FieldCondition:
+        return FieldCondition("contact_email", Operator.EQ, (value,))
+
+    by_login_as_contact = await _ids(two_tenants, contact("ANNA.BERG@example.com"))
+    by_kept_contact = await _ids(two_tenants, contact("desk@example.COM"))
+    by_login_of_the_other = await _ids(two_tenants, contact("login@example.com"))
+    listed = await _ids(
+        two_tenants,
+        FieldCondition("contact_email", Operator.IN, ("desk@example.com", "anna.berg@example.com")),
+    )
+
+    assert by_login_as_contact == [anna["id"]]
+    assert by_kept_contact == [other["id"]]
+    assert by_login_of_the_other == []  # its login is not its contact email
+    assert listed == [anna["id"], other["id"]]
 
 
 async def test_a_path_holding_json_null_exists_and_counts_as_null(

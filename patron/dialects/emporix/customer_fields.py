@@ -6,7 +6,9 @@
 - `photoUrl` is `website`, `b2b.companyRegistrationId` is `vat_id`.
 - `mixins`, the mixins' schema URLs (`metadata.mixins`) and `type` live in the core's
   metadata under "mixins", "mixinSchemas" and "customerType" (`q` finds mixins there).
-- `contactEmail` is the customer's email (its login).
+- `contactEmail` is the customer's contact email: its login unless the customer keeps a
+  contact email apart (a storefront sign-up with `signup` credentials, a confirmed email
+  change without `syncContactEmail`); `accounts` lists the login.
 """
 
 from __future__ import annotations
@@ -77,13 +79,19 @@ def _metadata(body: CustomerFields) -> dict[str, Any]:
 
 
 def registration_of(
-    body: CustomerFields, *, email: str, password: str | None = None
+    body: CustomerFields,
+    *,
+    email: str,
+    password: str | None = None,
+    contact_email: str | None = None,
 ) -> Registration:
-    """A new customer of `body`'s profile (create, upsert, import alike)."""
+    """A new customer of `body`'s profile (create, upsert, import alike) who logs in with
+    `email`; `contact_email`, when another address, is kept as its contact email."""
     metadata = {key: value for key, value in _metadata(body).items() if value is not None}
     return Registration(
         email=email,
         password=password,
+        contact_email=contact_email,
         metadata=metadata,
         restriction=body.restriction,
         **_profile(body, set(), full=True),
@@ -94,13 +102,15 @@ def change_of(body: CustomerUpdate, *, full: bool) -> ManagedChange:
     """`full` (PUT as JSON): every writable profile field is replaced, an omitted one
     cleared; `restriction`, `active`, `onHold` and `contactEmail` are kept unless given
     (access and login are not profile text). Otherwise only what the body names changes,
-    and mixins merge (RFC 7386)."""
+    and mixins merge (RFC 7386). `contactEmail` is the core's contact email change
+    (`ManagedChange.contact_email`)."""
     given = body.model_fields_set
     profile = _profile(body, given, full=full)
+    contact: str = UNSET
     if "contactEmail" in given:
         if not body.contactEmail:
             raise EmporixError(EMAIL_UNSET)
-        profile["email"] = body.contactEmail
+        contact = body.contactEmail
     metadata = _metadata(body)
     replaced = None
     merged = None
@@ -114,6 +124,7 @@ def change_of(body: CustomerUpdate, *, full: bool) -> ManagedChange:
         merged = metadata
     return ManagedChange(
         profile=ProfileChange(**profile),
+        contact_email=contact,
         restriction=body.restriction if "restriction" in given else UNSET,
         is_active=body.active if body.active is not None else UNSET,
         on_hold=body.onHold if body.onHold is not None else UNSET,

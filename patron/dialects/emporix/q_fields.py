@@ -126,7 +126,7 @@ def _column(core_field: str) -> Target:
 FIELD_NAMES: dict[str, str] = {
     "id": "customer_number",
     "customerNumber": "customer_number",
-    "contactEmail": "email",
+    "contactEmail": "contact_email",
     "email": "email",
     "title": "title",
     "firstName": "first_name",
@@ -148,7 +148,8 @@ FIELD_NAMES: dict[str, str] = {
     "b2b.companyRegistrationId": "vat_id",
 }
 """Emporix' customer field names (as `q` and `sort` write them) -> the core's; `id` is
-Emporix' customer id, which is its customer number."""
+Emporix' customer id, which is its customer number; `contactEmail` the contact email as
+shown, `email` the login."""
 
 CUSTOMER_FIELDS: dict[str, Target] = {
     name: _column(core_field) for name, core_field in FIELD_NAMES.items()

@@ -46,7 +46,9 @@ def title(record: Customer) -> str | None:
 
 def customer(view: ManagedCustomer, expand: Expand = Expand()) -> dict[str, Any]:
     """`CustomerForSellerDto`: the profile (unset fields left out). B2B when the customer
-    belongs to a company (a customer group), its legal entities being those groups."""
+    belongs to a company (a customer group), its legal entities being those groups.
+    `contactEmail` is the contact email (the login unless one is kept apart), `accounts`
+    the login email."""
     record = view.customer
     number = record.customer_number
     metadata = record.metadata if isinstance(record.metadata, dict) else {}
@@ -67,7 +69,7 @@ def customer(view: ManagedCustomer, expand: Expand = Expand()) -> dict[str, Any]
         "lastName": record.last_name,
         "contactPhone": record.phone,
         "company": record.company,
-        "contactEmail": record.email,
+        "contactEmail": record.shown_contact_email,
         "preferredLanguage": record.language,
         "preferredCurrency": record.currency,
         "preferredSite": record.site,

@@ -182,14 +182,15 @@ def refresh_body(pair: TokenPair, session_id: str) -> dict[str, object]:
     }
 
 
-def customer_token_body(pair: TokenPair, session_id: str) -> dict[str, object]:
+def customer_token_body(pair: TokenPair, session_id: str, customer: Customer) -> dict[str, object]:
     """`CustomerToken`: the refresh shape plus the SaaS token (the same JWT) and
-    `initialPassword` (a string, as the schema types it)."""
+    `initialPassword` (a string, as the schema types it): "true" while the customer's
+    password is the one an employee chose."""
     return {
         **refresh_body(pair, session_id),
         "saas_token": pair.access_token,
         "saasToken": pair.access_token,
-        "initialPassword": "false",
+        "initialPassword": "true" if customer.password_set_by_staff else "false",
     }
 
 
@@ -233,7 +234,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         who = await shopper(request, ctx)
         body = checked(await read_json(request, ctx), PasswordAuthentication)
         try:
-            pair = await ctx.core.auth.login(
+            found, pair = await ctx.core.auth.login_customer(
                 who.tenant,
                 body.email,
                 body.password,
@@ -243,7 +244,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
             )
         except InvalidCredentials:
             raise EmporixError(LOGIN_REFUSED) from None
-        return answer(customer_token_body(pair, who.session_id), headers=NO_STORE)
+        return answer(customer_token_body(pair, who.session_id, found), headers=NO_STORE)
 
     @api.get(BASE + "/logout", summary="Log a customer out", status_code=204)
     async def logout(request: Request, accessToken: str) -> Response:

@@ -2,7 +2,8 @@
 customer token (Emporix: scope `customer.customerprofile_edit`, which every customer
 token holds and an anonymous one does not), confirmed with the key mailed to the new
 address. The email is the login everywhere, so every dialect logs in with the new one
-from then on (the core's `EmailChanges`).
+from then on (the core's `EmailChanges`); the contact email follows it where the request
+says `syncContactEmail`.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ NOT_THE_LOGIN = validation_failure(
 
 
 class ChangeEmailRequest(Body):
-    """`ChangeEmailRequestDto`. `syncContactEmail` is accepted and has no effect: the
-    contact email is the login in Patron, so it always follows."""
+    """`ChangeEmailRequestDto`. `syncContactEmail`: the contact email becomes the new
+    login email too; false (the default) keeps the contact email as it is."""
 
     email: str
     password: str
@@ -59,7 +60,13 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         if customer.email is None or lookup_key(customer.email) != lookup_key(body.email):
             raise EmporixError(NOT_THE_LOGIN)
         request.state.email = body.newEmail
-        await ctx.core.email_changes.request(who.tenant, who.claims, body.password, body.newEmail)
+        await ctx.core.email_changes.request(
+            who.tenant,
+            who.claims,
+            body.password,
+            body.newEmail,
+            sync_contact=body.syncContactEmail,
+        )
         return empty(204)
 
     @api.post(

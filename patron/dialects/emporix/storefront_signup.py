@@ -1,7 +1,8 @@
 """The storefront's sign-up and double opt-in (reference 4.1, 4.2).
 
 A sign-up is the core's registration (`Accounts.register`) of the profile the
-tenant-managed API writes (`customer_fields.registration_of`). Where the tenant requires
+tenant-managed API writes (`customer_fields.registration_of`); `signup` credentials make
+a login email apart from the contact email. Where the tenant requires
 confirmation (double opt-in), the activation mail goes through the outbox with the
 tenant's confirmation link; opening it (`GET .../signup/optin/{token}`) confirms the
 email and logs the customer in, as a login would (a session of the core's, Emporix'
@@ -67,19 +68,18 @@ def _mismatch(field: str, message: str) -> EmporixError:
     )
 
 
-def _login_of(body: CustomerSignup) -> tuple[str, str]:
-    """The email and password the customer logs in with. Patron keeps one email (contact
-    and login), so separate `signup` credentials must name the same address."""
-    email, password = body.email, body.password
-    if body.signup is not None:
-        if body.signup.email.strip().lower() != email.strip().lower():
-            raise _mismatch("signup.email", "Patron logs customers in with their email.")
-        password = body.signup.password
+def _login_of(body: CustomerSignup) -> tuple[str, str, str]:
+    """The email and password the customer logs in with, and the contact email. `signup`
+    credentials are the login (reference 4.2: "log in with a different email than the
+    main contact email"), `email` then the contact email; without them `email` is both.
+    `customerDetails.contactEmail`, when given, must be `email` (reference 4.2)."""
     details = body.customerDetails
     contact = details.contactEmail if details is not None else None
-    if contact is not None and contact.strip().lower() != email.strip().lower():
+    if contact is not None and contact.strip().lower() != body.email.strip().lower():
         raise _mismatch("customerDetails.contactEmail", "contactEmail must be the email.")
-    return email, password
+    if body.signup is not None:
+        return body.signup.email, body.signup.password, body.email
+    return body.email, body.password, body.email
 
 
 def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
@@ -94,7 +94,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         reads them, except what only the back office sets (`restriction`)."""
         who = await shopper(request, ctx)
         body = checked(await read_json(request, ctx), CustomerSignup)
-        email, password = _login_of(body)
+        email, password, contact = _login_of(body)
         request.state.email = email
         details = (body.customerDetails or CustomerUpdate()).model_copy(
             update={"restriction": None}
@@ -102,7 +102,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         address = body.customerAddress
         customer = await ctx.core.accounts.register(
             who.tenant,
-            registration_of(details, email=email, password=password),
+            registration_of(details, email=email, password=password, contact_email=contact),
             send_confirmation=False,  # the tenant's rule: mailed where it requires it
             billing=address_schemas.draft(address) if address is not None else None,
             limit=SignupLimit(
@@ -124,7 +124,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
             )
         except InvalidCredentials:
             raise EmporixError(LOGIN_REFUSED) from None
-        return answer(customer_token_body(pair, who.session_id), headers=NO_STORE)
+        return answer(customer_token_body(pair, who.session_id, customer), headers=NO_STORE)
 
     @api.post(
         BASE + "/signup/optin/refresh_token",

@@ -97,10 +97,13 @@ REFERENCE_EXAMPLES: list[tuple[str, tuple[FieldCondition, ...]]] = [
     # the customer-specific examples
     (
         "contactEmail:john.doe@emporix.com",
-        (condition("email", Operator.EQ, "john.doe@emporix.com"),),
+        (condition("contact_email", Operator.EQ, "john.doe@emporix.com"),),
     ),
     ("firstName:John", (condition("first_name", Operator.EQ, "John"),)),
-    ("contactEmail:employeeEmail", (condition("email", Operator.EQ, "employeeEmail"),)),
+    (
+        "contactEmail:employeeEmail",
+        (condition("contact_email", Operator.EQ, "employeeEmail"),),
+    ),
     # strings with and without quotes, numbers without
     ('firstName:"John"', (condition("first_name", Operator.EQ, "John"),)),
     ('lastName:"van der Berg"', (condition("last_name", Operator.EQ, "van der Berg"),)),
@@ -182,7 +185,7 @@ def test_dates_are_read_in_utc_whatever_offset_they_carry() -> None:
 EMPORIX_TO_CORE = {
     "id": "customer_number",
     "customerNumber": "customer_number",
-    "contactEmail": "email",
+    "contactEmail": "contact_email",
     "email": "email",
     "title": "title",
     "firstName": "first_name",

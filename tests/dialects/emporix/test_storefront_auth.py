@@ -229,7 +229,7 @@ async def test_a_login_answers_emporix_token_fields_and_keeps_the_anonymous_sess
     assert body["token_type"] == "Bearer"
     assert (body["expires_in"], body["refresh_token_expires_in"]) == (2591999, 86399)
     assert body["session_id"] == visitor["sessionId"]
-    assert body["initialPassword"] == "false"
+    assert body["initialPassword"] == "true"  # an employee chose it (`created_with_password`)
     # the deprecated camelCase fields B2B showcase reads, equal to their snake_case twins
     assert body["accessToken"] == body["access_token"] == body["saasToken"] == body["saas_token"]
     assert body["refreshToken"] == body["refresh_token"]

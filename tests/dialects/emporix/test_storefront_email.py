@@ -168,3 +168,39 @@ async def test_after_a_change_every_dialect_logs_in_with_the_new_email_only(
     assert (await glue(OLD), await glue(NEW)) == (401, 201)
     assert (await medusa(OLD), await medusa(NEW)) == (401, 200)
     assert (await aimeos(OLD), await aimeos(NEW)) == (401, 200)
+
+
+THIRD = "john@third.example"
+
+
+async def test_the_contact_email_stays_unless_the_change_says_sync_contact_email(
+    http: httpx.AsyncClient, services: Services, store: Tenant, make_client: MakeClient
+) -> None:
+    await created_with_password(http, make_client, store, OLD)
+    visitor = await visitor_of(http, services, store)
+    customer = (await logged_in(http, store, visitor, OLD))["access_token"]
+
+    async def me() -> tuple[str, list[dict[str, str]]]:
+        shown = (await http.get("/customer/shop/me", headers=bearer(customer))).json()
+        return shown["contactEmail"], shown["accounts"]
+
+    assert (await ask(http, store, customer)).status_code == 204  # syncContactEmail: false
+    assert (await confirm(http, store, visitor, await mailed_key(services))).status_code == 204
+    kept = await me()
+    synced_ask = await http.post(
+        CHANGE.format(tenant=store.code),
+        json={"email": NEW, "password": PASSWORD, "newEmail": THIRD, "syncContactEmail": True},
+        headers=bearer(customer),
+    )
+    assert synced_ask.status_code == 204, synced_ask.text
+    (mail,) = await services.outbox.recent(recipient=THIRD)
+    found = re.search(r"https://shop\.example/email\?t=([A-Za-z0-9_.-]+)", mail.body)
+    assert found is not None
+    assert (await confirm(http, store, visitor, found.group(1))).status_code == 204
+    synced = await me()
+
+    assert kept == (OLD, [{"id": NEW}])
+    assert synced == (THIRD, [{"id": THIRD}])
+    # the asked-for change had its notice; its confirmation sends no second one
+    templates = [m.template for m in await services.outbox.recent(recipient=OLD)]
+    assert templates == ["customer_email_change_notice"]

@@ -106,15 +106,15 @@ async def test_a_sign_up_creates_the_customer_with_details_and_address(
     assert seller.get("restriction") is None  # the back office's to set
 
 
-async def test_a_sign_up_refuses_what_patron_cannot_keep(
+async def test_a_sign_up_refuses_a_contact_email_other_than_its_email_and_bad_bodies(
     http: httpx.AsyncClient, services: Services, store: Tenant
 ) -> None:
     visitor = (await visitor_of(http, services, store))["access_token"]
-    other_login = {**JOHN, "signup": {"email": "login@example.com", "password": PASSWORD}}
     other_contact = {**JOHN, "customerDetails": {"contactEmail": "other@example.com"}}
+    bad_login = {**JOHN, "signup": {"email": "not an email", "password": PASSWORD}}
 
     answers = [
-        await sign_up(http, store, visitor, other_login),
+        await sign_up(http, store, visitor, bad_login),
         await sign_up(http, store, visitor, other_contact),
         await sign_up(http, store, visitor, {"email": EMAIL}),
         await sign_up(http, store, visitor, {**JOHN, "customerAddress": {"city": "Berlin"}}),
@@ -214,4 +214,80 @@ async def test_signed_up_here_and_opted_in_logs_in_through_every_dialect(
 
     assert glue.status_code == 201, glue.text
     assert medusa.status_code == 200, medusa.text
+    assert aimeos.status_code == 200, aimeos.text
+
+
+CONTACT = "john.doe@example.com"
+LOGIN = "john.login@example.com"
+LOGIN_PASSWORD = "login-pw-22"
+WITH_CREDENTIALS = {**JOHN, "signup": {"email": LOGIN, "password": LOGIN_PASSWORD}}
+
+
+async def glue_login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    attributes = {"username": email, "password": password}
+    return await client.post(
+        "/glue/access-tokens", json={"data": {"type": "access-tokens", "attributes": attributes}}
+    )
+
+
+async def test_signup_credentials_are_the_login_everywhere_and_email_stays_the_contact(
+    client: httpx.AsyncClient, services: Services, settings: Settings, make_client: MakeClient
+) -> None:
+    """Reference 4.2: `signup` is "to log in with a different email than the main contact
+    email". Glue, Medusa and Aimeos serve the default tenant."""
+    default = await tenant_with(services, "default", opt_in=True)
+    async with emporix_http(services, settings) as http:
+        token = (await visitor_of(http, services, default))["access_token"]
+        created = await sign_up(http, default, token, WITH_CREDENTIALS)
+        assert created.status_code == 201, created.text
+        number = created.json()["id"]
+        assert await opt_in_keys(services, CONTACT) == []  # the account's mail: to the login
+        [key] = await opt_in_keys(services, LOGIN)
+        opted_in = await http.get(f"/customer/default/signup/optin/{key}", headers=bearer(token))
+        assert opted_in.status_code == 200, opted_in.text
+        assert opted_in.json()["initialPassword"] == "false"  # the customer chose it
+        refused = [
+            await login_answer(http, default, token, CONTACT, LOGIN_PASSWORD),
+            await login_answer(http, default, token, LOGIN, PASSWORD),
+        ]
+        login = await login_answer(http, default, token, LOGIN, LOGIN_PASSWORD)
+        assert login.status_code == 200, login.text
+        me = (
+            await http.get("/customer/default/me", headers=bearer(login.json()["access_token"]))
+        ).json()
+        service = bearer(await token_for(http, await make_client(default)))
+
+        async def found(q: str) -> list[str]:
+            listed = await http.get("/customer/default/customers", params={"q": q}, headers=service)
+            assert listed.status_code == 200, listed.text
+            return [customer["id"] for customer in listed.json()]
+
+        by_contact = await found(f"contactEmail:{CONTACT.upper()}")
+        by_login_as_contact = await found(f"contactEmail:{LOGIN}")
+        by_login = await found(f"email:{LOGIN}")
+        same_login = await sign_up(
+            http,
+            default,
+            token,
+            {**WITH_CREDENTIALS, "signup": {"email": LOGIN.upper(), "password": LOGIN_PASSWORD}},
+        )
+        contact_as_login = await sign_up(http, default, token, JOHN)  # contacts need not be unique
+
+    assert [answer.status_code for answer in refused] == [401, 401]
+    assert (me["contactEmail"], me["accounts"]) == (CONTACT, [{"id": LOGIN}])
+    assert (by_contact, by_login_as_contact, by_login) == ([number], [], [number])
+    assert same_login.status_code == 409
+    assert (
+        same_login.json()["message"] == f"Duplicate account '{LOGIN.upper()}' for tenant 'default'."
+    )
+    assert contact_as_login.status_code == 201, contact_as_login.text
+    glue = await glue_login(client, LOGIN, LOGIN_PASSWORD)
+    medusa = await client.post(
+        "/medusa/store/auth", json={"email": LOGIN, "password": LOGIN_PASSWORD}
+    )
+    aimeos = await AimeosBrowser(client).login(LOGIN, LOGIN_PASSWORD)
+    assert glue.status_code == 201, glue.text
+    assert glue.json()["data"]["attributes"]["accessToken"]
+    assert medusa.status_code == 200, medusa.text
+    assert medusa.json()["customer"]["email"] == LOGIN
     assert aimeos.status_code == 200, aimeos.text
