@@ -4,6 +4,7 @@ send the same write at once (a DELETE's second caller finds nothing, a spent key
 refused). A 503 is allowed on top only where a test says so.
 
 A new write route belongs here: `test_every_write_route_is_in_the_table` fails until it is.
+The file is long because the table is one on purpose: the four dialects' rows side by side.
 """
 
 from __future__ import annotations
