@@ -26,7 +26,12 @@ async def test_a_head_is_the_get_without_its_body_on_every_dialect(
     client: httpx.AsyncClient, clean_db: asyncpg.Pool
 ) -> None:
     reference, tokens = await signed_up(client, clean_db)
-    signup = {"email": "sam@example.com", "password": "supersecret", "last_name": "Shop"}
+    signup = {
+        "email": "sam@example.com",
+        "password": "supersecret",
+        "first_name": "Sam",
+        "last_name": "Shop",
+    }
     await client.post("/medusa/store/customers", json=signup, headers=JSON)  # the cookie stays
     requests = {
         "glue customer": (f"/glue/customers/{reference}", bearer(tokens)),
