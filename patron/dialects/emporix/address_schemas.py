@@ -13,7 +13,7 @@ Emporix' default, ends every other address's defaults, so it is the only one Emp
 show; `isDefault: false` on Emporix' default leaves the customer no default; and an
 address whose BILLING (SHIPPING) tag goes is no longer the default billing (shipping)
 address. Only Emporix speaks in tags, so the rule lives here; the core applies it under
-the customer's lock (decisions 291-294).
+the customer's lock (decisions 276-279).
 """
 
 from __future__ import annotations

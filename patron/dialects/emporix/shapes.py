@@ -127,7 +127,7 @@ def contact_name(record: Address) -> str | None:
 def is_the_default(record: Address, *, billing_default_exists: bool) -> bool:
     """Whether the address is Emporix' one default address of its customer: the default
     billing address, or, when the customer has none, the default shipping address
-    (decision 291). `billing_default_exists`: the customer has a default billing address."""
+    (decision 276). `billing_default_exists`: the customer has a default billing address."""
     return record.is_default_billing or (record.is_default_shipping and not billing_default_exists)
 
 

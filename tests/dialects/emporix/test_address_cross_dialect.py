@@ -2,7 +2,7 @@
 `isDefaultShipping`, Medusa's billing address, Aimeos' customer address and Emporix' one
 `isDefault` address (its `defaultAddress`). After every write through any of them, each
 shows the same state: Emporix' default is the default billing address, else the default
-shipping one (decisions 291-294)."""
+shipping one (decisions 276-279)."""
 
 from __future__ import annotations
 

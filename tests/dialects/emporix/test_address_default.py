@@ -140,7 +140,7 @@ async def test_a_default_is_asked_again_and_the_others_keep_their_kinds(
     http: httpx.AsyncClient, number: str, auth: dict[str, str], clean_db: asyncpg.Pool
 ) -> None:
     """Writing `isDefault: true` to the address that already is the default changes no
-    other address (decision 292)."""
+    other address (decision 277)."""
     billing = await added(http, auth, number, at("Billing", isDefault=True, tags=["BILLING"]))
     await added(http, auth, number, at("Shipping", tags=["SHIPPING"]))
     await bill_and_ship_apart(clean_db)
