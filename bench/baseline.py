@@ -28,8 +28,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bench import emporix
-from patron.core.model import Address, Customer
-from patron.core.queries import CustomerQuery, Page
+from patron.core.domain.model import Address, Customer
+from patron.core.domain.queries import CustomerQuery, Page
 from patron.dialects.medusa import ids
 from patron.storage.addresses import PgAddressReads
 from patron.storage.customer_search import PgCustomerSearch

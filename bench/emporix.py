@@ -19,7 +19,7 @@ import httpx
 
 from bench.load import request_bytes
 from bench.medusa import explain_search
-from patron.core.queries import CustomerQuery, Page
+from patron.core.domain.queries import CustomerQuery, Page
 from patron.dialects.emporix.q import parse
 from patron.dialects.emporix.scopes import CUSTOMER_READ, to_core
 from patron.services import Services

@@ -19,8 +19,8 @@ import httpx
 from asyncpg.connection import LoggedQuery
 
 from bench.load import request_bytes
-from patron.core.errors import AdminEmailTaken
-from patron.core.queries import CustomerQuery, Page
+from patron.core.domain.errors import AdminEmailTaken
+from patron.core.domain.queries import CustomerQuery, Page
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.customer_search import PgCustomerSearch

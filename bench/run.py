@@ -31,7 +31,7 @@ import uvloop
 
 from bench import aimeos, emporix, medusa
 from bench.load import LoadResult, request_bytes, run
-from patron.core.model import CUSTOMER_SCOPE
+from patron.core.domain.model import CUSTOMER_SCOPE
 from patron.dialects.glue.tokens import spryker_claims
 from patron.security.codec import JwtCodec
 from patron.settings import Settings

@@ -8,27 +8,27 @@ from datetime import UTC, datetime
 import asyncpg
 from redis.asyncio import Redis
 
-from patron.core.account_deletion import AccountDeletions
-from patron.core.accounts import Accounts
-from patron.core.address_admin import AddressAdministration
-from patron.core.addresses import Addresses
-from patron.core.auth import Authentication
-from patron.core.availability import Availability
-from patron.core.back_office import BackOffice
-from patron.core.config import CoreConfig
-from patron.core.customer_admin import CustomerAdministration
-from patron.core.email_changes import EmailChanges
-from patron.core.groups import Groups
-from patron.core.imports import CustomerImports
-from patron.core.lists import CustomerLists
-from patron.core.managed_customers import ManagedCustomers
-from patron.core.password_changes import PasswordChanges
-from patron.core.ports import Clock
-from patron.core.properties import CustomerProperties
-from patron.core.security_ports import SessionStore
-from patron.core.tenants import TenantAdministration
+from patron.core.back_office.addresses import AddressAdministration
+from patron.core.back_office.customers import CustomerAdministration
+from patron.core.back_office.customers_by_number import ManagedCustomers
+from patron.core.back_office.groups import Groups
+from patron.core.back_office.imports import CustomerImports
+from patron.core.back_office.tenants import TenantAdministration
+from patron.core.customers.account_deletion import AccountDeletions
+from patron.core.customers.accounts import Accounts
+from patron.core.customers.addresses import Addresses
+from patron.core.customers.availability import Availability
+from patron.core.customers.email_changes import EmailChanges
+from patron.core.customers.properties import CustomerProperties
+from patron.core.customers.saved_lists import CustomerLists
+from patron.core.domain.config import CoreConfig
+from patron.core.identity.authentication import Authentication
+from patron.core.identity.password_changes import PasswordChanges
+from patron.core.identity.staff import BackOffice
+from patron.core.identity.visitors import Visitors
+from patron.core.ports.security import SessionStore
+from patron.core.ports.unit_of_work import Clock
 from patron.core.use_cases import Core
-from patron.core.visitors import Visitors
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.security.codec import JwtCodec
 from patron.security.hashing import Argon2Hasher, MigratingHasher

@@ -12,8 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from patron.core.errors import TenantSettingInvalid
-from patron.core.links import check_link_template
+from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.links import check_link_template
 
 
 class Settings(BaseSettings):

@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.core.commands import Registration
-from patron.core.model import Tenant
+from patron.core.domain.commands import Registration
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool

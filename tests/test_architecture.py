@@ -114,3 +114,88 @@ def test_the_core_speaks_no_vendors_language() -> None:
                 lowered = word.lower()
                 assert not any(v in lowered for v in VENDOR_WORDS), f"{path.name}: {word!r}"
                 assert not any(a in word for a in GLUE_ATTRIBUTES), f"{path.name}: {word!r}"
+
+
+CORE_LAYERS = ("domain", "ports", "outbox", "identity", "customers", "back_office", "use_cases")
+"""The core's packages, lowest first: each imports only its own package and those before it
+(the domain holds no protocols, the ports no rules, a customer's own use cases no staff
+ones). Adding a package to the core means placing it here."""
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _layer(module: str) -> int:
+    part = module.split(".")[2]
+    assert part in CORE_LAYERS, f"{module} is in no layer of CORE_LAYERS"
+    return CORE_LAYERS.index(part)
+
+
+def test_the_core_is_grouped_into_its_layers() -> None:
+    """Nothing lies loose in the core but its package marker and the public face."""
+    loose = {path.name for path in (PACKAGE / "core").glob("*.py")}
+    assert loose == {"__init__.py", "use_cases.py"}
+
+
+def test_core_layers_import_only_downward() -> None:
+    for path in modules("core"):
+        module = _module_name(path)
+        if module == "patron.core":
+            continue
+        for name in imports_of(path):
+            if name.startswith("patron.core."):
+                assert _layer(name) <= _layer(module), f"{module} imports {name} (a layer above)"
+
+
+def _graph() -> dict[str, set[str]]:
+    """Every patron module and the patron modules it imports, `TYPE_CHECKING`-only imports
+    included (one of them closing a circle still ties the two modules together)."""
+    known = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in known.items():
+        tree = ast.parse(path.read_text())
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:  # `from patron.x import module` names a module
+                    joined = f"{node.module}.{alias.name}"
+                    targets.add(joined if joined in known else node.module)
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+        graph[module] = {t for t in targets if t in known and t != module}
+    return graph
+
+
+def _circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle, if there is any (iterative depth-first search)."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    for root in sorted(graph):
+        if root in state:
+            continue
+        path, stack = [root], [iter(sorted(graph[root]))]
+        state[root] = 1
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(step) == 1:
+                return [*path[path.index(step) :], step]
+            elif step not in state:
+                state[step] = 1
+                path.append(step)
+                stack.append(iter(sorted(graph[step])))
+    return None
+
+
+def test_no_import_circles() -> None:
+    assert _circle(_graph()) is None
+
+
+def test_a_circle_is_found() -> None:
+    """The search itself: a TYPE_CHECKING-style back edge closes a circle."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}
+    assert _circle(graph) == ["a", "b", "c", "a"]
+    assert _circle({"a": {"b"}, "b": set()}) is None

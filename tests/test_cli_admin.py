@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from patron.cli import app
-from patron.core.back_office import BackOfficeCredential, CredentialKind
-from patron.core.errors import InvalidAccessToken, InvalidCredentials
-from patron.core.principals import BACK_OFFICE_SCOPES
+from patron.core.domain.errors import InvalidAccessToken, InvalidCredentials
+from patron.core.domain.principals import BACK_OFFICE_SCOPES
+from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.services import Services
 from tests.core.back_office_callers import principal_of
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from patron.cli import RegisterFileError, RegisterRow, app, read_register
-from patron.core.model import TenantSettings
+from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from patron.storage.tenants import TenantAdmin
 

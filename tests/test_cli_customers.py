@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from patron.cli import app
-from patron.core.password_migration import MigrationWindowRequest
-from patron.core.principals import Scope, operator
+from patron.core.domain.password_migration import MigrationWindowRequest
+from patron.core.domain.principals import Scope, operator
 from patron.services import Services
 from tests.dialects.emporix.import_helpers import (
     UID,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from patron.core.errors import InvalidCredentials, LoginBlocked
+from patron.core.domain.errors import InvalidCredentials, LoginBlocked
 from patron.services import Services
 from tests.conftest import cheap_settings, registration_for
 

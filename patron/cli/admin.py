@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from patron.cli.common import T, TenantOption, console, with_core
-from patron.core.errors import (
+from patron.core.domain.errors import (
     AdminEmailTaken,
     EmailInvalid,
     FieldsInvalid,
@@ -22,8 +22,8 @@ from patron.core.errors import (
     ScopeMissing,
     TenantNotFound,
 )
-from patron.core.model import Tenant
-from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind, Scope
+from patron.core.domain.principals import AdminRole, AdminUser, ApiClient, PrincipalKind, Scope
+from patron.core.domain.tenants import Tenant
 from patron.core.use_cases import Core
 from patron.dialects.emporix.scopes import to_core
 

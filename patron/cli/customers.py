@@ -18,11 +18,11 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from patron.cli.common import TenantOption, console, with_core
-from patron.core.commands import Registration
-from patron.core.errors import DomainError, ErrorCode, TenantNotFound
-from patron.core.imports import MAX_BATCH, ImportedCustomer, Refused
-from patron.core.password_migration import ImportedPassword, LegacyHash
-from patron.core.principals import Scope, operator
+from patron.core.back_office.imports import MAX_BATCH, ImportedCustomer, Refused
+from patron.core.domain.commands import Registration
+from patron.core.domain.errors import DomainError, ErrorCode, TenantNotFound
+from patron.core.domain.password_migration import ImportedPassword, LegacyHash
+from patron.core.domain.principals import Scope, operator
 from patron.core.use_cases import Core
 
 customers_app = typer.Typer(help="Customers in bulk.", no_args_is_help=True)

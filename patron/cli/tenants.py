@@ -10,12 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from patron.cli.common import console, load_settings, with_core
-from patron.core.errors import (
-    FieldsInvalid,
-    TenantNotFound,
-    TenantSettingInvalid,
-)
-from patron.core.model import PasswordPolicyName, TenantSettings
+from patron.core.domain.errors import FieldsInvalid, TenantNotFound, TenantSettingInvalid
+from patron.core.domain.tenants import PasswordPolicyName, TenantSettings
 
 tenant_app = typer.Typer(help="View and change tenants and their settings.", no_args_is_help=True)
 

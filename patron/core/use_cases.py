@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from patron.core.account_deletion import AccountDeletions
-from patron.core.accounts import Accounts
-from patron.core.address_admin import AddressAdministration
-from patron.core.addresses import Addresses
-from patron.core.auth import Authentication
-from patron.core.availability import Availability
-from patron.core.back_office import BackOffice
-from patron.core.customer_admin import CustomerAdministration
-from patron.core.email_changes import EmailChanges
-from patron.core.groups import Groups
-from patron.core.imports import CustomerImports
-from patron.core.lists import CustomerLists
-from patron.core.managed_customers import ManagedCustomers
-from patron.core.password_changes import PasswordChanges
-from patron.core.ports import TenantDirectory
-from patron.core.properties import CustomerProperties
-from patron.core.tenants import TenantAdministration
-from patron.core.visitors import Visitors
+from patron.core.back_office.addresses import AddressAdministration
+from patron.core.back_office.customers import CustomerAdministration
+from patron.core.back_office.customers_by_number import ManagedCustomers
+from patron.core.back_office.groups import Groups
+from patron.core.back_office.imports import CustomerImports
+from patron.core.back_office.tenants import TenantAdministration
+from patron.core.customers.account_deletion import AccountDeletions
+from patron.core.customers.accounts import Accounts
+from patron.core.customers.addresses import Addresses
+from patron.core.customers.availability import Availability
+from patron.core.customers.email_changes import EmailChanges
+from patron.core.customers.properties import CustomerProperties
+from patron.core.customers.saved_lists import CustomerLists
+from patron.core.identity.authentication import Authentication
+from patron.core.identity.password_changes import PasswordChanges
+from patron.core.identity.staff import BackOffice
+from patron.core.identity.visitors import Visitors
+from patron.core.ports.unit_of_work import TenantDirectory
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from patron.core.deferred import AfterAnswer
+from patron.core.domain.deferred import AfterAnswer
 
 
 def answer_then(response: Response, after: AfterAnswer) -> Response:

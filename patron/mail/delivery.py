@@ -16,8 +16,8 @@ from typing import Protocol
 import aiosmtplib
 import asyncpg
 
-from patron.core.model import OutboxMessage
-from patron.core.ports import Clock
+from patron.core.domain.model import OutboxMessage
+from patron.core.ports.unit_of_work import Clock
 from patron.storage.outbox import NOTIFY_CHANNEL, OutboxStore
 
 log = logging.getLogger("patron.mail")

@@ -29,9 +29,9 @@ import jwt
 import orjson
 from jwt.algorithms import HMACAlgorithm
 
-from patron.core.errors import AccessTokenExpired, InvalidAccessToken
-from patron.core.model import AccessClaims, Audience, Customer
-from patron.core.principals import BackOfficeClaims, PrincipalKind
+from patron.core.domain.errors import AccessTokenExpired, InvalidAccessToken
+from patron.core.domain.model import AccessClaims, Audience, Customer
+from patron.core.domain.principals import BackOfficeClaims, PrincipalKind
 
 ISSUER = "patron"
 ALGORITHM = "HS256"

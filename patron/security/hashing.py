@@ -15,8 +15,8 @@ import bcrypt
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from patron.core.errors import PasswordHashInvalid
-from patron.core.password_migration import LEGACY_HASH_PREFIX, ImportedPassword, LegacyHash
+from patron.core.domain.errors import PasswordHashInvalid
+from patron.core.domain.password_migration import LEGACY_HASH_PREFIX, ImportedPassword, LegacyHash
 
 
 class Argon2Hasher:

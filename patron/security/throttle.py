@@ -17,7 +17,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from patron.core.security_ports import Attempt
+from patron.core.ports.security import Attempt
 
 
 @dataclass(frozen=True, slots=True)

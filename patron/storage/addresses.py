@@ -9,9 +9,9 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import AddressConflict, AddressIdTaken, AddressNotFound
-from patron.core.model import Address, Salutation
-from patron.core.ports import AddressKey, AddressSummary, NewAddress
+from patron.core.domain.errors import AddressConflict, AddressIdTaken, AddressNotFound
+from patron.core.domain.model import Address, Salutation
+from patron.core.ports.customers import AddressKey, AddressSummary, NewAddress
 from patron.storage.database import Connection
 from patron.storage.versioned import db_value, update_versioned
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.errors import ProductNotFound, SubscriptionExists
-from patron.core.model import Product, ProductSummary, Subscription
-from patron.core.ports import NewSubscription
+from patron.core.domain.errors import ProductNotFound, SubscriptionExists
+from patron.core.domain.model import Product, ProductSummary, Subscription
+from patron.core.ports.customers import NewSubscription
 from patron.storage.database import Connection
 
 SUBSCRIPTION_COLUMNS = (

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.back_office_ports import NewAdminUser, NewApiClient
-from patron.core.errors import AdminEmailTaken
-from patron.core.principals import AdminRole, AdminUser, ApiClient, PrincipalKind
+from patron.core.domain.errors import AdminEmailTaken
+from patron.core.domain.principals import AdminRole, AdminUser, ApiClient, PrincipalKind
+from patron.core.ports.back_office import NewAdminUser, NewApiClient
 from patron.storage.database import Connection, qualified
 
 USER_COLUMNS = (

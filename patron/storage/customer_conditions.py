@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from patron.core.condition_checks import METADATA
-from patron.core.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, Operator
+from patron.core.domain.condition_checks import METADATA
+from patron.core.domain.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, Operator
 from patron.storage.listing import Filters
 
 COLUMNS = {

@@ -9,9 +9,9 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
-from patron.core.commands import ListItemDraft, PropertyDraft
-from patron.core.errors import ListItemNotFound, PropertyExists, PropertyNotFound
-from patron.core.model import GROUP_DOMAIN, CustomerGroup, CustomerProperty, ListItem
+from patron.core.domain.commands import ListItemDraft, PropertyDraft
+from patron.core.domain.errors import ListItemNotFound, PropertyExists, PropertyNotFound
+from patron.core.domain.model import GROUP_DOMAIN, CustomerGroup, CustomerProperty, ListItem
 from patron.storage.database import Connection
 from patron.storage.groups import GROUP_COLUMNS, row_to_group
 

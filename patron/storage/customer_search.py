@@ -8,10 +8,10 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.access import Reach
-from patron.core.errors import QueryInvalid
-from patron.core.model import Customer, CustomerGroup
-from patron.core.queries import CustomerQuery
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.model import Customer, CustomerGroup
+from patron.core.domain.principals import Reach
+from patron.core.domain.queries import CustomerQuery
 from patron.storage.customer_conditions import add_conditions
 from patron.storage.customers import COLUMNS, row_to_customer
 from patron.storage.database import qualified

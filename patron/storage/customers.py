@@ -8,15 +8,15 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     CodeTaken,
     CustomerNotFound,
     CustomerNumberTaken,
     EmailTaken,
     GuestExists,
 )
-from patron.core.model import Credentials, Customer, Gender, Salutation
-from patron.core.ports import Anonymization, NewCustomer
+from patron.core.domain.model import Credentials, Customer, Gender, Salutation
+from patron.core.ports.customers import Anonymization, NewCustomer
 from patron.storage.database import Connection
 from patron.storage.versioned import db_value, update_versioned
 

@@ -9,9 +9,9 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.errors import GroupNameTaken, GroupNotFound
-from patron.core.model import CustomerGroup
-from patron.core.queries import GroupQuery
+from patron.core.domain.errors import GroupNameTaken, GroupNotFound
+from patron.core.domain.model import CustomerGroup
+from patron.core.domain.queries import GroupQuery
 from patron.storage.database import Connection, qualified
 from patron.storage.listing import Filters, page_and_count
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from patron.core.queries import Comparison, Page, TimeBound
+from patron.core.domain.queries import Comparison, Page, TimeBound
 
 OPERATORS = {
     Comparison.LT: "<",

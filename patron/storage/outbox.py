@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from patron.core.model import OutboxMessage, OutgoingMail
+from patron.core.domain.model import OutboxMessage, OutgoingMail
 from patron.storage.database import Connection
 
 NOTIFY_CHANNEL = "patron_outbox"

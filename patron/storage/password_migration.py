@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from patron.core.password_migration import LEGACY_HASH_PREFIX, MigrationWindow
+from patron.core.domain.password_migration import LEGACY_HASH_PREFIX, MigrationWindow
 from patron.storage.database import Connection
 
 LEGACY = f"password_hash LIKE '{LEGACY_HASH_PREFIX}%'"
@@ -20,7 +20,7 @@ def _window(row: asyncpg.Record | None) -> MigrationWindow | None:
 
 
 class PgPasswordMigration:
-    """Implements `patron.core.password_migration.PasswordMigrationRepository`."""
+    """Implements `patron.core.domain.password_migration.PasswordMigrationRepository`."""
 
     def __init__(self, connection: Connection) -> None:
         self._db = connection

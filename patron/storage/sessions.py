@@ -16,7 +16,7 @@ import asyncpg
 import orjson
 from redis.asyncio import Redis
 
-from patron.core.model import Audience, SessionRecord
+from patron.core.domain.model import Audience, SessionRecord
 
 COLUMNS = (
     "tenant_id, audience, subject_id, subject_uuid, subject_number, family_id, created_at, "

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import asyncpg
 
-from patron.core.errors import TenantNotFound
-from patron.core.model import Tenant, TenantSettings
+from patron.core.domain.errors import TenantNotFound
+from patron.core.domain.tenants import Tenant, TenantSettings
 
 
 async def _load(pool: asyncpg.Pool, code: str) -> Tenant:
@@ -55,7 +55,7 @@ class PgTenantDirectory:
 
 
 class TenantAdmin:
-    """Implements `patron.core.ports.TenantRepository`."""
+    """Implements `patron.core.ports.customers.TenantRepository`."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool

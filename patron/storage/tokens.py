@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from patron.core.ports import RefreshTokenRecord
+from patron.core.ports.customers import RefreshTokenRecord
 from patron.storage.database import Connection
 
 

@@ -3,11 +3,12 @@ hand them over, a second tenant to prove isolation against, and guests."""
 
 from __future__ import annotations
 
-from patron.core.commands import Registration
-from patron.core.customer_admin import CustomerAdministration
-from patron.core.model import Customer, Tenant, TenantSettings
-from patron.core.principals import BACK_OFFICE_SCOPES, Principal, PrincipalKind, Scope
-from patron.core.tenants import TenantAdministration
+from patron.core.back_office.customers import CustomerAdministration
+from patron.core.back_office.tenants import TenantAdministration
+from patron.core.domain.commands import Registration
+from patron.core.domain.model import Customer
+from patron.core.domain.principals import BACK_OFFICE_SCOPES, Principal, PrincipalKind, Scope
+from patron.core.domain.tenants import Tenant, TenantSettings
 
 
 def principal_of(tenant: Tenant, *scopes: Scope) -> Principal:

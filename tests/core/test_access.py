@@ -7,11 +7,12 @@ import uuid
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef, is_owner, require_owner
-from patron.core.commands import AddressChange, ProfileChange
-from patron.core.errors import InvalidAccessToken, NotOwner
-from patron.core.model import AccessClaims, Tenant
-from patron.core.password_changes import PasswordChange
+from patron.core.domain.commands import AddressChange, ProfileChange
+from patron.core.domain.errors import InvalidAccessToken, NotOwner
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef, is_owner, require_owner
+from patron.core.identity.password_changes import PasswordChange
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft

@@ -8,10 +8,11 @@ import uuid
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import AccountEdit, AddressDraft, BillingChoice, ProfileChange
-from patron.core.errors import AddressNotFound, EmailTaken
-from patron.core.model import AccessClaims, Tenant
+from patron.core.domain.commands import AccountEdit, AddressDraft, BillingChoice, ProfileChange
+from patron.core.domain.errors import AddressNotFound, EmailTaken
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import registration_for
 

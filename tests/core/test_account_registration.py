@@ -12,9 +12,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import AccountEdit, AccountMail, AddressDraft, ProfileChange
-from patron.core.errors import (
+from patron.core.domain.commands import AccountEdit, AccountMail, AddressDraft, ProfileChange
+from patron.core.domain.errors import (
     CodeTaken,
     CountryInvalid,
     EmailTaken,
@@ -22,8 +21,10 @@ from patron.core.errors import (
     FieldRule,
     FieldsInvalid,
 )
-from patron.core.model import AccessClaims, PasswordPolicyName, Salutation, Tenant
-from patron.core.passwords import GENERATED_LENGTH, POLICIES, generate_password
+from patron.core.domain.model import AccessClaims, Salutation
+from patron.core.domain.tenants import PasswordPolicyName, Tenant
+from patron.core.identity.access import CustomerRef
+from patron.core.identity.passwords import GENERATED_LENGTH, POLICIES, generate_password
 from patron.services import Services
 from tests.conftest import fetch_one, registration_for
 from tests.core.test_addresses import draft, signed_in

@@ -11,12 +11,12 @@ from uuid import uuid4
 import asyncpg
 import pytest
 
-from patron.core.address_admin import AddressAdministration
-from patron.core.commands import AddressChange, AddressDraft
-from patron.core.errors import CustomerNotFound, ScopeMissing, TenantMismatch
-from patron.core.model import Tenant
-from patron.core.ports import AddressKey
-from patron.core.principals import Principal, PrincipalKind, Scope
+from patron.core.back_office.addresses import AddressAdministration
+from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.errors import CustomerNotFound, ScopeMissing, TenantMismatch
+from patron.core.domain.principals import Principal, PrincipalKind, Scope
+from patron.core.domain.tenants import Tenant
+from patron.core.ports.customers import AddressKey
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.back_office_callers import principal_of, second_tenant

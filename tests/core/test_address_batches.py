@@ -10,12 +10,13 @@ from dataclasses import replace
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.addresses import Addresses
-from patron.core.commands import AddressDraft
-from patron.core.config import CoreConfig
-from patron.core.errors import AddressLimitReached, CountryInvalid, NotOwner
-from patron.core.model import AccessClaims, Tenant
+from patron.core.customers.addresses import Addresses
+from patron.core.domain.commands import AddressDraft
+from patron.core.domain.config import CoreConfig
+from patron.core.domain.errors import AddressLimitReached, CountryInvalid, NotOwner
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.core.test_addresses import draft, signed_in
 

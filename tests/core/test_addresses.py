@@ -10,11 +10,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.addresses import Addresses
-from patron.core.commands import AddressChange, AddressDraft
-from patron.core.config import CoreConfig
-from patron.core.errors import (
+from patron.core.customers.addresses import Addresses
+from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.config import CoreConfig
+from patron.core.domain.errors import (
     AddressConflict,
     AddressLimitReached,
     AddressNotFound,
@@ -22,8 +21,10 @@ from patron.core.errors import (
     InvalidAccessToken,
     NotOwner,
 )
-from patron.core.model import AccessClaims, Salutation, Tenant
-from patron.core.ports import NewAddress
+from patron.core.domain.model import AccessClaims, Salutation
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
+from patron.core.ports.customers import NewAddress
 from patron.services import Services
 from patron.storage.addresses import PgAddressReads
 from patron.storage.uow import PgUnitOfWork

@@ -6,9 +6,9 @@ import uuid
 
 import asyncpg
 
-from patron.core.access import CustomerRef
-from patron.core.commands import ListItemDraft, ProfileChange, PropertyDraft
-from patron.core.model import Tenant
+from patron.core.domain.commands import ListItemDraft, ProfileChange, PropertyDraft
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import fetch_one, registration_for
 from tests.core.back_office_callers import principal_of

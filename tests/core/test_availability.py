@@ -9,15 +9,16 @@ from typing import Self
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.errors import (
+from patron.core.domain.errors import (
     InvalidAccessToken,
     NotOwner,
     ProductNotFound,
     SubscriptionExists,
     SubscriptionNotFound,
 )
-from patron.core.model import AccessClaims, Tenant, TenantSettings
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant, TenantSettings
+from patron.core.identity.access import CustomerRef
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.services import Services
 from patron.storage.tenants import TenantAdmin

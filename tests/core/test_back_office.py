@@ -9,9 +9,7 @@ import asyncpg
 import jwt
 import pytest
 
-from patron.core.access import require_scope
-from patron.core.back_office import BackOffice, BackOfficeCredential, CredentialKind
-from patron.core.errors import (
+from patron.core.domain.errors import (
     AdminEmailTaken,
     EmailInvalid,
     FieldsInvalid,
@@ -22,8 +20,17 @@ from patron.core.errors import (
     PrincipalNotFound,
     ScopeMissing,
 )
-from patron.core.model import Tenant, TenantSettings
-from patron.core.principals import BACK_OFFICE_SCOPES, AdminRole, AdminUser, PrincipalKind, Scope
+from patron.core.domain.principals import (
+    BACK_OFFICE_SCOPES,
+    AdminRole,
+    AdminUser,
+    PrincipalKind,
+    Scope,
+)
+from patron.core.domain.tenants import Tenant, TenantSettings
+from patron.core.identity.access import require_scope
+from patron.core.identity.staff import BackOffice
+from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.security.hashing import Argon2Hasher
 from patron.services import Services
 from patron.settings import Settings

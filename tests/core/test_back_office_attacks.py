@@ -7,10 +7,10 @@ import asyncio
 
 import pytest
 
-from patron.core.auth import address_key
-from patron.core.commands import CustomerAdminChange, ProfileChange
-from patron.core.errors import LoginBlocked
-from patron.core.model import Tenant
+from patron.core.domain.commands import CustomerAdminChange, ProfileChange
+from patron.core.domain.errors import LoginBlocked
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.login_protection import address_key
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.back_office_callers import principal_of

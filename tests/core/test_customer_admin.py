@@ -8,9 +8,8 @@ from uuid import uuid4
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import CustomerAdminChange, MetadataPatch, ProfileChange
-from patron.core.errors import (
+from patron.core.domain.commands import CustomerAdminChange, MetadataPatch, ProfileChange
+from patron.core.domain.errors import (
     CustomerNotFound,
     EmailInvalid,
     EmailLocked,
@@ -22,9 +21,11 @@ from patron.core.errors import (
     PasswordPolicyViolation,
     ScopeMissing,
 )
-from patron.core.model import Customer, CustomerGroup, Tenant
-from patron.core.principals import Scope
-from patron.core.queries import CustomerQuery
+from patron.core.domain.model import Customer, CustomerGroup
+from patron.core.domain.principals import Scope
+from patron.core.domain.queries import CustomerQuery
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for
 from tests.core.back_office_callers import admin_guest, principal_of, second_tenant

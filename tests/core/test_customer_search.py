@@ -7,13 +7,12 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import CustomerAdminChange, ProfileChange
-from patron.core.errors import (
-    CustomerNotFound,
-)
-from patron.core.model import Customer, Tenant
-from patron.core.queries import Comparison, CustomerQuery, Page, Sort, TimeBound
+from patron.core.domain.commands import CustomerAdminChange, ProfileChange
+from patron.core.domain.errors import CustomerNotFound
+from patron.core.domain.model import Customer
+from patron.core.domain.queries import Comparison, CustomerQuery, Page, Sort, TimeBound
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for
 from tests.core.back_office_callers import admin_guest, principal_of

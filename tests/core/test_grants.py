@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from patron.core.access import Reach
-from patron.core.principals import Grant, Scope, grants_of, within
+from patron.core.domain.principals import Grant, Reach, Scope, grants_of, within
 
 READ = Scope.CUSTOMERS_READ
 

@@ -9,8 +9,8 @@ from uuid import UUID, uuid4
 import asyncpg
 import pytest
 
-from patron.core.commands import GroupChange, MetadataPatch
-from patron.core.errors import (
+from patron.core.domain.commands import GroupChange, MetadataPatch
+from patron.core.domain.errors import (
     CustomersNotFound,
     FieldsInvalid,
     GroupNameTaken,
@@ -18,9 +18,10 @@ from patron.core.errors import (
     InvalidAccessToken,
     ScopeMissing,
 )
-from patron.core.model import Customer, Tenant
-from patron.core.principals import Scope
-from patron.core.queries import Comparison, GroupQuery, Page, Sort, TimeBound
+from patron.core.domain.model import Customer
+from patron.core.domain.principals import Scope
+from patron.core.domain.queries import Comparison, GroupQuery, Page, Sort, TimeBound
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for
 from tests.core.back_office_callers import principal_of, second_tenant

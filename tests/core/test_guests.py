@@ -9,8 +9,8 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.commands import Registration
-from patron.core.errors import (
+from patron.core.domain.commands import Registration
+from patron.core.domain.errors import (
     EmailTaken,
     FieldsInvalid,
     GuestExists,
@@ -18,7 +18,8 @@ from patron.core.errors import (
     LoginBlocked,
     PasswordPolicyViolation,
 )
-from patron.core.model import Customer, Tenant
+from patron.core.domain.model import Customer
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.back_office_callers import principal_of

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import ListItemChange, ListItemDraft
-from patron.core.errors import (
+from patron.core.customers.saved_lists import CustomerLists
+from patron.core.domain.commands import ListItemChange, ListItemDraft
+from patron.core.domain.errors import (
     FieldProblem,
     FieldRule,
     FieldsInvalid,
@@ -21,8 +21,9 @@ from patron.core.errors import (
     ListLimitReached,
     NotOwner,
 )
-from patron.core.lists import CustomerLists
-from patron.core.model import GROUP_DOMAIN, AccessClaims, CustomerGroup, ListItem, Tenant
+from patron.core.domain.model import GROUP_DOMAIN, AccessClaims, CustomerGroup, ListItem
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import FrozenClock
 from tests.core.back_office_callers import principal_of

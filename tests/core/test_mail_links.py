@@ -7,9 +7,9 @@ import re
 import asyncpg
 import pytest
 
-from patron.core.errors import TenantSettingInvalid
-from patron.core.links import check_link_template
-from patron.core.model import Tenant, TenantSettings
+from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.links import check_link_template
+from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services
 from tests.conftest import registration_for
 

@@ -76,7 +76,7 @@ def second_connections(source: str, where: str) -> list[str]:
 def test_inside_a_unit_of_work_every_read_goes_through_it() -> None:
     found = [
         problem
-        for path in sorted(CORE.glob("*.py"))
+        for path in sorted(CORE.rglob("*.py"))
         for problem in second_connections(path.read_text(), path.name)
     ]
     assert found == []

@@ -9,15 +9,16 @@ import re
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.errors import (
+from patron.core.domain.errors import (
     LoginBlocked,
     PasswordChangeFailed,
     ResetKeyInvalid,
     WrongPassword,
 )
-from patron.core.model import AccessClaims, Customer, Tenant
-from patron.core.password_changes import PasswordChange
+from patron.core.domain.model import AccessClaims, Customer
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
+from patron.core.identity.password_changes import PasswordChange
 from patron.security.hashing import Argon2Hasher
 from patron.services import Services
 from tests.conftest import FrozenClock, registration_for

@@ -8,16 +8,17 @@ from urllib.parse import parse_qs, urlsplit
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.errors import (
+from patron.core.domain.errors import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,
     PasswordPolicyViolation,
     ResetKeyInvalid,
 )
-from patron.core.links import check_link_template, fill_link
-from patron.core.model import AccessClaims, Tenant, TokenPair
+from patron.core.domain.links import check_link_template, fill_link
+from patron.core.domain.model import AccessClaims, TokenPair
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import registration_for
 

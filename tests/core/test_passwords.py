@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from patron.core.errors import PasswordPolicyViolation, PasswordRule
-from patron.core.model import PasswordPolicyName
-from patron.core.passwords import POLICIES, generate_password, is_common_password
+from patron.core.domain.errors import PasswordPolicyViolation, PasswordRule
+from patron.core.domain.tenants import PasswordPolicyName
+from patron.core.identity.passwords import POLICIES, generate_password, is_common_password
 
 COMPATIBLE = POLICIES[PasswordPolicyName.COMPATIBLE]
 STRICT = POLICIES[PasswordPolicyName.STRICT]

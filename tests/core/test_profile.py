@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import ProfileChange
-from patron.core.errors import VersionConflict
-from patron.core.model import AccessClaims, Tenant, TenantSettings
+from patron.core.domain.commands import ProfileChange
+from patron.core.domain.errors import VersionConflict
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant, TenantSettings
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import registration_for
 

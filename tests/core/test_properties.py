@@ -9,9 +9,9 @@ from dataclasses import replace
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import PropertyChange, PropertyDraft
-from patron.core.errors import (
+from patron.core.customers.properties import CustomerProperties
+from patron.core.domain.commands import PropertyChange, PropertyDraft
+from patron.core.domain.errors import (
     FieldProblem,
     FieldRule,
     FieldsInvalid,
@@ -20,8 +20,9 @@ from patron.core.errors import (
     PropertyLimitReached,
     PropertyNotFound,
 )
-from patron.core.model import AccessClaims, Tenant
-from patron.core.properties import CustomerProperties
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.core.test_addresses import signed_in
 

@@ -8,14 +8,14 @@ from dataclasses import replace
 import asyncpg
 import pytest
 
-from patron.core.commands import Registration
-from patron.core.errors import (
+from patron.core.domain.commands import Registration
+from patron.core.domain.errors import (
     EmailInvalid,
     EmailTaken,
     InvalidCredentials,
     PasswordPolicyViolation,
 )
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings, registration_for

@@ -3,8 +3,8 @@ service, holding the cookie's owner's page, can name the token."""
 
 from __future__ import annotations
 
-from patron.core.auth import Authentication
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.authentication import Authentication
 from patron.services import Services
 from tests.core.back_office_callers import second_tenant
 

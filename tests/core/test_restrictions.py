@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from patron.core.errors import RestrictionInvalid
-from patron.core.managed_customers import merge_patch
-from patron.core.model import TenantSettings
-from patron.core.restrictions import new_restriction, with_site_rules
+from patron.core.back_office.customers_by_number import merge_patch
+from patron.core.domain.errors import RestrictionInvalid
+from patron.core.domain.restrictions import new_restriction, with_site_rules
+from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from tests.conftest import registration_for
 

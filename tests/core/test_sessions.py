@@ -11,18 +11,12 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from patron.core.access import CustomerRef
-from patron.core.errors import InvalidAccessToken, InvalidCredentials
-from patron.core.model import (
-    AccessClaims,
-    Audience,
-    Customer,
-    SessionRecord,
-    Tenant,
-    TenantSettings,
-)
-from patron.core.password_changes import PasswordChange
-from patron.core.security_ports import SessionStore
+from patron.core.domain.errors import InvalidAccessToken, InvalidCredentials
+from patron.core.domain.model import AccessClaims, Audience, Customer, SessionRecord
+from patron.core.domain.tenants import Tenant, TenantSettings
+from patron.core.identity.access import CustomerRef
+from patron.core.identity.password_changes import PasswordChange
+from patron.core.ports.security import SessionStore
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.sessions import PgSessions, RedisSessions

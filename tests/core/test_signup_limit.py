@@ -13,15 +13,15 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from patron.core.accounts import Accounts
-from patron.core.commands import Registration, SignupLimit
-from patron.core.errors import (
+from patron.core.customers.accounts import Accounts
+from patron.core.domain.commands import Registration, SignupLimit
+from patron.core.domain.errors import (
     CodeTaken,
     EmailTaken,
     PasswordPolicyViolation,
     SignupLimitReached,
 )
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.security.throttle import Counters, RateQuota, RedisCounters
 from patron.services import Services
 from patron.storage.throttle import PgCounters

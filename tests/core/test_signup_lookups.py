@@ -9,9 +9,9 @@ import asyncio
 import asyncpg
 import pytest
 
-from patron.core.commands import EmailLookup
-from patron.core.errors import EmailTaken, LoginBlocked, PasswordPolicyViolation
-from patron.core.model import Tenant
+from patron.core.domain.commands import EmailLookup
+from patron.core.domain.errors import EmailTaken, LoginBlocked, PasswordPolicyViolation
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import registration_for

@@ -8,9 +8,9 @@ import dataclasses
 import asyncpg
 import pytest
 
-from patron.core.errors import TenantNotFound, TenantSettingInvalid
-from patron.core.model import PasswordPolicyName, TenantSettings
-from patron.core.tenants import PARSERS, parse_setting_changes
+from patron.core.back_office.tenants import PARSERS, parse_setting_changes
+from patron.core.domain.errors import TenantNotFound, TenantSettingInvalid
+from patron.core.domain.tenants import PasswordPolicyName, TenantSettings
 from patron.services import Services
 
 

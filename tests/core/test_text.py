@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.commands import AddressChange, ProfileChange
-from patron.core.errors import FieldProblem, FieldRule, FieldsInvalid
-from patron.core.model import AccessClaims, Tenant
-from patron.core.text import problems_in, refused_character
+from patron.core.domain.commands import AddressChange, ProfileChange
+from patron.core.domain.errors import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.domain.text import problems_in, refused_character
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft, signed_in
@@ -41,7 +42,7 @@ def test_multi_line_text_keeps_line_breaks_but_not_other_controls() -> None:
 
 
 def test_length_is_checked_before_characters() -> None:
-    from patron.core.text import CUSTOMER_TEXT
+    from patron.core.domain.text import CUSTOMER_TEXT
 
     found = problems_in({"first_name": "\x00" * 101, "last_name": "ok"}, CUSTOMER_TEXT)
 

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from patron.core.errors import InvalidCredentials, LoginBlocked
+from patron.core.domain.errors import InvalidCredentials, LoginBlocked
 from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
 from patron.storage.throttle import PgCounters
 

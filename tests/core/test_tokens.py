@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     ConfirmationInvalid,
     ErrorCode,
     InvalidAccessToken,
@@ -13,7 +13,8 @@ from patron.core.errors import (
     InvalidRefreshToken,
     TenantMismatch,
 )
-from patron.core.model import Audience, Tenant, TenantSettings, TokenPair
+from patron.core.domain.model import Audience, TokenPair
+from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services
 from patron.storage.tenants import TenantAdmin
 from tests.conftest import FrozenClock, registration_for

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from patron.app import create_app
-from patron.core.model import TenantSettings
+from patron.core.domain.tenants import TenantSettings
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from patron.settings import Settings

@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.core.errors import ServiceUnavailable
-from patron.core.imports import ImportedCustomer, Refused
-from patron.core.password_migration import ImportedPassword
+from patron.core.back_office.imports import ImportedCustomer, Refused
+from patron.core.domain.errors import ServiceUnavailable
+from patron.core.domain.password_migration import ImportedPassword
 from patron.dialects.aimeos.app import CUSTOMER_RESOURCES, HOST_ROUTES
 from patron.services import Services
 from patron.settings import Settings

@@ -35,8 +35,8 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.model import Tenant, TenantSettings
+from patron.core.domain.tenants import Tenant, TenantSettings
+from patron.core.identity.access import CustomerRef
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from tests.conftest import registration_for

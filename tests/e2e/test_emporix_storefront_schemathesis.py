@@ -26,7 +26,7 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.model import TenantSettings
+from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from tests.dialects.emporix.vendor_openapi import (
     DocumentChecker,

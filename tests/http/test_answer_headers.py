@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 import httpx
 
-from patron.core.model import TenantSettings
+from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from tests.dialects.glue.helpers import bearer, document, signed_up
 from tests.dialects.medusa.conftest import make_admin

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from patron.core.text import holds_nul
+from patron.core.domain.text import holds_nul
 from patron.http.body import (
     BodyMalformed,
     BodyTooDeep,

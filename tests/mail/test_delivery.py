@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import asyncpg
 import pytest
 
-from patron.core.errors import TenantSettingInvalid
-from patron.core.model import OutboxMessage, Tenant, TenantSettings
+from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.model import OutboxMessage
+from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay
 from patron.services import Services
 from patron.storage.outbox import NOTIFY_CHANNEL

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from patron.core.errors import PasswordHashInvalid
-from patron.core.password_migration import ImportedPassword, LegacyHash, is_legacy
+from patron.core.domain.errors import PasswordHashInvalid
+from patron.core.domain.password_migration import ImportedPassword, LegacyHash, is_legacy
 from patron.security.hashing import Argon2Hasher, MigratingHasher
 from tests.dialects.emporix.import_helpers import (
     PASSWORD,

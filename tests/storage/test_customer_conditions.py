@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patron.core.errors import QueryInvalid
-from patron.core.queries import (
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.queries import (
     CUSTOMER_FILTER_FIELDS,
     CustomerQuery,
     FieldCondition,

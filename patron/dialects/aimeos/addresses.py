@@ -12,9 +12,9 @@ from uuid import UUID
 
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.commands import AddressChange, AddressDraft
-from patron.core.model import AccessClaims, Address
+from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.model import AccessClaims, Address
+from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (

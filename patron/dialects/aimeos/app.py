@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     CustomerNotFound,
     DomainError,
     InvalidAccessToken,

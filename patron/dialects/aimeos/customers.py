@@ -13,8 +13,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.commands import (
+from patron.core.domain.commands import (
     AccountEdit,
     AccountMail,
     AddressDraft,
@@ -24,8 +23,9 @@ from patron.core.commands import (
     Registration,
     SignupLimit,
 )
-from patron.core.model import GROUP_DOMAIN, Address, Customer, CustomerProperty, ListItem
-from patron.core.passwords import generate_password
+from patron.core.domain.model import GROUP_DOMAIN, Address, Customer, CustomerProperty, ListItem
+from patron.core.identity.access import CustomerRef
+from patron.core.identity.passwords import generate_password
 from patron.dialects.aimeos import addresses, properties, relationships
 from patron.dialects.aimeos.documents import (
     ITEM_ALLOW,

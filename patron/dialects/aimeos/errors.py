@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     DomainError,
     ErrorCode,
     FieldProblem,

@@ -17,9 +17,10 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims, Tenant
-from patron.core.text import holds_nul
+from patron.core.domain.errors import InvalidAccessToken
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.domain.text import holds_nul
 from patron.dialects.aimeos.config import SESSION_COOKIE
 from patron.dialects.aimeos.context import AimeosContext
 from patron.dialects.aimeos.errors import (

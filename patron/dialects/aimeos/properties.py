@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.commands import PropertyChange, PropertyDraft
-from patron.core.errors import PropertyNotFound
-from patron.core.model import CustomerProperty
+from patron.core.domain.commands import PropertyChange, PropertyDraft
+from patron.core.domain.errors import PropertyNotFound
+from patron.core.domain.model import CustomerProperty
+from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call

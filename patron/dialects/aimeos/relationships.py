@@ -11,10 +11,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.commands import ListItemChange, ListItemDraft
-from patron.core.errors import ListItemNotFound
-from patron.core.model import ListItem
+from patron.core.domain.commands import ListItemChange, ListItemDraft
+from patron.core.domain.errors import ListItemNotFound
+from patron.core.domain.model import ListItem
+from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_parameters, link_to, url
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call

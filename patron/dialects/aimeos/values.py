@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from patron.core.email_addresses import clean_email
-from patron.core.errors import EmailInvalid
-from patron.core.model import Salutation
+from patron.core.domain.email_addresses import clean_email
+from patron.core.domain.errors import EmailInvalid
+from patron.core.domain.model import Salutation
 from patron.dialects.aimeos.errors import invalid
 
 Reader = Callable[[str, Any], Any]

@@ -23,10 +23,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from patron.core.address_admin import Edit
-from patron.core.commands import AddressChange, AddressDraft
-from patron.core.model import Address
-from patron.core.ports import AddressSummary
+from patron.core.back_office.addresses import Edit
+from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.model import Address
+from patron.core.ports.customers import AddressSummary
 from patron.dialects.emporix import shapes
 from patron.dialects.emporix.schemas import CUSTOM_ID
 from patron.dialects.emporix.shapes import (

@@ -15,8 +15,8 @@ from dataclasses import replace
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.errors import AddressNotFound
-from patron.core.principals import Grant
+from patron.core.domain.errors import AddressNotFound
+from patron.core.domain.principals import Grant
 from patron.dialects.emporix import address_schemas as schemas
 from patron.dialects.emporix import shapes
 from patron.dialects.emporix.context import EmporixContext

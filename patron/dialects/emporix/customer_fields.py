@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from patron.core.commands import UNSET, MetadataPatch, ProfileChange, Registration
-from patron.core.managed_customers import ManagedChange
-from patron.core.model import Salutation
+from patron.core.back_office.customers_by_number import ManagedChange
+from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Registration
+from patron.core.domain.model import Salutation
 from patron.dialects.emporix.errors import EmporixError, validation_failure
 from patron.dialects.emporix.schemas import CustomerFields, CustomerUpdate
 from patron.dialects.emporix.shapes import CUSTOMER_TYPE, MIXIN_SCHEMAS, MIXINS

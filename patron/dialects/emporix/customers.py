@@ -12,8 +12,8 @@ import re
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.managed_customers import NewManagedCustomer
-from patron.core.queries import CustomerQuery
+from patron.core.back_office.customers_by_number import NewManagedCustomer
+from patron.core.domain.queries import CustomerQuery
 from patron.dialects.emporix import listing, q, shapes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.customer_fields import change_of, registration_of

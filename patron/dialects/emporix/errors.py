@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     AccessTokenExpired,
     DomainError,
     ErrorCode,

@@ -18,16 +18,16 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from patron.core.back_office import BackOfficeCredential, CredentialKind
-from patron.core.errors import (
+from patron.core.domain.errors import (
     AccessTokenExpired,
     InvalidAccessToken,
     TenantMismatch,
     TenantNotFound,
 )
-from patron.core.model import Tenant
-from patron.core.principals import Principal
-from patron.core.text import holds_nul
+from patron.core.domain.principals import Principal
+from patron.core.domain.tenants import Tenant
+from patron.core.domain.text import holds_nul
+from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.dialects.emporix import scopes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (

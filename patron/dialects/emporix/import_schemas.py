@@ -9,8 +9,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool
 
-from patron.core.imports import ImportedCustomer
-from patron.core.password_migration import ImportedPassword, LegacyHash, MigrationWindowRequest
+from patron.core.back_office.imports import ImportedCustomer
+from patron.core.domain.password_migration import (
+    ImportedPassword,
+    LegacyHash,
+    MigrationWindowRequest,
+)
 from patron.dialects.emporix.customer_fields import registration_of
 from patron.dialects.emporix.schemas import CUSTOM_ID, CustomerFields
 

@@ -11,9 +11,9 @@ from fastapi import FastAPI, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from patron.core.imports import MAX_BATCH, Imported, ImportedCustomer, ImportOutcome
-from patron.core.model import Tenant
-from patron.core.password_migration import MigrationWindow
+from patron.core.back_office.imports import MAX_BATCH, Imported, ImportedCustomer, ImportOutcome
+from patron.core.domain.password_migration import MigrationWindow
+from patron.core.domain.tenants import Tenant
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
     CUSTOMER_FIELDS,

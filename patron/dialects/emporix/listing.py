@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from patron.core.queries import CUSTOMER_SORT_FIELDS, MAX_PAGE_SIZE, Page, Sort
+from patron.core.domain.queries import CUSTOMER_SORT_FIELDS, MAX_PAGE_SIZE, Page, Sort
 from patron.dialects.emporix.errors import EmporixError, validation_failure
 from patron.dialects.emporix.q_fields import FIELD_NAMES
 from patron.dialects.emporix.shapes import Expand

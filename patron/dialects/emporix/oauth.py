@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.errors import InvalidCredentials, LoginBlocked, ScopeMissing
+from patron.core.domain.errors import InvalidCredentials, LoginBlocked, ScopeMissing
 from patron.dialects.emporix import scopes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import BODY_TOO_LARGE, EmporixError, GatewayBody

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from patron.core.errors import QueryInvalid
-from patron.core.queries import FieldCondition, FilterValue, Operator
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.queries import FieldCondition, FilterValue, Operator
 from patron.dialects.emporix.q_fields import Literal, Target, resolve
 
 MAX_QUERY_LENGTH = 4096

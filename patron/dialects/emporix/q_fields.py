@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from patron.core.errors import QueryInvalid
-from patron.core.queries import CUSTOMER_FILTER_FIELDS, FilterValue
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.queries import CUSTOMER_FILTER_FIELDS, FilterValue
 
 METADATA_FIELD = "metadata"
 MIXINS_PREFIX = "mixins"

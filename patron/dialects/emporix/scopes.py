@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from patron.core.principals import OWN_SUFFIX, RESTRICTION_SEPARATOR, Grant, Principal, Scope
+from patron.core.domain.principals import OWN_SUFFIX, RESTRICTION_SEPARATOR, Grant, Principal, Scope
 
 CUSTOMER_READ = "customer.customer_read"
 CUSTOMER_READ_OWN = "customer.customer_read_own"

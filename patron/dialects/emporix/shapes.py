@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from patron.core.managed_customers import ManagedCustomer
-from patron.core.model import Address, Customer, Salutation
+from patron.core.back_office.customers_by_number import ManagedCustomer
+from patron.core.domain.model import Address, Customer, Salutation
 
 
 def timestamp(moment: datetime | None) -> str | None:

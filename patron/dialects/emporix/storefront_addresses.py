@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.model import AccessClaims
+from patron.core.domain.model import AccessClaims
 from patron.dialects.emporix import address_schemas as schemas
 from patron.dialects.emporix import shapes
 from patron.dialects.emporix.addresses import body_version, requested_tags, update_body

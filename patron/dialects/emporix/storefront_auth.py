@@ -21,11 +21,12 @@ from fastapi import FastAPI, Request
 from pydantic import Field
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.auth import Lifetimes
-from patron.core.errors import InvalidCredentials, TenantMismatch
-from patron.core.model import AccessClaims, Customer, Tenant, TokenPair
-from patron.core.visitors import VisitorTokens
+from patron.core.domain.errors import InvalidCredentials, TenantMismatch
+from patron.core.domain.model import AccessClaims, Customer, TokenPair
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
+from patron.core.identity.sessions import Lifetimes
+from patron.core.identity.visitors import VisitorTokens
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import (
     INVALID_API_KEY,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.email_addresses import lookup_key
-from patron.core.errors import EmailTaken
+from patron.core.domain.email_addresses import lookup_key
+from patron.core.domain.errors import EmailTaken
+from patron.core.identity.access import CustomerRef
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import FORBIDDEN, EmporixError, conflict, validation_failure
 from patron.dialects.emporix.http import JSON, checked, empty, read_json

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
+from patron.core.identity.access import CustomerRef
 from patron.dialects.emporix import listing, shapes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.customer_fields import change_of

@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.password_changes import PasswordChange
+from patron.core.identity.access import CustomerRef
+from patron.core.identity.password_changes import PasswordChange
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.http import JSON, checked, empty, read_json
 from patron.dialects.emporix.schemas import Body, request_body

@@ -17,8 +17,8 @@ from fastapi import FastAPI, Request
 from pydantic import Field
 from starlette.responses import Response
 
-from patron.core.commands import EmailLookup, SignupLimit
-from patron.core.errors import InvalidCredentials
+from patron.core.domain.commands import EmailLookup, SignupLimit
+from patron.core.domain.errors import InvalidCredentials
 from patron.dialects.emporix import address_schemas
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.customer_fields import registration_of

@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.commands import AddressChange, AddressDraft
-from patron.core.model import Customer
+from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.model import Customer
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
     address_resource,

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.availability import SubscriptionPage
-from patron.core.errors import DomainError, ErrorCode
-from patron.core.model import Subscription
+from patron.core.customers.availability import SubscriptionPage
+from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.model import Subscription
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import collection, resource, single
 from patron.dialects.glue.errors import (

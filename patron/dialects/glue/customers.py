@@ -9,10 +9,10 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from patron.core.access import CustomerRef
-from patron.core.commands import EmailLookup, ProfileChange, Registration
-from patron.core.errors import DomainError, ErrorCode
-from patron.core.model import Gender, Salutation
+from patron.core.domain.commands import EmailLookup, ProfileChange, Registration
+from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.model import Gender, Salutation
+from patron.core.identity.access import CustomerRef
 from patron.dialects.glue.addresses import include_addresses
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (

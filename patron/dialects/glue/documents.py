@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 from starlette.responses import JSONResponse
 
-from patron.core.countries import country_name
-from patron.core.model import Address, Customer, Salutation, TokenPair
+from patron.core.domain.countries import country_name
+from patron.core.domain.model import Address, Customer, Salutation, TokenPair
 
 MEDIA_TYPE = "application/vnd.api+json"
 

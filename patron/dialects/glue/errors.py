@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     DomainError,
     ErrorCode,
     FieldRule,

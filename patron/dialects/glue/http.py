@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from patron.core.access import CustomerRef
-from patron.core.model import AccessClaims, Salutation, Tenant
-from patron.core.text import holds_nul
+from patron.core.domain.model import AccessClaims, Salutation
+from patron.core.domain.tenants import Tenant
+from patron.core.domain.text import holds_nul
+from patron.core.identity.access import CustomerRef
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.documents import JsonApiResponse, sparse

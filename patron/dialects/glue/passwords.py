@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.errors import DomainError, ErrorCode
-from patron.core.model import Tenant
-from patron.core.password_changes import PasswordChange
-from patron.core.passwords import POLICIES, PasswordPolicy
+from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.password_changes import PasswordChange
+from patron.core.identity.passwords import POLICIES, PasswordPolicy
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,

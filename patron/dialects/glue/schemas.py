@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import MISSING, AfterValidator, BaseModel, Field, create_model
 
-from patron.core.passwords import POLICIES, PasswordPolicy
+from patron.core.identity.passwords import POLICIES, PasswordPolicy
 from patron.dialects.glue.validation import (
     Before,
     RequestModel,

@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from patron.core.countries import normalize_country_code
-from patron.core.email_addresses import email_syntax_ok
+from patron.core.domain.countries import normalize_country_code
+from patron.core.domain.email_addresses import email_syntax_ok
 
 MISSING_MESSAGE = "This field is missing."
 BLANK = "This value should not be blank."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.back_office import CredentialKind
-from patron.core.principals import AdminUser
+from patron.core.domain.principals import AdminUser
+from patron.core.identity.staff_credentials import CredentialKind
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import BAD_REQUEST, MedusaError

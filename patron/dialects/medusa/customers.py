@@ -10,10 +10,11 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from patron.core.commands import CustomerAdminChange, ProfileChange, Registration
-from patron.core.errors import CustomerNotFound, GroupNotFound
-from patron.core.model import Customer, CustomerGroup, Tenant
-from patron.core.principals import Principal
+from patron.core.domain.commands import CustomerAdminChange, ProfileChange, Registration
+from patron.core.domain.errors import CustomerNotFound, GroupNotFound
+from patron.core.domain.model import Customer, CustomerGroup
+from patron.core.domain.principals import Principal
+from patron.core.domain.tenants import Tenant
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import (

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     CustomersNotFound,
     DomainError,
     ErrorCode,

@@ -9,11 +9,12 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.commands import GroupChange
-from patron.core.errors import CustomersNotFound, GroupNotFound
-from patron.core.model import Customer, CustomerGroup, Tenant
-from patron.core.principals import Principal
-from patron.core.queries import MAX_PAGE_SIZE, CustomerQuery, Page
+from patron.core.domain.commands import GroupChange
+from patron.core.domain.errors import CustomersNotFound, GroupNotFound
+from patron.core.domain.model import Customer, CustomerGroup
+from patron.core.domain.principals import Principal
+from patron.core.domain.queries import MAX_PAGE_SIZE, CustomerQuery, Page
+from patron.core.domain.tenants import Tenant
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.customers import customer_page

@@ -10,12 +10,13 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from patron.core.back_office import BackOfficeCredential, CredentialKind
-from patron.core.commands import MetadataPatch
-from patron.core.errors import InvalidAccessToken
-from patron.core.model import AccessClaims, Tenant
-from patron.core.principals import Principal
-from patron.core.text import holds_nul
+from patron.core.domain.commands import MetadataPatch
+from patron.core.domain.errors import InvalidAccessToken
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.principals import Principal
+from patron.core.domain.tenants import Tenant
+from patron.core.domain.text import holds_nul
+from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.dialects.medusa.config import SESSION_COOKIE, Api, MedusaConfig
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import (

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from patron.core.errors import QueryInvalid
-from patron.core.queries import (
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.queries import (
     MAX_PAGE_SIZE,
     Comparison,
     CustomerQuery,

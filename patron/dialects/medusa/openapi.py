@@ -15,7 +15,7 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from patron.core.queries import MAX_PAGE_SIZE
+from patron.core.domain.queries import MAX_PAGE_SIZE
 from patron.dialects.medusa.schemas import ErrorBody
 
 COOKIE = "cookie_auth"

@@ -15,8 +15,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from patron.core.model import Address, Customer, CustomerGroup
-from patron.core.principals import AdminUser
+from patron.core.domain.model import Address, Customer, CustomerGroup
+from patron.core.domain.principals import AdminUser
 from patron.dialects.medusa import ids
 
 Body = dict[str, Any]

@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.errors import CustomerNotFound, InvalidAccessToken
-from patron.core.model import Customer, Tenant
+from patron.core.domain.errors import CustomerNotFound, InvalidAccessToken
+from patron.core.domain.model import Customer
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import UNAUTHORIZED, MedusaError

@@ -15,8 +15,7 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.access import CustomerRef
-from patron.core.commands import (
+from patron.core.domain.commands import (
     AccountEdit,
     AddressChange,
     AddressDraft,
@@ -25,9 +24,11 @@ from patron.core.commands import (
     ProfileChange,
     Registration,
 )
-from patron.core.countries import normalize_country_code
-from patron.core.errors import AddressNotFound
-from patron.core.model import AccessClaims, Address, Customer, Tenant
+from patron.core.domain.countries import normalize_country_code
+from patron.core.domain.errors import AddressNotFound
+from patron.core.domain.model import AccessClaims, Address, Customer
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.dialects.medusa import ids, shapes
 from patron.dialects.medusa.context import MedusaContext
 from patron.dialects.medusa.errors import (

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from patron.core.email_addresses import email_syntax_ok
+from patron.core.domain.email_addresses import email_syntax_ok
 
 
 class _Undefined:

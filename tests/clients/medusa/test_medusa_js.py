@@ -17,7 +17,7 @@ import httpx
 import pytest
 from ulid import ULID
 
-from patron.core.commands import Registration
+from patron.core.domain.commands import Registration
 from patron.services import Services
 from tests.clients.medusa.admin import ADMIN_EMAIL, ADMIN_PASSWORD, admin_api_token
 from tests.clients.medusa.harness import DASHBOARD, STOREFRONT, Journey, run_journey

@@ -16,8 +16,8 @@ import orjson
 import pytest
 
 from patron.app import create_app
-from patron.core.commands import Registration
-from patron.core.model import Customer
+from patron.core.domain.commands import Registration
+from patron.core.domain.model import Customer
 from patron.services import Services
 from patron.settings import Settings
 

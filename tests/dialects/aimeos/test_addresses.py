@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from patron.core.model import Customer
+from patron.core.domain.model import Customer
 from patron.services import Services
 from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop, existing_customer
 

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from patron.core.model import Customer
+from patron.core.domain.model import Customer
 from patron.services import Services
 from tests.conftest import fetch_one
 from tests.dialects.aimeos.conftest import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from patron.core.model import Customer
+from patron.core.domain.model import Customer
 from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
 
 RELATED = {"related": "property"}

@@ -10,7 +10,7 @@ import pytest
 from starlette.types import Message
 
 from patron.app import create_app
-from patron.core.model import Customer
+from patron.core.domain.model import Customer
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser

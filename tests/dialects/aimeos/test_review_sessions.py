@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.model import Customer
+from patron.core.domain.model import Customer
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings

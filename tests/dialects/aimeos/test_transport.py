@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from patron.core.model import Customer
+from patron.core.domain.model import Customer
 from patron.settings import Settings
 from tests.conftest import cheap_settings
 from tests.dialects.aimeos.conftest import CUSTOMER, ROOT, AimeosBrowser, NewShop

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import httpx
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from tests.dialects.emporix.conftest import ServiceClient, bearer, token_for

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
 

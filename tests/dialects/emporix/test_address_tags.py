@@ -11,7 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.address_helpers import (
     PLAIN,

@@ -7,8 +7,9 @@ import asyncio
 
 import httpx
 
-from patron.core.commands import AddressDraft
-from patron.core.model import Salutation, Tenant
+from patron.core.domain.commands import AddressDraft
+from patron.core.domain.model import Salutation
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.dialects.emporix.customer_calls import create, customers_path, fetch, token_of

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from patron.core.model import CustomerGroup, Tenant
+from patron.core.domain.model import CustomerGroup
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.core.back_office_callers import principal_of
 from tests.dialects.emporix.customer_calls import create, customers_path, fetch, listed, token_of

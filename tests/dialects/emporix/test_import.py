@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.emporix.conftest import bearer

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.core.model import Tenant, TenantSettings
+from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock

@@ -20,8 +20,8 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.access import CustomerRef
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft

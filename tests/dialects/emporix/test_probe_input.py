@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.conftest import MakeClient
 from tests.dialects.emporix.customer_calls import create, customers_path, token_of

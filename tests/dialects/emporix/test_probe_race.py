@@ -8,7 +8,7 @@ import asyncio
 
 import httpx
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.customer_calls import customers_path, fetch, token_of
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.address_helpers import PLAIN
 from tests.dialects.emporix.conftest import MakeClient, bearer

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, reject
 from hypothesis import strategies as st
 
-from patron.core.errors import QueryInvalid
-from patron.core.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, FilterValue, Operator
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, FilterValue, Operator
 from patron.dialects.emporix.q import parse
 from patron.dialects.emporix.q_fields import CUSTOMER_FIELDS
 from tests.dialects.emporix.test_q import typed

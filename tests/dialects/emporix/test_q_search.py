@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.errors import QueryInvalid
-from patron.core.model import Tenant
-from patron.core.queries import CustomerQuery, Sort
+from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.queries import CustomerQuery, Sort
+from patron.core.domain.tenants import Tenant
 from patron.dialects.emporix.q import parse
 from patron.services import Services
 from patron.storage.customer_search import PgCustomerSearch

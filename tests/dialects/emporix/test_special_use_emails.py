@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
 from tests.dialects.emporix.storefront_helpers import anonymous, storefront_client_id

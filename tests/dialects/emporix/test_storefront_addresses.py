@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
 from tests.dialects.emporix.storefront_helpers import (

@@ -12,8 +12,8 @@ import httpx
 import orjson
 import pytest
 
-from patron.core.model import Tenant
-from patron.core.principals import PrincipalKind
+from patron.core.domain.principals import PrincipalKind
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock

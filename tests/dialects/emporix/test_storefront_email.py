@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.aimeos.conftest import AimeosBrowser

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings

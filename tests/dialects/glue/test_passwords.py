@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.errors import (
+from patron.core.domain.errors import (
     DomainError,
     PasswordChangeFailed,
     PasswordPolicyViolation,

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.core.model import TenantSettings
+from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from patron.app import create_app
-from patron.core.model import Tenant
-from patron.core.principals import AdminUser, Scope
+from patron.core.domain.principals import AdminUser, Scope
+from patron.core.domain.tenants import Tenant
 from patron.dialects.medusa.app import build_app
 from patron.dialects.medusa.config import MedusaConfig
 from patron.services import Services

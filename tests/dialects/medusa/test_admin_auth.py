@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from patron.core.model import Tenant, TenantSettings
+from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.medusa.conftest import (

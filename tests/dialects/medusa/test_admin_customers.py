@@ -10,9 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.back_office import BackOfficeCredential, CredentialKind
-from patron.core.commands import Registration
-from patron.core.model import Tenant
+from patron.core.domain.commands import Registration
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import fetch_one

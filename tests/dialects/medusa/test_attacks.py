@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from patron.core.model import Tenant
+from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.medusa.conftest import READ_ONLY, make_admin, medusa_client

@@ -1,6 +1,6 @@
 """Password migration: each tenant's window for legacy password hashes of imported
 accounts, and a partial index over the accounts that still hold one (their hashes start
-with `$legacy-`, `patron.core.password_migration.LEGACY_HASH_PREFIX`).
+with `$legacy-`, `patron.core.domain.password_migration.LEGACY_HASH_PREFIX`).
 
 Revision ID: 0009
 """

@@ -1,0 +1,1 @@
+"""What staff and integrations do: customers, their addresses and groups, imports, tenants."""

@@ -1,0 +1,42 @@
+"""A customer's `restriction` (Emporix' site permission) as every dialect writes it: one
+of the tenant's `restrictions`, and, where the tenant syncs it with the site, the site a
+write names when the write names no restriction itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from patron.core.domain.errors import RestrictionInvalid
+from patron.core.domain.tenants import TenantSettings
+
+
+def checked_restriction(settings: TenantSettings, restriction: str | None) -> str | None:
+    """`restriction` if the tenant knows it (None: unrestricted); `RestrictionInvalid` else."""
+    if restriction is not None and restriction not in settings.restrictions:
+        raise RestrictionInvalid(restriction)
+    return restriction
+
+
+def new_restriction(
+    settings: TenantSettings, restriction: str | None, site: str | None
+) -> str | None:
+    """The restriction of a new customer: the one given, else its site when the tenant
+    syncs them and the site is one of its restrictions (a site that is none leaves the
+    customer unrestricted rather than refusing the sign-up)."""
+    if restriction is not None:
+        return checked_restriction(settings, restriction)
+    if settings.sync_restriction_with_site and site in settings.restrictions:
+        return site
+    return None
+
+
+def with_site_rules(settings: TenantSettings, fields: dict[str, Any]) -> dict[str, Any]:
+    """Profile fields to write, with the restriction they imply: a given one checked, or
+    the new site's when the tenant syncs them and the change sets no restriction."""
+    if "restriction" in fields:
+        checked_restriction(settings, fields["restriction"])
+        return fields
+    site = fields.get("site")
+    if "site" in fields and settings.sync_restriction_with_site and site in settings.restrictions:
+        return {**fields, "restriction": site}
+    return fields
