@@ -8,7 +8,7 @@ from patron.http.credentials import MalformedCredentials, bearer_token, session_
 from patron.http.locale import LocaleCache, negotiate_locale
 from patron.http.pagination import Window
 from patron.http.proxies import TrustedProxies, forwarded_for
-from patron.http.query import fieldsets, includes
+from patron.http.fieldsets import fieldsets, includes
 
 LOCALES = ("en_US", "de_DE")
 

@@ -27,7 +27,7 @@ from patron.dialects.glue.errors import (
 from patron.dialects.glue.validation import RequestModel, violations
 from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
 from patron.http.credentials import MalformedCredentials, bearer_token
-from patron.http.query import fieldsets, includes
+from patron.http.fieldsets import fieldsets, includes
 
 
 async def request_bytes(request: Request) -> bytes:
