@@ -132,10 +132,16 @@ def log_unexpected(log: logging.Logger, error: BaseException, method: str, route
     log.error("unexpected %s on %s %s at %s", type(error).__name__, method, route, where)
 
 
+class AnswerInterrupted(RuntimeError):
+    """An answer that failed after it had started: raised to the server so that it cuts
+    the connection (the client sees the answer is incomplete), in place of the error,
+    whose message and context may hold personal data the server would log."""
+
+
 class CatchAll:
     """An exception nothing else answered: logged (`log_unexpected`) and answered with the
-    dialect's 500, or, once the answer has started, only logged. Never re-raised: the
-    server would log it with the path."""
+    dialect's 500. Never re-raised as it is, since the server would log it with the path:
+    once the answer has started, `AnswerInterrupted` goes up in its place."""
 
     def __init__(
         self, app: ASGIApp, *, log: logging.Logger, unexpected: Unexpected, route_of: RouteOf
@@ -159,6 +165,9 @@ class CatchAll:
         try:
             await self.app(scope, receive, sending)
         except Exception as error:
-            log_unexpected(self.log, error, scope["method"], self.route_of(scope))
-            if not started:
-                await self.unexpected()(scope, receive, send)
+            route = self.route_of(scope)
+            log_unexpected(self.log, error, scope["method"], route)
+            if started:
+                interrupted = f"{type(error).__name__} on {scope['method']} {route}"
+                raise AnswerInterrupted(interrupted) from None
+            await self.unexpected()(scope, receive, send)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from patron.dialects.aimeos.config import AimeosConfig
 from patron.http.mount import MountContext
 
-AimeosContext = MountContext[AimeosConfig]
+
+@dataclass(frozen=True, slots=True)
+class AimeosContext(MountContext[AimeosConfig]):
+    """Nothing of Aimeos's own: the base's core and config, typed as Aimeos's."""

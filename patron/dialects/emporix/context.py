@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from patron.dialects.emporix.config import EmporixConfig
 from patron.http.mount import MountContext
 
-EmporixContext = MountContext[EmporixConfig]
+
+@dataclass(frozen=True, slots=True)
+class EmporixContext(MountContext[EmporixConfig]):
+    """Nothing of Emporix's own: the base's core and config, typed as Emporix's."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from patron.dialects.glue.config import GlueConfig
 from patron.http.mount import MountContext
 
-GlueContext = MountContext[GlueConfig]
+
+@dataclass(frozen=True, slots=True)
+class GlueContext(MountContext[GlueConfig]):
+    """Nothing of Glue's own: the base's core and config, typed as Glue's."""
