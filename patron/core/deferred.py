@@ -10,19 +10,30 @@ from dataclasses import dataclass
 
 
 class Ledger:
-    """The `AfterAnswer`s created while one request is served, until each is claimed by the
-    answer that runs it. What is left once the answer is out was dropped by a dialect."""
+    """The `AfterAnswer`s created while one request is served, until each has run. Once
+    the answer is out, what is left was either never claimed by an answer (a dialect
+    dropped it) or claimed by one that failed before its work ran."""
 
     def __init__(self) -> None:
         self._open: dict[int, AfterAnswer] = {}
+        self._claimed: set[int] = set()
 
     def record(self, after: AfterAnswer) -> None:
         self._open[id(after)] = after
 
     def claim(self, after: AfterAnswer) -> None:
+        if id(after) in self._open:
+            self._claimed.add(id(after))
+
+    def ran(self, after: AfterAnswer) -> None:
         self._open.pop(id(after), None)
+        self._claimed.discard(id(after))
 
     def unclaimed(self) -> list[AfterAnswer]:
+        return [after for key, after in self._open.items() if key not in self._claimed]
+
+    def not_run(self) -> list[AfterAnswer]:
+        """Every recorded `AfterAnswer` that has not run, claimed or not."""
         return list(self._open.values())
 
 
@@ -66,4 +77,8 @@ class AfterAnswer:
             ledger.claim(self)
 
     async def run(self) -> None:
+        """The work, once: it counts as run from its start, so a failure is not retried."""
+        ledger = _LEDGER.get()
+        if ledger is not None:
+            ledger.ran(self)
         await self.work()

@@ -8,8 +8,9 @@ What holds for every dialect is done here, once:
 - a path holding a NUL (sent as `%00`) is refused before any dialect routes it: no route
   has one, and no PostgreSQL text holds it; the dialect's own refusal answers, in its
   vendor's format (`Mount.refuse`);
-- deferred work (`AfterAnswer`) the dialect created but never handed to an answer is
-  reported as an error and run, not lost (`core.deferred.Ledger`).
+- deferred work (`AfterAnswer`) that has not run once the dialect has answered is run,
+  not lost (`core.deferred.Ledger`): work no answer claimed (a dialect dropped it) is
+  reported as an error, work whose answer failed before running it as a warning.
 
 Only a `Mount` made by `plumbing.install_dialect` can be mounted.
 """
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from patron.core.deferred import recording
+from patron.core.deferred import Ledger, recording
 from patron.http.plumbing import Mount
 from patron.http.proxies import TrustedProxies, forwarded_for
 
@@ -65,11 +66,25 @@ class PrefixDispatch:
             return False
         app, child = found
         with recording() as ledger:
-            await app(child, receive, send)
-            for after in ledger.unclaimed():
-                log.error("deferred work %s was never claimed by an answer", _name(after.work))
-                await after.run()
+            try:
+                await app(child, receive, send)
+            finally:
+                await _run_left_over(ledger)
         return True
+
+
+async def _run_left_over(ledger: Ledger) -> None:
+    dropped = {id(after) for after in ledger.unclaimed()}
+    for after in ledger.not_run():
+        name = _name(after.work)
+        if id(after) in dropped:
+            log.error("deferred work %s was never claimed by an answer; running it", name)
+        else:
+            log.warning("deferred work %s: its answer failed first; running it", name)
+        try:
+            await after.run()
+        except Exception as error:  # as a background task's would, without the details
+            log.error("deferred work %s failed: %s", name, type(error).__name__)
 
 
 def _name(work: object) -> str:

@@ -331,7 +331,7 @@ async def test_deferred_work_a_dialect_drops_is_reported_and_still_runs(
     assert "never claimed" in record.getMessage() and "work" in record.getMessage()
 
 
-def test_deferred_work_is_recorded_only_inside_a_request() -> None:
+async def test_deferred_work_is_recorded_only_inside_a_request() -> None:
     async def work() -> None:
         return None
 
@@ -341,7 +341,29 @@ def test_deferred_work_is_recorded_only_inside_a_request() -> None:
         assert ledger.unclaimed() == [inside]
         inside.claim()
         outside.claim()
-        assert ledger.unclaimed() == []
+        assert (ledger.unclaimed(), ledger.not_run()) == ([], [inside])
+        await inside.run()
+        assert ledger.not_run() == []
+
+
+async def test_claimed_work_whose_answer_failed_first_still_runs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ran: list[str] = []
+
+    async def work() -> None:
+        ran.append("mail")
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        answer_then(Response(status_code=204), AfterAnswer(work))
+        raise RuntimeError("the answer never went out")
+
+    with caplog.at_level(logging.WARNING):
+        async with _served(_toy_mount(app)) as client:
+            answer = await client.post("/toy/reset")
+
+    assert (answer.status_code, ran) == (500, ["mail"])
+    assert "its answer failed first; running it" in caplog.text
 
 
 # --- the client's address --------------------------------------------------------------------
