@@ -14,7 +14,7 @@ from importlib.metadata import version
 
 import orjson
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from patron.core.use_cases import Core
 from patron.dialects import aimeos, emporix, glue, medusa
@@ -22,6 +22,7 @@ from patron.http.dispatch import PrefixDispatch
 from patron.http.docs import SwaggerAssets
 from patron.http.head import head_as_get
 from patron.http.landing import HTML_POLICY, DialectEntry, Landing, prefers_html
+from patron.http.plumbing import Mount
 from patron.http.proxies import TrustedProxies
 from patron.http.security_headers import with_answer_headers
 from patron.services import Services, resolve_database_url
@@ -55,7 +56,7 @@ class Patron:
         self,
         settings: Settings,
         running: _Running,
-        mounts: dict[str, ASGIApp],
+        mounts: list[Mount],
         landing: Landing,
         *,
         owns: bool,
@@ -225,12 +226,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Patron:
     emporix_config = emporix.EmporixConfig(
         public_url=settings.public_url, max_body_bytes=settings.max_body_bytes
     )
-    mounts: dict[str, ASGIApp] = {
-        "/glue": glue.build_app(running.core, glue_config),
-        "/medusa": medusa.build_app(running.core, medusa_config),
-        "/jsonapi": aimeos.build_app(running.core, aimeos_config),
-        "/emporix": emporix.build_app(running.core, emporix_config),
-    }
+    # Each dialect's `mount`: its app with the toolkit's plumbing (`patron.http.plumbing`).
+    mounts = [
+        glue.mount(running.core, glue_config),
+        medusa.mount(running.core, medusa_config),
+        aimeos.mount(running.core, aimeos_config),
+        emporix.mount(running.core, emporix_config),
+    ]
     bases = {
         "glue": glue_config.base_url,
         "medusa": medusa_config.base_url,

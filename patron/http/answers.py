@@ -9,6 +9,8 @@ from patron.core.domain.deferred import AfterAnswer
 
 
 def answer_then(response: Response, after: AfterAnswer) -> Response:
-    """Send `response`, then run `after`: its duration and outcome cannot show in the answer."""
+    """Send `response`, then run `after`: its duration and outcome cannot show in the answer.
+    Claims `after`, so the dispatch does not report it as dropped (`patron.http.dispatch`)."""
+    after.claim()
     response.background = BackgroundTask(after.run)
     return response

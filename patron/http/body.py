@@ -2,16 +2,25 @@
 
 Size first (a declared `Content-Length` over the limit is refused before a byte is read,
 and a streamed body is cut off as soon as it passes the limit), then JSON syntax, then
-nesting depth, measured without recursion so no document can exhaust the stack. (NULs are
-the core's concern: `core.text.holds_nul`.)
+nesting depth, measured without recursion so no document can exhaust the stack, then NULs
+(valid JSON, but no PostgreSQL text holds one).
+
+`read_document` is the one way a dialect reads a JSON body, and `read_bytes` the one way it
+reads any other (a form): `tests/http/test_plumbing.py` fails on a dialect that calls
+`request.json()`, `.body()`, `.stream()` or `.form()`, or takes a FastAPI body parameter.
+Each error is the toolkit's; each dialect renders it in its vendor's format.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from starlette.requests import Request
+
+from patron.core.domain.text import holds_nul
 
 DEFAULT_MAX_BYTES = 64 * 1024
 DEFAULT_MAX_DEPTH = 32
@@ -35,6 +44,41 @@ class BodyTooDeep(BodyError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"nested deeper than {limit}")
         self.limit = limit
+
+
+class BodyHoldsNul(BodyError):
+    """Valid JSON holding a NUL (`\\u0000`) in a key or a string: no PostgreSQL text holds it."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    """How much of a body a mount reads (`MountConfig.body_limits`)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+async def read_bytes(request: Request, limits: BodyLimits) -> bytes:
+    """The raw body within `limits.max_bytes` (`BodyTooLarge` past it): for a form."""
+    return await read_body(
+        request.headers.get("content-length"), request.stream(), max_bytes=limits.max_bytes
+    )
+
+
+def parse_document(raw: bytes, limits: BodyLimits) -> Any:
+    """The JSON document of `raw`, None for an empty (or blank) body; `BodyMalformed`,
+    `BodyTooDeep` or `BodyHoldsNul` for one no dialect may look at."""
+    if not raw.strip():
+        return None
+    document = parse_json(raw, max_depth=limits.max_depth)
+    if holds_nul(document):
+        raise BodyHoldsNul("a NUL in the document")
+    return document
+
+
+async def read_document(request: Request, limits: BodyLimits) -> Any:
+    """The request's JSON document within `limits` (None for no body), or a `BodyError`."""
+    return parse_document(await read_bytes(request, limits), limits)
 
 
 async def read_body(

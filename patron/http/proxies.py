@@ -56,7 +56,17 @@ def forwarded_for(headers: Iterable[tuple[bytes, bytes]]) -> list[str]:
     return [value.decode("latin-1") for name, value in headers if name == b"x-forwarded-for"]
 
 
-def client_ip(request: Request) -> str | None:
+class ClientAddressMissing(RuntimeError):
+    """The server gave no client address (a Unix socket, a test transport without one).
+
+    Per-address throttles would count every such request under no address at all, that is
+    under the per-account keys only: a widened key an attacker could rotate addresses
+    behind. So it is an error, answered by the dialect's catch-all (a 500) and logged."""
+
+
+def client_ip(request: Request) -> str:
     """The client's address as the dispatch resolved it (behind trusted proxies, the one
-    they name), for per-address throttles and limits; None when the server gives none."""
-    return request.client.host if request.client else None
+    they name), for per-address throttles and limits; `ClientAddressMissing` without one."""
+    if request.client is None or not request.client.host:
+        raise ClientAddressMissing("the server gave no client address")
+    return request.client.host

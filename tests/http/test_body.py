@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from starlette.requests import Request
+from starlette.types import Message
 
 from patron.core.domain.text import holds_nul
 from patron.http.body import (
+    BodyHoldsNul,
+    BodyLimits,
     BodyMalformed,
     BodyTooDeep,
     BodyTooLarge,
     depth,
+    parse_document,
     parse_json,
     read_body,
+    read_bytes,
+    read_document,
 )
 
 
@@ -73,3 +80,51 @@ def test_nul_is_found_in_keys_and_values_at_any_depth() -> None:
     for _ in range(5000):
         nested = [nested]
     assert holds_nul(nested)
+
+
+def _request(body: bytes, content_length: str | None = None) -> Request:
+    headers = [] if content_length is None else [(b"content-length", content_length.encode())]
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            raise AssertionError("the body was read twice")
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request({"type": "http", "method": "POST", "headers": headers}, receive)
+
+
+async def test_a_document_is_read_within_the_mounts_limits() -> None:
+    limits = BodyLimits(max_bytes=64, max_depth=3)
+
+    assert await read_document(_request(b'{"a": [1]}'), limits) == {"a": [1]}
+    with pytest.raises(BodyTooLarge):
+        await read_document(_request(b"[]", content_length="65"), limits)
+    with pytest.raises(BodyTooLarge):
+        await read_document(_request(b'"' + b"x" * 70 + b'"'), limits)
+    with pytest.raises(BodyTooDeep):
+        await read_document(_request(b"[[[[1]]]]"), limits)
+
+
+async def test_no_body_is_no_document() -> None:
+    assert await read_document(_request(b""), BodyLimits()) is None
+    assert parse_document(b"  \n", BodyLimits()) is None
+
+
+@pytest.mark.parametrize(
+    "raw", [b'{"a": "x\\u0000"}', b'{"a\\u0000": 1}', b'[[{"b": ["\\u0000"]}]]']
+)
+def test_a_nul_anywhere_in_a_document_is_refused(raw: bytes) -> None:
+    """Valid JSON, but no PostgreSQL text holds a NUL: each dialect answers its own 400."""
+    with pytest.raises(BodyHoldsNul):
+        parse_document(raw, BodyLimits())
+
+
+async def test_raw_bytes_are_read_within_the_size_limit_only() -> None:
+    """A form is the dialect's to parse; a NUL in it is for the dialect to refuse."""
+    form = b"grant_type=password&username=a%00b"
+    assert await read_bytes(_request(form), BodyLimits(max_bytes=64)) == form
+    with pytest.raises(BodyTooLarge):
+        await read_bytes(_request(form), BodyLimits(max_bytes=8))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from patron.http.credentials import MalformedCredentials, bearer_token, session_cookie
+from patron.http.fieldsets import fieldsets, includes
 from patron.http.locale import LocaleCache, negotiate_locale
 from patron.http.pagination import Window
 from patron.http.proxies import TrustedProxies, forwarded_for
-from patron.http.fieldsets import fieldsets, includes
 
 LOCALES = ("en_US", "de_DE")
 

@@ -6,14 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from patron.core.domain.model import (
-    Audience,
-    SessionRecord,
-)
-from patron.core.ports.security import (
-    SessionStore,
-    TokenCodec,
-)
+from patron.core.domain.model import Audience, SessionRecord
+from patron.core.ports.security import SessionStore, TokenCodec
 
 
 async def open_session(sessions: SessionStore, codec: TokenCodec, record: SessionRecord) -> str:

@@ -4,6 +4,8 @@ class), and Patron's `/jsonapi/login` and `/jsonapi/logout`.
 
 Starlette, not FastAPI: Aimeos publishes no OpenAPI; its schema is the OPTIONS document.
 Every answer, errors included, goes through one place that adds `meta.csrf` and the cookie.
+`mount` installs the toolkit's plumbing around it (CORS, security headers, the catch-all,
+the 404 for a path holding a NUL).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from patron.core.domain.errors import (
     CustomerNotFound,
@@ -43,6 +45,7 @@ from patron.dialects.aimeos.errors import (
 )
 from patron.dialects.aimeos.http import WRITES, Call, open_call
 from patron.dialects.aimeos.resources import Resource
+from patron.http.plumbing import Mount, install_dialect, log_unexpected
 
 log = logging.getLogger("patron.aimeos")
 
@@ -55,6 +58,8 @@ CUSTOMER_RESOURCES: Mapping[str, Resource] = {
 """`/jsonapi/customer?related=...`: Aimeos' `Customer\\<Related>\\Standard` classes."""
 HOST_ROUTES = {"login": login.login, "logout": login.logout}
 METHOD_NOT_ALLOWED = "Method not allowed"
+ROUTES = frozenset({"", customers.TYPE, *HOST_ROUTES, *discovery.NOT_SERVED})
+"""The segments Laravel routes: what a log may name (any other segment is the client's)."""
 
 
 class AimeosApi:
@@ -68,7 +73,12 @@ class AimeosApi:
         response = await self.handle(Request(scope, receive))
         await response(scope, receive, send)
 
-    async def handle(self, request: Request) -> Response:
+    async def refuse(self, request: Request) -> Response:
+        """Laravel's 404 for a path it has no route for (the dispatch's answer to a path
+        holding a NUL), with the cookie and `meta.csrf` as every answer has them."""
+        return await self.handle(request, refused=True)
+
+    async def handle(self, request: Request, *, refused: bool = False) -> Response:
         try:
             call = await open_call(request, self.ctx)
         except ServiceUnavailable as error:  # no connection came free for the tenant or session
@@ -76,9 +86,9 @@ class AimeosApi:
             retry = {"Retry-After": str(busy.retry_after)}
             return answer({"errors": [{"title": busy.titles[0]}]}, busy.status, headers=retry)
         except Exception as error:  # the tenant or the session store is unreachable
-            log.error("unexpected %s opening %s", type(error).__name__, request.method)
-            return answer({"errors": [{"title": GENERIC_TITLE}]}, 500)
-        segment = _segment(request)
+            log_unexpected(log, error, request.method, route_of(request.scope))
+            return unexpected()
+        segment = None if refused else _segment(request)
         try:
             response = await self.answer(call, segment)
         except AimeosError as error:
@@ -86,7 +96,7 @@ class AimeosApi:
         except DomainError as error:
             response = _error(call, segment, aimeos_error(error))
         except Exception as error:
-            log.error("unexpected %s on %s /%s", type(error).__name__, request.method, segment)
+            log_unexpected(log, error, request.method, route_of(request.scope))
             response = _error(call, segment, AimeosError(500, GENERIC_TITLE))
         return call.finish(response)
 
@@ -147,9 +157,25 @@ async def _dispatch(call: Call, resource: Resource) -> Response:
 def _segment(request: Request) -> str | None:
     """The path below the mount: "" for the root, one name for a resource, None for a path
     Laravel has no route for."""
-    path: str = request.scope["path"]
-    below = path.removeprefix(request.scope.get("root_path", "")).strip("/")
-    return None if "/" in below or "\x00" in below else below
+    return _below(request.scope)
+
+
+def _below(scope: Scope) -> str | None:
+    path: str = scope["path"]
+    below = path.removeprefix(scope.get("root_path", "")).strip("/")
+    return None if "/" in below else below
+
+
+def route_of(scope: Scope) -> str:
+    """The route a request took, for logs: `/jsonapi/{segment}` for a segment Laravel
+    routes, "?" for any other (it is whatever the client sent)."""
+    segment = _below(scope)
+    return f"/{segment}" if segment in ROUTES else "?"
+
+
+def unexpected() -> Response:
+    """Aimeos' answer to an error it did not expect, where no call is open to add meta."""
+    return answer({"errors": [{"title": GENERIC_TITLE}]}, 500)
 
 
 def _error(call: Call, segment: str | None, error: AimeosError) -> Response:
@@ -168,6 +194,20 @@ def _error(call: Call, segment: str | None, error: AimeosError) -> Response:
     return answer(body, error.status, headers=headers)
 
 
-def build_app(get_core: Callable[[], Core], config: AimeosConfig) -> ASGIApp:
-    api = AimeosApi(AimeosContext(get_core, config))
-    return Cors(api, config.cors_origins) if config.cors_origins else api
+def build_app(get_core: Callable[[], Core], config: AimeosConfig) -> AimeosApi:
+    return AimeosApi(AimeosContext(get_core, config))
+
+
+def mount(get_core: Callable[[], Core], config: AimeosConfig) -> Mount:
+    """The app with the toolkit's plumbing: Laravel's CORS where origins are configured."""
+    api = build_app(get_core, config)
+    origins = config.cors_origins
+    return install_dialect(
+        api,
+        prefix=config.mount_path,
+        log=log,
+        unexpected=unexpected,
+        cors=(lambda app: Cors(app, origins)) if origins else None,
+        refuse_path=api.refuse,
+        route_of=route_of,
+    )

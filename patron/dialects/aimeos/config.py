@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from patron.http.body import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
+from patron.http.mount import TenantMountConfig
 
 SESSION_COOKIE = "aimeos_session"
 """One cookie per browser: a customer's session, or an anonymous visitor's random value;
@@ -13,12 +13,10 @@ either way the CSRF token is derived from it."""
 
 
 @dataclass(frozen=True, slots=True)
-class AimeosConfig:
-    public_url: str
-    tenant_code: str = "default"
+class AimeosConfig(TenantMountConfig):
+    """The URL, tenant and body limits of every mount (`TenantMountConfig`), and Aimeos' own."""
+
     mount_path: str = "/jsonapi"
-    max_body_bytes: int = DEFAULT_MAX_BYTES
-    max_body_depth: int = DEFAULT_MAX_DEPTH
     require_confirmation: bool = False
     """Aimeos logs a new customer in without a confirmation step: by default unconfirmed
     customers log in here, even where the tenant asks Glue's customers to confirm first."""
@@ -32,13 +30,5 @@ class AimeosConfig:
     """`locale.currencyid` of the root document (Patron keeps no prices)."""
 
     @property
-    def base_url(self) -> str:
-        return f"{self.public_url}{self.mount_path}"
-
-    @property
     def cookie_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
-
-    @property
-    def secure_cookies(self) -> bool:
-        return self.public_url.startswith("https://")

@@ -1,19 +1,13 @@
-"""What every Aimeos handler needs: the core (available once the app has started) and config."""
+"""What every Aimeos route needs: the core and the mount's config (`MountContext`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from patron.core.use_cases import Core
 from patron.dialects.aimeos.config import AimeosConfig
+from patron.http.mount import MountContext
 
 
 @dataclass(frozen=True, slots=True)
-class AimeosContext:
-    get_core: Callable[[], Core]
-    config: AimeosConfig
-
-    @property
-    def core(self) -> Core:
-        return self.get_core()
+class AimeosContext(MountContext[AimeosConfig]):
+    """Nothing of Aimeos's own: the base's core and config, typed as Aimeos's."""

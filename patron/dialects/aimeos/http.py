@@ -31,7 +31,7 @@ from patron.dialects.aimeos.errors import (
     AimeosError,
 )
 from patron.http import qs
-from patron.http.body import BodyError, BodyTooDeep, BodyTooLarge, parse_json, read_body
+from patron.http.body import BodyError, BodyMalformed, BodyTooLarge, parse_document, read_bytes
 from patron.http.credentials import session_cookie
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -95,11 +95,7 @@ class Call:
     async def raw_body(self) -> bytes:
         if self._raw is None:
             try:
-                self._raw = await read_body(
-                    self.request.headers.get("content-length"),
-                    self.request.stream(),
-                    max_bytes=self.ctx.config.max_body_bytes,
-                )
+                self._raw = await read_bytes(self.request, self.ctx.config.body_limits)
             except BodyTooLarge:
                 raise AimeosError(413, BODY_TOO_LARGE) from None
             except BodyError:
@@ -116,21 +112,19 @@ class Call:
 
     async def _parse(self) -> Any:
         raw = await self.raw_body()
-        if not raw.strip():
-            return None
         try:
-            document = parse_json(raw, max_depth=self.ctx.config.max_body_depth)
-        except BodyTooDeep:
-            raise AimeosError(400, INVALID_JSON) from None
-        except BodyError:
+            return parse_document(raw, self.ctx.config.body_limits)
+        except BodyMalformed:
             # jQuery labels its JSON strings as a form; a real form is read as Laravel
             # reads one (login fields, `_token`).
             if not _is_form(self.request):
                 raise AimeosError(400, INVALID_JSON) from None
-            document = _form(raw)
-        if holds_nul(document):  # valid JSON, but no PostgreSQL text holds it
+        except BodyError:  # too deep, or a NUL no PostgreSQL text holds
+            raise AimeosError(400, INVALID_JSON) from None
+        form = _form(raw)
+        if holds_nul(form):
             raise AimeosError(400, INVALID_JSON)
-        return document
+        return form
 
     async def check_csrf(self) -> None:
         """Laravel's `VerifyCsrfToken`: `$request->input('_token') ?: X-CSRF-TOKEN` (the

@@ -2,7 +2,7 @@
 restrictions, customers (the `q` language, versioned upserts, mixins), addresses with tags,
 and bulk import, in Emporix' paths, shapes and `ErrorMessage` bodies."""
 
-from patron.dialects.emporix.app import build_app
+from patron.dialects.emporix.app import build_app, mount
 from patron.dialects.emporix.config import EmporixConfig
 
-__all__ = ["EmporixConfig", "build_app"]
+__all__ = ["EmporixConfig", "build_app", "mount"]

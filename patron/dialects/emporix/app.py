@@ -1,4 +1,5 @@
-"""Emporix' customer service (tenant-managed API) as a FastAPI sub-application."""
+"""Emporix' customer service (tenant-managed API) as a FastAPI sub-application, mounted
+with the toolkit's plumbing (`mount`)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ from patron.dialects.emporix.errors import (
     bad_request,
     emporix_error,
 )
-from patron.dialects.emporix.http import error_response
+from patron.dialects.emporix.http import error_response, nul_path
 from patron.http.docs import add_swagger_ui
+from patron.http.plumbing import Mount, install_dialect
 
 log = logging.getLogger("patron.emporix")
 
@@ -100,12 +102,22 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     async def on_request_error(request: Request, error: RequestValidationError) -> Response:
         return error_response(EmporixError(bad_request("The request is not valid.")))
 
-    @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, error: Exception) -> Response:
-        """Never a stack trace; the log names the route's template, not the path (which
-        holds customer numbers)."""
-        route = getattr(request.scope.get("route"), "path", "?")
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, route)
-        return error_response(EmporixError(UNEXPECTED))
-
     return app
+
+
+def mount(get_core: Callable[[], Core], config: EmporixConfig) -> Mount:
+    """The app with the toolkit's plumbing. No CORS: Emporix' API is called by servers
+    and through its gateway, and Patron configures no origins for it."""
+    ctx = EmporixContext(get_core, config)
+
+    async def refuse_path(request: Request) -> Response:
+        return await nul_path(request, ctx)
+
+    return install_dialect(
+        build_app(get_core, config),
+        prefix=config.mount_path,
+        log=log,
+        unexpected=lambda: error_response(EmporixError(UNEXPECTED)),
+        cors=None,
+        refuse_path=refuse_path,
+    )

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from patron.http.body import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
+from patron.http.mount import MountConfig
 
 
 @dataclass(frozen=True, slots=True)
-class EmporixConfig:
-    public_url: str
-    mount_path: str = "/emporix"
-    max_body_bytes: int = DEFAULT_MAX_BYTES
-    max_body_depth: int = DEFAULT_MAX_DEPTH
+class EmporixConfig(MountConfig):
+    """The URL and body limits of every mount (`MountConfig`); the tenant is in each path."""
 
-    @property
-    def base_url(self) -> str:
-        return f"{self.public_url}{self.mount_path}"
+    mount_path: str = "/emporix"

@@ -1,19 +1,13 @@
-"""What every Emporix route needs: the core (available once the app has started) and config."""
+"""What every Emporix route needs: the core and the mount's config (`MountContext`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from patron.core.use_cases import Core
 from patron.dialects.emporix.config import EmporixConfig
+from patron.http.mount import MountContext
 
 
 @dataclass(frozen=True, slots=True)
-class EmporixContext:
-    get_core: Callable[[], Core]
-    config: EmporixConfig
-
-    @property
-    def core(self) -> Core:
-        return self.get_core()
+class EmporixContext(MountContext[EmporixConfig]):
+    """Nothing of Emporix's own: the base's core and config, typed as Emporix's."""

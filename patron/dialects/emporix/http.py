@@ -3,14 +3,15 @@ answers out.
 
 Every tenant-managed request is checked in the order Emporix' gateway and service check
 it: the bearer token (401), the path's tenant against the token's (400), the operation's
-scopes (403), then the request itself (a path naming nothing, such as one with a NUL: 400).
+scopes (403), then the request itself. A path holding a NUL is refused by the dispatch
+before any route runs (`nul_path`), still after the token, as the gateway checks it first.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import orjson
@@ -26,7 +27,6 @@ from patron.core.domain.errors import (
 )
 from patron.core.domain.principals import Principal
 from patron.core.domain.tenants import Tenant
-from patron.core.domain.text import holds_nul
 from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.dialects.emporix import scopes
 from patron.dialects.emporix.context import EmporixContext
@@ -44,7 +44,7 @@ from patron.dialects.emporix.errors import (
     bad_request,
     validation_failure,
 )
-from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
+from patron.http.body import BodyError, BodyHoldsNul, BodyTooLarge, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token
 
 JSON = "application/json"
@@ -101,14 +101,42 @@ async def caller(request: Request, ctx: EmporixContext, *listed: str) -> Caller:
         raise EmporixError(INVALID_TOKEN) from None
     if listed and not scopes.allows(principal, listed):
         raise EmporixError(FORBIDDEN)
-    refuse_nul_path(request)
     return Caller(tenant, principal)
 
 
-def refuse_nul_path(request: Request) -> None:
-    """A NUL in a path parameter names nothing, and no PostgreSQL text holds it."""
-    if any("\x00" in value for value in request.path_params.values()):
-        raise EmporixError(PATH_NUL)
+async def nul_path(request: Request, ctx: EmporixContext) -> Response:
+    """The answer to a path holding a NUL, which names nothing: the gateway's 401 for a
+    missing, forged or expired token of any kind, else 400."""
+    try:
+        _genuine(ctx, request_bearer(request))
+    except AccessTokenExpired:
+        return error_response(EmporixError(EXPIRED_TOKEN))
+    except InvalidAccessToken:
+        return error_response(EmporixError(INVALID_TOKEN))
+    except EmporixError as error:
+        return error_response(error)
+    return error_response(EmporixError(PATH_NUL))
+
+
+def _genuine(ctx: EmporixContext, token: str) -> None:
+    """Whether Patron signed `token` (a back-office, visitor or customer token of any
+    tenant) and it has not expired; `InvalidAccessToken` or `AccessTokenExpired` if not."""
+    core = ctx.core
+    if not core.visitors.is_visitor_token(token):
+        try:
+            core.back_office.verify_bearer(token)
+            return
+        except AccessTokenExpired:
+            raise
+        except InvalidAccessToken:
+            pass  # perhaps a customer's
+    try:
+        if core.visitors.is_visitor_token(token):
+            core.visitors.verify_for_no_tenant(token)
+        else:
+            core.auth.verify_for_no_tenant(token)
+    except TenantMismatch:
+        return  # genuine, for some tenant
 
 
 def request_bearer(request: Request) -> str:
@@ -154,22 +182,17 @@ async def read_json(
     `max_bytes` replaces the size limit for a route that takes more (a bulk import). No
     body is None."""
     media_type(request, *accepted)
+    limits = ctx.config.body_limits
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
     try:
-        raw = await read_body(
-            request.headers.get("content-length"),
-            request.stream(),
-            max_bytes=max_bytes or ctx.config.max_body_bytes,
-        )
-        if not raw.strip():
-            return None
-        document = parse_json(raw, max_depth=ctx.config.max_body_depth)
+        return await read_document(request, limits)
     except BodyTooLarge:
         raise EmporixError(BODY_TOO_LARGE) from None
+    except BodyHoldsNul:
+        raise EmporixError(BODY_NUL) from None
     except BodyError:
         raise EmporixError(BODY_MALFORMED) from None
-    if holds_nul(document):  # valid JSON, but no PostgreSQL text holds it
-        raise EmporixError(BODY_NUL)
-    return document
 
 
 def checked(document: Any, model: type[Model]) -> Model:

@@ -20,7 +20,7 @@ from patron.dialects.emporix import scopes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import BODY_TOO_LARGE, EmporixError, GatewayBody
 from patron.dialects.emporix.http import answer
-from patron.http.body import BodyTooLarge, read_body
+from patron.http.body import BodyTooLarge, read_bytes
 from patron.http.proxies import client_ip
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -36,11 +36,7 @@ def _refused(status: int, code: str, message: str, **headers: str) -> EmporixErr
 async def _form(request: Request, ctx: EmporixContext) -> Mapping[str, str]:
     """The form fields (each name's first value); anything but a form is none."""
     try:
-        raw = await read_body(
-            request.headers.get("content-length"),
-            request.stream(),
-            max_bytes=ctx.config.max_body_bytes,
-        )
+        raw = await read_bytes(request, ctx.config.body_limits)
     except BodyTooLarge:
         raise EmporixError(BODY_TOO_LARGE) from None
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -42,7 +42,6 @@ from patron.dialects.emporix.http import (
     empty,
     find_tenant,
     read_json,
-    refuse_nul_path,
     request_bearer,
 )
 from patron.dialects.emporix.schemas import Body, request_body
@@ -97,7 +96,6 @@ async def presented(request: Request, ctx: EmporixContext) -> Shopper:
         if is_visitor:
             visitors.verify_for_no_tenant(token)
         ctx.core.auth.verify_for_no_tenant(token)
-    refuse_nul_path(request)
     if is_visitor:
         session = await visitors.verify(tenant, token)
         return Shopper(tenant, token, str(session.session_id))

@@ -1,4 +1,5 @@
-"""The Glue storefront API as a FastAPI sub-application."""
+"""The Glue storefront API as a FastAPI sub-application, mounted with the toolkit's
+plumbing (`mount`)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,25 @@ from patron.core.use_cases import Core
 from patron.dialects.glue import addresses, availability, customers, passwords, tokens
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.cors import Cors
+from patron.dialects.glue.cors import Cors, origin_layer
 from patron.dialects.glue.documents import JsonApiResponse
-from patron.dialects.glue.errors import BAD_REQUEST, NOT_FOUND, GlueError, glue_error
+from patron.dialects.glue.errors import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    GlueError,
+    GlueErrorObject,
+    glue_error,
+)
 from patron.dialects.glue.openapi import ERRORS, GlueApi
 from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueTransport
 from patron.http.docs import add_swagger_ui
+from patron.http.plumbing import Mount, install_dialect
 from patron.http.redirects import trailing_slash_redirect
 
 log = logging.getLogger("patron.glue")
+
+INTERNAL_ERROR = GlueErrorObject(500, "Internal Server Error")
+"""Glue's answer to an error it did not expect: its error document, never a stack trace."""
 
 
 def error_response(error: GlueError) -> Response:
@@ -81,3 +92,22 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
     cors = Cors.of(app, config.cors_origins)
     app.add_middleware(GlueTransport, core=get_core, config=config, cors=cors)
     return app
+
+
+def mount(get_core: Callable[[], Core], config: GlueConfig) -> Mount:
+    """The app with the toolkit's plumbing: Glue's allowed origin on every answer, its
+    500 document for an unexpected error, and its 404 for a path holding a NUL (no resource
+    has one)."""
+    app = build_app(get_core, config)
+
+    async def refuse_path(request: Request) -> Response:
+        return error_response(GlueError(NOT_FOUND))
+
+    return install_dialect(
+        app,
+        prefix=config.mount_path,
+        log=log,
+        unexpected=lambda: error_response(GlueError(INTERNAL_ERROR)),
+        cors=origin_layer(Cors.of(app, config.cors_origins)),
+        refuse_path=refuse_path,
+    )

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from patron.http.body import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
+from patron.http.mount import TenantMountConfig
 
 
 @dataclass(frozen=True, slots=True)
-class GlueConfig:
-    public_url: str
-    tenant_code: str = "default"
+class GlueConfig(TenantMountConfig):
+    """The URL, tenant and body limits of every mount (`TenantMountConfig`), and Glue's own."""
+
     mount_path: str = "/glue"
     cors_origins: tuple[str, ...] = ()
-    max_body_bytes: int = DEFAULT_MAX_BYTES
-    max_body_depth: int = DEFAULT_MAX_DEPTH
     send_confirmation_mail: bool = True
     """Spryker mails a double opt-in link on every registration."""
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.public_url}{self.mount_path}"

@@ -1,23 +1,13 @@
-"""What every Glue route needs: the core (available once the app has started) and config."""
+"""What every Glue route needs: the core and the mount's config (`MountContext`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
+from patron.http.mount import MountContext
 
 
 @dataclass(frozen=True, slots=True)
-class GlueContext:
-    get_core: Callable[[], Core]
-    config: GlueConfig
-
-    @property
-    def core(self) -> Core:
-        return self.get_core()
-
-    @property
-    def base_url(self) -> str:
-        return self.config.base_url
+class GlueContext(MountContext[GlueConfig]):
+    """Nothing of Glue's own: the base's core and config, typed as Glue's."""

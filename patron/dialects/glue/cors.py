@@ -1,16 +1,18 @@
-"""Glue's CORS: OPTIONS answered for every resource, preflights checked against the methods
-the resource has and the headers Glue allows, and the allowed origin on every answer.
+"""Glue's CORS: OPTIONS answered for every resource (by the transport), preflights checked
+against the methods the resource has and the headers Glue allows, and the allowed origin on
+every answer (`origin_layer`, installed by the toolkit around the whole app).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Spryker's five, plus the guest header its demo shops add (b2c-demo-shop
 # src/Pyz/Glue/GlueApplication/GlueApplicationConfig.php): storefronts such as Oryx send it on
@@ -73,7 +75,7 @@ class Cors:
     def preflight(self, path: str, headers: Headers) -> Preflight | None:
         """The answer to an OPTIONS request: None for an unknown path (404), 403 for a
         preflight asking for a method or a header the resource does not allow. The origin
-        headers are added to every answer, this one included, by the transport."""
+        headers are added to every answer, this one included, by `origin_layer`."""
         methods = self.methods(path)
         if methods is None:
             return None
@@ -95,3 +97,26 @@ class Cors:
                 (b"access-control-allow-headers", ALLOWED_HEADERS_VALUE),
             ],
         )
+
+
+def origin_layer(cors: Cors) -> Callable[[ASGIApp], ASGIApp]:
+    """The layer that names the allowed origin on every answer of the app it wraps (for
+    `patron.http.plumbing.install_dialect`)."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def with_origin(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            extra = cors.origin_headers(Headers(scope=scope))
+
+            async def sending(message: Message) -> None:
+                if message["type"] == "http.response.start" and extra:
+                    message = {**message, "headers": [*message.get("headers", ()), *extra]}
+                await send(message)
+
+            await app(scope, receive, sending)
+
+        return with_origin
+
+    return wrap

@@ -10,7 +10,6 @@ from starlette.requests import Request
 
 from patron.core.domain.model import AccessClaims, Salutation
 from patron.core.domain.tenants import Tenant
-from patron.core.domain.text import holds_nul
 from patron.core.identity.access import CustomerRef
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
@@ -25,7 +24,7 @@ from patron.dialects.glue.errors import (
     validation_errors,
 )
 from patron.dialects.glue.validation import RequestModel, violations
-from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
+from patron.http.body import BodyError, BodyTooLarge, read_bytes, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token
 from patron.http.fieldsets import fieldsets, includes
 
@@ -33,17 +32,15 @@ from patron.http.fieldsets import fieldsets, includes
 async def request_bytes(request: Request) -> bytes:
     """The body within the mount's size limit; the toolkit's `BodyTooLarge` past it."""
     config: GlueConfig = request.state.glue
-    return await read_body(
-        request.headers.get("content-length"), request.stream(), max_bytes=config.max_body_bytes
-    )
+    return await read_bytes(request, config.body_limits)
 
 
 async def read_attributes(request: Request, resource_type: str) -> dict[str, Any]:
-    """The `data.attributes` of a JSON:API request, after the toolkit's limits and Glue's
-    generic request checks."""
+    """The `data.attributes` of a JSON:API request, after the toolkit's limits (a NUL
+    anywhere is invalid post data) and Glue's generic request checks."""
     config: GlueConfig = request.state.glue
     try:
-        document = parse_json(await request_bytes(request), max_depth=config.max_body_depth)
+        document = await read_document(request, config.body_limits)
     except BodyTooLarge:
         raise GlueError(BODY_TOO_LARGE) from None
     except BodyError:
@@ -54,7 +51,7 @@ async def read_attributes(request: Request, resource_type: str) -> dict[str, Any
     if data.get("type") != resource_type:
         raise GlueError(INVALID_TYPE)
     attributes = data.get("attributes")
-    if not isinstance(attributes, dict) or holds_nul(attributes):
+    if not isinstance(attributes, dict):
         raise GlueError(POST_DATA_INVALID)
     return attributes
 

@@ -1,6 +1,7 @@
-"""Glue's transport rules, before any route runs: media types, language, CORS, and what no
-resource may hold. Spryker's security headers are every dialect's now
-(`patron.http.security_headers`)."""
+"""Glue's transport rules, before any route runs: the tenant, language, media types and
+OPTIONS for every resource. The allowed origin on every answer (`cors.origin_layer`), the
+security headers and the refusal of a path holding a NUL are installed around it by the
+toolkit (`patron.http.plumbing`)."""
 
 from __future__ import annotations
 
@@ -68,19 +69,14 @@ class GlueTransport:
         )
         state = scope.setdefault("state", {})
         state["locale"], state["tenant"], state["glue"] = locale, tenant, self.config
-        cors_headers = self.cors.origin_headers(headers)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 raw.append((b"content-language", locale.encode()))
-                raw.extend(cors_headers)
                 message["headers"] = raw
             await send(message)
 
-        if "\x00" in scope["path"]:  # no resource has one, and PostgreSQL text cannot hold it
-            await _send_raw(send_with_headers, 404, error_body(NOT_FOUND), JSON_API)
-            return
         if scope["method"] == "OPTIONS":
             await self._options(scope, headers, send_with_headers)
             return

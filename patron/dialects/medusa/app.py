@@ -1,4 +1,5 @@
-"""The Medusa v1 admin and store customer APIs as a FastAPI sub-application."""
+"""The Medusa v1 admin and store customer APIs as a FastAPI sub-application, mounted with
+the toolkit's plumbing (`mount`)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ from patron.dialects.medusa.errors import (
 )
 from patron.dialects.medusa.http import answer, error_response
 from patron.dialects.medusa.openapi import MedusaApi
-from patron.dialects.medusa.transport import MedusaTransport
+from patron.dialects.medusa.transport import MedusaTransport, cors_layer
 from patron.http.docs import add_swagger_ui
+from patron.http.plumbing import Mount, install_dialect
 
 log = logging.getLogger("patron.medusa")
 
@@ -77,13 +79,23 @@ def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
     async def on_request_error(request: Request, error: RequestValidationError) -> Response:
         return error_response(MedusaError(BODY_MALFORMED))
 
-    @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, error: Exception) -> Response:
-        """Medusa's answer to an error it did not expect; never a stack trace. The log
-        names the route's template, not the path (`/store/auth/{email}` holds an email)."""
-        route = getattr(request.scope.get("route"), "path", "?")
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, route)
-        return answer(UNKNOWN_ERROR.to_json(), 500)
-
-    app.add_middleware(MedusaTransport, config=config)
+    app.add_middleware(MedusaTransport)
     return app
+
+
+def mount(get_core: Callable[[], Core], config: MedusaConfig) -> Mount:
+    """The app with the toolkit's plumbing: each API's CORS, Medusa's `unknown_error` for
+    an error it did not expect (the log names the route's template: `/store/auth/{email}`
+    holds an email), and Express' 404 for a path holding a NUL."""
+
+    async def refuse_path(request: Request) -> Response:
+        return error_response(MedusaError(not_found("Not Found")))
+
+    return install_dialect(
+        build_app(get_core, config),
+        prefix=config.mount_path,
+        log=log,
+        unexpected=lambda: answer(UNKNOWN_ERROR.to_json(), 500),
+        cors=cors_layer(config),
+        refuse_path=refuse_path,
+    )

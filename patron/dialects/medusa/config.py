@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from patron.http.body import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
+from patron.http.mount import TenantMountConfig
 from patron.http.origins import origin_of
 
 SESSION_COOKIE = "connect.sid"
@@ -16,12 +16,11 @@ Api = Literal["admin", "store"]
 
 
 @dataclass(frozen=True, slots=True)
-class MedusaConfig:
-    public_url: str
-    tenant_code: str = "default"
+class MedusaConfig(TenantMountConfig):
+    """The URL, tenant and body limits of every mount (`TenantMountConfig`), and Medusa's
+    own; cookies are `Secure` over https, as Medusa sets them in production."""
+
     mount_path: str = "/medusa"
-    max_body_bytes: int = DEFAULT_MAX_BYTES
-    max_body_depth: int = DEFAULT_MAX_DEPTH
     require_confirmation: bool = False
     """Medusa has no confirmation step: by default its customers log in unconfirmed, even
     where the tenant asks Glue's customers to confirm first."""
@@ -31,15 +30,6 @@ class MedusaConfig:
     """Origins whose browsers may call `/admin` with credentials (Medusa's `admin_cors`)."""
     store_cors_origins: tuple[str, ...] = ()
     """Origins whose browsers may call `/store` with credentials (Medusa's `store_cors`)."""
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.public_url}{self.mount_path}"
-
-    @property
-    def secure_cookies(self) -> bool:
-        """Served over https: cookies are `Secure`, as Medusa sets them in production."""
-        return self.public_url.startswith("https://")
 
     def cors_origins(self, api: Api) -> tuple[str, ...]:
         """The origins `api` lets in cross-origin, with credentials, as browsers write

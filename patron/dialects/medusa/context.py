@@ -1,19 +1,13 @@
-"""What every Medusa route needs: the core (available once the app has started) and config."""
+"""What every Medusa route needs: the core and the mount's config (`MountContext`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from patron.core.use_cases import Core
 from patron.dialects.medusa.config import MedusaConfig
+from patron.http.mount import MountContext
 
 
 @dataclass(frozen=True, slots=True)
-class MedusaContext:
-    get_core: Callable[[], Core]
-    config: MedusaConfig
-
-    @property
-    def core(self) -> Core:
-        return self.get_core()
+class MedusaContext(MountContext[MedusaConfig]):
+    """Nothing of Medusa's own: the base's core and config, typed as Medusa's."""

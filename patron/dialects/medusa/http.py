@@ -15,7 +15,6 @@ from patron.core.domain.errors import InvalidAccessToken
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.principals import Principal
 from patron.core.domain.tenants import Tenant
-from patron.core.domain.text import holds_nul
 from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.dialects.medusa.config import SESSION_COOKIE, Api, MedusaConfig
 from patron.dialects.medusa.context import MedusaContext
@@ -29,7 +28,7 @@ from patron.dialects.medusa.errors import (
     validation_failed,
 )
 from patron.dialects.medusa.validation import RequestModel, violations
-from patron.http.body import BodyError, BodyTooLarge, parse_json, read_body
+from patron.http.body import BodyError, BodyHoldsNul, BodyTooLarge, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token, session_cookie
 from patron.http.origins import UNSAFE_METHODS, is_foreign
 
@@ -73,22 +72,17 @@ async def read_json(request: Request, config: MedusaConfig) -> dict[str, Any]:
     if not is_json(request):
         return {}
     try:
-        raw = await read_body(
-            request.headers.get("content-length"),
-            request.stream(),
-            max_bytes=config.max_body_bytes,
-        )
-        if not raw.strip():
-            return {}
-        document = parse_json(raw, max_depth=config.max_body_depth)
+        document = await read_document(request, config.body_limits)
     except BodyTooLarge:
         raise MedusaError(BODY_TOO_LARGE) from None
+    except BodyHoldsNul:
+        raise MedusaError(BODY_NUL) from None
     except BodyError:
         raise MedusaError(BODY_MALFORMED) from None
+    if document is None:
+        return {}
     if not isinstance(document, dict):
         raise MedusaError(BODY_MALFORMED)
-    if holds_nul(document):  # valid JSON, but no PostgreSQL text holds it
-        raise MedusaError(BODY_NUL)
     return document
 
 

@@ -1,20 +1,21 @@
 """What Express does before Medusa's routes run: lenient paths and CORS.
 
 A trailing slash names the same route (Express is not strict about it, so Medusa clients
-may send one), and no route has a NUL. `/admin` and `/store` each answer cross-origin
-requests from their own configured origins, with credentials (the session cookie), as
-Medusa's `admin_cors` and `store_cors` do; with no origins configured, no CORS headers.
-The same origins may write with the session cookie (`http.check_origin`).
+may send one); a path holding a NUL the toolkit's dispatch refuses before this runs.
+`/admin` and `/store` each answer cross-origin requests from their own configured origins,
+with credentials (the session cookie), as Medusa's `admin_cors` and `store_cors` do; with
+no origins configured, no CORS headers (`cors_layer`, installed by the toolkit around the
+whole app). The same origins may write with the session cookie (`http.check_origin`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from patron.dialects.medusa.config import MedusaConfig
-from patron.dialects.medusa.errors import MedusaError, not_found
-from patron.dialects.medusa.http import error_response
 
 METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")
 
@@ -31,29 +32,39 @@ def _cors(app: ASGIApp, origins: tuple[str, ...]) -> ASGIApp:
     )
 
 
+def cors_layer(config: MedusaConfig) -> Callable[[ASGIApp], ASGIApp]:
+    """The layer that answers `/admin` and `/store` cross-origin, each for its own origins
+    (for `patron.http.plumbing.install_dialect`)."""
+    admin_origins, store_origins = config.cors_origins("admin"), config.cors_origins("store")
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        admin, store = _cors(app, admin_origins), _cors(app, store_origins)
+
+        async def by_api(scope: Scope, receive: Receive, send: Send) -> None:
+            route = scope.get("path", "").removeprefix(scope.get("root_path", ""))
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+            elif route.startswith("/admin"):
+                await admin(scope, receive, send)
+            elif route.startswith("/store"):
+                await store(scope, receive, send)
+            else:
+                await app(scope, receive, send)
+
+        return by_api
+
+    return wrap
+
+
 class MedusaTransport:
-    def __init__(self, app: ASGIApp, config: MedusaConfig) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.admin = _cors(app, config.cors_origins("admin"))
-        self.store = _cors(app, config.cors_origins("store"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        if "\x00" in path:
-            await error_response(MedusaError(not_found("Not Found")))(scope, receive, send)
-            return
-        if len(path) > 1 and path.endswith("/"):
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
             scope = dict(scope)
             scope["path"] = path.rstrip("/") or "/"
             raw: bytes = scope.get("raw_path") or b""
             scope["raw_path"] = raw.rstrip(b"/") or b"/"
-        route = scope["path"].removeprefix(scope.get("root_path", ""))
-        if route.startswith("/admin"):
-            await self.admin(scope, receive, send)
-        elif route.startswith("/store"):
-            await self.store(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        await self.app(scope, receive, send)
