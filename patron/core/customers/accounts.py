@@ -11,7 +11,8 @@ from functools import partial
 from typing import Any
 
 from patron.core.customers.addresses import add_locked, checked_change, checked_draft, update_locked
-from patron.core.customers.profiles import checked_profile, email_moves, write_profile_locked
+from patron.core.customers.new_email import email_moves
+from patron.core.customers.profiles import checked_profile, write_profile_locked
 from patron.core.customers.registration import (
     add_customer,
     anonymize_locked,

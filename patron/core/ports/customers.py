@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from patron.core.domain.commands import AddressDraft, ListItemDraft, PropertyDraft, Registration
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.model import (
     Address,
     Credentials,
@@ -131,7 +132,9 @@ class CustomerRepository(Protocol):
     ) -> tuple[Customer, bool] | None:
         """As `CustomerReads.bearer`, locking the customer row for the transaction."""
 
-    async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
+    async def update(
+        self, customer_id: int, changes: CustomerChanges, *, now: datetime
+    ) -> Customer:
         """Write `changes` (none: only touch), bump the version; raises `EmailTaken` or
         `GuestExists` on a duplicate email."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from patron.core.back_office.customers_by_number import ManagedChange
-from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Registration
+from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Registration, Unset
 from patron.core.domain.model import Salutation
 from patron.dialects.emporix.errors import EmporixError, validation_failure
 from patron.dialects.emporix.schemas import CustomerFields, CustomerUpdate
@@ -106,7 +106,7 @@ def change_of(body: CustomerUpdate, *, full: bool) -> ManagedChange:
     (`ManagedChange.contact_email`)."""
     given = body.model_fields_set
     profile = _profile(body, given, full=full)
-    contact: str = UNSET
+    contact: str | Unset = UNSET
     if "contactEmail" in given:
         if not body.contactEmail:
             raise EmporixError(EMAIL_UNSET)
