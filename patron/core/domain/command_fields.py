@@ -219,3 +219,9 @@ def registration(fields: Fields, *, email: str, password: str | None = None) -> 
         restriction=f.get("restriction", None),
         contact_email=f.get("contact_email", None),
     )
+
+
+def draft_of(change: AddressChange) -> AddressDraft:
+    """A new address of the fields a change sets (the others none), its default flags as
+    the change sets them (Medusa's `updateBillingAddress` when there is none to edit)."""
+    return address_draft(change.changed_fields())

@@ -220,6 +220,10 @@ class AddressChange:
         del fields["end_other_defaults"]
         return fields
 
+    @property
+    def writes_nothing(self) -> bool:
+        return not self.changed_fields()
+
 
 @dataclass(frozen=True, slots=True)
 class MetadataPatch:
@@ -261,8 +265,9 @@ class BillingChoice:
     """
 
     address: UUID | None = None
-    fields: dict[str, Any] | None = None
-    """Address fields by core name (as `AddressDraft`'s), without the default flags."""
+    fields: AddressChange | None = None
+    """The address fields to write (as a new address: those set, the others none),
+    without the default flags."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

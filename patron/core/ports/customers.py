@@ -8,7 +8,13 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from patron.core.domain.commands import AddressDraft, ListItemDraft, PropertyDraft, Registration
+from patron.core.domain.commands import (
+    AddressChange,
+    AddressDraft,
+    ListItemDraft,
+    PropertyDraft,
+    Registration,
+)
 from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.model import (
     Address,
@@ -220,8 +226,9 @@ class AddressRepository(Protocol):
         """Insert; raises `AddressConflict` if the database refuses a second default,
         `AddressIdTaken` a second address with the draft's `code`."""
 
-    async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
-        """Write `changes`, bump the version; raises `AddressConflict` like `add`."""
+    async def update(self, address_id: int, change: AddressChange, *, now: datetime) -> Address:
+        """Write the fields `change` sets, bump the version; raises `AddressConflict` like
+        `add` (its `end_other_defaults` is the caller's, about the other addresses)."""
 
     async def clear_defaults(
         self,

@@ -13,7 +13,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.core.domain.command_fields import address_draft, profile_change, registration
+from patron.core.domain.command_fields import (
+    address_change,
+    address_draft,
+    profile_change,
+    registration,
+)
 from patron.core.domain.commands import (
     AccountEdit,
     AccountMail,
@@ -308,7 +313,7 @@ async def _edit(call: Call) -> Customer:
     creates = any(value is not None for value in billing.values())
     if (billing_now and (billing or copies)) or (billing_now is None and creates):
         copied = {k: fields[k] if k in fields else getattr(current, k) for k in COPIED_FIELDS}
-        choice = BillingChoice(fields={**billing, **copied})
+        choice = BillingChoice(fields=address_change({**billing, **copied}))
     edit = AccountEdit(profile=profile_change(fields), billing=choice, new_password=password)
     return await core.accounts.edit_own(call.tenant, claims, ME, edit)
 

@@ -315,7 +315,8 @@ def _billing_choice(value: str | Mapping[str, Any] | None) -> BillingChoice:
         if chosen is None:
             raise MedusaError(_address_not_found(value))
         return BillingChoice(address=chosen)
-    return BillingChoice(fields=address_fields(AddressPayload.model_validate(value).model_dump()))
+    fields = address_fields(AddressPayload.model_validate(value).model_dump())
+    return BillingChoice(fields=address_change(fields))
 
 
 def _address_not_found(value: object) -> MedusaErrorBody:
