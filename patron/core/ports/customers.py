@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from patron.core.domain.commands import (
     AddressChange,
     AddressDraft,
+    ListItemChange,
     ListItemDraft,
+    PropertyChange,
     PropertyDraft,
     Registration,
 )
@@ -327,7 +329,7 @@ class PropertyRepository(Protocol):
     async def add(self, customer_id: int, draft: PropertyDraft, now: datetime) -> None:
         """Insert; an identical property (type, language, value) already there is kept."""
 
-    async def update(self, property_id: int, changes: dict[str, Any]) -> CustomerProperty:
+    async def update(self, property_id: int, change: PropertyChange) -> CustomerProperty:
         """Raises `PropertyExists` when the change makes it the twin of another."""
 
     async def delete(self, customer_id: int, property_ids: Sequence[int]) -> None:
@@ -344,7 +346,7 @@ class ListRepository(Protocol):
     async def upsert(self, customer_id: int, draft: ListItemDraft, now: datetime) -> None:
         """Insert, or update the item with the same (domain, type, ref_id)."""
 
-    async def update(self, item_id: int, changes: dict[str, Any], now: datetime) -> ListItem:
+    async def update(self, item_id: int, change: ListItemChange, now: datetime) -> ListItem:
         """A change onto another item's (domain, type, ref_id) removes that other item
         (the edited one takes its place), as a second add of the same key would update it."""
 
