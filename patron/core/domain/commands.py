@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID
 
 from patron.core.domain.model import Gender, Salutation
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,7 +73,7 @@ _NOT_TEXT = frozenset(
 )
 
 
-def _text_fields(command: Any) -> dict[str, Any]:
+def _text_fields(command: DataclassInstance) -> dict[str, Any]:
     """A new record's free-text fields (and metadata), by core name, for the text limits."""
     return {
         name: getattr(command, name)
@@ -89,7 +92,7 @@ class Unset(Enum):
 UNSET: Final = Unset.UNSET
 
 
-def _set_fields(change: Any) -> dict[str, Any]:
+def _set_fields(change: DataclassInstance) -> dict[str, Any]:
     """The fields of a partial-update dataclass that are not `UNSET`."""
     return {
         name: getattr(change, name)
