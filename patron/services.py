@@ -8,24 +8,8 @@ from datetime import UTC, datetime
 import asyncpg
 from redis.asyncio import Redis
 
-from patron.core.back_office.addresses import AddressAdministration
-from patron.core.back_office.customers import CustomerAdministration
-from patron.core.back_office.customers_by_number import ManagedCustomers
-from patron.core.back_office.groups import Groups
-from patron.core.back_office.imports import CustomerImports
-from patron.core.back_office.tenants import TenantAdministration
-from patron.core.customers.account_deletion import AccountDeletions
-from patron.core.customers.accounts import Accounts
-from patron.core.customers.addresses import Addresses
-from patron.core.customers.availability import Availability
-from patron.core.customers.email_changes import EmailChanges
-from patron.core.customers.properties import CustomerProperties
-from patron.core.customers.saved_lists import CustomerLists
 from patron.core.domain.config import CoreConfig
-from patron.core.identity.authentication import Authentication
-from patron.core.identity.password_changes import PasswordChanges
-from patron.core.identity.staff import BackOffice
-from patron.core.identity.visitors import Visitors
+from patron.core.ports.adapters import Adapters
 from patron.core.ports.security import SessionStore
 from patron.core.ports.unit_of_work import Clock
 from patron.core.use_cases import Core
@@ -132,51 +116,41 @@ class Services:
             session_ttl_seconds=settings.session_ttl_seconds,
             back_office_token_ttl_seconds=settings.back_office_token_ttl_seconds,
         )
-        reads = PgCustomerReads(pool)
-        data_reads = PgCustomerDataReads(pool)
         # Like the throttle: shared by every worker and host, never in the process.
         sessions: SessionStore = RedisSessions(redis) if redis else PgSessions(pool)
 
         def uow() -> PgUnitOfWork:
             return PgUnitOfWork(pool)
 
-        customer_admin = CustomerAdministration(uow, PgCustomerSearch(pool), hasher, clock, config)
-        core = Core(
+        adapters = Adapters(
+            uow=uow,
+            clock=clock,
+            hasher=hasher,
+            imported_hashes=hasher,
+            codec=codec,
+            throttle=throttle,
+            quota=RateQuota(counters),
+            sessions=sessions,
             tenants=PgTenantDirectory(pool),
-            accounts=Accounts(
-                uow, reads, hasher, codec, clock, config, throttle, RateQuota(counters)
-            ),
-            auth=Authentication(uow, reads, hasher, codec, throttle, clock, config, sessions),
-            addresses=Addresses(uow, reads, PgAddressReads(pool), clock, config),
-            passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),
-            availability=Availability(uow, PgAvailabilityReads(pool), reads, clock),
-            tenant_admin=TenantAdministration(TenantAdmin(pool)),
-            back_office=BackOffice(
-                uow, PgBackOfficeReads(pool), sessions, hasher, codec, throttle, clock, config
-            ),
-            groups=Groups(uow, PgGroupReads(pool), clock),
-            customer_admin=customer_admin,
-            properties=CustomerProperties(uow, reads, data_reads, clock),
-            lists=CustomerLists(uow, reads, data_reads, clock),
-            imports=CustomerImports(uow, hasher, hasher, clock),
-            address_admin=AddressAdministration(
-                uow, PgCustomerSearch(pool), PgAddressReads(pool), reads, clock, config
-            ),
-            managed_customers=ManagedCustomers(
-                uow,
-                customer_admin,
-                PgGroupReads(pool),
-                PgAddressReads(pool),
-                hasher,
-                codec,
-                clock,
-                config,
-            ),
-            visitors=Visitors(PgBackOfficeReads(pool), codec, clock),
-            email_changes=EmailChanges(uow, reads, hasher, codec, throttle, clock, config),
-            account_deletions=AccountDeletions(uow, codec, clock, config),
+            tenant_repository=TenantAdmin(pool),
+            customer_reads=PgCustomerReads(pool),
+            address_reads=PgAddressReads(pool),
+            data_reads=PgCustomerDataReads(pool),
+            availability_reads=PgAvailabilityReads(pool),
+            back_office_reads=PgBackOfficeReads(pool),
+            group_reads=PgGroupReads(pool),
+            customer_search=PgCustomerSearch(pool),
         )
-        return cls(settings, dsn, pool, core, OutboxStore(pool), redis, clock)
+        core = Core.build(adapters, config)
+        return cls(
+            settings=settings,
+            dsn=dsn,
+            pool=pool,
+            core=core,
+            outbox=OutboxStore(pool),
+            redis=redis,
+            clock=clock,
+        )
 
     def mail_delivery(self) -> OutboxDelivery | None:
         s = self.settings

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from patron.core.domain.commands import AddressChange
 from patron.core.domain.errors import AddressConflict, AddressIdTaken, AddressNotFound
 from patron.core.domain.model import Address, Salutation
 from patron.core.ports.customers import AddressKey, AddressSummary, NewAddress
@@ -201,9 +201,10 @@ class PgAddresses:
             raise RuntimeError("INSERT ... RETURNING returned no row")
         return row_to_address(row)
 
-    async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
+    async def update(self, address_id: int, change: AddressChange, *, now: datetime) -> Address:
+        changes = change.changed_fields()
         if "tags" in changes:
-            changes = {**changes, "tags": list(changes["tags"])}
+            changes["tags"] = list(changes["tags"])
         try:
             row = await update_versioned(
                 self._db,

@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
-from patron.core.domain.commands import ListItemDraft, PropertyDraft
+from patron.core.domain.commands import ListItemChange, ListItemDraft, PropertyChange, PropertyDraft
 from patron.core.domain.errors import ListItemNotFound, PropertyExists, PropertyNotFound
 from patron.core.domain.model import GROUP_DOMAIN, CustomerGroup, CustomerProperty, ListItem
 from patron.storage.database import Connection
@@ -135,7 +135,8 @@ class PgProperties:
             now,
         )
 
-    async def update(self, property_id: int, changes: dict[str, Any]) -> CustomerProperty:
+    async def update(self, property_id: int, change: PropertyChange) -> CustomerProperty:
+        changes = change.changed_fields()
         names = sorted(changes)
         try:
             row = await self._db.fetchrow(
@@ -192,7 +193,8 @@ class PgLists:
             now,
         )
 
-    async def update(self, item_id: int, changes: dict[str, Any], now: datetime) -> ListItem:
+    async def update(self, item_id: int, change: ListItemChange, now: datetime) -> ListItem:
+        changes = change.changed_fields()
         if {"domain", "type", "ref_id"} & set(changes):
             # The item moves onto a key another item holds: that one makes way, as a second
             # add of the same key would have updated it.

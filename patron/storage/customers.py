@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.errors import (
     CodeTaken,
     CustomerNotFound,
@@ -258,8 +258,10 @@ class PgCustomers:
         row = await self._db.fetchrow(BEARER + " FOR UPDATE", tenant_id, customer_id, session_id)
         return (row_to_customer(row), row["session_live"]) if row else None
 
-    async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
-        if not changes:  # a change kept elsewhere (its groups): the row still moves on
+    async def update(
+        self, customer_id: int, changes: CustomerChanges, *, now: datetime
+    ) -> Customer:
+        if changes.is_empty:  # a change kept elsewhere (its groups): the row still moves on
             row = await self._db.fetchrow(
                 "UPDATE customers SET updated_at = $2, version = version + 1 "
                 f"WHERE id = $1 RETURNING {COLUMNS}",
@@ -274,7 +276,7 @@ class PgCustomers:
                 self._db,
                 "customers",
                 customer_id,
-                changes,
+                changes.written(),
                 writable=WRITABLE,
                 returning=COLUMNS,
                 now=now,

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from patron.core.domain.commands import UNSET, Unset
 from patron.core.domain.errors import GroupNameTaken, GroupNotFound
 from patron.core.domain.model import CustomerGroup
 from patron.core.domain.queries import GroupQuery
@@ -18,7 +19,6 @@ from patron.storage.listing import Filters, page_and_count
 GROUP_COLUMNS = "id, uuid, tenant_id, name, metadata, created_at, updated_at"
 _G_COLUMNS = qualified(GROUP_COLUMNS, "g")
 NAME_INDEX = "customer_groups_name_unique"
-WRITABLE = frozenset({"name", "metadata"})
 SORT_COLUMNS = {
     "id": "g.id",
     "created_at": "g.created_at",
@@ -81,11 +81,15 @@ class PgGroups:
         return row_to_group(row) if row else None
 
     async def update(
-        self, group_id: int, changes: dict[str, Any], *, now: datetime
+        self,
+        group_id: int,
+        *,
+        name: str | Unset = UNSET,
+        metadata: dict[str, Any] | Unset = UNSET,
+        now: datetime,
     ) -> CustomerGroup:
-        unknown = set(changes) - WRITABLE
-        if unknown:
-            raise ValueError(f"not writable: {sorted(unknown)}")
+        given = {"name": name, "metadata": metadata}
+        changes = {column: value for column, value in given.items() if value is not UNSET}
         names = sorted(changes)
         assignments = "".join(f", {name} = ${n}" for n, name in enumerate(names, start=3))
         try:

@@ -52,7 +52,19 @@ class PgOutbox:
 
 
 def _row_to_message(row: asyncpg.Record) -> OutboxMessage:
-    return OutboxMessage(**dict(row))
+    return OutboxMessage(
+        id=row["id"],
+        recipient=row["recipient"],
+        subject=row["subject"],
+        body=row["body"],
+        template=row["template"],
+        status=row["status"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        sender=row.get("sender"),  # only the claim of pending mail reads it
+    )
 
 
 class OutboxStore:

@@ -72,7 +72,16 @@ class PgTokens:
             "FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
             token_hash,
         )
-        return RefreshTokenRecord(**dict(row)) if row else None
+        if row is None:
+            return None
+        return RefreshTokenRecord(
+            id=row["id"],
+            customer_id=row["customer_id"],
+            family_id=row["family_id"],
+            expires_at=row["expires_at"],
+            rotated_at=row["rotated_at"],
+            revoked_at=row["revoked_at"],
+        )
 
     async def mark_rotated(self, token_id: int, now: datetime) -> None:
         await self._db.execute(

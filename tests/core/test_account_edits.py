@@ -8,7 +8,13 @@ import uuid
 import asyncpg
 import pytest
 
-from patron.core.domain.commands import AccountEdit, AddressDraft, BillingChoice, ProfileChange
+from patron.core.domain.commands import (
+    AccountEdit,
+    AddressChange,
+    AddressDraft,
+    BillingChoice,
+    ProfileChange,
+)
 from patron.core.domain.errors import AddressNotFound, EmailTaken
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
@@ -18,7 +24,7 @@ from tests.conftest import registration_for
 
 EMAIL = "edit@example.com"
 ME = CustomerRef.me()
-BILLING = {"first_name": "Pat", "address1": "Main St 1", "city": "Berlin", "country_code": "de"}
+BILLING = AddressChange(first_name="Pat", address1="Main St 1", city="Berlin", country_code="de")
 
 
 @pytest.fixture
@@ -123,6 +129,8 @@ async def test_an_empty_billing_edit_changes_nothing(
     await timed_services.core.addresses.add_own(claims, ME, AddressDraft(city="Hamburg"))
     before = await _state(clean_db)
 
-    await accounts.edit_own(tenant, claims, ME, AccountEdit(billing=BillingChoice(fields={})))
+    await accounts.edit_own(
+        tenant, claims, ME, AccountEdit(billing=BillingChoice(fields=AddressChange()))
+    )
 
     assert await _state(clean_db) == before

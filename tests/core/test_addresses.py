@@ -277,7 +277,9 @@ async def test_the_database_refuses_a_second_default_as_a_domain_error(
             )
         )
         with pytest.raises(AddressConflict):
-            await uow.addresses.update(second.id, {"is_default_billing": True}, now=clock())
+            await uow.addresses.update(
+                second.id, AddressChange(is_default_billing=True), now=clock()
+            )
 
 
 async def test_tokens_from_before_anonymization_reach_no_address(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from patron.core.back_office.customers_by_number import merge_patch
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.errors import RestrictionInvalid
 from patron.core.domain.restrictions import new_restriction, with_site_rules
 from patron.core.domain.tenants import TenantSettings
@@ -28,15 +29,15 @@ def test_a_new_customer_takes_its_restriction_or_its_site_where_the_tenant_syncs
 
 
 def test_a_change_of_site_moves_the_restriction_unless_the_change_names_one() -> None:
-    assert with_site_rules(SYNCING, {"site": "DE"}) == {"site": "DE", "restriction": "DE"}
-    assert with_site_rules(SYNCING, {"site": "DE", "restriction": None}) == {
-        "site": "DE",
-        "restriction": None,
-    }
-    assert with_site_rules(PLAIN, {"site": "DE"}) == {"site": "DE"}
-    assert with_site_rules(SYNCING, {"first_name": "A"}) == {"first_name": "A"}
+    moved = CustomerChanges(site="DE", restriction="DE")
+    assert with_site_rules(SYNCING, CustomerChanges(site="DE")) == moved
+    unrestricted = CustomerChanges(site="DE", restriction=None)
+    assert with_site_rules(SYNCING, unrestricted) == unrestricted
+    assert with_site_rules(PLAIN, CustomerChanges(site="DE")) == CustomerChanges(site="DE")
+    named = CustomerChanges(first_name="A")
+    assert with_site_rules(SYNCING, named) == named
     with pytest.raises(RestrictionInvalid):
-        with_site_rules(PLAIN, {"restriction": "FR"})
+        with_site_rules(PLAIN, CustomerChanges(restriction="FR"))
 
 
 async def test_every_dialects_sign_up_obeys_the_sync(services: Services) -> None:

@@ -227,17 +227,10 @@ class AddressAdministration:
         if expected_version is not None and expected_version != current.version:
             raise VersionConflict(current.version)
         change = edit(current, await uow.addresses.summary(customer.id))
-        fields = checked_change(change)
-        if not fields:
+        change = checked_change(change)
+        if change.writes_nothing:
             return current
-        return await update_locked(
-            uow,
-            customer,
-            current,
-            fields,
-            now=self.clock(),
-            end_other_defaults=change.end_other_defaults,
-        )
+        return await update_locked(uow, customer, current, change, now=self.clock())
 
 
 async def _delete_named(uow: UnitOfWork, customer: Customer, address_id: str) -> None:

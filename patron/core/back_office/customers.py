@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
+from patron.core.customers.new_email import EmailEdit, email_written
 from patron.core.customers.profiles import checked_profile, update_locked
 from patron.core.customers.registration import add_customer, prepare_registration
-from patron.core.domain.commands import CustomerAdminChange, MetadataPatch, Registration
+from patron.core.domain.commands import (
+    UNSET,
+    CustomerAdminChange,
+    MetadataPatch,
+    Registration,
+    Unset,
+)
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.email_addresses import lookup_key
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.errors import (
     CustomerNotFound,
     EmailLocked,
@@ -116,7 +122,7 @@ class CustomerAdministration:
         require_scope(principal, tenant, Scope.CUSTOMERS_MANAGE)
         if change.group_uuids is not None:
             require_scope(principal, tenant, Scope.GROUPS_MANAGE)
-        fields, patches = _checked_change(change)
+        changes, patches = _checked_change(change)
         password_hash = None
         if change.password is not None:
             POLICIES[tenant.settings.password_policy].check(change.password)
@@ -126,25 +132,27 @@ class CustomerAdministration:
             customer = await uow.customers.get_by_uuid(tenant.id, customer_uuid, for_update=True)
             if customer is None or customer.is_anonymized:
                 raise CustomerNotFound()  # an erased customer's data is not written again
-            if "email" in fields and _same_email(customer.email, fields["email"]):
-                del fields["email"]
-            if "email" in fields and customer.has_account:
+            changes = email_written(customer, changes, EmailEdit.STAFF_RECORD, now)
+            if not isinstance(changes.email, Unset) and customer.has_account:
                 raise EmailLocked()
-            metadata = fields.get("metadata", customer.metadata)
+            metadata = customer.metadata
+            if not isinstance(changes.metadata, Unset):
+                metadata = changes.metadata
             for patch in patches:
                 metadata = patched_metadata(metadata, patch)
             if metadata != customer.metadata:
-                fields["metadata"] = metadata
+                changes = replace(changes, metadata=metadata)
             else:
-                fields.pop("metadata", None)
+                changes = replace(changes, metadata=UNSET)
             regrouped = change.group_uuids is not None
             if change.group_uuids is not None:
                 await _replace_groups(uow, tenant, customer, change.group_uuids, now)
             if password_hash is not None:
                 await store_password_locked(uow, customer, password_hash, now=now, by_staff=True)
-            if fields or regrouped:
-                fields = with_site_rules(tenant.settings, fields)
-                updated = await update_locked(uow, customer, fields, now=now)
+            if not changes.is_empty or regrouped:
+                changes = with_site_rules(tenant.settings, changes)
+                edit = EmailEdit.STAFF_RECORD
+                updated = await update_locked(uow, customer, changes, edit=edit, now=now)
             elif password_hash is not None:
                 updated = await uow.customers.get(customer.id) or customer
             else:
@@ -153,25 +161,23 @@ class CustomerAdministration:
         return updated
 
 
-def _checked_change(change: CustomerAdminChange) -> tuple[dict[str, Any], list[MetadataPatch]]:
+def _checked_change(
+    change: CustomerAdminChange,
+) -> tuple[CustomerChanges, list[MetadataPatch]]:
     """The profile fields (checked, email cleaned) and the metadata patches, in the order
     they apply; every problem of either reported at once."""
     problems: list[FieldProblem] = []
     try:
-        fields, profile_patch = checked_profile(change.profile)
+        changes, profile_patch = checked_profile(change.profile)
     except FieldsInvalid as invalid:
         problems = list(invalid.problems)
-        fields, profile_patch = {}, None
+        changes, profile_patch = CustomerChanges(), None
     patches = [patch for patch in (profile_patch, change.metadata) if patch is not None]
     if change.metadata is not None:
         problems += patch_problems(change.metadata)
     if problems:
         raise FieldsInvalid(problems)
-    return fields, patches
-
-
-def _same_email(current: str | None, new: str) -> bool:
-    return current is not None and lookup_key(current) == lookup_key(new)
+    return changes, patches
 
 
 async def _replace_groups(

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from patron.core.back_office.customers import CustomerAdministration
-from patron.core.customers.profiles import checked_profile, contact_email_change, update_locked
+from patron.core.customers.new_email import EmailEdit, email_moves, email_written
+from patron.core.customers.profiles import checked_profile, update_locked, with_contact_email
 from patron.core.customers.registration import add_customer, anonymize_locked, prepare_registration
-from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Registration
+from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Registration, Unset
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.email_addresses import clean_email, lookup_key
+from patron.core.domain.customer_changes import CustomerChanges
+from patron.core.domain.email_addresses import clean_email
 from patron.core.domain.errors import (
     CustomerNotFound,
     CustomerNumberTaken,
@@ -64,26 +66,17 @@ class ManagedChange:
     `VersionConflict` (None: no check)."""
 
     profile: ProfileChange = field(default_factory=ProfileChange)
-    contact_email: str = UNSET
+    contact_email: str | Unset = UNSET
     """The address to show as the contact email (Emporix' `contactEmail`): where the
     customer has none apart from its login, the back office's moves the login with it (as
     before contact emails were kept apart); else, and always for the customer's own
     change, only the contact email changes (`profiles.contact_email_change`)."""
-    restriction: str | None = UNSET
-    is_active: bool = UNSET
-    on_hold: bool = UNSET
+    restriction: str | Unset | None = UNSET
+    is_active: bool | Unset = UNSET
+    on_hold: bool | Unset = UNSET
     metadata: MetadataPatch | None = None
     metadata_merge: dict[str, Any] | None = None
     expected_version: int | None = None
-
-    def fields(self) -> dict[str, Any]:
-        """The core fields this change writes beside the profile."""
-        values = {
-            "restriction": self.restriction,
-            "is_active": self.is_active,
-            "on_hold": self.on_hold,
-        }
-        return {name: value for name, value in values.items() if value is not UNSET}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,11 +157,11 @@ class ManagedCustomers:
         """Under the customer's row lock: the version check, the reach before and after,
         the write. Nothing is written when nothing changes (the version stays)."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
-        fields = _checked(tenant, change)
+        changes = _checked(tenant, change)
         async with self.uow() as uow:
             customer, companies = await _locked(uow, principal, tenant, reach, number)
             updated = await self._write_locked(
-                uow, reach, customer, companies, change, fields, moves_login=True
+                uow, reach, customer, companies, change, changes, moves_login=True
             )
             await uow.commit()
         return updated
@@ -187,8 +180,8 @@ class ManagedCustomers:
         One beyond the caller's reach is `OutOfReach` even where it could not read it: the
         number is taken, and an upsert that answered "not found" would create it."""
         reach = require_reach(principal, tenant, Scope.CUSTOMERS_MANAGE)
-        fields = _checked(tenant, change)
-        updated = await self._update_live(principal, tenant, reach, number, change, fields)
+        changes = _checked(tenant, change)
+        updated = await self._update_live(principal, tenant, reach, number, change, changes)
         if updated is not None:
             return Upserted(customer=updated, created=False)
         if new is None:
@@ -198,7 +191,7 @@ class ManagedCustomers:
         except (CustomerNumberTaken, EmailTaken):
             # A racing creation of the number won: had this upsert come second it would
             # have replaced that customer (PUT is idempotent), so it does so now.
-            updated = await self._update_live(principal, tenant, reach, number, change, fields)
+            updated = await self._update_live(principal, tenant, reach, number, change, changes)
             if updated is None:
                 raise  # the number is an anonymized customer's, or the email another's
             return Upserted(customer=updated, created=False)
@@ -211,7 +204,7 @@ class ManagedCustomers:
         reach: Reach,
         number: str,
         change: ManagedChange,
-        fields: dict[str, Any],
+        changes: CustomerChanges,
     ) -> Customer | None:
         """The upsert's update of the live customer with `number`; None if there is none."""
         async with self.uow() as uow:
@@ -223,7 +216,7 @@ class ManagedCustomers:
             except CustomerNotFound:  # it exists: not to be created, nor called missing
                 raise OutOfReach() from None
             updated = await self._write_locked(
-                uow, reach, existing, companies, change, fields, moves_login=True
+                uow, reach, existing, companies, change, changes, moves_login=True
             )
             await uow.commit()
         return updated
@@ -236,16 +229,13 @@ class ManagedCustomers:
         not changed here: a new one needs the password and a confirmation (`EmailLocked`);
         `contact_email` changes the contact email only."""
         change = replace(change, is_active=UNSET, on_hold=UNSET, restriction=UNSET)
-        fields = _checked(tenant, change)
+        changes = _checked(tenant, change)
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
-            new_email = fields.get("email")
-            if new_email is not None and (
-                customer.email is None or lookup_key(customer.email) != lookup_key(new_email)
-            ):
+            if email_moves(customer, changes):
                 raise EmailLocked()
             updated = await self._write_locked(
-                uow, EVERY_CUSTOMER, customer, frozenset(), change, fields, moves_login=False
+                uow, EVERY_CUSTOMER, customer, frozenset(), change, changes, moves_login=False
             )
             await uow.commit()
         return updated
@@ -266,23 +256,17 @@ class ManagedCustomers:
         customer: Customer,
         companies: frozenset[int],
         change: ManagedChange,
-        fields: dict[str, Any],
+        changes: CustomerChanges,
         *,
         moves_login: bool,
     ) -> Customer:
         if change.expected_version is not None and change.expected_version != customer.version:
             raise VersionConflict(customer.version)
-        fields = dict(fields)
-        if change.contact_email is not UNSET:
+        now = self.clock()
+        if not isinstance(change.contact_email, Unset):
             contact = clean_email(change.contact_email)
-            fields |= contact_email_change(customer, contact, moves_login=moves_login)
-        if "email" in fields:
-            if customer.email is not None and lookup_key(customer.email) == lookup_key(
-                fields["email"]
-            ):
-                fields.pop("email")
-            else:  # a new address is not verified
-                fields["email_verified_at"] = None
+            changes = with_contact_email(customer, changes, contact, moves_login=moves_login)
+        changes = email_written(customer, changes, EmailEdit.BACK_OFFICE, now)
         metadata = customer.metadata
         if change.metadata is not None:
             metadata = patched_metadata(metadata, change.metadata)
@@ -290,14 +274,16 @@ class ManagedCustomers:
             metadata = merge_patch(metadata, change.metadata_merge)
             check_text({"metadata": metadata}, {})
         if metadata != customer.metadata:
-            fields["metadata"] = metadata
-        fields = {k: v for k, v in fields.items() if getattr(customer, k) != v}
-        if not fields:
+            changes = replace(changes, metadata=metadata)
+        changes = changes.without_unchanged(customer)
+        if changes.is_empty:
             return customer
-        restriction = fields.get("restriction", customer.restriction)
+        restriction = customer.restriction
+        if not isinstance(changes.restriction, Unset):
+            restriction = changes.restriction
         if not reach.admits_values(restriction, companies):
             raise OutOfReach()
-        return await update_locked(uow, customer, fields, now=self.clock())
+        return await update_locked(uow, customer, changes, edit=EmailEdit.BACK_OFFICE, now=now)
 
     async def views(
         self,
@@ -333,16 +319,19 @@ def _joined_company(reach: Reach) -> int | None:
     return min(reach.companies)
 
 
-def _checked(tenant: Tenant, change: ManagedChange) -> dict[str, Any]:
+def _checked(tenant: Tenant, change: ManagedChange) -> CustomerChanges:
     """The change's fields, checked before any row is locked: text, email, restriction
     (and the site it follows where the tenant syncs them), metadata sizes."""
-    fields, _ = checked_profile(change.profile)  # metadata travels beside the profile
+    changes, _ = checked_profile(change.profile)  # metadata travels beside the profile
     problems = patch_problems(change.metadata) if change.metadata is not None else []
     if change.metadata_merge is not None:
         problems += problems_in({"metadata": change.metadata_merge}, {})
     if problems:
         raise FieldsInvalid(problems)
-    return with_site_rules(tenant.settings, fields | change.fields())
+    beside = replace(
+        changes, restriction=change.restriction, is_active=change.is_active, on_hold=change.on_hold
+    )
+    return with_site_rules(tenant.settings, beside)
 
 
 async def _locked(

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from ulid import ULID
 
-from patron.core.domain.commands import UNSET, GroupChange
+from patron.core.domain.commands import UNSET, GroupChange, Unset
 from patron.core.domain.errors import CustomersNotFound, FieldsInvalid, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal, Scope
@@ -86,13 +86,17 @@ class Groups:
             group = await uow.groups.get(tenant.id, group_uuid, for_update=True)
             if group is None:
                 raise GroupNotFound(str(group_uuid))
+            metadata: dict[str, Any] | Unset = UNSET
             if change.metadata is not None:
                 merged = patched_metadata(group.metadata, change.metadata)
                 if merged != group.metadata:
-                    fields["metadata"] = merged
-            if not fields:
+                    metadata = merged
+            if change.name is UNSET and metadata is UNSET:
                 return group
-            updated = await uow.groups.update(group.id, fields, now=self.clock())
+            now = self.clock()
+            updated = await uow.groups.update(
+                group.id, name=change.name, metadata=metadata, now=now
+            )
             await uow.commit()
         return updated
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from patron.core.customers.addresses import add_locked, checked_change, checked_draft, update_locked
-from patron.core.customers.profiles import checked_profile, email_moves, write_profile_locked
+from patron.core.customers.new_email import email_moves
+from patron.core.customers.profiles import checked_profile, write_profile_locked
 from patron.core.customers.registration import (
     add_customer,
     anonymize_locked,
@@ -19,6 +19,7 @@ from patron.core.customers.registration import (
     prepare_registration,
     signup_key,
 )
+from patron.core.domain.command_fields import draft_of
 from patron.core.domain.commands import (
     AccountEdit,
     AccountMail,
@@ -280,8 +281,8 @@ class Accounts:
         require_owner(claims, ref)
         fields, patch = checked_profile(edit.profile)
         billing = edit.billing
-        billing_fields = (
-            checked_change(AddressChange(**billing.fields))
+        billing_change = (
+            checked_change(billing.fields)
             if billing is not None and billing.fields is not None
             else None
         )
@@ -298,7 +299,7 @@ class Accounts:
                 uow, customer, fields, patch, now=now, notify=alone
             )
             if billing is not None:
-                await self._choose_billing(uow, customer, billing, billing_fields, now)
+                await self._choose_billing(uow, customer, billing, billing_change, now)
             if password_hash is not None:
                 await set_password_locked(
                     uow, customer, password_hash, claims=claims, now=now, notify=False
@@ -315,7 +316,7 @@ class Accounts:
         uow: UnitOfWork,
         customer: Customer,
         billing: BillingChoice,
-        fields: dict[str, Any] | None,
+        change: AddressChange | None,
         now: datetime,
     ) -> None:
         current = await uow.addresses.default_billing(customer.id)
@@ -324,17 +325,19 @@ class Accounts:
             if chosen is None:
                 raise AddressNotFound()
             if not chosen.is_default_billing:
-                await update_locked(uow, customer, chosen, {"is_default_billing": True}, now=now)
-        elif fields is not None:
+                promoted = AddressChange(is_default_billing=True)
+                await update_locked(uow, customer, chosen, promoted, now=now)
+        elif change is not None:
             if current is not None:
-                if fields:  # an empty edit changes nothing
-                    await update_locked(uow, customer, current, fields, now=now)
-            else:
-                draft = AddressDraft(**fields, is_default_billing=True)  # checked above
+                if not change.writes_nothing:  # an empty edit changes nothing
+                    await update_locked(uow, customer, current, change, now=now)
+            else:  # checked above
+                draft = replace(draft_of(change), is_default_billing=True)
                 limit = self.config.max_addresses_per_customer
                 await add_locked(uow, customer, draft, limit=limit, now=now)
         elif current is not None:
-            await update_locked(uow, customer, current, {"is_default_billing": False}, now=now)
+            demoted = AddressChange(is_default_billing=False)
+            await update_locked(uow, customer, current, demoted, now=now)
 
     async def anonymize_own(self, claims: AccessClaims, ref: CustomerRef) -> None:
         """Erase personal data; keep the row, its number and its id (order history)."""

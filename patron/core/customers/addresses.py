@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from ulid import ULID
 
-from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.commands import AddressChange, AddressDraft, Unset
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.countries import normalize_country_code
 from patron.core.domain.errors import (
@@ -75,15 +74,15 @@ class Addresses:
     ) -> Address:
         """Only what `change` sets is written. Clearing a default promotes no other address."""
         require_owner(claims, ref)
-        fields = checked_change(change)
+        change = checked_change(change)
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
             address = await uow.addresses.get(customer.id, address_uuid)
             if address is None:
                 raise AddressNotFound()
-            if not fields:
+            if change.writes_nothing:
                 return address
-            updated = await update_locked(uow, customer, address, fields, now=self.clock())
+            updated = await update_locked(uow, customer, address, change, now=self.clock())
             await uow.commit()
         return updated
 
@@ -144,15 +143,14 @@ def checked_draft(draft: AddressDraft) -> AddressDraft:
     return draft
 
 
-def checked_change(change: AddressChange) -> dict[str, Any]:
-    """The fields an address change writes, within the text limits, the country normalized."""
-    fields = change.changed_fields()
-    check_text(fields, ADDRESS_TEXT)
-    if problems := tag_problems(fields.get("tags", ())):
+def checked_change(change: AddressChange) -> AddressChange:
+    """An address change within the text limits, the country normalized."""
+    check_text(change.changed_fields(), ADDRESS_TEXT)
+    if not isinstance(change.tags, Unset) and (problems := tag_problems(change.tags)):
         raise FieldsInvalid(problems)
-    if fields.get("country_code") is not None:
-        fields["country_code"] = _country(fields["country_code"])
-    return fields
+    if isinstance(change.country_code, str):
+        change = replace(change, country_code=_country(change.country_code))
+    return change
 
 
 async def add_locked(
@@ -188,21 +186,20 @@ async def update_locked(
     uow: UnitOfWork,
     customer: Customer,
     address: Address,
-    fields: dict[str, Any],
+    change: AddressChange,
     *,
     now: datetime,
-    end_other_defaults: bool = False,
 ) -> Address:
-    """Write checked fields to an address of a customer whose row the caller has locked;
+    """Write a checked change to an address of a customer whose row the caller has locked;
     a default flag set to True demotes the previous default of its kind, and
     `end_other_defaults` every default of the customer's other addresses."""
-    demote_shipping = end_other_defaults or fields.get("is_default_shipping") is True
-    demote_billing = end_other_defaults or fields.get("is_default_billing") is True
+    demote_shipping = change.end_other_defaults or change.is_default_shipping is True
+    demote_billing = change.end_other_defaults or change.is_default_billing is True
     if demote_shipping or demote_billing:
         await uow.addresses.clear_defaults(
             customer.id, shipping=demote_shipping, billing=demote_billing, now=now, keep=address.id
         )
-    return await uow.addresses.update(address.id, fields, now=now)
+    return await uow.addresses.update(address.id, change, now=now)
 
 
 def _country(code: str) -> str:

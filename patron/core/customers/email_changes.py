@@ -16,10 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Any
 
+from patron.core.customers.new_email import EmailEdit
 from patron.core.customers.profiles import update_locked
 from patron.core.domain.config import CoreConfig
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.email_addresses import clean_email
 from patron.core.domain.errors import ConfirmationInvalid
 from patron.core.domain.model import AccessClaims, Customer
@@ -107,9 +108,11 @@ class EmailChanges:
             customer = await spend_mailed_key(uow, self.codec, tenant, CHANGE_EMAIL, key, now)
             if customer is None:
                 raise ConfirmationInvalid()  # rolled back: a key of another tenant stays unused
-            fields: dict[str, Any] = {"email": new, "email_verified_at": now}
-            fields["contact_email"] = None if sync_contact else customer.shown_contact_email
-            updated = await update_locked(uow, customer, fields, now=now, notify=False)
+            contact = None if sync_contact else customer.shown_contact_email
+            changes = CustomerChanges(email=new, contact_email=contact)
+            updated = await update_locked(
+                uow, customer, changes, edit=EmailEdit.CONFIRMED, now=now, notify=False
+            )
             await uow.commit()
         return updated
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
-from patron.core.domain.commands import PropertyChange, PropertyDraft
+from patron.core.domain.commands import UNSET, PropertyChange, PropertyDraft
 from patron.core.domain.errors import (
     FieldProblem,
     FieldRule,
@@ -74,15 +73,15 @@ class CustomerProperties:
     ) -> CustomerProperty:
         """`PropertyNotFound` when it is not the bearer's; `PropertyExists` for a twin."""
         require_owner(claims, ref)
-        fields = checked_change(change)
+        change = checked_change(change)
         async with self.uow() as uow:
             customer = await lock_bearer(uow, claims)
             owned = {found.id: found for found in await uow.properties.of_customer(customer.id)}
             if property_id not in owned:
                 raise PropertyNotFound()
-            if not fields:
+            if not change.changed_fields():
                 return owned[property_id]
-            updated = await uow.properties.update(property_id, fields)
+            updated = await uow.properties.update(property_id, change)
             await uow.commit()
         return updated
 
@@ -101,26 +100,24 @@ class CustomerProperties:
 
 
 def checked_draft(draft: PropertyDraft) -> PropertyDraft:
-    fields = checked_change(
+    checked = checked_change(
         PropertyChange(type=draft.type, value=draft.value, language=draft.language)
     )
-    return replace(draft, language=fields["language"])
+    return replace(draft, language=None if checked.language is UNSET else checked.language)
 
 
-def checked_change(change: PropertyChange) -> dict[str, Any]:
-    """The fields a property change writes, within the text limits, the language code
-    written as Aimeos writes it (`de`, `de_CH`)."""
-    fields = change.changed_fields()
-    problems = problems_in(fields, PROPERTY_TEXT)
-    language = fields.get("language")
-    if language is not None:
-        normalized = normalized_language(language)
+def checked_change(change: PropertyChange) -> PropertyChange:
+    """A property change within the text limits, the language code written as Aimeos
+    writes it (`de`, `de_CH`)."""
+    problems = problems_in(change.changed_fields(), PROPERTY_TEXT)
+    if isinstance(change.language, str):
+        normalized = normalized_language(change.language)
         if normalized is None:
             problems.append(FieldProblem("language", FieldRule.INVALID))
-        fields["language"] = normalized
+        change = replace(change, language=normalized)
     if problems:
         raise FieldsInvalid(problems)
-    return fields
+    return change
 
 
 def normalized_language(code: object) -> str | None:

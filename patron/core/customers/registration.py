@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ulid import ULID
 
+from patron.core.customers.new_email import verified_on_arrival
 from patron.core.customers.profiles import stored_code
 from patron.core.domain.commands import Registration
 from patron.core.domain.email_addresses import clean_email, lookup_key
@@ -122,7 +123,7 @@ async def add_customer(
             terms_accepted_at=now if registration.accepted_terms else None,
             now=now,
             has_account=prepared.has_account,
-            email_verified_at=now if prepared.vouched else None,
+            email_verified_at=verified_on_arrival(prepared.vouched, now),
             password_set_by_staff=prepared.initial_password,
         )
     )

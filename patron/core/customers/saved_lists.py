@@ -119,7 +119,7 @@ class CustomerLists:
                 raise GroupsReadOnly()
             if not fields:
                 return item
-            updated = await uow.lists.update(item_id, fields, self.clock())
+            updated = await uow.lists.update(item_id, change, self.clock())
             await uow.commit()
         return updated
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID
 
 from patron.core.domain.model import Gender, Salutation
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +73,7 @@ _NOT_TEXT = frozenset(
 )
 
 
-def _text_fields(command: Any) -> dict[str, Any]:
+def _text_fields(command: DataclassInstance) -> dict[str, Any]:
     """A new record's free-text fields (and metadata), by core name, for the text limits."""
     return {
         name: getattr(command, name)
@@ -78,11 +82,17 @@ def _text_fields(command: Any) -> dict[str, Any]:
     }
 
 
-UNSET: Any = object()
-"""Marks a field a partial update leaves alone (distinct from an explicit None)."""
+class Unset(Enum):
+    """The type of `UNSET`: a field a partial update leaves alone (distinct from an
+    explicit None). An enum of one member, so `is UNSET` narrows the field's type."""
+
+    UNSET = "UNSET"
 
 
-def _set_fields(change: Any) -> dict[str, Any]:
+UNSET: Final = Unset.UNSET
+
+
+def _set_fields(change: DataclassInstance) -> dict[str, Any]:
     """The fields of a partial-update dataclass that are not `UNSET`."""
     return {
         name: getattr(change, name)
@@ -95,31 +105,31 @@ def _set_fields(change: Any) -> dict[str, Any]:
 class ProfileChange:
     """A partial update: only fields not left `UNSET` are written."""
 
-    email: str = UNSET
-    salutation: Salutation | None = UNSET
-    title: str | None = UNSET
-    first_name: str | None = UNSET
-    middle_name: str | None = UNSET
-    last_name: str | None = UNSET
-    gender: Gender | None = UNSET
-    birth_date: date | None = UNSET
-    company: str | None = UNSET
-    vat_id: str | None = UNSET
-    phone: str | None = UNSET
-    language: str | None = UNSET
-    currency: str | None = UNSET
-    site: str | None = UNSET
-    metadata: dict[str, Any] | MetadataPatch = UNSET
+    email: str | Unset = UNSET
+    salutation: Salutation | Unset | None = UNSET
+    title: str | Unset | None = UNSET
+    first_name: str | Unset | None = UNSET
+    middle_name: str | Unset | None = UNSET
+    last_name: str | Unset | None = UNSET
+    gender: Gender | Unset | None = UNSET
+    birth_date: date | Unset | None = UNSET
+    company: str | Unset | None = UNSET
+    vat_id: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    language: str | Unset | None = UNSET
+    currency: str | Unset | None = UNSET
+    site: str | Unset | None = UNSET
+    metadata: dict[str, Any] | MetadataPatch | Unset = UNSET
     """A dict replaces the stored metadata; a `MetadataPatch` is merged into it."""
-    code: str | None = UNSET
+    code: str | Unset | None = UNSET
     """A new login name resets the email verification (Aimeos' rule for its `code`)."""
-    mobile: str | None = UNSET
-    fax: str | None = UNSET
-    website: str | None = UNSET
-    latitude: float | None = UNSET
-    longitude: float | None = UNSET
-    label: str | None = UNSET
-    contact_email: str | None = UNSET
+    mobile: str | Unset | None = UNSET
+    fax: str | Unset | None = UNSET
+    website: str | Unset | None = UNSET
+    latitude: float | Unset | None = UNSET
+    longitude: float | Unset | None = UNSET
+    label: str | Unset | None = UNSET
+    contact_email: str | Unset | None = UNSET
     """The contact address apart from the login (None: the login is the contact email)."""
 
     def changed_fields(self) -> dict[str, Any]:
@@ -175,33 +185,33 @@ class AddressChange:
     """A partial address update: only fields not left `UNSET` are written. A default flag
     set to False only clears it; no other address is promoted in its place."""
 
-    salutation: Salutation | None = UNSET
-    title: str | None = UNSET
-    first_name: str | None = UNSET
-    last_name: str | None = UNSET
-    company: str | None = UNSET
-    address1: str | None = UNSET
-    address2: str | None = UNSET
-    address3: str | None = UNSET
-    zip_code: str | None = UNSET
-    city: str | None = UNSET
-    region: str | None = UNSET
-    country_code: str | None = UNSET
-    phone: str | None = UNSET
-    comment: str | None = UNSET
-    is_default_shipping: bool = UNSET
-    is_default_billing: bool = UNSET
-    metadata: dict[str, Any] = UNSET
-    vat_id: str | None = UNSET
-    language: str | None = UNSET
-    fax: str | None = UNSET
-    mobile: str | None = UNSET
-    email: str | None = UNSET
-    website: str | None = UNSET
-    latitude: float | None = UNSET
-    longitude: float | None = UNSET
-    birth_date: date | None = UNSET
-    tags: tuple[str, ...] = UNSET
+    salutation: Salutation | Unset | None = UNSET
+    title: str | Unset | None = UNSET
+    first_name: str | Unset | None = UNSET
+    last_name: str | Unset | None = UNSET
+    company: str | Unset | None = UNSET
+    address1: str | Unset | None = UNSET
+    address2: str | Unset | None = UNSET
+    address3: str | Unset | None = UNSET
+    zip_code: str | Unset | None = UNSET
+    city: str | Unset | None = UNSET
+    region: str | Unset | None = UNSET
+    country_code: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    comment: str | Unset | None = UNSET
+    is_default_shipping: bool | Unset = UNSET
+    is_default_billing: bool | Unset = UNSET
+    metadata: dict[str, Any] | Unset = UNSET
+    vat_id: str | Unset | None = UNSET
+    language: str | Unset | None = UNSET
+    fax: str | Unset | None = UNSET
+    mobile: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    website: str | Unset | None = UNSET
+    latitude: float | Unset | None = UNSET
+    longitude: float | Unset | None = UNSET
+    birth_date: date | Unset | None = UNSET
+    tags: tuple[str, ...] | Unset = UNSET
     end_other_defaults: bool = False
     """True: with this change every other address of the customer stops being a default of
     either kind (as `AddressDraft.end_other_defaults`); a change that writes nothing ends
@@ -212,6 +222,10 @@ class AddressChange:
         fields = _set_fields(self)
         del fields["end_other_defaults"]
         return fields
+
+    @property
+    def writes_nothing(self) -> bool:
+        return not self.changed_fields()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +254,7 @@ class CustomerAdminChange:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GroupChange:
-    name: str = UNSET
+    name: str | Unset = UNSET
     metadata: MetadataPatch | None = None
 
 
@@ -254,8 +268,9 @@ class BillingChoice:
     """
 
     address: UUID | None = None
-    fields: dict[str, Any] | None = None
-    """Address fields by core name (as `AddressDraft`'s), without the default flags."""
+    fields: AddressChange | None = None
+    """The address fields to write (as a new address: those set, the others none),
+    without the default flags."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -308,9 +323,9 @@ class PropertyDraft:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PropertyChange:
-    type: str = UNSET
-    value: str = UNSET
-    language: str | None = UNSET
+    type: str | Unset = UNSET
+    value: str | Unset = UNSET
+    language: str | Unset | None = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)
@@ -332,14 +347,14 @@ class ListItemDraft:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListItemChange:
-    domain: str = UNSET
-    ref_id: str = UNSET
-    type: str = UNSET
-    starts_at: datetime | None = UNSET
-    ends_at: datetime | None = UNSET
-    config: dict[str, Any] = UNSET
-    position: int = UNSET
-    status: int = UNSET
+    domain: str | Unset = UNSET
+    ref_id: str | Unset = UNSET
+    type: str | Unset = UNSET
+    starts_at: datetime | Unset | None = UNSET
+    ends_at: datetime | Unset | None = UNSET
+    config: dict[str, Any] | Unset = UNSET
+    position: int | Unset = UNSET
+    status: int | Unset = UNSET
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)

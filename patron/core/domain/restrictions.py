@@ -4,8 +4,10 @@ write names when the write names no restriction itself."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
+from patron.core.domain.commands import Unset
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.errors import RestrictionInvalid
 from patron.core.domain.tenants import TenantSettings
 
@@ -30,13 +32,15 @@ def new_restriction(
     return None
 
 
-def with_site_rules(settings: TenantSettings, fields: dict[str, Any]) -> dict[str, Any]:
+def with_site_rules(settings: TenantSettings, changes: CustomerChanges) -> CustomerChanges:
     """Profile fields to write, with the restriction they imply: a given one checked, or
     the new site's when the tenant syncs them and the change sets no restriction."""
-    if "restriction" in fields:
-        checked_restriction(settings, fields["restriction"])
-        return fields
-    site = fields.get("site")
-    if "site" in fields and settings.sync_restriction_with_site and site in settings.restrictions:
-        return {**fields, "restriction": site}
-    return fields
+    if not isinstance(changes.restriction, Unset):
+        checked_restriction(settings, changes.restriction)
+        return changes
+    site = changes.site
+    if isinstance(site, Unset) or not settings.sync_restriction_with_site:
+        return changes
+    if site in settings.restrictions:
+        return replace(changes, restriction=site)
+    return changes

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from patron.core.domain.commands import UNSET, Unset
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import AdminRole, AdminUser, ApiClient, PrincipalKind
 from patron.core.domain.queries import CustomerQuery, GroupQuery
@@ -109,9 +110,14 @@ class GroupRepository(Protocol):
     ) -> CustomerGroup | None: ...
 
     async def update(
-        self, group_id: int, changes: dict[str, Any], *, now: datetime
+        self,
+        group_id: int,
+        *,
+        name: str | Unset = UNSET,
+        metadata: dict[str, Any] | Unset = UNSET,
+        now: datetime,
     ) -> CustomerGroup:
-        """Raises `GroupNameTaken` like `add`."""
+        """Write what is not `UNSET`; raises `GroupNameTaken` like `add`."""
 
     async def delete(self, tenant_id: int, group_uuid: UUID) -> bool:
         """False when there was no such group; its members stay customers."""

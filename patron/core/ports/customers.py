@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
-from patron.core.domain.commands import AddressDraft, ListItemDraft, PropertyDraft, Registration
+from patron.core.domain.commands import (
+    AddressChange,
+    AddressDraft,
+    ListItemChange,
+    ListItemDraft,
+    PropertyChange,
+    PropertyDraft,
+    Registration,
+)
+from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.model import (
     Address,
     Credentials,
@@ -131,7 +140,9 @@ class CustomerRepository(Protocol):
     ) -> tuple[Customer, bool] | None:
         """As `CustomerReads.bearer`, locking the customer row for the transaction."""
 
-    async def update(self, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
+    async def update(
+        self, customer_id: int, changes: CustomerChanges, *, now: datetime
+    ) -> Customer:
         """Write `changes` (none: only touch), bump the version; raises `EmailTaken` or
         `GuestExists` on a duplicate email."""
 
@@ -217,8 +228,9 @@ class AddressRepository(Protocol):
         """Insert; raises `AddressConflict` if the database refuses a second default,
         `AddressIdTaken` a second address with the draft's `code`."""
 
-    async def update(self, address_id: int, changes: dict[str, Any], *, now: datetime) -> Address:
-        """Write `changes`, bump the version; raises `AddressConflict` like `add`."""
+    async def update(self, address_id: int, change: AddressChange, *, now: datetime) -> Address:
+        """Write the fields `change` sets, bump the version; raises `AddressConflict` like
+        `add` (its `end_other_defaults` is the caller's, about the other addresses)."""
 
     async def clear_defaults(
         self,
@@ -317,7 +329,7 @@ class PropertyRepository(Protocol):
     async def add(self, customer_id: int, draft: PropertyDraft, now: datetime) -> None:
         """Insert; an identical property (type, language, value) already there is kept."""
 
-    async def update(self, property_id: int, changes: dict[str, Any]) -> CustomerProperty:
+    async def update(self, property_id: int, change: PropertyChange) -> CustomerProperty:
         """Raises `PropertyExists` when the change makes it the twin of another."""
 
     async def delete(self, customer_id: int, property_ids: Sequence[int]) -> None:
@@ -334,7 +346,7 @@ class ListRepository(Protocol):
     async def upsert(self, customer_id: int, draft: ListItemDraft, now: datetime) -> None:
         """Insert, or update the item with the same (domain, type, ref_id)."""
 
-    async def update(self, item_id: int, changes: dict[str, Any], now: datetime) -> ListItem:
+    async def update(self, item_id: int, change: ListItemChange, now: datetime) -> ListItem:
         """A change onto another item's (domain, type, ref_id) removes that other item
         (the edited one takes its place), as a second add of the same key would update it."""
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from starlette.responses import Response
 
-from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.command_fields import address_change, address_draft
 from patron.core.domain.model import AccessClaims, Address
 from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
@@ -112,7 +112,7 @@ async def get(call: Call) -> Response:
 
 async def post(call: Call) -> Response:
     claims = call.customer()
-    drafts = [AddressDraft(**read_attributes(ADDRESS, entry)) for entry in await many_entries(call)]
+    drafts = [address_draft(read_attributes(ADDRESS, entry)) for entry in await many_entries(call)]
     found = await call.ctx.core.addresses.add_many_own(claims, ME, drafts)
     return listing(call, claims, found, 201)
 
@@ -125,7 +125,7 @@ async def patch(call: Call) -> Response:
     if hit is None:
         return document(call, 0, status=404)
     position, address = hit
-    updated = await core.update_own(claims, ME, address.uuid, AddressChange(**fields))
+    updated = await core.update_own(claims, ME, address.uuid, address_change(fields))
     return document(call, 1, item(call, claims.customer_id, updated, position, "delivery"))
 
 

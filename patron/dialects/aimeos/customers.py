@@ -13,14 +13,17 @@ from typing import Any
 
 from starlette.responses import Response
 
+from patron.core.domain.command_fields import (
+    address_change,
+    address_draft,
+    profile_change,
+    registration,
+)
 from patron.core.domain.commands import (
     AccountEdit,
     AccountMail,
-    AddressDraft,
     BillingChoice,
     EmailLookup,
-    ProfileChange,
-    Registration,
     SignupLimit,
 )
 from patron.core.domain.model import GROUP_DOMAIN, Address, Customer, CustomerProperty, ListItem
@@ -277,11 +280,11 @@ async def post(call: Call) -> Response:
     draft = None
     if any(value is not None for value in billing.values()):
         copied: dict[str, Any] = {k: fields.get(k) for k in COPIED_FIELDS}
-        draft = AddressDraft(**billing, **copied)
+        draft = address_draft({**billing, **copied})
     config = call.ctx.config
     customer = await call.ctx.core.accounts.register(
         call.tenant,
-        Registration(email=email, password=password, **fields),
+        registration(fields, email=email, password=password),
         send_confirmation=False,
         billing=draft,
         account_mail=AccountMail(generated_password=generated),
@@ -310,8 +313,8 @@ async def _edit(call: Call) -> Customer:
     creates = any(value is not None for value in billing.values())
     if (billing_now and (billing or copies)) or (billing_now is None and creates):
         copied = {k: fields[k] if k in fields else getattr(current, k) for k in COPIED_FIELDS}
-        choice = BillingChoice(fields={**billing, **copied})
-    edit = AccountEdit(profile=ProfileChange(**fields), billing=choice, new_password=password)
+        choice = BillingChoice(fields=address_change({**billing, **copied}))
+    edit = AccountEdit(profile=profile_change(fields), billing=choice, new_password=password)
     return await core.accounts.edit_own(call.tenant, claims, ME, edit)
 
 

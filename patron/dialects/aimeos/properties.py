@@ -6,7 +6,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.core.domain.commands import PropertyChange, PropertyDraft
+from patron.core.domain.command_fields import property_change, property_draft
+from patron.core.domain.commands import PropertyDraft
 from patron.core.domain.errors import PropertyNotFound
 from patron.core.domain.model import CustomerProperty
 from patron.core.identity.access import CustomerRef
@@ -50,7 +51,7 @@ def _draft(entry: dict[str, Any]) -> PropertyDraft:
     fields = read_attributes(PROPERTY, entry)
     if "type" not in fields:
         raise invalid('Value of "customer.property.type" is missing')
-    return PropertyDraft(**fields)
+    return property_draft(fields)
 
 
 async def get(call: Call) -> Response:
@@ -77,7 +78,7 @@ async def post(call: Call) -> Response:
 
 async def patch(call: Call) -> Response:
     claims = call.customer()
-    change = PropertyChange(**read_attributes(PROPERTY, await one_entry(call)))
+    change = property_change(read_attributes(PROPERTY, await one_entry(call)))
     wanted = related_id(call)
     try:
         if wanted is None:

@@ -11,7 +11,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.core.domain.commands import ListItemChange, ListItemDraft
+from patron.core.domain.command_fields import list_item_change, list_item_draft
+from patron.core.domain.commands import ListItemDraft
 from patron.core.domain.errors import ListItemNotFound
 from patron.core.domain.model import ListItem
 from patron.core.identity.access import CustomerRef
@@ -98,7 +99,7 @@ def _draft(entry: dict[str, Any]) -> ListItemDraft:
     for name, key in (("domain", "customer.lists.domain"), ("ref_id", "customer.lists.refid")):
         if name not in fields:
             raise invalid(f'Value of "{key}" is missing')
-    return ListItemDraft(**fields)
+    return list_item_draft(fields)
 
 
 async def get(call: Call) -> Response:
@@ -126,7 +127,7 @@ async def post(call: Call) -> Response:
 
 async def patch(call: Call) -> Response:
     claims = call.customer()
-    change = ListItemChange(**_with_utc(read_attributes(LISTS, await one_entry(call))))
+    change = list_item_change(_with_utc(read_attributes(LISTS, await one_entry(call))))
     wanted = related_id(call)
     try:
         if wanted is None:

@@ -89,8 +89,27 @@ def _contact(prefix: str, *, billing: bool) -> tuple[Attribute, ...]:
     """The address fields customers and addresses share, in Aimeos' OPTIONS order."""
     p = prefix
 
-    def a(key: str, label: str, read: Reader, field: str, **more: Any) -> Attribute:
-        return Attribute(f"{p}.{key}", label, read, field, **more)
+    def a(
+        key: str,
+        label: str,
+        read: Reader,
+        field: str,
+        *,
+        type: str = "string",
+        required: bool = False,
+        listed: bool = True,
+        billing: bool = False,
+    ) -> Attribute:
+        return Attribute(
+            f"{p}.{key}",
+            label,
+            read,
+            field,
+            type=type,
+            required=required,
+            listed=listed,
+            billing=billing,
+        )
 
     return (
         a(

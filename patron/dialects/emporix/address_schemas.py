@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from patron.core.back_office.addresses import Edit
+from patron.core.domain.command_fields import address_change, address_draft
 from patron.core.domain.commands import AddressChange, AddressDraft
 from patron.core.domain.model import Address
 from patron.core.ports.customers import AddressSummary
@@ -148,14 +149,14 @@ def draft(body: AddressBody, code: str | None = None) -> AddressDraft:
     """A new address as `body` describes it. Its defaults are exactly as asked (Emporix'
     `isDefault` defaults to false), not the first-of-its-kind promotion of Glue's."""
     tags = unique(body.tags or ())
-    return AddressDraft(
-        **_values(body, ALL_NAMED),
-        tags=tags,
-        code=code,
-        metadata=_metadata({}, body, replace=True),
-        promote_first=False,
-        **defaults(tags, bool(body.isDefault), None, None),
-    )
+    given = {
+        "tags": tags,
+        "code": code,
+        "metadata": _metadata({}, body, replace=True),
+        "promote_first": False,
+    }
+    flags = defaults(tags, bool(body.isDefault), None, None)
+    return address_draft(_values(body, ALL_NAMED) | given | flags)
 
 
 def replacing(body: AddressBody) -> Edit:
@@ -164,12 +165,9 @@ def replacing(body: AddressBody) -> Edit:
 
     def edit(current: Address, summary: AddressSummary) -> AddressChange:
         tags = unique(body.tags or ())
-        return AddressChange(
-            **_values(body, ALL_NAMED),
-            tags=tags,
-            metadata=_metadata(current.metadata, body, replace=True),
-            **defaults(tags, bool(body.isDefault), current, summary),
-        )
+        given = {"tags": tags, "metadata": _metadata(current.metadata, body, replace=True)}
+        flags = defaults(tags, bool(body.isDefault), current, summary)
+        return address_change(_values(body, ALL_NAMED) | given | flags)
 
     return edit
 
@@ -189,7 +187,7 @@ def patching(body: AddressBody) -> Edit:
         if metadata != current.metadata:
             changes["metadata"] = metadata
         is_default = body.isDefault if "isDefault" in named else None
-        return AddressChange(**changes, **defaults(tags, is_default, current, summary))
+        return address_change(changes | defaults(tags, is_default, current, summary))
 
     return edit
 
@@ -213,7 +211,7 @@ def untagging(removed: Iterable[str]) -> Edit:
         tags = tuple(tag for tag in current.tags if tag not in gone)
         shown = [tag for tag in shapes.address_tags(current) if tag not in gone]
         changes: dict[str, Any] = {"tags": tags} if tags != current.tags else {}
-        return AddressChange(**changes, **defaults(shown, None, current, summary))
+        return address_change(changes | defaults(shown, None, current, summary))
 
     return edit
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from patron.core.back_office.customers_by_number import ManagedChange
-from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Registration
+from patron.core.domain.command_fields import profile_change, registration
+from patron.core.domain.commands import UNSET, MetadataPatch, Registration, Unset
 from patron.core.domain.model import Salutation
 from patron.dialects.emporix.errors import EmporixError, validation_failure
 from patron.dialects.emporix.schemas import CustomerFields, CustomerUpdate
@@ -88,14 +89,8 @@ def registration_of(
     """A new customer of `body`'s profile (create, upsert, import alike) who logs in with
     `email`; `contact_email`, when another address, is kept as its contact email."""
     metadata = {key: value for key, value in _metadata(body).items() if value is not None}
-    return Registration(
-        email=email,
-        password=password,
-        contact_email=contact_email,
-        metadata=metadata,
-        restriction=body.restriction,
-        **_profile(body, set(), full=True),
-    )
+    beside = {"contact_email": contact_email, "metadata": metadata, "restriction": body.restriction}
+    return registration(_profile(body, set(), full=True) | beside, email=email, password=password)
 
 
 def change_of(body: CustomerUpdate, *, full: bool) -> ManagedChange:
@@ -106,7 +101,7 @@ def change_of(body: CustomerUpdate, *, full: bool) -> ManagedChange:
     (`ManagedChange.contact_email`)."""
     given = body.model_fields_set
     profile = _profile(body, given, full=full)
-    contact: str = UNSET
+    contact: str | Unset = UNSET
     if "contactEmail" in given:
         if not body.contactEmail:
             raise EmporixError(EMAIL_UNSET)
@@ -123,7 +118,7 @@ def change_of(body: CustomerUpdate, *, full: bool) -> ManagedChange:
     elif metadata:
         merged = metadata
     return ManagedChange(
-        profile=ProfileChange(**profile),
+        profile=profile_change(profile),
         contact_email=contact,
         restriction=body.restriction if "restriction" in given else UNSET,
         is_active=body.active if body.active is not None else UNSET,

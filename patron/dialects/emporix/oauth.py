@@ -29,8 +29,11 @@ INVALID_CLIENT = GatewayBody(
 )
 
 
-def _refused(status: int, code: str, message: str, **headers: str) -> EmporixError:
-    return EmporixError(GatewayBody(status, {"ErrorCode": code, "Error": message}, headers))
+def _refused(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> EmporixError:
+    body = {"ErrorCode": code, "Error": message}
+    return EmporixError(GatewayBody(status, body, headers or {}))
 
 
 async def _form(request: Request, ctx: EmporixContext) -> Mapping[str, str]:
@@ -95,7 +98,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         except LoginBlocked as blocked:
             seconds = str(blocked.retry_after_seconds)
             raise _refused(
-                429, "too_many_requests", "Too many attempts", **{"Retry-After": seconds}
+                429, "too_many_requests", "Too many attempts", {"Retry-After": seconds}
             ) from None
         except ScopeMissing as missing:
             name = scopes.to_emporix(missing.scope) or missing.scope

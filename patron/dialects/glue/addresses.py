@@ -9,7 +9,8 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.domain.commands import AddressChange, AddressDraft
+from patron.core.domain.command_fields import address_change, address_draft
+from patron.core.domain.commands import AddressDraft
 from patron.core.domain.model import Customer
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import (
@@ -75,7 +76,7 @@ def _address_fields(attributes: dict[str, Any]) -> dict[str, Any]:
 def _draft(attributes: dict[str, Any]) -> AddressDraft:
     # Glue: "Default for isDefault* when not set: true".
     fields = {"is_default_shipping": True, "is_default_billing": True}
-    return AddressDraft(**(fields | _address_fields(attributes)))
+    return address_draft(fields | _address_fields(attributes))
 
 
 def _address_uuid(raw: str) -> UUID:
@@ -183,7 +184,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
             claims,
             path_customer(request),
             _address_uuid(request.path_params["address_uuid"]),
-            AddressChange(**_address_fields(attributes)),
+            address_change(_address_fields(attributes)),
         )
         return respond(request, single(address_resource(address, reference, ctx.base_url)))
 

@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from patron.core.domain.commands import EmailLookup, ProfileChange, Registration
+from patron.core.domain.command_fields import profile_change
+from patron.core.domain.commands import EmailLookup, Registration
 from patron.core.domain.errors import DomainError, ErrorCode
 from patron.core.domain.model import Gender, Salutation
 from patron.core.identity.access import CustomerRef
@@ -175,7 +176,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         attributes = await valid_attributes(request, "customers", CustomerUpdateAttributes)
         if "password" in attributes and attributes["password"] != attributes.get("confirmPassword"):
             raise GlueError(password_mismatch())  # checked, never stored
-        change = ProfileChange(**core_fields(attributes, _PROFILE_FIELDS))
+        change = profile_change(core_fields(attributes, _PROFILE_FIELDS))
         customer = await ctx.core.accounts.update_own(claims, path_customer(request), change)
         return respond(request, single(customer_resource(customer, ctx.base_url)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 import orjson
@@ -79,7 +80,9 @@ def _token_document(request: Request, pair: TokenPair, type_: str, base_url: str
     return respond(request, single(item), 201)
 
 
-def _oauth_error(status: int, error: str, description: str, **headers: str) -> Response:
+def _oauth_error(
+    status: int, error: str, description: str, headers: Mapping[str, str] | None = None
+) -> Response:
     """OAuth 2.0 answers plain JSON, not JSON:API."""
     return JSONResponse(
         {"error": error, "error_description": description}, status, headers=headers or None
@@ -221,7 +224,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                 429,
                 "invalid_grant",
                 "Too many log in attempts from your address. Please try again later.",
-                **{"Retry-After": str(blocked.retry_after_seconds)},
+                {"Retry-After": str(blocked.retry_after_seconds)},
             )
         except InvalidCredentials:
             return _oauth_error(400, "invalid_grant", INVALID_GRANT)

@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from patron.core.domain.commands import CustomerAdminChange, ProfileChange, Registration
+from patron.core.domain.command_fields import profile_change
+from patron.core.domain.commands import CustomerAdminChange, Registration
 from patron.core.domain.errors import CustomerNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal
@@ -210,7 +211,7 @@ def admin_change(body: dict[str, Any]) -> tuple[CustomerAdminChange, dict[str, s
         group_uuids = tuple(uuids)
     metadata = body.get("metadata")
     change = CustomerAdminChange(
-        profile=ProfileChange(**profile),
+        profile=profile_change(profile),
         password=body.get("password"),
         metadata=metadata_patch(metadata) if metadata is not None else None,
         group_uuids=group_uuids,

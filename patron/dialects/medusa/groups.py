@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.domain.commands import GroupChange
+from patron.core.domain.commands import UNSET, GroupChange
 from patron.core.domain.errors import CustomersNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal
@@ -88,7 +88,7 @@ def _change(body: dict[str, Any]) -> GroupChange:
         raise MedusaError(invalid_data("name must be a string"))
     metadata = body.get("metadata")
     return GroupChange(
-        **({"name": body["name"]} if "name" in body else {}),
+        name=body.get("name", UNSET),
         metadata=metadata_patch(metadata) if metadata is not None else None,
     )
 

@@ -15,13 +15,12 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from patron.core.domain.command_fields import address_change, address_draft, profile_change
 from patron.core.domain.commands import (
     AccountEdit,
-    AddressChange,
     AddressDraft,
     BillingChoice,
     EmailLookup,
-    ProfileChange,
     Registration,
 )
 from patron.core.domain.countries import normalize_country_code
@@ -124,7 +123,7 @@ def _address_uuid(raw: str) -> UUID:
 
 
 def _draft(fields: Mapping[str, Any], *, billing: bool = False) -> AddressDraft:
-    return AddressDraft(**fields, is_default_billing=billing)
+    return address_draft({**fields, "is_default_billing": billing})
 
 
 def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
@@ -231,7 +230,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         claims = await customer(request, ctx, await request_tenant(ctx))
         body = await valid_body(request, ctx.config, AddressPayload)
         address_uuid = _address_uuid(request.path_params["address_id"])
-        change = AddressChange(**address_fields(body))
+        change = address_change(address_fields(body))
         try:
             await ctx.core.addresses.update_own(claims, ME, address_uuid, change)
         except AddressNotFound:
@@ -295,7 +294,7 @@ async def update_own(
     if body.get("metadata") is not None:
         profile["metadata"] = metadata_patch(body["metadata"])
     edit = AccountEdit(
-        profile=ProfileChange(**profile),
+        profile=profile_change(profile),
         billing=_billing_choice(body["billing_address"]) if "billing_address" in body else None,
         new_password=body.get("password"),
     )
@@ -316,7 +315,8 @@ def _billing_choice(value: str | Mapping[str, Any] | None) -> BillingChoice:
         if chosen is None:
             raise MedusaError(_address_not_found(value))
         return BillingChoice(address=chosen)
-    return BillingChoice(fields=address_fields(AddressPayload.model_validate(value).model_dump()))
+    fields = address_fields(AddressPayload.model_validate(value).model_dump())
+    return BillingChoice(fields=address_change(fields))
 
 
 def _address_not_found(value: object) -> MedusaErrorBody:
