@@ -1,0 +1,99 @@
+"""The fake's unit of work: a private copy of the tables, published on commit.
+
+Copy-on-begin gives what the core relies on: reads inside see its own writes, reads
+outside (the `*Reads`) see only committed rows, and an exit without commit changes
+nothing. Row locks are no-ops: a test that needs two transactions to race belongs on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import NoReturn, Self
+
+from patron.core.ports.back_office import BackOfficeRepository, GroupRepository
+from patron.core.ports.customers import (
+    AvailabilityRepository,
+    ListRepository,
+    PropertyRepository,
+)
+from tests.fakes.addresses import MemoryAddresses
+from tests.fakes.customers import MemoryCustomers
+from tests.fakes.store import MemoryStore, Tables
+from tests.fakes.tokens import MemoryOutbox, MemoryPasswordMigration, MemoryTokens
+
+
+def _not_in_fake(part: str) -> NoReturn:
+    raise NotImplementedError(f"the in-memory unit of work has no {part}: test on PostgreSQL")
+
+
+class MemoryUnitOfWork:
+    """Implements `UnitOfWork` over a `MemoryStore`."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._tables: Tables | None = None
+        self._committed = False
+
+    def _open(self) -> Tables:
+        if self._tables is None:
+            raise RuntimeError("repository used outside of `async with`")
+        return self._tables
+
+    @property
+    def customers(self) -> MemoryCustomers:
+        return MemoryCustomers(self._open(), self._store)
+
+    @property
+    def tokens(self) -> MemoryTokens:
+        return MemoryTokens(self._open(), self._store)
+
+    @property
+    def outbox(self) -> MemoryOutbox:
+        return MemoryOutbox(self._open(), self._store)
+
+    @property
+    def addresses(self) -> MemoryAddresses:
+        return MemoryAddresses(self._open(), self._store)
+
+    @property
+    def password_migration(self) -> MemoryPasswordMigration:
+        return MemoryPasswordMigration(self._open())
+
+    @property
+    def availability(self) -> AvailabilityRepository:
+        _not_in_fake("availability")
+
+    @property
+    def back_office(self) -> BackOfficeRepository:
+        _not_in_fake("back office")
+
+    @property
+    def groups(self) -> GroupRepository:
+        _not_in_fake("groups")
+
+    @property
+    def properties(self) -> PropertyRepository:
+        _not_in_fake("properties")
+
+    @property
+    def lists(self) -> ListRepository:
+        _not_in_fake("lists")
+
+    async def __aenter__(self) -> Self:
+        self._tables = self._store.tables.copy()
+        self._committed = False
+        return self
+
+    async def commit(self) -> None:
+        self._store.tables = self._open()
+        self._tables = self._store.tables.copy()
+        self._committed = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tables = None
