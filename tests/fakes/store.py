@@ -104,6 +104,10 @@ class MemoryStore:
         self.tables.tenants[default.id] = TenantRow(default)
         self.created_at = now
 
+    @property
+    def default_tenant(self) -> Tenant:
+        return self.tables.tenants[1].tenant
+
     def next_id(self, table: str) -> int:
         return next(self._sequences.setdefault(table, itertools.count(1)))
 
