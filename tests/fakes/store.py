@@ -115,11 +115,16 @@ class MemoryStore:
         """The committed row a test expects to be there."""
         return self.tables.customers[customer_id]
 
+    def set_customers(self, **values: Any) -> None:
+        """Write `values` onto every customer, as a test's `UPDATE customers SET ...` would
+        (no version bump: the test stages a state, the core did not change it)."""
+        for customer_id, row in self.tables.customers.items():
+            customer = replace(row.customer, **values)
+            self.tables.customers[customer_id] = replace(row, customer=customer)
+
     def verify_emails(self, at: datetime) -> None:
         """Every customer's email counts as confirmed (tests that start from a login)."""
-        for customer_id, row in self.tables.customers.items():
-            customer = replace(row.customer, email_verified_at=at)
-            self.tables.customers[customer_id] = replace(row, customer=customer)
+        self.set_customers(email_verified_at=at)
 
     def mails(self, template: str | None = None) -> list[OutgoingMail]:
         """The outbox, oldest first, of one template or all."""
