@@ -18,19 +18,22 @@ from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
 from patron.services import Services
-from tests.core.test_addresses import draft, signed_in
+from tests.core.signed_in import signed_in
+from tests.core.test_addresses import draft
+from tests.core.test_addresses import signed_in as signed_in_on_postgres
+from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
 
 
 @pytest.fixture
-def addresses(timed_services: Services) -> Addresses:
-    return timed_services.core.addresses
+def addresses(memory: MemoryServices) -> Addresses:
+    return memory.core.addresses
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    return await signed_in(memory, tenant, "sonia@example.com")
 
 
 async def test_a_batch_is_added_and_every_address_returned(
@@ -53,9 +56,9 @@ async def test_a_batch_is_added_and_every_address_returned(
     ],
 )
 async def test_a_refused_batch_adds_nothing(
+    memory: MemoryServices,
     addresses: Addresses,
     claims: AccessClaims,
-    clean_db: asyncpg.Pool,
     limit: int,
     batch: list[AddressDraft],
     error: type[Exception],
@@ -66,12 +69,15 @@ async def test_a_refused_batch_adds_nothing(
     with pytest.raises(error):
         await capped.add_many_own(claims, ME, batch)
 
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 1
+    assert len(memory.store.addresses()) == 1
 
 
 async def test_racing_batches_never_pass_the_cap(
-    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
 ) -> None:
+    """On PostgreSQL: the customer's row lock is what serializes the batches."""
+    claims = await signed_in_on_postgres(timed_services, tenant, clean_db, "sonia@example.com")
+    addresses = timed_services.core.addresses
     capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=5))
 
     results = await asyncio.gather(
@@ -84,13 +90,12 @@ async def test_racing_batches_never_pass_the_cap(
 
 
 async def test_deleting_many_ignores_what_is_not_the_bearers(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     addresses: Addresses,
     claims: AccessClaims,
 ) -> None:
-    other = await signed_in(timed_services, tenant, clean_db, "other@example.com")
+    other = await signed_in(memory, tenant, "other@example.com")
     theirs = await addresses.add_own(other, ME, draft())
     keep, gone, also_gone = await addresses.add_many_own(claims, ME, [draft(), draft(), draft()])
 

@@ -35,7 +35,7 @@ async def shop(services: Services) -> Tenant:
 
 
 async def test_a_tenant_with_its_own_templates_gets_its_own_links(
-    services: Services, shop: Tenant, clean_db: asyncpg.Pool
+    services: Services, shop: Tenant
 ) -> None:
     await services.core.accounts.register(shop, registration_for("shopper@example.com"))
     await services.core.passwords.request_reset(shop, "shopper@example.com").run()
@@ -50,7 +50,7 @@ async def test_a_tenant_with_its_own_templates_gets_its_own_links(
 
 
 async def test_the_default_tenant_keeps_the_configured_links(
-    services: Services, shop: Tenant, clean_db: asyncpg.Pool
+    services: Services, shop: Tenant
 ) -> None:
     default = await services.core.tenants.get("default")
     await services.core.accounts.register(default, registration_for("plain@example.com"))

@@ -13,6 +13,7 @@ from patron.core.domain.tenants import Tenant
 from patron.core.domain.text import problems_in, refused_character
 from patron.core.identity.access import CustomerRef
 from patron.services import Services
+from tests.fakes import MemoryServices
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft, signed_in
 
@@ -50,9 +51,9 @@ def test_length_is_checked_before_characters() -> None:
 
 
 async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
 
     with pytest.raises(FieldsInvalid) as long:
         await accounts.register(tenant, registration_for("a@b.de", first_name="x" * 1_000_000))
@@ -71,19 +72,19 @@ async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    return await signed_in(memory, tenant, "sonia@example.com")
 
 
 async def test_profile_changes_refuse_them_too(
-    timed_services: Services, claims: AccessClaims, clean_db: asyncpg.Pool
+    memory: MemoryServices, claims: AccessClaims
 ) -> None:
     with pytest.raises(FieldsInvalid):
-        await timed_services.core.accounts.update_own(
+        await memory.core.accounts.update_own(
             claims, CustomerRef.me(), ProfileChange(company="A\x00B")
         )
     with pytest.raises(FieldsInvalid):
-        await timed_services.core.accounts.update_own(
+        await memory.core.accounts.update_own(
             claims, CustomerRef.me(), ProfileChange(phone="1" * 256)
         )
 
@@ -91,9 +92,9 @@ async def test_profile_changes_refuse_them_too(
 
 
 async def test_addresses_refuse_them_and_keep_comments_multi_line(
-    timed_services: Services, claims: AccessClaims, clean_db: asyncpg.Pool
+    memory: MemoryServices, claims: AccessClaims
 ) -> None:
-    addresses = timed_services.core.addresses
+    addresses = memory.core.addresses
     me = CustomerRef.me()
 
     with pytest.raises(FieldsInvalid):
@@ -108,10 +109,8 @@ async def test_addresses_refuse_them_and_keep_comments_multi_line(
     assert await clean_db.fetchval("SELECT address1 FROM addresses") == "Julie-Wolfthorn-Str. 1"
 
 
-async def test_subscriptions_refuse_them(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
+async def test_subscriptions_refuse_them(memory: MemoryServices, tenant: Tenant) -> None:
+    availability = memory.core.availability
 
     with pytest.raises(FieldsInvalid):
         await availability.subscribe(tenant, sku="SKU\x00", email="g@example.com", locale="en_US")
@@ -122,10 +121,10 @@ async def test_subscriptions_refuse_them(
 
 
 async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_error(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     with pytest.raises(FieldsInvalid) as refused:
-        await timed_services.core.accounts.register(
+        await memory.core.accounts.register(
             tenant, registration_for("a@b.de", metadata={"big": 2**64})
         )
 
@@ -143,14 +142,13 @@ async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_err
     ],
 )
 async def test_an_address_refuses_bad_contact_fields_when_added_or_changed(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     values: dict[str, object],
     problem: FieldProblem,
 ) -> None:
-    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
-    addresses = timed_services.core.addresses
+    claims = await signed_in(memory, tenant, "sonia@example.com")
+    addresses = memory.core.addresses
     me = CustomerRef.me()
     added = await addresses.add_own(claims, me, draft())
 

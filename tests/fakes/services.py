@@ -60,6 +60,11 @@ class MemoryServices:
     clock: Clock
     secret: bytes
 
+    def uow(self) -> MemoryUnitOfWork:
+        """A unit of work of the core's store, for a test that stages rows the way
+        storage would write them."""
+        return MemoryUnitOfWork(self.store)
+
     @classmethod
     def build(cls, settings: Settings, clock: Clock) -> MemoryServices:
         store = MemoryStore(clock())

@@ -111,6 +111,14 @@ class MemoryStore:
     def next_id(self, table: str) -> int:
         return next(self._sequences.setdefault(table, itertools.count(1)))
 
+    def customer_rows(self) -> list[CustomerRow]:
+        """The committed customers, oldest first."""
+        return [row for _, row in sorted(self.tables.customers.items())]
+
+    def addresses(self) -> list[Address]:
+        """The committed addresses, oldest first."""
+        return [address for _, address in sorted(self.tables.addresses.items())]
+
     def customer_row(self, customer_id: int) -> CustomerRow:
         """The committed row a test expects to be there."""
         return self.tables.customers[customer_id]
