@@ -3,9 +3,6 @@ the row lock."""
 
 from __future__ import annotations
 
-import asyncio
-
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
@@ -13,9 +10,8 @@ from patron.core.domain.errors import FieldsInvalid
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
-from tests.fakes import MemoryServices
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 
 async def _claims(services: MemoryServices, tenant: Tenant) -> AccessClaims:
@@ -51,25 +47,6 @@ async def test_a_patch_merges_and_a_dict_replaces(memory: MemoryServices, tenant
     assert replaced.metadata == {"only": True}
 
 
-async def test_racing_patches_of_different_keys_all_land(
-    memory: MemoryServices, tenant: Tenant
-) -> None:
-    claims = await _claims(memory, tenant)
-    accounts = memory.core.accounts
-
-    await asyncio.gather(
-        *(
-            accounts.update_own(
-                claims, CustomerRef.me(), ProfileChange(metadata=MetadataPatch(set={f"k{n}": n}))
-            )
-            for n in range(10)
-        )
-    )
-
-    stored = await clean_db.fetchval("SELECT metadata FROM customers")
-    assert stored == {"keep": 1, "drop": 2, **{f"k{n}": n for n in range(10)}}
-
-
 async def test_a_patch_is_bounded_before_and_after_it_is_applied(
     memory: MemoryServices, tenant: Tenant
 ) -> None:
@@ -93,7 +70,7 @@ async def test_a_patch_is_bounded_before_and_after_it_is_applied(
 
     assert [p.field for p in at_once.value.problems] == ["last_name", "metadata"]
     assert [p.field for p in merged.value.problems] == ["metadata"]
-    assert sorted(await clean_db.fetchval("SELECT metadata FROM customers")) == [
+    assert sorted(memory.store.customer_rows()[0].customer.metadata) == [
         "a",
         "drop",
         "keep",

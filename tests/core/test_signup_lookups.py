@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import EmailLookup
 from patron.core.domain.errors import EmailTaken, LoginBlocked, PasswordPolicyViolation
 from patron.core.domain.tenants import Tenant
-from patron.services import Services
 from patron.settings import Settings
-from tests.fakes import MemoryServices
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 PROBER = EmailLookup(client_ip="203.0.113.50")
 TAKEN = "taken@example.com"
@@ -67,9 +65,7 @@ async def test_new_accounts_and_refused_passwords_name_no_account_and_spend_noth
             )
 
     assert await accounts.account_exists(tenant, "new0@example.com", client_ip=PROBER.client_ip)
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == (
-        settings.login_max_failures + 2
-    )
+    assert len(memory.store.customer_rows()) == (settings.login_max_failures + 2)
 
 
 async def test_racing_sign_ups_of_taken_emails_name_at_most_the_limit(
