@@ -3,7 +3,6 @@ anything is hashed or stored."""
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import AddressChange, ProfileChange
@@ -12,10 +11,10 @@ from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.domain.text import problems_in, refused_character
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
-from tests.fakes import MemoryServices
 from tests.conftest import registration_for
-from tests.core.test_addresses import draft, signed_in
+from tests.core.signed_in import signed_in
+from tests.core.test_addresses import draft
+from tests.fakes import MemoryServices
 
 HOSTILE = [
     "a\x00b",
@@ -68,7 +67,7 @@ async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
     assert hostile.value.problems == (FieldProblem("last_name", FieldRule.CHARACTERS),)
     assert metadata.value.problems == (FieldProblem("metadata", FieldRule.CHARACTERS),)
     assert not problems_in({"metadata": {"note": "\\u0000 is how JSON writes NUL"}}, {})
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+    assert memory.store.customer_rows() == []
 
 
 @pytest.fixture
@@ -88,7 +87,7 @@ async def test_profile_changes_refuse_them_too(
             claims, CustomerRef.me(), ProfileChange(phone="1" * 256)
         )
 
-    assert await clean_db.fetchval("SELECT company FROM customers") is None
+    assert memory.store.customer_rows()[0].customer.company is None
 
 
 async def test_addresses_refuse_them_and_keep_comments_multi_line(
@@ -105,19 +104,19 @@ async def test_addresses_refuse_them_and_keep_comments_multi_line(
     with pytest.raises(FieldsInvalid):
         await addresses.update_own(claims, me, added.uuid, AddressChange(address1="\x00"))
 
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 1
-    assert await clean_db.fetchval("SELECT address1 FROM addresses") == "Julie-Wolfthorn-Str. 1"
+    assert [a.address1 for a in memory.store.addresses()] == ["Julie-Wolfthorn-Str. 1"]
 
 
 async def test_subscriptions_refuse_them(memory: MemoryServices, tenant: Tenant) -> None:
     availability = memory.core.availability
+    before = memory.store.tables.copy()
 
     with pytest.raises(FieldsInvalid):
         await availability.subscribe(tenant, sku="SKU\x00", email="g@example.com", locale="en_US")
     with pytest.raises(FieldsInvalid):
         await availability.subscribe(tenant, sku="S" * 256, email="g@example.com", locale="en")
 
-    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
+    assert memory.store.tables == before  # refused before any transaction began
 
 
 async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_error(
@@ -129,7 +128,7 @@ async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_err
         )
 
     assert refused.value.problems == (FieldProblem("metadata", FieldRule.INVALID),)
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+    assert memory.store.customer_rows() == []
 
 
 @pytest.mark.parametrize(
