@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import asyncpg
 import pytest
 
 from patron.core.domain.errors import (
@@ -19,9 +18,8 @@ from patron.core.domain.links import check_link_template, fill_link
 from patron.core.domain.model import AccessClaims, TokenPair
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
-from tests.fakes import MemoryServices
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 EMAIL = "Pat.Doe+shop@example.com"
 RESET_LINK = "https://shop.example/reset-password?token={token}&email={email}"
@@ -34,10 +32,7 @@ async def _login(services: MemoryServices, tenant: Tenant) -> tuple[TokenPair, A
 
 async def _reset_link(services: MemoryServices, tenant: Tenant) -> str:
     await services.core.passwords.request_reset(tenant, EMAIL).run()
-    body = await pool.fetchval(
-        "SELECT body FROM outbox WHERE template = 'customer_password_reset' "
-        "ORDER BY id DESC LIMIT 1"
-    )
+    body = services.store.mails("customer_password_reset")[-1].body
     match = re.search(r"^https?://\S+$", body, re.M)
     assert match, body
     return match.group(0)
@@ -76,9 +71,8 @@ async def test_set_own_keeps_the_callers_session_and_ends_the_others(
     with pytest.raises(InvalidCredentials):
         await memory.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
     assert await memory.core.auth.login(tenant, EMAIL, "brand-new-1", client_ip=None)
-    assert not await clean_db.fetchval(
-        "SELECT count(*) FROM one_time_tokens WHERE purpose = 'reset_password'"
-    )
+    tokens = memory.store.tables.one_time_tokens.values()
+    assert not [token for token in tokens if token.purpose == "reset_password"]
 
 
 async def test_set_own_follows_the_policy_and_needs_a_live_session(
@@ -86,7 +80,7 @@ async def test_set_own_follows_the_policy_and_needs_a_live_session(
 ) -> None:
     tenant = medusa_shop
     _, claims = await _login(memory, tenant)
-    before = await clean_db.fetchval("SELECT password_hash FROM customers")
+    before = memory.store.customer_rows()[0].password_hash
 
     with pytest.raises(PasswordPolicyViolation):
         await memory.core.passwords.set_own(tenant, claims, "short")
@@ -94,7 +88,7 @@ async def test_set_own_follows_the_policy_and_needs_a_live_session(
     with pytest.raises(InvalidAccessToken):
         await memory.core.passwords.set_own(tenant, claims, "brand-new-1")
 
-    assert await clean_db.fetchval("SELECT password_hash FROM customers") == before
+    assert memory.store.customer_rows()[0].password_hash == before
 
 
 async def test_the_reset_link_names_the_email_encoded(
@@ -130,12 +124,12 @@ async def test_restore_with_another_email_is_refused_and_the_key_stays(
     tenant = medusa_shop
     await memory.core.accounts.register(tenant, registration_for("mallory@example.com"))
     key = _token(await _reset_link(memory, tenant))
-    before = await clean_db.fetchval("SELECT password_hash FROM customers WHERE email = $1", EMAIL)
+    before = memory.store.password_hash_of(EMAIL)
 
     with pytest.raises(ResetKeyInvalid):
         await memory.core.passwords.restore(tenant, key, "brand-new-1", email="mallory@example.com")
 
-    after = await clean_db.fetchval("SELECT password_hash FROM customers WHERE email = $1", EMAIL)
+    after = memory.store.password_hash_of(EMAIL)
     assert after == before
     restored = await memory.core.passwords.restore(tenant, key, "brand-new-1", email=EMAIL)
     assert restored.email == EMAIL

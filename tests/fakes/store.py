@@ -119,6 +119,11 @@ class MemoryStore:
         """The committed addresses, oldest first."""
         return [address for _, address in sorted(self.tables.addresses.items())]
 
+    def password_hash_of(self, email: str) -> str | None:
+        """The hash of the committed customer with exactly this email."""
+        (row,) = (row for row in self.customer_rows() if row.customer.email == email)
+        return row.password_hash
+
     def customer_row(self, customer_id: int) -> CustomerRow:
         """The committed row a test expects to be there."""
         return self.tables.customers[customer_id]
