@@ -31,6 +31,7 @@ from patron.security.throttle import RateQuota, Throttle, ThrottlePolicy
 from patron.settings import Settings
 from tests.fakes.adapters import MemoryCounters, MemorySessions, MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
+from tests.fakes.availability import MemoryAvailabilityReads
 from tests.fakes.customers import MemoryCustomerReads
 from tests.fakes.store import MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
@@ -117,7 +118,7 @@ class MemoryServices:
             auth=Authentication(uow, reads, hasher, codec, throttle, clock, config, sessions),
             addresses=Addresses(uow, reads, addresses, clock, config),
             passwords=PasswordChanges(uow, reads, hasher, codec, throttle, clock, config),
-            availability=Availability(uow, _Absent("availability reads"), reads, clock),
+            availability=Availability(uow, MemoryAvailabilityReads(store), reads, clock),
             tenant_admin=TenantAdministration(tenants),
             back_office=BackOffice(
                 uow, back_office, sessions, hasher, codec, throttle, clock, config

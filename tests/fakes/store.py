@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from patron.core.domain.model import Address, Customer, OutgoingMail
+from patron.core.domain.model import Address, Customer, OutgoingMail, Product, Subscription
 from patron.core.domain.password_migration import MigrationWindow
 from patron.core.domain.tenants import Tenant, TenantSettings
 
@@ -80,6 +80,8 @@ class Tables:
     outbox: dict[int, OutboxRow] = field(default_factory=dict)
     addresses: dict[int, Address] = field(default_factory=dict)
     migration_windows: dict[int, MigrationWindow] = field(default_factory=dict)
+    products: dict[tuple[int, str], Product] = field(default_factory=dict)
+    subscriptions: dict[int, Subscription] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         return Tables(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})

@@ -13,11 +13,11 @@ from typing import NoReturn, Self
 
 from patron.core.ports.back_office import BackOfficeRepository, GroupRepository
 from patron.core.ports.customers import (
-    AvailabilityRepository,
     ListRepository,
     PropertyRepository,
 )
 from tests.fakes.addresses import MemoryAddresses
+from tests.fakes.availability import MemoryAvailability
 from tests.fakes.customers import MemoryCustomers
 from tests.fakes.store import MemoryStore, Tables
 from tests.fakes.tokens import MemoryOutbox, MemoryPasswordMigration, MemoryTokens
@@ -61,8 +61,8 @@ class MemoryUnitOfWork:
         return MemoryPasswordMigration(self._open())
 
     @property
-    def availability(self) -> AvailabilityRepository:
-        _not_in_fake("availability")
+    def availability(self) -> MemoryAvailability:
+        return MemoryAvailability(self._open(), self._store)
 
     @property
     def back_office(self) -> BackOfficeRepository:
