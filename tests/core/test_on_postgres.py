@@ -1,0 +1,155 @@
+"""Core rules whose proof is PostgreSQL's: races that only row locks and unique indexes
+decide, and delivery from the outbox table. Every other core rule is tested on the
+in-memory fake (`memory`), which has no locks and answers one task at a time."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from patron.core.domain.commands import MetadataPatch, ProfileChange
+from patron.core.domain.errors import SubscriptionExists
+from patron.core.domain.model import AccessClaims
+from patron.core.domain.tenants import Tenant
+from patron.core.identity.access import CustomerRef
+from patron.mail.delivery import OutboxDelivery, SmtpSender
+from patron.services import Services
+from tests.conftest import FrozenClock, registration_for
+from tests.smtp import smtp_server
+
+RESET = "customer_password_reset"
+
+
+async def _claims(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> AccessClaims:
+    await services.core.accounts.register(
+        tenant, registration_for("m@example.com", metadata={"keep": 1, "drop": 2})
+    )
+    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    pair = await services.core.auth.login(tenant, "m@example.com", "change123", client_ip=None)
+    return services.core.auth.verify(pair.access_token, tenant)
+
+
+async def test_racing_patches_of_different_keys_all_land(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    claims = await _claims(timed_services, tenant, clean_db)
+    accounts = timed_services.core.accounts
+
+    await asyncio.gather(
+        *(
+            accounts.update_own(
+                claims, CustomerRef.me(), ProfileChange(metadata=MetadataPatch(set={f"k{n}": n}))
+            )
+            for n in range(10)
+        )
+    )
+
+    stored = await clean_db.fetchval("SELECT metadata FROM customers")
+    assert stored == {"keep": 1, "drop": 2, **{f"k{n}": n for n in range(10)}}
+
+
+async def test_racing_reset_requests_leave_one_working_key(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    await timed_services.core.accounts.register(tenant, registration_for("pw@example.com"))
+
+    await asyncio.gather(
+        *(
+            timed_services.core.passwords.request_reset(tenant, "pw@example.com").run()
+            for _ in range(5)
+        )
+    )
+
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox WHERE template = $1", RESET) == 5
+    assert (
+        await clean_db.fetchval(
+            "SELECT count(*) FROM one_time_tokens WHERE purpose = 'reset_password'"
+        )
+        == 1
+    )
+
+
+async def test_racing_identical_subscriptions_leave_exactly_one(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False)
+
+    results = await asyncio.gather(
+        *(
+            availability.subscribe(tenant, sku="SKU-1", email=e, locale="en_US")
+            for e in ["race@example.com", "RACE@example.com"] * 5
+        ),
+        return_exceptions=True,
+    )
+
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(refused) == 9
+    assert all(isinstance(r, SubscriptionExists) for r in refused)
+    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 1
+
+
+async def test_two_processes_marking_a_sku_available_mail_each_subscriber_once(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    for round_ in range(5):
+        sku = f"SKU-{round_}"
+        await availability.set_availability(tenant, sku, available=False)
+        emails = [f"s{n}@example.com" for n in range(15)]
+        for email in emails:
+            await availability.subscribe(tenant, sku=sku, email=email, locale="en_US")
+
+        counts = await asyncio.gather(
+            availability.set_availability(tenant, sku, available=True),
+            availability.set_availability(tenant, sku, available=True),
+        )
+
+        assert sorted(counts) == [0, 15]
+        recipients = await clean_db.fetch(
+            "SELECT recipient FROM outbox WHERE body LIKE '%' || $1 || '%'", sku
+        )
+        assert sorted(r["recipient"] for r in recipients) == sorted(emails)
+
+
+async def test_a_subscription_racing_the_return_is_either_mailed_or_kept_open(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    availability = timed_services.core.availability
+    for round_ in range(10):
+        sku = f"SKU-{round_}"
+        await availability.set_availability(tenant, sku, available=False)
+
+        await asyncio.gather(
+            availability.subscribe(tenant, sku=sku, email="r@example.com", locale="en_US"),
+            availability.set_availability(tenant, sku, available=True),
+        )
+
+        mailed = await clean_db.fetchval(
+            "SELECT count(*) FROM outbox WHERE body LIKE '%' || $1 || ' %'", sku
+        )
+        open_ = await clean_db.fetchval(
+            "SELECT count(*) FROM availability_subscriptions WHERE sku = $1", sku
+        )
+        assert (mailed, open_) in ((1, 0), (0, 1))
+
+
+async def test_the_notification_is_delivered_by_smtp(
+    timed_services: Services, tenant: Tenant, clock: FrozenClock
+) -> None:
+    availability = timed_services.core.availability
+    await availability.set_availability(tenant, "SKU-1", available=False, name="Desk lamp")
+    await availability.subscribe(tenant, sku="SKU-1", email="g@example.com", locale="en_US")
+    await availability.set_availability(tenant, "SKU-1", available=True)
+
+    with smtp_server() as (inbox, port):
+        sender = SmtpSender(host="127.0.0.1", port=port, sender="shop@example.com", timeout=5)
+        delivery = OutboxDelivery(timed_services.outbox, sender, clock=clock, max_attempts=3)
+        sent = await delivery.deliver_due()
+
+    assert sent == 1
+    (message,) = inbox.messages
+    assert message["To"] == "g@example.com"
+    assert message["Subject"] == "Desk lamp is available again"
+    assert "Desk lamp (SKU SKU-1) is available again" in message.get_payload()
