@@ -9,7 +9,7 @@ import asyncio
 import asyncpg
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
-from patron.core.domain.errors import SubscriptionExists
+from patron.core.domain.errors import EmailTaken, SubscriptionExists
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
@@ -153,3 +153,38 @@ async def test_the_notification_is_delivered_by_smtp(
     assert message["To"] == "g@example.com"
     assert message["Subject"] == "Desk lamp is available again"
     assert "Desk lamp (SKU SKU-1) is available again" in message.get_payload()
+
+
+async def test_twenty_racing_registrations_leave_exactly_one_account(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    spellings = ("race@example.com", "RACE@EXAMPLE.COM", "Race@Example.com")
+    emails = [spellings[n % 3] for n in range(20)]
+
+    results = await asyncio.gather(
+        *(timed_services.core.accounts.register(tenant, registration_for(e)) for e in emails),
+        return_exceptions=True,
+    )
+
+    created = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(created) == 1
+    assert len(refused) == 19
+    assert all(isinstance(r, EmailTaken) for r in refused)
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 1
+    assert await clean_db.fetchval("SELECT next_customer_number FROM tenants") == 2
+
+
+async def test_racing_registrations_of_different_emails_get_distinct_numbers(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    customers = await asyncio.gather(
+        *(
+            timed_services.core.accounts.register(tenant, registration_for(f"u{n}@example.com"))
+            for n in range(20)
+        )
+    )
+
+    numbers = sorted(int(c.customer_number.removeprefix("DE--")) for c in customers)
+    assert numbers == list(range(1, 21))

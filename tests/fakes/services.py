@@ -67,8 +67,11 @@ class MemoryServices:
         return MemoryUnitOfWork(self.store)
 
     @classmethod
-    def build(cls, settings: Settings, clock: Clock) -> MemoryServices:
-        store = MemoryStore(clock())
+    def build(
+        cls, settings: Settings, clock: Clock, *, store: MemoryStore | None = None
+    ) -> MemoryServices:
+        """`store`: another build's, as two processes share one database."""
+        store = store or MemoryStore(clock())
         counters = MemoryCounters()
         throttle = Throttle(
             ThrottlePolicy(
