@@ -9,7 +9,7 @@ import asyncio
 import asyncpg
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
-from patron.core.domain.errors import EmailTaken, SubscriptionExists
+from patron.core.domain.errors import CodeTaken, EmailTaken, SubscriptionExists
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
@@ -188,3 +188,21 @@ async def test_racing_registrations_of_different_emails_get_distinct_numbers(
 
     numbers = sorted(int(c.customer_number.removeprefix("DE--")) for c in customers)
     assert numbers == list(range(1, 21))
+
+
+async def test_a_code_is_one_customers_per_tenant_even_in_a_race(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    results = await asyncio.gather(
+        *(
+            timed_services.core.accounts.register(
+                tenant, registration_for(f"c{n}@example.com", code="same")
+            )
+            for n in range(10)
+        ),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, CodeTaken) for r in results) == 9
+    assert await clean_db.fetchval("SELECT count(*) FROM customers WHERE code = 'same'") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
