@@ -3,11 +3,9 @@ none under the customer's row lock; other customers' addresses are ignored."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import replace
 
-import asyncpg
 import pytest
 
 from patron.core.customers.addresses import Addresses
@@ -17,10 +15,8 @@ from patron.core.domain.errors import AddressLimitReached, CountryInvalid, NotOw
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
 from tests.core.signed_in import signed_in
 from tests.core.test_addresses import draft
-from tests.core.test_addresses import signed_in as signed_in_on_postgres
 from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
@@ -70,23 +66,6 @@ async def test_a_refused_batch_adds_nothing(
         await capped.add_many_own(claims, ME, batch)
 
     assert len(memory.store.addresses()) == 1
-
-
-async def test_racing_batches_never_pass_the_cap(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    """On PostgreSQL: the customer's row lock is what serializes the batches."""
-    claims = await signed_in_on_postgres(timed_services, tenant, clean_db, "sonia@example.com")
-    addresses = timed_services.core.addresses
-    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=5))
-
-    results = await asyncio.gather(
-        *(capped.add_many_own(claims, ME, [draft(), draft()]) for _ in range(6)),
-        return_exceptions=True,
-    )
-
-    assert sum(isinstance(r, AddressLimitReached) for r in results) == 4
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 4
 
 
 async def test_deleting_many_ignores_what_is_not_the_bearers(

@@ -12,7 +12,7 @@ from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import fetch_one, registration_for
 from tests.core.back_office_callers import principal_of
-from tests.core.test_addresses import signed_in
+from tests.core.signed_in import signed_in_on_postgres as signed_in
 
 ME = CustomerRef.me()
 

@@ -5,17 +5,33 @@ in-memory fake (`memory`), which has no locks and answers one task at a time."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from dataclasses import replace
 
 import asyncpg
+import pytest
 
-from patron.core.domain.commands import MetadataPatch, ProfileChange
-from patron.core.domain.errors import CodeTaken, EmailTaken, SubscriptionExists
+from patron.core.customers.addresses import Addresses
+from patron.core.domain.commands import AddressChange, MetadataPatch, ProfileChange
+from patron.core.domain.config import CoreConfig
+from patron.core.domain.errors import (
+    AddressConflict,
+    AddressLimitReached,
+    CodeTaken,
+    EmailTaken,
+    SubscriptionExists,
+)
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
+from patron.core.ports.customers import NewAddress
 from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.services import Services
+from patron.storage.addresses import PgAddressReads
+from patron.storage.uow import PgUnitOfWork
 from tests.conftest import FrozenClock, registration_for
+from tests.core.signed_in import signed_in_on_postgres
+from tests.core.test_addresses import draft
 from tests.smtp import smtp_server
 
 RESET = "customer_password_reset"
@@ -206,3 +222,158 @@ async def test_a_code_is_one_customers_per_tenant_even_in_a_race(
     assert sum(isinstance(r, CodeTaken) for r in results) == 9
     assert await clean_db.fetchval("SELECT count(*) FROM customers WHERE code = 'same'") == 1
     assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+
+
+class CountingPool:
+    """Passes statements on to the real pool and remembers each one."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self.statements: list[str] = []
+
+    async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
+        self.statements.append(query)
+        return await self._pool.fetch(query, *args)
+
+    async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None:
+        self.statements.append(query)
+        return await self._pool.fetchrow(query, *args)
+
+
+@pytest.fixture
+async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
+    return await signed_in_on_postgres(timed_services, tenant, clean_db, "sonia@example.com")
+
+
+@pytest.fixture
+def addresses(timed_services: Services) -> Addresses:
+    return timed_services.core.addresses
+
+
+async def test_addresses_of_many_customers_are_read_in_one_query(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    core = timed_services.core
+    people = [
+        await signed_in_on_postgres(timed_services, tenant, clean_db, f"c{n}@example.com")
+        for n in range(4)
+    ]
+    made = {
+        claims.customer_number: [
+            await core.addresses.add_own(
+                claims, CustomerRef.by_number(claims.customer_number), draft(city=f"City {k}")
+            )
+            for k in range(count)
+        ]
+        for claims, count in zip(people, (2, 0, 3, 1), strict=True)
+    }
+    customers = [
+        await core.accounts.get_own(c, CustomerRef.by_number(c.customer_number)) for c in people
+    ]
+    counting = CountingPool(clean_db)
+    batch = replace(core.addresses, address_reads=PgAddressReads(counting))  # type: ignore[arg-type]
+
+    found = await batch.of_customers(customers)
+
+    assert len(counting.statements) == 1
+    assert "ANY($1" in counting.statements[0]
+    assert set(found) == {customer.id for customer in customers}
+    for customer in customers:
+        expected = made[customer.customer_number]
+        assert [a.uuid for a in found[customer.id]] == [a.uuid for a in expected]
+        assert {a.customer_id for a in found[customer.id]} <= {customer.id}
+
+
+async def test_no_customers_need_no_query(addresses: Addresses, clean_db: asyncpg.Pool) -> None:
+    counting = CountingPool(clean_db)
+    batch = replace(addresses, address_reads=PgAddressReads(counting))  # type: ignore[arg-type]
+
+    assert await batch.of_customers([]) == {}
+    assert counting.statements == []
+
+
+async def test_the_database_refuses_a_second_default_as_a_domain_error(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool, clock: FrozenClock
+) -> None:
+    """The backstop behind the customer-row lock never surfaces as a raw UniqueViolation."""
+    first = await addresses.add_own(claims, CustomerRef.by_number(claims.customer_number), draft())
+
+    async with PgUnitOfWork(clean_db) as uow:
+        with pytest.raises(AddressConflict):
+            await uow.addresses.add(
+                NewAddress(
+                    customer_id=first.customer_id,
+                    uuid=uuid.uuid4(),
+                    draft=draft(is_default_shipping=True, is_default_billing=False),
+                    now=clock(),
+                )
+            )
+    async with PgUnitOfWork(clean_db) as uow:
+        second = await uow.addresses.add(
+            NewAddress(
+                customer_id=first.customer_id,
+                uuid=uuid.uuid4(),
+                draft=draft(is_default_shipping=False, is_default_billing=False),
+                now=clock(),
+            )
+        )
+        with pytest.raises(AddressConflict):
+            await uow.addresses.update(second.id, {"is_default_billing": True}, now=clock())
+
+
+async def test_concurrent_new_defaults_leave_exactly_one(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    me = CustomerRef.me()
+
+    await asyncio.gather(
+        *(addresses.add_own(claims, me, draft(is_default_shipping=True)) for _ in range(10))
+    )
+
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 10
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_shipping") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_billing") == 1
+
+
+async def test_concurrent_changes_to_default_leave_exactly_one(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    me = CustomerRef.me()
+    made = [await addresses.add_own(claims, me, draft()) for _ in range(6)]
+    promote = AddressChange(is_default_shipping=True, is_default_billing=True)
+
+    await asyncio.gather(*(addresses.update_own(claims, me, a.uuid, promote) for a in made))
+
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_shipping") == 1
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses WHERE is_default_billing") == 1
+
+
+async def test_concurrent_adds_never_pass_the_cap(
+    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=2))
+
+    results = await asyncio.gather(
+        *(capped.add_own(claims, CustomerRef.me(), draft()) for _ in range(6)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, AddressLimitReached) for r in results) == 4
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 2
+
+
+async def test_racing_address_batches_never_pass_the_cap(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    """On PostgreSQL: the customer's row lock is what serializes the batches."""
+    claims = await signed_in_on_postgres(timed_services, tenant, clean_db, "sonia@example.com")
+    addresses = timed_services.core.addresses
+    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=5))
+
+    results = await asyncio.gather(
+        *(capped.add_many_own(claims, CustomerRef.me(), [draft(), draft()]) for _ in range(6)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, AddressLimitReached) for r in results) == 4
+    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 4

@@ -24,7 +24,7 @@ from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
 from patron.services import Services
-from tests.core.test_addresses import signed_in
+from tests.core.signed_in import signed_in_on_postgres as signed_in
 
 ME = CustomerRef.me()
 
