@@ -7,12 +7,16 @@ default tenant of whichever of the two the test asked for.
 
 from __future__ import annotations
 
+import asyncpg
 import pytest
 
+from patron.core.customers.addresses import Addresses
+from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock
+from tests.core.signed_in import signed_in_on_postgres
 from tests.fakes import MemoryServices
 
 
@@ -36,3 +40,16 @@ def tenant(request: pytest.FixtureRequest) -> Tenant:
         return services.store.default_tenant
     found: Tenant = request.getfixturevalue("postgres_tenant")
     return found
+
+
+@pytest.fixture
+async def postgres_claims(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> AccessClaims:
+    """A signed-in customer on PostgreSQL, for the tests of its locks and SQL."""
+    return await signed_in_on_postgres(timed_services, tenant, clean_db, "sonia@example.com")
+
+
+@pytest.fixture
+def postgres_addresses(timed_services: Services) -> Addresses:
+    return timed_services.core.addresses
