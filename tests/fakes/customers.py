@@ -261,11 +261,11 @@ class MemoryCustomers:
                 None,
             ),
         )
-        self._tables.addresses = {
-            key: address
-            for key, address in self._tables.addresses.items()
-            if address.customer_id != customer_id
-        }
+        t = self._tables  # what `ERASED_WITH_CUSTOMER` names in SQL
+        t.addresses = {k: a for k, a in t.addresses.items() if a.customer_id != customer_id}
+        t.properties = {k: p for k, p in t.properties.items() if p.customer_id != customer_id}
+        t.list_items = {k: i for k, i in t.list_items.items() if i.customer_id != customer_id}
+        t.memberships = {k: m for k, m in t.memberships.items() if m.customer_id != customer_id}
 
 
 class MemoryCustomerReads:

@@ -32,7 +32,9 @@ from patron.settings import Settings
 from tests.fakes.adapters import MemoryCounters, MemorySessions, MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
 from tests.fakes.availability import MemoryAvailabilityReads
+from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
+from tests.fakes.groups import MemoryGroupReads
 from tests.fakes.store import MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
 
@@ -105,9 +107,9 @@ class MemoryServices:
         sessions = MemorySessions()
         tenants = MemoryTenants(store)
         search = _Absent("customer search")
-        groups = _Absent("group reads")
+        groups = MemoryGroupReads(store)
         back_office = _Absent("back-office reads")
-        data = _Absent("customer data reads")
+        data = MemoryCustomerDataReads(store)
 
         def uow() -> MemoryUnitOfWork:
             return MemoryUnitOfWork(store)

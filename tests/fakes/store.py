@@ -9,7 +9,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from patron.core.domain.model import Address, Customer, OutgoingMail, Product, Subscription
+from patron.core.domain.model import (
+    Address,
+    Customer,
+    CustomerGroup,
+    CustomerProperty,
+    ListItem,
+    OutgoingMail,
+    Product,
+    Subscription,
+)
 from patron.core.domain.password_migration import MigrationWindow
 from patron.core.domain.tenants import Tenant, TenantSettings
 
@@ -69,6 +78,13 @@ class OutboxRow:
     last_error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Membership:
+    group_id: int
+    customer_id: int
+    created_at: datetime
+
+
 @dataclass(slots=True)
 class Tables:
     """Every table as a dict of immutable rows by id: a shallow copy is a snapshot."""
@@ -82,6 +98,11 @@ class Tables:
     migration_windows: dict[int, MigrationWindow] = field(default_factory=dict)
     products: dict[tuple[int, str], Product] = field(default_factory=dict)
     subscriptions: dict[int, Subscription] = field(default_factory=dict)
+    properties: dict[int, CustomerProperty] = field(default_factory=dict)
+    list_items: dict[int, ListItem] = field(default_factory=dict)
+    groups: dict[int, CustomerGroup] = field(default_factory=dict)
+    memberships: dict[int, Membership] = field(default_factory=dict)
+    """Group memberships by their id, which comes from the list items' sequence."""
 
     def copy(self) -> Tables:
         return Tables(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})

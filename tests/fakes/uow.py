@@ -11,14 +11,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import NoReturn, Self
 
-from patron.core.ports.back_office import BackOfficeRepository, GroupRepository
-from patron.core.ports.customers import (
-    ListRepository,
-    PropertyRepository,
-)
+from patron.core.ports.back_office import BackOfficeRepository
 from tests.fakes.addresses import MemoryAddresses
 from tests.fakes.availability import MemoryAvailability
+from tests.fakes.customer_data import MemoryLists, MemoryProperties
 from tests.fakes.customers import MemoryCustomers
+from tests.fakes.groups import MemoryGroups
 from tests.fakes.store import MemoryStore, Tables
 from tests.fakes.tokens import MemoryOutbox, MemoryPasswordMigration, MemoryTokens
 
@@ -69,16 +67,16 @@ class MemoryUnitOfWork:
         _not_in_fake("back office")
 
     @property
-    def groups(self) -> GroupRepository:
-        _not_in_fake("groups")
+    def groups(self) -> MemoryGroups:
+        return MemoryGroups(self._open(), self._store)
 
     @property
-    def properties(self) -> PropertyRepository:
-        _not_in_fake("properties")
+    def properties(self) -> MemoryProperties:
+        return MemoryProperties(self._open(), self._store)
 
     @property
-    def lists(self) -> ListRepository:
-        _not_in_fake("lists")
+    def lists(self) -> MemoryLists:
+        return MemoryLists(self._open(), self._store)
 
     async def __aenter__(self) -> Self:
         self._tables = self._store.tables.copy()
