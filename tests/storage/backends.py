@@ -9,15 +9,20 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.ports.customers import AddressReads, CustomerReads
+from patron.core.ports.back_office import GroupReads
+from patron.core.ports.customers import AddressReads, CustomerDataReads, CustomerReads
 from patron.core.ports.unit_of_work import TenantDirectory, UnitOfWork
 from patron.storage.addresses import PgAddressReads
+from patron.storage.customer_data import PgCustomerDataReads
 from patron.storage.customers import PgCustomerReads
+from patron.storage.groups import PgGroupReads
 from patron.storage.tenants import PgTenantDirectory
 from patron.storage.uow import PgUnitOfWork
 from tests.fakes.adapters import MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
+from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
+from tests.fakes.groups import MemoryGroupReads
 from tests.fakes.store import MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
 
@@ -32,6 +37,8 @@ class Backend:
     customers: CustomerReads
     addresses: AddressReads
     tenants: TenantDirectory
+    data: CustomerDataReads
+    groups: GroupReads
     mails: Callable[[], Awaitable[list[Mail]]]
     """The committed outbox, oldest first."""
 
@@ -48,6 +55,8 @@ def memory_backend(now: datetime) -> Backend:
         MemoryCustomerReads(store),
         MemoryAddressReads(store),
         MemoryTenants(store),
+        MemoryCustomerDataReads(store),
+        MemoryGroupReads(store),
         mails,
     )
 
@@ -63,5 +72,7 @@ def postgres_backend(pool: asyncpg.Pool) -> Backend:
         PgCustomerReads(pool),
         PgAddressReads(pool),
         PgTenantDirectory(pool, ttl_seconds=0),
+        PgCustomerDataReads(pool),
+        PgGroupReads(pool),
         mails,
     )
