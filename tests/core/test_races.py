@@ -10,13 +10,14 @@ from dataclasses import replace
 import asyncpg
 
 from patron.core.customers.addresses import Addresses
-from patron.core.domain.commands import AddressChange, MetadataPatch, ProfileChange
+from patron.core.domain.commands import AddressChange, MetadataPatch, ProfileChange, PropertyDraft
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.errors import (
     AddressLimitReached,
     CodeTaken,
     EmailTaken,
     GuestExists,
+    PropertyLimitReached,
     SubscriptionExists,
 )
 from patron.core.domain.model import AccessClaims
@@ -274,3 +275,23 @@ async def test_racing_guest_creations_leave_one_guest(
     assert all(isinstance(r, GuestExists) for r in refused)
     rows = await clean_db.fetch("SELECT email, has_account FROM customers")
     assert [(row["email"], row["has_account"]) for row in rows] == [(EMAIL, False)]
+
+
+async def test_racing_property_adds_never_pass_the_cap(
+    timed_services: Services, postgres_claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    capped = replace(timed_services.core.properties, max_per_customer=4)
+
+    results = await asyncio.gather(
+        *(
+            capped.add_own(
+                postgres_claims, CustomerRef.me(), [PropertyDraft(type="t", value=f"v{n}")]
+            )
+            for n in range(10)
+        ),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, PropertyLimitReached) for r in results) == 6
+    assert sum(isinstance(r, list) for r in results) == 4
+    assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 4
