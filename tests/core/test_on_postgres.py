@@ -28,6 +28,7 @@ from tests.conftest import FrozenClock
 from tests.core.signed_in import signed_in_on_postgres
 from tests.core.test_addresses import draft
 from tests.core.test_guests import EMAIL, admin_create
+from tests.core.test_lists import favourite
 from tests.smtp import smtp_server
 
 RESET = "customer_password_reset"
@@ -186,3 +187,16 @@ async def test_a_guest_neither_blocks_a_glue_registration_nor_logs_in_nor_gets_a
     claims = services.core.auth.verify(pair.access_token, tenant)
     assert claims.customer_id != guest.id
     assert [row["customer_id"] for row in reset_to] == [claims.customer_id]
+
+
+async def test_a_key_repeated_in_one_batch_is_written_once_as_its_last(
+    timed_services: Services, postgres_claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    lists, me = timed_services.core.lists, CustomerRef.me()
+    await lists.add_own(postgres_claims, me, [favourite("1", position=n) for n in range(50)])
+
+    (item,) = (await lists.list_own(postgres_claims, me, None)).items
+    assert item.position == 49
+    # Every write of a row leaves a new row version: one write, one version, the first
+    # slot of the (freshly truncated) table's first page.
+    assert await clean_db.fetchval("SELECT ctid::text FROM customer_list_items") == "(0,1)"

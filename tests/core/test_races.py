@@ -17,6 +17,7 @@ from patron.core.domain.errors import (
     CodeTaken,
     EmailTaken,
     GuestExists,
+    ListLimitReached,
     PropertyLimitReached,
     SubscriptionExists,
 )
@@ -28,6 +29,7 @@ from tests.conftest import registration_for
 from tests.core.signed_in import signed_in_on_postgres
 from tests.core.test_addresses import draft
 from tests.core.test_guests import EMAIL, admin_create
+from tests.core.test_lists import favourite
 
 RESET = "customer_password_reset"
 
@@ -295,3 +297,21 @@ async def test_racing_property_adds_never_pass_the_cap(
     assert sum(isinstance(r, PropertyLimitReached) for r in results) == 6
     assert sum(isinstance(r, list) for r in results) == 4
     assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 4
+
+
+async def test_racing_list_adds_never_pass_the_cap(
+    timed_services: Services, postgres_claims: AccessClaims, clean_db: asyncpg.Pool
+) -> None:
+    capped = replace(timed_services.core.lists, max_per_customer=3)
+
+    results = await asyncio.gather(
+        *(
+            capped.add_own(postgres_claims, CustomerRef.me(), [favourite(str(n))])
+            for n in range(10)
+        ),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(r, ListLimitReached) for r in results) == 7
+    assert sum(r is None for r in results) == 3
+    assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 3
