@@ -10,7 +10,13 @@ from dataclasses import replace
 import asyncpg
 
 from patron.core.customers.addresses import Addresses
-from patron.core.domain.commands import AddressChange, MetadataPatch, ProfileChange, PropertyDraft
+from patron.core.domain.commands import (
+    AddressChange,
+    CustomerAdminChange,
+    MetadataPatch,
+    ProfileChange,
+    PropertyDraft,
+)
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.errors import (
     AddressLimitReached,
@@ -26,6 +32,7 @@ from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
 from patron.services import Services
 from tests.conftest import registration_for
+from tests.core.back_office_callers import principal_of
 from tests.core.signed_in import signed_in_on_postgres
 from tests.core.test_addresses import draft
 from tests.core.test_guests import EMAIL, admin_create
@@ -315,3 +322,36 @@ async def test_racing_list_adds_never_pass_the_cap(
     assert sum(isinstance(r, ListLimitReached) for r in results) == 7
     assert sum(r is None for r in results) == 3
     assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 3
+
+
+async def test_racing_batches_and_group_replacements_never_deadlock(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    """Batch adds naming the same customers in opposite orders, batch removes, and
+    customer updates replacing the groups, all at once on one group: every one of them
+    lands (PostgreSQL would otherwise abort some as deadlocked: a 500 to the admin)."""
+    core = timed_services.core
+    admin = principal_of(tenant)
+    customers = [
+        await core.customer_admin.create(admin, tenant, registration_for(f"c{n}@example.com"))
+        for n in range(6)
+    ]
+    forward = [customer.uuid for customer in customers]
+    backward = list(reversed(forward))
+    for round_ in range(4):
+        group = await core.groups.create(admin, tenant, name=f"G{round_}")
+        regroup = CustomerAdminChange(profile=ProfileChange(), group_uuids=(group.uuid,))
+        work = []
+        for n in range(4):
+            work += [
+                core.groups.add_customers(
+                    admin, tenant, group.uuid, forward if n % 2 else backward
+                ),
+                core.customer_admin.update(admin, tenant, customers[n].uuid, regroup),
+                core.groups.remove_customers(
+                    admin, tenant, group.uuid, backward if n % 2 else forward
+                ),
+            ]
+        outcomes = await asyncio.gather(*work, return_exceptions=True)
+
+        assert [o for o in outcomes if isinstance(o, BaseException)] == []
