@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 
 import asyncpg
 import httpx
 import pytest
 
 from patron.core.customers.addresses import Addresses
+from patron.core.domain.commands import GroupChange
 from patron.core.domain.errors import (
     AddressConflict,
+    CustomersNotFound,
+    GroupNotFound,
+    InvalidAccessToken,
     InvalidCredentials,
 )
 from patron.core.domain.model import AccessClaims
+from patron.core.domain.queries import Comparison, GroupQuery, Page, Sort, TimeBound
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
 from patron.core.ports.customers import NewAddress
@@ -24,14 +30,14 @@ from patron.mail.delivery import OutboxDelivery, SmtpSender
 from patron.services import Services
 from patron.storage.addresses import PgAddressReads
 from patron.storage.uow import PgUnitOfWork
-from tests.conftest import FrozenClock
+from tests.conftest import FrozenClock, registration_for
+from tests.core.back_office_callers import principal_of, second_tenant
 from tests.core.signed_in import signed_in_on_postgres
 from tests.core.test_addresses import draft
 from tests.core.test_guests import EMAIL, admin_create
 from tests.core.test_lists import favourite
+from tests.core.test_races import members_on_postgres
 from tests.smtp import smtp_server
-
-RESET = "customer_password_reset"
 
 
 async def test_the_notification_is_delivered_by_smtp(
@@ -200,3 +206,85 @@ async def test_a_key_repeated_in_one_batch_is_written_once_as_its_last(
     # Every write of a row leaves a new row version: one write, one version, the first
     # slot of the (freshly truncated) table's first page.
     assert await clean_db.fetchval("SELECT ctid::text FROM customer_list_items") == "(0,1)"
+
+
+async def test_search_filters_sorts_with_a_tiebreak_and_counts(
+    timed_services: Services, tenant: Tenant, clock: FrozenClock
+) -> None:
+    groups = timed_services.core.groups
+    admin = principal_of(tenant)
+    start = clock.now
+    made = []
+    for name in ("Wholesale", "VIP Gold", "vip silver", "Staff", "Retail"):
+        made.append(await groups.create(admin, tenant, name=name))
+    clock.advance(minutes=1)
+    late = await groups.create(admin, tenant, name="Late")
+    other = await second_tenant(timed_services.core.tenant_admin)
+    await groups.create(principal_of(other), other, name="VIP elsewhere")
+
+    by_text, text_count = await groups.search(admin, tenant, GroupQuery(text="VIP"))
+    newest, total = await groups.search(admin, tenant, GroupQuery(page=Page(limit=2)))
+    by_name, _ = await groups.search(
+        admin, tenant, GroupQuery(sort=Sort("name"), page=Page(offset=1, limit=3))
+    )
+    early, early_count = await groups.search(
+        admin,
+        tenant,
+        GroupQuery(
+            created=(TimeBound(Comparison.LT, start + timedelta(seconds=30)),),
+            sort=Sort("created_at"),
+        ),
+    )
+    named, _ = await groups.search(
+        admin, tenant, GroupQuery(names=("Staff", "staff", "Late"), uuids=(late.uuid,))
+    )
+    past_end, past_end_count = await groups.search(
+        admin, tenant, GroupQuery(page=Page(offset=50, limit=10))
+    )
+
+    assert sorted(g.name for g in by_text) == ["VIP Gold", "vip silver"]
+    assert text_count == 2
+    # Equal creation times: newest first means the highest id first.
+    assert [g.name for g in newest] == ["Late", "Retail"]
+    assert total == 6
+    assert [g.name for g in by_name] == ["Retail", "Staff", "VIP Gold"]
+    assert [g.uuid for g in early] == [g.uuid for g in made]
+    assert early_count == 5
+    assert [g.name for g in named] == ["Late"]
+    assert (past_end, past_end_count) == ([], 6)
+
+
+async def test_another_tenants_groups_cannot_be_seen_or_changed(
+    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+) -> None:
+    groups = timed_services.core.groups
+    admin = principal_of(tenant)
+    other = await second_tenant(timed_services.core.tenant_admin)
+    theirs = await groups.create(principal_of(other), other, name="Theirs")
+    their_customer = await timed_services.core.accounts.register(
+        other, registration_for("f@example.com")
+    )
+    await groups.add_customers(principal_of(other), other, theirs.uuid, [their_customer.uuid])
+    mine = await groups.create(admin, tenant, name="Mine")
+
+    with pytest.raises(GroupNotFound):
+        await groups.get(admin, tenant, theirs.uuid)
+    with pytest.raises(GroupNotFound):
+        await groups.update(admin, tenant, theirs.uuid, GroupChange(name="Taken over"))
+    with pytest.raises(GroupNotFound):
+        await groups.remove_customers(admin, tenant, theirs.uuid, [their_customer.uuid])
+    with pytest.raises(CustomersNotFound):
+        await groups.add_customers(admin, tenant, mine.uuid, [their_customer.uuid])
+    assert await groups.delete(admin, tenant, theirs.uuid) is False
+    listed, count = await groups.search(admin, tenant, GroupQuery(uuids=(theirs.uuid,)))
+    assert (listed, count) == ([], 0)
+    # A credential of one tenant presented on another's mount is refused outright.
+    with pytest.raises(InvalidAccessToken):
+        await groups.get(principal_of(other), tenant, mine.uuid)
+    with pytest.raises(InvalidAccessToken):
+        await groups.delete(principal_of(other), tenant, mine.uuid)
+
+    row = await clean_db.fetchrow("SELECT name FROM customer_groups WHERE uuid = $1", theirs.uuid)
+    assert row is not None and row["name"] == "Theirs"
+    assert await members_on_postgres(clean_db, theirs.uuid) == [their_customer.id]
+    assert await clean_db.fetchval("SELECT count(*) FROM customer_groups") == 2
