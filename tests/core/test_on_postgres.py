@@ -34,9 +34,9 @@ from tests.conftest import FrozenClock, registration_for
 from tests.core.back_office_callers import principal_of, second_tenant
 from tests.core.signed_in import signed_in_on_postgres
 from tests.core.test_addresses import draft
+from tests.core.test_back_office_races import members_on_postgres
 from tests.core.test_guests import EMAIL, admin_create
 from tests.core.test_lists import favourite
-from tests.core.test_races import members_on_postgres
 from tests.smtp import smtp_server
 
 
