@@ -1,5 +1,6 @@
-"""Customer groups and their members in memory (`PgGroups`, `PgGroupReads` but search,
-which is SQL and tested on PostgreSQL)."""
+"""Customer groups and their members in memory (`PgGroups`, `PgGroupReads`), and the
+back office's customer lookups (`PgCustomerSearch`); searches are SQL, tested on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 from patron.core.domain.errors import GroupNameTaken, GroupNotFound
-from patron.core.domain.model import CustomerGroup
-from patron.core.domain.queries import GroupQuery
+from patron.core.domain.model import Customer, CustomerGroup
+from patron.core.domain.queries import CustomerQuery, GroupQuery
 from patron.storage.groups import WRITABLE
 from tests.fakes.customer_data import LIST_SEQUENCE
 from tests.fakes.store import Membership, MemoryStore, Tables
@@ -160,3 +161,32 @@ class MemoryGroupReads:
         return {
             customer_id: groups_of(self._store.tables, customer_id) for customer_id in customer_ids
         }
+
+
+class MemoryCustomerSearch:
+    """Implements `CustomerSearch`: the lookups by id; the filtered searches are SQL and
+    tested on PostgreSQL."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def search(self, tenant_id: int, query: CustomerQuery) -> NoReturn:
+        raise NotImplementedError("customer search is SQL: test it on PostgreSQL")
+
+    async def search_with_groups(self, tenant_id: int, query: CustomerQuery) -> NoReturn:
+        raise NotImplementedError("customer search is SQL: test it on PostgreSQL")
+
+    async def by_uuid(self, tenant_id: int, customer_uuid: UUID) -> Customer | None:
+        tables = self._store.tables
+        found = (r.customer for r in tables.tenant_customers(tenant_id))
+        return next((c for c in found if c.uuid == customer_uuid), None)
+
+    async def by_number(
+        self, tenant_id: int, number: str
+    ) -> tuple[Customer, frozenset[int]] | None:
+        tables = self._store.tables
+        found = (r.customer for r in tables.tenant_customers(tenant_id))
+        customer = next((c for c in found if c.customer_number == number), None)
+        if customer is None:
+            return None
+        return customer, frozenset(g.id for g in groups_of(tables, customer.id))

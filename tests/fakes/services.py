@@ -34,7 +34,7 @@ from tests.fakes.addresses import MemoryAddressReads
 from tests.fakes.availability import MemoryAvailabilityReads
 from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
-from tests.fakes.groups import MemoryGroupReads
+from tests.fakes.groups import MemoryCustomerSearch, MemoryGroupReads
 from tests.fakes.store import MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
 
@@ -106,7 +106,7 @@ class MemoryServices:
         addresses = MemoryAddressReads(store)
         sessions = MemorySessions()
         tenants = MemoryTenants(store)
-        search = _Absent("customer search")
+        search = MemoryCustomerSearch(store)
         groups = MemoryGroupReads(store)
         back_office = _Absent("back-office reads")
         data = MemoryCustomerDataReads(store)

@@ -9,11 +9,12 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.ports.back_office import GroupReads
+from patron.core.ports.back_office import CustomerSearch, GroupReads
 from patron.core.ports.customers import AddressReads, CustomerDataReads, CustomerReads
 from patron.core.ports.unit_of_work import TenantDirectory, UnitOfWork
 from patron.storage.addresses import PgAddressReads
 from patron.storage.customer_data import PgCustomerDataReads
+from patron.storage.customer_search import PgCustomerSearch
 from patron.storage.customers import PgCustomerReads
 from patron.storage.groups import PgGroupReads
 from patron.storage.tenants import PgTenantDirectory
@@ -22,7 +23,7 @@ from tests.fakes.adapters import MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
 from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
-from tests.fakes.groups import MemoryGroupReads
+from tests.fakes.groups import MemoryCustomerSearch, MemoryGroupReads
 from tests.fakes.store import MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
 
@@ -39,6 +40,7 @@ class Backend:
     tenants: TenantDirectory
     data: CustomerDataReads
     groups: GroupReads
+    search: CustomerSearch
     mails: Callable[[], Awaitable[list[Mail]]]
     """The committed outbox, oldest first."""
 
@@ -57,6 +59,7 @@ def memory_backend(now: datetime) -> Backend:
         MemoryTenants(store),
         MemoryCustomerDataReads(store),
         MemoryGroupReads(store),
+        MemoryCustomerSearch(store),
         mails,
     )
 
@@ -74,5 +77,6 @@ def postgres_backend(pool: asyncpg.Pool) -> Backend:
         PgTenantDirectory(pool, ttl_seconds=0),
         PgCustomerDataReads(pool),
         PgGroupReads(pool),
+        PgCustomerSearch(pool),
         mails,
     )

@@ -177,3 +177,18 @@ async def test_memberships_are_set_exactly_and_end_with_the_group(backend: Backe
     assert found == {a.uuid: a.id, b.uuid: b.id}
     assert await backend.groups.groups_of([a.id, b.id]) == {a.id: [], b.id: []}
     assert await backend.groups.get(1, one.uuid) == one
+
+
+async def test_the_back_office_finds_a_customer_by_uuid_or_number_with_its_groups(
+    backend: Backend,
+) -> None:
+    (customer,) = await added(backend, new_customer("b@example.com", number="DE--5"))
+    async with backend.uow() as uow:
+        group = await uow.groups.add(1, uuid.uuid4(), "Company", {}, NOW)
+        await uow.groups.add_members(group.id, [customer.id], NOW)
+        await uow.commit()
+
+    assert await backend.search.by_uuid(1, customer.uuid) == customer
+    assert await backend.search.by_uuid(2, customer.uuid) is None
+    assert await backend.search.by_number(1, "DE--5") == (customer, frozenset({group.id}))
+    assert await backend.search.by_number(1, "DE--6") is None
