@@ -141,3 +141,26 @@ async def test_racing_batches_of_the_same_members_leave_each_membership_once(
     )
 
     assert await members_on_postgres(clean_db, group.uuid) == sorted(c.id for c in customers)
+
+
+async def test_racing_admin_patches_of_different_keys_all_land(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    customer = await timed_services.core.accounts.register(tenant, registration_for("p@e.com"))
+    admin_core = timed_services.core.customer_admin
+
+    await asyncio.gather(
+        *(
+            admin_core.update(
+                principal_of(tenant),
+                tenant,
+                customer.uuid,
+                CustomerAdminChange(metadata=MetadataPatch(set={f"k{n}": n})),
+            )
+            for n in range(8)
+        )
+    )
+
+    read = await admin_core.get(principal_of(tenant), tenant, customer.uuid)
+    assert read.metadata == {f"k{n}": n for n in range(8)}
+    assert read.version == customer.version + 8

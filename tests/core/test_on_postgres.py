@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from uuid import uuid4
 
 import asyncpg
 import httpx
@@ -16,13 +17,14 @@ from patron.core.customers.addresses import Addresses
 from patron.core.domain.commands import GroupChange
 from patron.core.domain.errors import (
     AddressConflict,
+    CustomerNotFound,
     CustomersNotFound,
     GroupNotFound,
     InvalidAccessToken,
     InvalidCredentials,
 )
 from patron.core.domain.model import AccessClaims
-from patron.core.domain.queries import Comparison, GroupQuery, Page, Sort, TimeBound
+from patron.core.domain.queries import Comparison, CustomerQuery, GroupQuery, Page, Sort, TimeBound
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
 from patron.core.ports.customers import NewAddress
@@ -288,3 +290,24 @@ async def test_another_tenants_groups_cannot_be_seen_or_changed(
     assert row is not None and row["name"] == "Theirs"
     assert await members_on_postgres(clean_db, theirs.uuid) == [their_customer.id]
     assert await clean_db.fetchval("SELECT count(*) FROM customer_groups") == 2
+
+
+async def test_a_customer_is_read_by_uuid_within_the_tenant_only(
+    timed_services: Services, tenant: Tenant
+) -> None:
+    admin_core = timed_services.core.customer_admin
+    other = await second_tenant(timed_services.core.tenant_admin)
+    mine = await timed_services.core.accounts.register(tenant, registration_for("m@example.com"))
+    theirs = await timed_services.core.accounts.register(other, registration_for("t@example.com"))
+
+    read = await admin_core.get(principal_of(tenant), tenant, mine.uuid)
+
+    assert read == mine
+    with pytest.raises(CustomerNotFound):
+        await admin_core.get(principal_of(tenant), tenant, theirs.uuid)
+    with pytest.raises(CustomerNotFound):
+        await admin_core.get(principal_of(tenant), tenant, uuid4())
+    listed, count = await admin_core.search(principal_of(tenant), tenant, CustomerQuery())
+    assert ([c.uuid for c in listed], count) == ([mine.uuid], 1)
+    with pytest.raises(InvalidAccessToken):
+        await admin_core.get(principal_of(other), tenant, mine.uuid)
