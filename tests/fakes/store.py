@@ -107,6 +107,18 @@ class Tables:
     def copy(self) -> Tables:
         return Tables(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})
 
+    def publish(self, base: Tables, onto: Tables) -> None:
+        """Write onto `onto` the rows this copy changed since `base`, row by row: a unit of
+        work that committed meanwhile keeps the rows it wrote, as in SQL (on one row, the
+        last commit wins; the fake has no locks to make it wait)."""
+        for f in fields(self):
+            mine, before, target = (getattr(t, f.name) for t in (self, base, onto))
+            for key in before.keys() - mine.keys():
+                target.pop(key, None)
+            for key, row in mine.items():
+                if before.get(key) is not row:
+                    target[key] = row
+
     def tenant_customers(self, tenant_id: int) -> Iterator[CustomerRow]:
         return (row for row in self.customers.values() if row.customer.tenant_id == tenant_id)
 

@@ -2,8 +2,10 @@
 
 Copy-on-begin gives what the core relies on: reads inside see its own writes, reads
 outside (the `*Reads`) see only committed rows, and an exit without commit changes
-nothing. Row locks are no-ops: a test that needs two transactions to race belongs on
-PostgreSQL.
+nothing. A commit publishes the rows it changed, one by one, so another unit of work's
+committed rows stay; after it, writes go straight to the store, as statements after
+`COMMIT` autocommit. Row locks are no-ops: a test that needs two transactions to race
+belongs on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._tables: Tables | None = None
-        self._committed = False
+        self._base: Tables | None = None
 
     def _open(self) -> Tables:
         if self._tables is None:
@@ -79,14 +81,15 @@ class MemoryUnitOfWork:
         return MemoryLists(self._open(), self._store)
 
     async def __aenter__(self) -> Self:
-        self._tables = self._store.tables.copy()
-        self._committed = False
+        self._base = self._store.tables.copy()
+        self._tables = self._base.copy()
         return self
 
     async def commit(self) -> None:
-        self._store.tables = self._open()
-        self._tables = self._store.tables.copy()
-        self._committed = True
+        working = self._open()
+        if self._base is not None:
+            working.publish(self._base, self._store.tables)
+        self._tables, self._base = self._store.tables, None
 
     async def __aexit__(
         self,
@@ -94,4 +97,4 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._tables = None
+        self._tables = self._base = None

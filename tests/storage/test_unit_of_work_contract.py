@@ -113,6 +113,19 @@ async def test_reads_outside_see_only_committed_rows(backend: Backend) -> None:
     assert await backend.customers.password_hash(customer.id) == "hash"
 
 
+async def test_two_units_of_work_writing_different_rows_both_land(backend: Backend) -> None:
+    first, second = backend.uow(), backend.uow()
+
+    async with first, second:
+        a = await first.customers.add(new_customer("a@example.com"))
+        b = await second.customers.add(new_customer("b@example.com"))
+        await second.commit()
+        await first.commit()
+
+    assert await backend.customers.password_hash(a.id) == "hash"
+    assert await backend.customers.password_hash(b.id) == "hash"
+
+
 async def test_an_email_is_one_accounts_per_tenant_whatever_its_case(backend: Backend) -> None:
     await added(backend, new_customer("Same@Example.com"))
 
