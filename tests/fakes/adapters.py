@@ -79,6 +79,10 @@ class MemoryCounters:
         self._monotonic = monotonic
         self._counters: dict[str, _Counter] = {}
 
+    def keys(self) -> list[str]:
+        """Every key counted so far, oldest first (what `login_throttle` holds in SQL)."""
+        return list(self._counters)
+
     async def add_failure(self, key: str, window_seconds: int) -> int:
         now = self._monotonic()
         counter = self._counters.setdefault(key, _Counter())

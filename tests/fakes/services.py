@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NoReturn
 
 from patron.core.back_office.addresses import AddressAdministration
 from patron.core.back_office.customers import CustomerAdministration
@@ -32,6 +31,7 @@ from patron.settings import Settings
 from tests.fakes.adapters import MemoryCounters, MemorySessions, MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
 from tests.fakes.availability import MemoryAvailabilityReads
+from tests.fakes.back_office import MemoryBackOfficeReads
 from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
 from tests.fakes.groups import MemoryCustomerSearch, MemoryGroupReads
@@ -39,17 +39,6 @@ from tests.fakes.store import MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
 
 SIGNING_KEY = b"in-memory signing key of the core tests, 32+ bytes"
-
-
-class _Absent:
-    """A read the fake does not have: the use cases that need it are tested on
-    PostgreSQL, and reaching it says so instead of answering wrongly."""
-
-    def __init__(self, part: str) -> None:
-        self._part = part
-
-    def __getattr__(self, name: str) -> NoReturn:
-        raise NotImplementedError(f"the fake has no {self._part}.{name}: test on PostgreSQL")
 
 
 @dataclass(slots=True)
@@ -62,6 +51,8 @@ class MemoryServices:
     store: MemoryStore
     clock: Clock
     secret: bytes
+    counters: MemoryCounters
+    """The throttle's and quotas' counters, which a test may inspect."""
 
     def uow(self) -> MemoryUnitOfWork:
         """A unit of work of the core's store, for a test that stages rows the way
@@ -108,7 +99,7 @@ class MemoryServices:
         tenants = MemoryTenants(store)
         search = MemoryCustomerSearch(store)
         groups = MemoryGroupReads(store)
-        back_office = _Absent("back-office reads")
+        back_office = MemoryBackOfficeReads(store)
         data = MemoryCustomerDataReads(store)
 
         def uow() -> MemoryUnitOfWork:
@@ -141,4 +132,4 @@ class MemoryServices:
             email_changes=EmailChanges(uow, reads, hasher, codec, throttle, clock, config),
             account_deletions=AccountDeletions(uow, codec, clock, config),
         )
-        return cls(settings, core, store, clock, SIGNING_KEY)
+        return cls(settings, core, store, clock, SIGNING_KEY, counters)

@@ -20,6 +20,7 @@ from patron.core.domain.model import (
     Subscription,
 )
 from patron.core.domain.password_migration import MigrationWindow
+from patron.core.domain.principals import AdminUser, ApiClient
 from patron.core.domain.tenants import Tenant, TenantSettings
 
 DEFAULT_TENANT_SETTINGS: dict[str, Any] = {
@@ -79,6 +80,24 @@ class OutboxRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AdminRow:
+    user: AdminUser
+    password_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    client: ApiClient
+    secret_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiTokenRow:
+    token_hash: bytes
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Membership:
     group_id: int
     customer_id: int
@@ -101,6 +120,10 @@ class Tables:
     properties: dict[int, CustomerProperty] = field(default_factory=dict)
     list_items: dict[int, ListItem] = field(default_factory=dict)
     groups: dict[int, CustomerGroup] = field(default_factory=dict)
+    admin_users: dict[int, AdminRow] = field(default_factory=dict)
+    api_clients: dict[int, ClientRow] = field(default_factory=dict)
+    api_tokens: dict[int, ApiTokenRow] = field(default_factory=dict)
+    """A user's one API token, by user id."""
     memberships: dict[int, Membership] = field(default_factory=dict)
     """Group memberships by their id, which comes from the list items' sequence."""
 

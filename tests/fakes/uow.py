@@ -11,20 +11,16 @@ belongs on PostgreSQL.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import NoReturn, Self
+from typing import Self
 
-from patron.core.ports.back_office import BackOfficeRepository
 from tests.fakes.addresses import MemoryAddresses
 from tests.fakes.availability import MemoryAvailability
+from tests.fakes.back_office import MemoryBackOffice
 from tests.fakes.customer_data import MemoryLists, MemoryProperties
 from tests.fakes.customers import MemoryCustomers
 from tests.fakes.groups import MemoryGroups
 from tests.fakes.store import MemoryStore, Tables
 from tests.fakes.tokens import MemoryOutbox, MemoryPasswordMigration, MemoryTokens
-
-
-def _not_in_fake(part: str) -> NoReturn:
-    raise NotImplementedError(f"the in-memory unit of work has no {part}: test on PostgreSQL")
 
 
 class MemoryUnitOfWork:
@@ -65,8 +61,8 @@ class MemoryUnitOfWork:
         return MemoryAvailability(self._open(), self._store)
 
     @property
-    def back_office(self) -> BackOfficeRepository:
-        _not_in_fake("back office")
+    def back_office(self) -> MemoryBackOffice:
+        return MemoryBackOffice(self._open(), self._store)
 
     @property
     def groups(self) -> MemoryGroups:

@@ -9,10 +9,11 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.ports.back_office import CustomerSearch, GroupReads
+from patron.core.ports.back_office import BackOfficeReads, CustomerSearch, GroupReads
 from patron.core.ports.customers import AddressReads, CustomerDataReads, CustomerReads
 from patron.core.ports.unit_of_work import TenantDirectory, UnitOfWork
 from patron.storage.addresses import PgAddressReads
+from patron.storage.back_office import PgBackOfficeReads
 from patron.storage.customer_data import PgCustomerDataReads
 from patron.storage.customer_search import PgCustomerSearch
 from patron.storage.customers import PgCustomerReads
@@ -21,6 +22,7 @@ from patron.storage.tenants import PgTenantDirectory
 from patron.storage.uow import PgUnitOfWork
 from tests.fakes.adapters import MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
+from tests.fakes.back_office import MemoryBackOfficeReads
 from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
 from tests.fakes.groups import MemoryCustomerSearch, MemoryGroupReads
@@ -41,6 +43,7 @@ class Backend:
     data: CustomerDataReads
     groups: GroupReads
     search: CustomerSearch
+    staff: BackOfficeReads
     mails: Callable[[], Awaitable[list[Mail]]]
     """The committed outbox, oldest first."""
 
@@ -60,6 +63,7 @@ def memory_backend(now: datetime) -> Backend:
         MemoryCustomerDataReads(store),
         MemoryGroupReads(store),
         MemoryCustomerSearch(store),
+        MemoryBackOfficeReads(store),
         mails,
     )
 
@@ -78,5 +82,6 @@ def postgres_backend(pool: asyncpg.Pool) -> Backend:
         PgCustomerDataReads(pool),
         PgGroupReads(pool),
         PgCustomerSearch(pool),
+        PgBackOfficeReads(pool),
         mails,
     )
