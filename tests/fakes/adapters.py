@@ -79,7 +79,7 @@ class MemoryCounters:
         self._monotonic = monotonic
         self._counters: dict[str, _Counter] = {}
 
-    def keys(self) -> list[str]:
+    def counted(self) -> list[str]:
         """Every key counted so far, oldest first (what `login_throttle` holds in SQL)."""
         return list(self._counters)
 

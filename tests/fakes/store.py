@@ -193,6 +193,11 @@ class MemoryStore:
             customer = replace(row.customer, **values)
             self.tables.customers[customer_id] = replace(row, customer=customer)
 
+    def set_admin_users(self, **values: Any) -> None:
+        """Write `values` onto every admin user, as a test's `UPDATE admin_users` would."""
+        for user_id, row in self.tables.admin_users.items():
+            self.tables.admin_users[user_id] = replace(row, user=replace(row.user, **values))
+
     def verify_emails(self, at: datetime) -> None:
         """Every customer's email counts as confirmed (tests that start from a login)."""
         self.set_customers(email_verified_at=at)
