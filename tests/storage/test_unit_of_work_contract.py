@@ -19,16 +19,25 @@ from patron.core.domain.errors import (
 from patron.core.domain.model import Customer, OutgoingMail
 from patron.core.domain.password_migration import LEGACY_HASH_PREFIX, MigrationWindow
 from patron.core.domain.tenants import TenantSettings
+from patron.core.ports.back_office import BackOfficeReads, CustomerSearch, GroupReads
 from patron.core.ports.customers import (
     AddressReads,
     Anonymization,
+    AvailabilityReads,
+    CustomerDataReads,
     CustomerReads,
     NewCustomer,
 )
+from patron.core.ports.security import SessionStore
 from patron.core.ports.unit_of_work import TenantDirectory, TenantRepository, UnitOfWork
-from tests.fakes.adapters import MemoryTenants
+from patron.security.throttle import Counters
+from tests.fakes.adapters import MemoryCounters, MemorySessions, MemoryTenants
 from tests.fakes.addresses import MemoryAddressReads
+from tests.fakes.availability import MemoryAvailabilityReads
+from tests.fakes.back_office import MemoryBackOfficeReads
+from tests.fakes.customer_data import MemoryCustomerDataReads
 from tests.fakes.customers import MemoryCustomerReads
+from tests.fakes.groups import MemoryCustomerSearch, MemoryGroupReads
 from tests.fakes.store import DEFAULT_TENANT_SETTINGS, MemoryStore
 from tests.fakes.uow import MemoryUnitOfWork
 from tests.storage.backends import Backend
@@ -65,11 +74,19 @@ def test_the_fake_implements_the_ports() -> None:
     """mypy checks these assignments: a port the fake no longer matches fails lint."""
     store = MemoryStore(NOW)
     uow: UnitOfWork = MemoryUnitOfWork(store)
-    reads: CustomerReads = MemoryCustomerReads(store)
+    customers: CustomerReads = MemoryCustomerReads(store)
     addresses: AddressReads = MemoryAddressReads(store)
+    availability: AvailabilityReads = MemoryAvailabilityReads(store)
+    data: CustomerDataReads = MemoryCustomerDataReads(store)
+    groups: GroupReads = MemoryGroupReads(store)
+    search: CustomerSearch = MemoryCustomerSearch(store)
+    staff: BackOfficeReads = MemoryBackOfficeReads(store)
     directory: TenantDirectory = MemoryTenants(store)
     admin: TenantRepository = MemoryTenants(store)
-    assert all(part is not None for part in (uow, reads, addresses, directory, admin))
+    sessions: SessionStore = MemorySessions()
+    counters: Counters = MemoryCounters()
+    parts = (uow, customers, addresses, availability, data, groups, search, staff)
+    assert all(part is not None for part in (*parts, directory, admin, sessions, counters))
 
 
 async def test_the_default_tenant_is_the_migrations(backend: Backend) -> None:
