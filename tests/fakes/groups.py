@@ -13,9 +13,12 @@ from uuid import UUID
 from patron.core.domain.errors import GroupNameTaken, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.queries import CustomerQuery, GroupQuery
-from patron.storage.groups import WRITABLE
 from tests.fakes.customer_data import LIST_SEQUENCE
 from tests.fakes.store import Membership, MemoryStore, Tables
+
+
+WRITABLE = frozenset({"name", "metadata"})
+"""What a group update may write (its own set: storage's goes with the typed update)."""
 
 
 def groups_of(tables: Tables, customer_id: int) -> list[CustomerGroup]:
