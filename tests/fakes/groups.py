@@ -16,7 +16,6 @@ from patron.core.domain.queries import CustomerQuery, GroupQuery
 from tests.fakes.customer_data import LIST_SEQUENCE
 from tests.fakes.store import Membership, MemoryStore, Tables
 
-
 WRITABLE = frozenset({"name", "metadata"})
 """What a group update may write (its own set: storage's goes with the typed update)."""
 
