@@ -89,33 +89,10 @@ class Services:
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         # Never in the process: a second worker must not be a way around a lockout.
         counters: Counters = RedisCounters(redis) if redis else PgCounters(pool)
-        throttle = Throttle(
-            ThrottlePolicy(
-                max_failures=settings.login_max_failures,
-                window_seconds=settings.login_failure_window_seconds,
-                block_seconds=settings.login_block_seconds,
-            ),
-            counters,
-        )
-        hasher = MigratingHasher(
-            Argon2Hasher(
-                memory_kib=settings.argon2_memory_kib,
-                time_cost=settings.argon2_time_cost,
-                parallelism=settings.argon2_parallelism,
-            )
-        )
+        throttle = login_throttle(settings, counters)
+        hasher = password_hasher(settings)
         codec = JwtCodec(secret=secret, access_ttl_seconds=settings.access_token_ttl_seconds)
-        config = CoreConfig(
-            public_url=settings.public_url,
-            confirm_url_template=settings.storefront_confirm_url,
-            confirmation_token_ttl_seconds=settings.confirmation_token_ttl_seconds,
-            refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
-            password_reset_url_template=settings.storefront_password_reset_url,
-            password_reset_ttl_seconds=settings.password_reset_ttl_seconds,
-            max_addresses_per_customer=settings.max_addresses_per_customer,
-            session_ttl_seconds=settings.session_ttl_seconds,
-            back_office_token_ttl_seconds=settings.back_office_token_ttl_seconds,
-        )
+        config = core_config(settings)
         # Like the throttle: shared by every worker and host, never in the process.
         sessions: SessionStore = RedisSessions(redis) if redis else PgSessions(pool)
 
@@ -173,3 +150,41 @@ class Services:
             await self.redis.aclose()
         if not keep_pool:
             await self.pool.close()
+
+
+def login_throttle(settings: Settings, counters: Counters) -> Throttle:
+    """The login throttle the settings describe, over shared `counters`."""
+    return Throttle(
+        ThrottlePolicy(
+            max_failures=settings.login_max_failures,
+            window_seconds=settings.login_failure_window_seconds,
+            block_seconds=settings.login_block_seconds,
+        ),
+        counters,
+    )
+
+
+def password_hasher(settings: Settings) -> MigratingHasher:
+    """argon2id at the settings' cost, verifying imported legacy hashes too."""
+    return MigratingHasher(
+        Argon2Hasher(
+            memory_kib=settings.argon2_memory_kib,
+            time_cost=settings.argon2_time_cost,
+            parallelism=settings.argon2_parallelism,
+        )
+    )
+
+
+def core_config(settings: Settings) -> CoreConfig:
+    """The knobs of the use cases, from the settings."""
+    return CoreConfig(
+        public_url=settings.public_url,
+        confirm_url_template=settings.storefront_confirm_url,
+        confirmation_token_ttl_seconds=settings.confirmation_token_ttl_seconds,
+        refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+        password_reset_url_template=settings.storefront_password_reset_url,
+        password_reset_ttl_seconds=settings.password_reset_ttl_seconds,
+        max_addresses_per_customer=settings.max_addresses_per_customer,
+        session_ttl_seconds=settings.session_ttl_seconds,
+        back_office_token_ttl_seconds=settings.back_office_token_ttl_seconds,
+    )

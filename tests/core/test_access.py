@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import AddressChange, ProfileChange
@@ -13,19 +12,17 @@ from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef, is_owner, require_owner
 from patron.core.identity.password_changes import PasswordChange
-from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft
+from tests.fakes import MemoryServices
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    await timed_services.core.accounts.register(tenant, registration_for("own@example.com"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
-    pair = await timed_services.core.auth.login(
-        tenant, "own@example.com", "change123", client_ip=None
-    )
-    return timed_services.core.auth.verify(pair.access_token, tenant)
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    await memory.core.accounts.register(tenant, registration_for("own@example.com"))
+    memory.store.verify_emails(memory.clock())
+    pair = await memory.core.auth.login(tenant, "own@example.com", "change123", client_ip=None)
+    return memory.core.auth.verify(pair.access_token, tenant)
 
 
 def test_the_bearer_may_act_on_itself_by_any_identifier(claims: AccessClaims) -> None:
@@ -55,9 +52,9 @@ def test_any_other_identifier_is_not_the_bearers(claims: AccessClaims) -> None:
 
 @pytest.mark.parametrize("kind", ["number", "id", "uuid"])
 async def test_every_owned_use_case_refuses_another_customer(
-    timed_services: Services, tenant: Tenant, claims: AccessClaims, kind: str
+    memory: MemoryServices, tenant: Tenant, claims: AccessClaims, kind: str
 ) -> None:
-    core = timed_services.core
+    core = memory.core
     other = {
         "number": CustomerRef.by_number("DE--999"),
         "id": CustomerRef.by_id(claims.customer_id + 1),
@@ -82,9 +79,9 @@ async def test_every_owned_use_case_refuses_another_customer(
 
 
 async def test_an_ended_session_reaches_nothing(
-    timed_services: Services, claims: AccessClaims
+    memory: MemoryServices, claims: AccessClaims
 ) -> None:
-    core = timed_services.core
+    core = memory.core
 
     await core.auth.revoke(claims, None)
 

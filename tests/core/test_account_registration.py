@@ -4,12 +4,10 @@ verification rule, and generated passwords."""
 
 from __future__ import annotations
 
-import asyncio
 import math
 from dataclasses import replace
 from typing import Any
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import AccountEdit, AccountMail, AddressDraft, ProfileChange
@@ -25,9 +23,10 @@ from patron.core.domain.model import AccessClaims, Salutation
 from patron.core.domain.tenants import PasswordPolicyName, Tenant
 from patron.core.identity.access import CustomerRef
 from patron.core.identity.passwords import GENERATED_LENGTH, POLICIES, generate_password
-from patron.services import Services
-from tests.conftest import fetch_one, registration_for
-from tests.core.test_addresses import draft, signed_in
+from tests.conftest import registration_for
+from tests.core.signed_in import signed_in
+from tests.core.test_addresses import draft
+from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
 CONTACT: dict[str, Any] = {
@@ -43,22 +42,20 @@ CONTACT: dict[str, Any] = {
 
 
 async def test_the_contact_fields_are_stored_and_read_back(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    await timed_services.core.accounts.register(
-        tenant, registration_for("sonia@example.com", **CONTACT)
-    )
-    claims = await _logged_in(timed_services, tenant, clean_db, "sonia@example.com")
+    await memory.core.accounts.register(tenant, registration_for("sonia@example.com", **CONTACT))
+    claims = await _logged_in(memory, tenant, "sonia@example.com")
 
-    read = await timed_services.core.accounts.get_own(claims, ME)
+    read = await memory.core.accounts.get_own(claims, ME)
 
     assert {name: getattr(read, name) for name in CONTACT} == CONTACT
 
 
 async def test_an_address_holds_aimeos_contact_fields(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+    claims = await signed_in(memory, tenant, "sonia@example.com")
     fields = {
         "vat_id": "DE123456789",
         "language": "de_CH",
@@ -71,58 +68,57 @@ async def test_an_address_holds_aimeos_contact_fields(
         "salutation": Salutation.COMPANY,
     }
 
-    added = await timed_services.core.addresses.add_own(claims, ME, draft(**fields))
-    (listed,) = await timed_services.core.addresses.list_own(claims, ME)
+    added = await memory.core.addresses.add_own(claims, ME, draft(**fields))
+    (listed,) = await memory.core.addresses.list_own(claims, ME)
 
     assert {name: getattr(added, name) for name in fields} == fields
     assert listed == added
 
 
 async def test_billing_and_account_mail_are_written_with_the_customer(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     password = generate_password(tenant.settings.password_policy)
 
-    customer = await timed_services.core.accounts.register(
+    customer = await memory.core.accounts.register(
         tenant,
         registration_for("sonia@example.com", password=password, first_name="Click http://x"),
         billing=draft(city="Hamburg"),
         account_mail=AccountMail(generated_password=password),
     )
 
-    address = await fetch_one(clean_db, "SELECT * FROM addresses")
-    assert (address["customer_id"], address["city"]) == (customer.id, "Hamburg")
-    assert address["is_default_billing"]
-    mail = await fetch_one(clean_db, "SELECT * FROM outbox")
-    assert await clean_db.fetchval("SELECT count(*) FROM outbox") == 1  # no confirmation mail
-    assert (mail["recipient"], mail["template"], mail["customer_id"]) == (
+    (address,) = memory.store.addresses()
+    assert (address.customer_id, address.city) == (customer.id, "Hamburg")
+    assert address.is_default_billing
+    (mail,) = memory.store.mails()  # no confirmation mail
+    assert (mail.recipient, mail.template, mail.customer_id) == (
         "sonia@example.com",
         "customer_account",
         customer.id,
     )
-    assert "an account was created for this email address" in mail["body"]
-    assert f"Your password: {password}\n" in mail["body"]
-    assert "/register/confirm?token=" in mail["body"]  # the tenant requires confirmation
-    assert "Click" not in mail["body"] and "Sonia" not in mail["body"]
-    assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 1
+    assert "an account was created for this email address" in mail.body
+    assert f"Your password: {password}\n" in mail.body
+    assert "/register/confirm?token=" in mail.body  # the tenant requires confirmation
+    assert "Click" not in mail.body and "Sonia" not in mail.body
+    assert len(memory.store.tables.one_time_tokens) == 1
 
 
 async def test_an_account_mail_without_password_nor_confirmation_due(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     relaxed = replace(tenant, settings=replace(tenant.settings, confirmation_required=False))
 
-    await timed_services.core.accounts.register(
+    await memory.core.accounts.register(
         relaxed,
         registration_for("sonia@example.com"),
         send_confirmation=False,
         account_mail=AccountMail(),
     )
 
-    body = await clean_db.fetchval("SELECT body FROM outbox")
+    body = memory.store.mails()[-1].body
     assert "an account was created" in body
     assert "password" not in body.lower() and "confirm" not in body
-    assert await clean_db.fetchval("SELECT count(*) FROM one_time_tokens") == 0
+    assert memory.store.tables.one_time_tokens == {}
 
 
 @pytest.mark.parametrize(
@@ -130,59 +126,40 @@ async def test_an_account_mail_without_password_nor_confirmation_due(
     [(draft(country_code="XX"), CountryInvalid), (draft(city="x" * 300), FieldsInvalid)],
 )
 async def test_a_refused_billing_address_creates_no_customer(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     billing: AddressDraft,
     error: type[Exception],
 ) -> None:
     with pytest.raises(error):
-        await timed_services.core.accounts.register(
+        await memory.core.accounts.register(
             tenant, registration_for("sonia@example.com"), billing=billing
         )
 
-    for table in ("customers", "addresses", "outbox"):
-        assert await clean_db.fetchval(f"SELECT count(*) FROM {table}") == 0, table
-
-
-async def test_a_code_is_one_customers_per_tenant_even_in_a_race(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    results = await asyncio.gather(
-        *(
-            timed_services.core.accounts.register(
-                tenant, registration_for(f"c{n}@example.com", code="same")
-            )
-            for n in range(10)
-        ),
-        return_exceptions=True,
-    )
-
-    assert sum(isinstance(r, CodeTaken) for r in results) == 9
-    assert await clean_db.fetchval("SELECT count(*) FROM customers WHERE code = 'same'") == 1
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+    tables = memory.store.tables
+    assert (tables.customers, tables.addresses, tables.outbox) == ({}, {}, {})
 
 
 async def test_a_code_taken_refuses_a_profile_change(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    await timed_services.core.accounts.register(tenant, registration_for("a@example.com", code="a"))
-    claims = await signed_in(timed_services, tenant, clean_db, "b@example.com")
+    await memory.core.accounts.register(tenant, registration_for("a@example.com", code="a"))
+    claims = await signed_in(memory, tenant, "b@example.com")
 
     with pytest.raises(CodeTaken):
-        await timed_services.core.accounts.update_own(claims, ME, ProfileChange(code="a"))
-    cleared = await timed_services.core.accounts.update_own(claims, ME, ProfileChange(code=None))
+        await memory.core.accounts.update_own(claims, ME, ProfileChange(code="a"))
+    cleared = await memory.core.accounts.update_own(claims, ME, ProfileChange(code=None))
 
     assert cleared.code is None  # many customers have no code
 
 
 async def test_a_code_that_is_an_email_must_be_the_customers_own(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     """Another's email is that customer's name when it has no code: never a second one's."""
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
     await accounts.register(tenant, registration_for("a@example.com"))
-    claims = await signed_in(timed_services, tenant, clean_db, "b@example.com")
+    claims = await signed_in(memory, tenant, "b@example.com")
 
     with pytest.raises(CodeTaken):
         await accounts.update_own(claims, ME, ProfileChange(code="A@example.com"))
@@ -201,21 +178,21 @@ async def test_a_code_that_is_an_email_must_be_the_customers_own(
     assert named.code == "bee" and own.code is None
     assert (moved.email, moved.code) == ("new@example.com", None)
     assert registered.code is None
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 3
+    assert len(memory.store.customer_rows()) == 3
 
 
 async def test_a_new_code_resets_the_verification_and_the_same_code_does_not(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    accounts = timed_services.core.accounts
-    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+    accounts = memory.core.accounts
+    claims = await signed_in(memory, tenant, "sonia@example.com")
 
     # signed_in verified the email first
     same = await accounts.update_own(claims, ME, ProfileChange(code="sonia", label="S"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    memory.store.verify_emails(memory.clock())
     kept = await accounts.update_own(claims, ME, ProfileChange(code="sonia", label="T"))
     changed = await accounts.update_own(claims, ME, ProfileChange(code="sonia2"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    memory.store.verify_emails(memory.clock())
     edited = await accounts.edit_own(
         tenant, claims, ME, AccountEdit(profile=ProfileChange(code="sonia3"))
     )
@@ -243,14 +220,13 @@ async def test_a_new_code_resets_the_verification_and_the_same_code_does_not(
     ],
 )
 async def test_bad_contact_fields_are_refused_at_registration_and_change(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     values: dict[str, Any],
     problem: FieldProblem,
 ) -> None:
-    accounts = timed_services.core.accounts
-    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+    accounts = memory.core.accounts
+    claims = await signed_in(memory, tenant, "sonia@example.com")
 
     with pytest.raises(FieldsInvalid) as at_registration:
         await accounts.register(tenant, registration_for("new@example.com", **values))
@@ -258,15 +234,13 @@ async def test_bad_contact_fields_are_refused_at_registration_and_change(
         await accounts.update_own(claims, ME, ProfileChange(**values))
 
     assert at_registration.value.problems == at_change.value.problems == (problem,)
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+    assert len(memory.store.customer_rows()) == 1
 
 
-async def test_the_edges_of_the_globe_are_on_it(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def test_the_edges_of_the_globe_are_on_it(memory: MemoryServices, tenant: Tenant) -> None:
+    claims = await signed_in(memory, tenant, "sonia@example.com")
 
-    changed = await timed_services.core.accounts.update_own(
+    changed = await memory.core.accounts.update_own(
         claims, ME, ProfileChange(latitude=-90, longitude=180.0)
     )
 
@@ -274,9 +248,9 @@ async def test_the_edges_of_the_globe_are_on_it(
 
 
 async def test_a_registration_failing_on_its_email_leaves_the_code_free(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
     await accounts.register(tenant, registration_for("a@example.com"))
 
     with pytest.raises(EmailTaken):
@@ -295,9 +269,10 @@ def test_generated_passwords_pass_the_policy_and_differ(policy: PasswordPolicyNa
     assert len(set(passwords)) == len(passwords)
 
 
-async def _logged_in(
-    services: Services, tenant: Tenant, pool: asyncpg.Pool, email: str
-) -> AccessClaims:
-    await pool.execute("UPDATE customers SET email_verified_at = now() WHERE email = $1", email)
+async def _logged_in(services: MemoryServices, tenant: Tenant, email: str) -> AccessClaims:
+    async with services.uow() as uow:
+        (row,) = (r for r in services.store.customer_rows() if r.customer.email == email)
+        await uow.customers.mark_email_verified(row.customer.id, tenant.id, services.clock())
+        await uow.commit()
     pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)

@@ -8,18 +8,18 @@ from dataclasses import replace
 from typing import Any
 from uuid import uuid4
 
-import asyncpg
 import pytest
 
 from patron.core.back_office.addresses import AddressAdministration
 from patron.core.domain.commands import AddressChange, AddressDraft
 from patron.core.domain.errors import CustomerNotFound, ScopeMissing, TenantMismatch
+from patron.core.domain.model import Address
 from patron.core.domain.principals import Principal, PrincipalKind, Scope
 from patron.core.domain.tenants import Tenant
 from patron.core.ports.customers import AddressKey
-from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.back_office_callers import principal_of, second_tenant
+from tests.fakes import MemoryServices, MemoryStore
 
 Call = Callable[[AddressAdministration, Principal, Tenant, str], Awaitable[Any]]
 DRAFT = AddressDraft(last_name="Doe", city="Berlin")
@@ -39,21 +39,21 @@ CALLS: dict[str, tuple[Scope, Call]] = {
 }
 
 
-async def snapshot(pool: asyncpg.Pool) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in await pool.fetch("SELECT * FROM addresses ORDER BY id")]
+def snapshot(store: MemoryStore) -> list[Address]:
+    return store.addresses()
 
 
 @pytest.mark.parametrize("name", CALLS)
 async def test_each_use_case_checks_tenant_scope_and_reach(
-    services: Services, clean_db: asyncpg.Pool, name: str
+    memory: MemoryServices, name: str
 ) -> None:
-    admin = services.core.address_admin
-    tenant = await services.core.tenants.get("default")
-    customer = await services.core.accounts.register(tenant, registration_for("a@example.com"))
+    admin = memory.core.address_admin
+    tenant = await memory.core.tenants.get("default")
+    customer = await memory.core.accounts.register(tenant, registration_for("a@example.com"))
     number = customer.customer_number
     await admin.add(principal_of(tenant), tenant, number, replace(DRAFT, code="home"))
-    before = await snapshot(clean_db)
-    other = await second_tenant(services.core.tenant_admin)
+    before = snapshot(memory.store)
+    other = await second_tenant(memory.core.tenant_admin)
     scope, call = CALLS[name]
     wrong_scope = Scope.CUSTOMERS_MANAGE if scope is Scope.CUSTOMERS_READ else Scope.CUSTOMERS_READ
     restricted = Principal(
@@ -69,7 +69,7 @@ async def test_each_use_case_checks_tenant_scope_and_reach(
     with pytest.raises(CustomerNotFound):
         await call(admin, principal_of(tenant), tenant, "no-such-number")
 
-    assert await snapshot(clean_db) == before
+    assert snapshot(memory.store) == before
 
 
 def test_an_address_key_is_a_uuid_only_in_its_canonical_form() -> None:

@@ -3,11 +3,9 @@ none under the customer's row lock; other customers' addresses are ignored."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import replace
 
-import asyncpg
 import pytest
 
 from patron.core.customers.addresses import Addresses
@@ -17,20 +15,21 @@ from patron.core.domain.errors import AddressLimitReached, CountryInvalid, NotOw
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
-from tests.core.test_addresses import draft, signed_in
+from tests.core.signed_in import signed_in
+from tests.core.test_addresses import draft
+from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
 
 
 @pytest.fixture
-def addresses(timed_services: Services) -> Addresses:
-    return timed_services.core.addresses
+def addresses(memory: MemoryServices) -> Addresses:
+    return memory.core.addresses
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    return await signed_in(memory, tenant, "sonia@example.com")
 
 
 async def test_a_batch_is_added_and_every_address_returned(
@@ -53,9 +52,9 @@ async def test_a_batch_is_added_and_every_address_returned(
     ],
 )
 async def test_a_refused_batch_adds_nothing(
+    memory: MemoryServices,
     addresses: Addresses,
     claims: AccessClaims,
-    clean_db: asyncpg.Pool,
     limit: int,
     batch: list[AddressDraft],
     error: type[Exception],
@@ -66,31 +65,16 @@ async def test_a_refused_batch_adds_nothing(
     with pytest.raises(error):
         await capped.add_many_own(claims, ME, batch)
 
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 1
-
-
-async def test_racing_batches_never_pass_the_cap(
-    addresses: Addresses, claims: AccessClaims, clean_db: asyncpg.Pool
-) -> None:
-    capped = replace(addresses, config=CoreConfig(max_addresses_per_customer=5))
-
-    results = await asyncio.gather(
-        *(capped.add_many_own(claims, ME, [draft(), draft()]) for _ in range(6)),
-        return_exceptions=True,
-    )
-
-    assert sum(isinstance(r, AddressLimitReached) for r in results) == 4
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 4
+    assert len(memory.store.addresses()) == 1
 
 
 async def test_deleting_many_ignores_what_is_not_the_bearers(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     addresses: Addresses,
     claims: AccessClaims,
 ) -> None:
-    other = await signed_in(timed_services, tenant, clean_db, "other@example.com")
+    other = await signed_in(memory, tenant, "other@example.com")
     theirs = await addresses.add_own(other, ME, draft())
     keep, gone, also_gone = await addresses.add_many_own(claims, ME, [draft(), draft(), draft()])
 

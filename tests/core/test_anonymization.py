@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
-
-from patron.core.domain.commands import ListItemDraft, ProfileChange, PropertyDraft
+from patron.core.domain.commands import AddressDraft, ListItemDraft, ProfileChange, PropertyDraft
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
-from tests.conftest import fetch_one, registration_for
+from patron.core.ports.customers import NewAddress
+from tests.conftest import registration_for
 from tests.core.back_office_callers import principal_of
-from tests.core.test_addresses import signed_in
+from tests.core.signed_in import signed_in
+from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
 
 
 async def test_anonymization_erases_personal_data_and_keeps_the_number(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    customer = await timed_services.core.accounts.register(
+    customer = await memory.core.accounts.register(
         tenant,
         registration_for(
             "gone@example.com",
@@ -30,42 +29,42 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
         ),
     )
     assert customer.contact_email == "gone.desk@example.com"
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
-    await clean_db.execute(
-        "INSERT INTO addresses (uuid, customer_id, first_name, city, country_code, created_at, "
-        "updated_at) VALUES ($1, $2, 'Sonia', 'Berlin', 'DE', now(), now())",
-        uuid.uuid4(),
-        customer.id,
-    )
-    pair = await timed_services.core.auth.login(
-        tenant, "gone@example.com", "change123", client_ip=None
-    )
-    claims = timed_services.core.auth.verify(pair.access_token, tenant)
+    memory.store.verify_emails(memory.clock())
+    async with memory.uow() as uow:
+        draft = AddressDraft(first_name="Sonia", city="Berlin", country_code="DE")
+        new = NewAddress(
+            customer_id=customer.id, uuid=uuid.uuid4(), draft=draft, now=memory.clock()
+        )
+        await uow.addresses.add(new)
+        await uow.commit()
+    pair = await memory.core.auth.login(tenant, "gone@example.com", "change123", client_ip=None)
+    claims = memory.core.auth.verify(pair.access_token, tenant)
 
-    await timed_services.core.accounts.anonymize_own(
+    await memory.core.accounts.anonymize_own(
         claims, CustomerRef.by_number(customer.customer_number)
     )
 
-    row = await fetch_one(clean_db, "SELECT * FROM customers WHERE id = $1", customer.id)
-    assert row["customer_number"] == customer.customer_number
-    assert row["email"] != "gone@example.com" and row["email"].endswith(".invalid")
-    erased = ("first_name", "last_name", "phone", "password_hash", "birth_date", "gender")
-    for column in (*erased, "contact_email"):
-        assert row[column] is None, column
-    assert row["company"] == "ACME"  # business data stays, as in Spryker
-    assert row["anonymized_at"] is not None
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 0
-    assert await clean_db.fetchval("SELECT bool_and(revoked_at IS NOT NULL) FROM refresh_tokens")
-    mail = await fetch_one(clean_db, "SELECT recipient, body FROM outbox")
-    assert (mail["recipient"], mail["body"]) == ("", "")
+    row = memory.store.customer_row(customer.id)
+    erased = row.customer
+    assert erased.customer_number == customer.customer_number
+    assert erased.email != "gone@example.com" and (erased.email or "").endswith(".invalid")
+    for column in ("first_name", "last_name", "phone", "birth_date", "gender", "contact_email"):
+        assert getattr(erased, column) is None, column
+    assert row.password_hash is None
+    assert erased.company == "ACME"  # business data stays, as in Spryker
+    assert erased.anonymized_at is not None
+    assert memory.store.addresses() == []
+    assert all(t.revoked_at is not None for t in memory.store.tables.refresh_tokens.values())
+    (mail,) = memory.store.mails()
+    assert (mail.recipient, mail.body) == ("", "")
 
 
 async def test_anonymization_erases_contact_fields_properties_lists_and_memberships(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    core = timed_services.core
-    gone = await signed_in(timed_services, tenant, clean_db, "gone@example.com")
-    stays = await signed_in(timed_services, tenant, clean_db, "stays@example.com")
+    core = memory.core
+    gone = await signed_in(memory, tenant, "gone@example.com")
+    stays = await signed_in(memory, tenant, "stays@example.com")
     group = await core.groups.create(principal_of(tenant), tenant, name="Gold", metadata={})
     both = [gone.customer_uuid, stays.customer_uuid]
     await core.groups.add_customers(principal_of(tenant), tenant, group.uuid, both)
@@ -85,14 +84,14 @@ async def test_anonymization_erases_contact_fields_properties_lists_and_membersh
 
     await core.accounts.anonymize_own(gone, ME)
 
-    row = await fetch_one(clean_db, "SELECT * FROM customers WHERE id = $1", gone.customer_id)
+    erased = memory.store.customer_row(gone.customer_id).customer
     for column in ("code", "mobile", "fax", "website", "latitude", "longitude", "label"):
         assert getattr(before, column) is not None, column
-        assert row[column] is None, column
-    for table in ("customer_properties", "customer_list_items", "customer_group_members"):
-        left = await clean_db.fetch(f"SELECT customer_id FROM {table}")
-        assert [r["customer_id"] for r in left] == [stays.customer_id], table
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_groups") == 1
+        assert getattr(erased, column) is None, column
+    tables = memory.store.tables
+    for rows in (tables.properties, tables.list_items, tables.memberships):
+        assert [r.customer_id for r in rows.values()] == [stays.customer_id]
+    assert len(tables.groups) == 1
     # The login name is free again, as the email is.
     again = await core.accounts.register(tenant, registration_for("gone@example.com", code="gone"))
     assert again.code == "gone"

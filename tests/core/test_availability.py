@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from typing import Self
 
-import asyncpg
 import pytest
 
 from patron.core.domain.errors import (
@@ -16,55 +14,44 @@ from patron.core.domain.errors import (
     SubscriptionExists,
     SubscriptionNotFound,
 )
-from patron.core.domain.model import AccessClaims
+from patron.core.domain.model import AccessClaims, OutgoingMail
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.identity.access import CustomerRef
-from patron.mail.delivery import OutboxDelivery, SmtpSender
-from patron.services import Services
-from patron.storage.tenants import TenantAdmin
-from patron.storage.uow import PgUnitOfWork
-from tests.conftest import FrozenClock, fetch_one, registration_for
-from tests.smtp import smtp_server
+from tests.conftest import FrozenClock, registration_for
+from tests.fakes import MemoryServices, MemoryStore, MemoryUnitOfWork
 
 
-async def _customer_claims(
-    services: Services, tenant: Tenant, pool: asyncpg.Pool, email: str
-) -> AccessClaims:
+async def _customer_claims(services: MemoryServices, tenant: Tenant, email: str) -> AccessClaims:
     await services.core.accounts.register(tenant, registration_for(email))
-    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    services.store.verify_emails(services.clock())
     pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 
-async def _mails(pool: asyncpg.Pool) -> list[asyncpg.Record]:
-    return await pool.fetch(
-        "SELECT recipient, subject, body, template, customer_id FROM outbox "
-        "WHERE template = 'availability_notification' ORDER BY id"
-    )
+def _mails(store: MemoryStore) -> list[OutgoingMail]:
+    return store.mails("availability_notification")
 
 
-async def test_a_sku_is_registered_and_changed(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
+async def test_a_sku_is_registered_and_changed(memory: MemoryServices, tenant: Tenant) -> None:
+    availability = memory.core.availability
 
     first = await availability.set_availability(tenant, "SKU-1", available=False, name="Lamp")
     second = await availability.set_availability(tenant, "SKU-1", available=False)
 
-    row = await fetch_one(clean_db, "SELECT name, is_available FROM products WHERE sku = 'SKU-1'")
+    row = memory.store.tables.products[(tenant.id, "SKU-1")]
     assert (first, second) == (0, 0)
-    assert (row["name"], row["is_available"]) == ("Lamp", False)  # no name keeps the old one
+    assert (row.name, row.is_available) == ("Lamp", False)  # no name keeps the old one
 
 
-async def test_a_blank_sku_is_refused(timed_services: Services, tenant: Tenant) -> None:
+async def test_a_blank_sku_is_refused(memory: MemoryServices, tenant: Tenant) -> None:
     with pytest.raises(ValueError):
-        await timed_services.core.availability.set_availability(tenant, "  ", available=True)
+        await memory.core.availability.set_availability(tenant, "  ", available=True)
 
 
 async def test_guests_subscribe_to_a_registered_sku_only(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
+    availability = memory.core.availability
     await availability.set_availability(tenant, "SKU-1", available=False)
 
     subscription = await availability.subscribe(
@@ -79,9 +66,9 @@ async def test_guests_subscribe_to_a_registered_sku_only(
 
 
 async def test_one_subscription_per_sku_and_address_whatever_the_case(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
+    availability = memory.core.availability
     await availability.set_availability(tenant, "SKU-1", available=False)
     await availability.set_availability(tenant, "SKU-2", available=False)
     await availability.subscribe(tenant, sku="SKU-1", email="a@example.com", locale="en_US")
@@ -93,31 +80,11 @@ async def test_one_subscription_per_sku_and_address_whatever_the_case(
     assert other.sku == "SKU-2"
 
 
-async def test_racing_identical_subscriptions_leave_exactly_one(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
-    await availability.set_availability(tenant, "SKU-1", available=False)
-
-    results = await asyncio.gather(
-        *(
-            availability.subscribe(tenant, sku="SKU-1", email=e, locale="en_US")
-            for e in ["race@example.com", "RACE@example.com"] * 5
-        ),
-        return_exceptions=True,
-    )
-
-    refused = [r for r in results if isinstance(r, BaseException)]
-    assert len(refused) == 9
-    assert all(isinstance(r, SubscriptionExists) for r in refused)
-    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 1
-
-
 async def test_a_customer_subscription_is_linked_and_listed_oldest_first(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+    memory: MemoryServices, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    availability = timed_services.core.availability
-    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    availability = memory.core.availability
+    claims = await _customer_claims(memory, tenant, "sonia@example.com")
     for n in range(5):
         await availability.set_availability(tenant, f"SKU-{n}", available=False)
         await availability.subscribe(
@@ -143,38 +110,34 @@ async def test_a_customer_subscription_is_linked_and_listed_oldest_first(
 
 
 async def test_a_token_of_another_tenant_cannot_subscribe(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
-    await timed_services.core.availability.set_availability(other, "SKU-1", available=False)
+    claims = await _customer_claims(memory, tenant, "sonia@example.com")
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
+    await memory.core.availability.set_availability(other, "SKU-1", available=False)
 
-    pair = await timed_services.core.auth.login(
-        tenant, "sonia@example.com", "change123", client_ip=None
-    )
+    pair = await memory.core.auth.login(tenant, "sonia@example.com", "change123", client_ip=None)
 
     assert claims.tenant_id == tenant.id
     with pytest.raises(InvalidAccessToken):  # its claims never reach another tenant's use case
-        timed_services.core.auth.verify(pair.access_token, other)
+        memory.core.auth.verify(pair.access_token, other)
 
 
-async def test_skus_are_per_tenant(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
-    await timed_services.core.availability.set_availability(other, "SKU-1", available=False)
+async def test_skus_are_per_tenant(memory: MemoryServices, tenant: Tenant) -> None:
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
+    await memory.core.availability.set_availability(other, "SKU-1", available=False)
 
     with pytest.raises(ProductNotFound):
-        await timed_services.core.availability.subscribe(
+        await memory.core.availability.subscribe(
             tenant, sku="SKU-1", email="g@example.com", locale="en_US"
         )
 
 
 async def test_back_in_stock_mails_each_subscriber_once_and_closes_the_subscriptions(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
-    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    availability = memory.core.availability
+    claims = await _customer_claims(memory, tenant, "sonia@example.com")
     await availability.set_availability(tenant, "SKU-1", available=False, name="Desk lamp")
     await availability.set_availability(tenant, "SKU-2", available=False)
     customer_key = (
@@ -189,36 +152,36 @@ async def test_back_in_stock_mails_each_subscriber_once_and_closes_the_subscript
     again = await availability.set_availability(tenant, "SKU-1", available=True)
 
     assert (notified, again) == (2, 0)
-    mails = await _mails(clean_db)
-    assert [m["recipient"] for m in mails] == ["sonia@example.com", "Guest@Example.com"]
-    assert all("Desk lamp" in m["body"] and "SKU-1" in m["body"] for m in mails)
-    assert mails[0]["subject"] == "Desk lamp is available again"
-    assert mails[0]["customer_id"] is not None and mails[1]["customer_id"] is None
-    remaining = await clean_db.fetch("SELECT sku FROM availability_subscriptions")
-    assert [r["sku"] for r in remaining] == ["SKU-2"]
+    mails = _mails(memory.store)
+    assert [m.recipient for m in mails] == ["sonia@example.com", "Guest@Example.com"]
+    assert all("Desk lamp" in m.body and "SKU-1" in m.body for m in mails)
+    assert mails[0].subject == "Desk lamp is available again"
+    assert mails[0].customer_id is not None and mails[1].customer_id is None
+    remaining = memory.store.tables.subscriptions.values()
+    assert [s.sku for s in remaining] == ["SKU-2"]
     assert (await availability.list_for_bearer(claims)).total == 0
     with pytest.raises(SubscriptionNotFound):
         await availability.unsubscribe(tenant, customer_key)
 
 
 async def test_a_mail_without_a_product_name_names_the_sku(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
+    availability = memory.core.availability
     await availability.set_availability(tenant, "SKU-9", available=False)
     await availability.subscribe(tenant, sku="SKU-9", email="g@example.com", locale="en_US")
 
     await availability.set_availability(tenant, "SKU-9", available=True)
 
-    (mail,) = await _mails(clean_db)
-    assert mail["subject"] == "SKU-9 is available again"
-    assert "SKU SKU-9" in mail["body"]
+    (mail,) = _mails(memory.store)
+    assert mail.subject == "SKU-9 is available again"
+    assert "SKU SKU-9" in mail.body
 
 
 async def test_a_subscription_to_an_available_sku_waits_for_its_next_return(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
+    availability = memory.core.availability
     await availability.set_availability(tenant, "SKU-1", available=True)
     await availability.subscribe(tenant, sku="SKU-1", email="g@example.com", locale="en_US")
 
@@ -227,58 +190,11 @@ async def test_a_subscription_to_an_available_sku_waits_for_its_next_return(
     back = await availability.set_availability(tenant, "SKU-1", available=True)
 
     assert (still_available, gone, back) == (0, 0, 1)
-    assert len(await _mails(clean_db)) == 1
+    assert len(_mails(memory.store)) == 1
 
 
-async def test_two_processes_marking_a_sku_available_mail_each_subscriber_once(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
-    for round_ in range(5):
-        sku = f"SKU-{round_}"
-        await availability.set_availability(tenant, sku, available=False)
-        emails = [f"s{n}@example.com" for n in range(15)]
-        for email in emails:
-            await availability.subscribe(tenant, sku=sku, email=email, locale="en_US")
-
-        counts = await asyncio.gather(
-            availability.set_availability(tenant, sku, available=True),
-            availability.set_availability(tenant, sku, available=True),
-        )
-
-        assert sorted(counts) == [0, 15]
-        recipients = await clean_db.fetch(
-            "SELECT recipient FROM outbox WHERE body LIKE '%' || $1 || '%'", sku
-        )
-        assert sorted(r["recipient"] for r in recipients) == sorted(emails)
-
-
-async def test_a_subscription_racing_the_return_is_either_mailed_or_kept_open(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
-    for round_ in range(10):
-        sku = f"SKU-{round_}"
-        await availability.set_availability(tenant, sku, available=False)
-
-        await asyncio.gather(
-            availability.subscribe(tenant, sku=sku, email="r@example.com", locale="en_US"),
-            availability.set_availability(tenant, sku, available=True),
-        )
-
-        mailed = await clean_db.fetchval(
-            "SELECT count(*) FROM outbox WHERE body LIKE '%' || $1 || ' %'", sku
-        )
-        open_ = await clean_db.fetchval(
-            "SELECT count(*) FROM availability_subscriptions WHERE sku = $1", sku
-        )
-        assert (mailed, open_) in ((1, 0), (0, 1))
-
-
-async def test_unsubscribing_needs_only_the_key(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
+async def test_unsubscribing_needs_only_the_key(memory: MemoryServices, tenant: Tenant) -> None:
+    availability = memory.core.availability
     await availability.set_availability(tenant, "SKU-1", available=False)
     subscription = await availability.subscribe(
         tenant, sku="SKU-1", email="g@example.com", locale="en_US"
@@ -286,16 +202,16 @@ async def test_unsubscribing_needs_only_the_key(
 
     await availability.unsubscribe(tenant, subscription.key)
 
-    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
+    assert memory.store.tables.subscriptions == {}
     with pytest.raises(SubscriptionNotFound):
         await availability.unsubscribe(tenant, subscription.key)
 
 
 async def test_anonymization_drops_the_customers_subscriptions(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
-    claims = await _customer_claims(timed_services, tenant, clean_db, "sonia@example.com")
+    availability = memory.core.availability
+    claims = await _customer_claims(memory, tenant, "sonia@example.com")
     await availability.set_availability(tenant, "SKU-1", available=False)
     await availability.set_availability(tenant, "SKU-2", available=False)
     await availability.subscribe(
@@ -304,18 +220,16 @@ async def test_anonymization_drops_the_customers_subscriptions(
     await availability.subscribe(tenant, sku="SKU-2", email="SONIA@example.com", locale="en_US")
     await availability.subscribe(tenant, sku="SKU-1", email="someone@example.com", locale="en_US")
 
-    await timed_services.core.accounts.anonymize_own(
-        claims, CustomerRef.by_number(claims.customer_number)
-    )
+    await memory.core.accounts.anonymize_own(claims, CustomerRef.by_number(claims.customer_number))
 
-    rows = await clean_db.fetch("SELECT email FROM availability_subscriptions")
-    assert [r["email"] for r in rows] == ["someone@example.com"]
+    rows = memory.store.tables.subscriptions.values()
+    assert [s.email for s in rows] == ["someone@example.com"]
 
 
 async def test_the_register_lists_open_subscriptions(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
+    availability = memory.core.availability
     await availability.set_availability(tenant, "B", available=True, name="Bee")
     await availability.set_availability(tenant, "A", available=False)
     await availability.subscribe(tenant, sku="A", email="g@example.com", locale="en_US")
@@ -328,74 +242,52 @@ async def test_the_register_lists_open_subscriptions(
     ]
 
 
-async def test_the_notification_is_delivered_by_smtp(
-    timed_services: Services, tenant: Tenant, clock: FrozenClock
-) -> None:
-    availability = timed_services.core.availability
-    await availability.set_availability(tenant, "SKU-1", available=False, name="Desk lamp")
-    await availability.subscribe(tenant, sku="SKU-1", email="g@example.com", locale="en_US")
-    await availability.set_availability(tenant, "SKU-1", available=True)
-
-    with smtp_server() as (inbox, port):
-        sender = SmtpSender(host="127.0.0.1", port=port, sender="shop@example.com", timeout=5)
-        delivery = OutboxDelivery(timed_services.outbox, sender, clock=clock, max_attempts=3)
-        sent = await delivery.deliver_due()
-
-    assert sent == 1
-    (message,) = inbox.messages
-    assert message["To"] == "g@example.com"
-    assert message["Subject"] == "Desk lamp is available again"
-    assert "Desk lamp (SKU SKU-1) is available again" in message.get_payload()
-
-
 async def test_a_name_with_line_breaks_still_makes_a_sendable_mail(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
+    availability = memory.core.availability
     await availability.set_availability(tenant, "SKU-9", available=False, name="Canon\r\nBcc: x")
     await availability.subscribe(tenant, sku="SKU-9", email="a@example.com", locale="en_US")
 
     await availability.set_availability(tenant, "SKU-9", available=True)
 
-    (mail,) = await _mails(clean_db)
-    assert mail["subject"] == "Canon Bcc: x is available again"
-    assert await clean_db.fetchval("SELECT name FROM products") == "Canon Bcc: x"
+    (mail,) = _mails(memory.store)
+    assert mail.subject == "Canon Bcc: x is available again"
+    assert [p.name for p in memory.store.tables.products.values()] == ["Canon Bcc: x"]
 
 
 async def test_anonymization_redacts_guest_mail_to_the_customers_address(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    availability = timed_services.core.availability
-    claims = await _customer_claims(timed_services, tenant, clean_db, "gone@example.com")
+    availability = memory.core.availability
+    claims = await _customer_claims(memory, tenant, "gone@example.com")
     await availability.set_availability(tenant, "SKU-1", available=False)
     await availability.subscribe(tenant, sku="SKU-1", email="Gone@Example.com", locale="en_US")
     await availability.set_availability(tenant, "SKU-1", available=True)  # a guest's mail
 
-    await timed_services.core.accounts.anonymize_own(
-        claims, CustomerRef.by_number(claims.customer_number)
-    )
+    await memory.core.accounts.anonymize_own(claims, CustomerRef.by_number(claims.customer_number))
 
-    rows = await clean_db.fetch("SELECT recipient, body FROM outbox")
+    rows = memory.store.mails()
     assert len(rows) == 2  # the confirmation and the notification
-    assert all((row["recipient"], row["body"]) == ("", "") for row in rows)
+    assert all((row.recipient, row.body) == ("", "") for row in rows)
 
 
 async def test_a_subscription_racing_an_anonymization_is_refused(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     """The account is erased after the bearer was checked but before the subscription is
     written: the subscription must not bring the erased address back."""
-    claims = await _customer_claims(timed_services, tenant, clean_db, "gone@example.com")
-    await timed_services.core.availability.set_availability(tenant, "SKU-1", available=False)
-    accounts = timed_services.core.accounts
+    claims = await _customer_claims(memory, tenant, "gone@example.com")
+    await memory.core.availability.set_availability(tenant, "SKU-1", available=False)
+    accounts = memory.core.accounts
 
-    class AnonymizedMeanwhile(PgUnitOfWork):
+    class AnonymizedMeanwhile(MemoryUnitOfWork):
         async def __aenter__(self) -> Self:
             await accounts.anonymize_own(claims, CustomerRef.by_number(claims.customer_number))
             return await super().__aenter__()
 
     racing = dataclasses.replace(
-        timed_services.core.availability, uow=lambda: AnonymizedMeanwhile(clean_db)
+        memory.core.availability, uow=lambda: AnonymizedMeanwhile(memory.store)
     )
 
     with pytest.raises(InvalidAccessToken):  # the anonymization ended the session
@@ -403,4 +295,4 @@ async def test_a_subscription_racing_an_anonymization_is_refused(
             tenant, sku="SKU-1", email="gone@example.com", locale="en_US", claims=claims
         )
 
-    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
+    assert memory.store.tables.subscriptions == {}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 
-import asyncpg
 import jwt
 import pytest
 
@@ -32,10 +32,9 @@ from patron.core.identity.access import require_scope
 from patron.core.identity.staff import BackOffice
 from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.security.hashing import Argon2Hasher
-from patron.services import Services
 from patron.settings import Settings
-from patron.storage.tenants import TenantAdmin
 from tests.conftest import FrozenClock, cheap_settings, registration_for
+from tests.fakes import MemoryServices
 
 PASSWORD = "admin-pass-1"
 LIMIT = 3
@@ -47,8 +46,8 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def office(timed_services: Services) -> BackOffice:
-    return timed_services.core.back_office
+def office(memory: MemoryServices) -> BackOffice:
+    return memory.core.back_office
 
 
 async def _user(office: BackOffice, tenant: Tenant, email: str = "ada@example.com") -> AdminUser:
@@ -82,7 +81,7 @@ async def _every_credential(office: BackOffice, tenant: Tenant) -> list[BackOffi
 
 
 async def test_a_user_is_created_with_every_scope_and_a_hashed_password(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     user = await office.create_user(
         tenant, email=" Ada@Example.com ", password=PASSWORD, role=AdminRole.MEMBER
@@ -91,21 +90,22 @@ async def test_a_user_is_created_with_every_scope_and_a_hashed_password(
     assert user.email == "Ada@Example.com"
     assert user.role is AdminRole.MEMBER
     assert user.scopes == BACK_OFFICE_SCOPES
-    stored = await clean_db.fetchval("SELECT password_hash FROM admin_users")
+    (row,) = memory.store.tables.admin_users.values()
+    stored = row.password_hash or ""
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
 async def test_an_admin_email_is_unique_per_tenant_in_any_case(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
     await _user(office, tenant)
 
     with pytest.raises(AdminEmailTaken):
         await _user(office, tenant, "ADA@example.com")
     await _user(office, other)  # another tenant's back office is another set of people
 
-    assert await clean_db.fetchval("SELECT count(*) FROM admin_users") == 2
+    assert len(memory.store.tables.admin_users) == 2
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ async def test_an_admin_email_is_unique_per_tenant_in_any_case(
 async def test_a_user_that_breaks_a_rule_is_refused_and_nothing_is_written(
     office: BackOffice,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
+    memory: MemoryServices,
     changes: dict[str, object],
     error: type[Exception],
 ) -> None:
@@ -130,19 +130,19 @@ async def test_a_user_that_breaks_a_rule_is_refused_and_nothing_is_written(
     with pytest.raises(error):
         await office.create_user(tenant, **values)  # type: ignore[arg-type]
 
-    assert await clean_db.fetchval("SELECT count(*) FROM admin_users") == 0
+    assert len(memory.store.tables.admin_users) == 0
 
 
 async def test_a_client_secret_is_returned_once_and_kept_as_a_hash(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     client, secret = await office.create_client(
         tenant, name="ERP sync", scopes=[Scope.CUSTOMERS_READ]
     )
 
-    row = await clean_db.fetchrow("SELECT client_id, secret_hash FROM api_clients")
-    assert row is not None and row["client_id"] == client.client_id
-    assert row["secret_hash"] == hashlib.sha256(secret.encode()).hexdigest()
+    (row,) = memory.store.tables.api_clients.values()
+    assert row.client.client_id == client.client_id
+    assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert len(secret) >= 43  # 256 bits, URL-safe base64
     assert client.scopes == {"customers:read"}
     with pytest.raises(ScopeMissing):
@@ -150,9 +150,9 @@ async def test_a_client_secret_is_returned_once_and_kept_as_a_hash(
 
 
 async def test_users_and_clients_are_listed_per_tenant(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
     await _user(office, tenant)
     await _user(office, other, "bob@example.com")
     await office.create_client(tenant, name="ERP", scopes=[Scope.GROUPS_MANAGE])
@@ -190,9 +190,9 @@ async def test_a_user_logs_in_with_the_right_password_only(
 
 
 async def test_a_user_of_another_tenant_cannot_log_in_here(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
     await _user(office, other)
 
     with pytest.raises(InvalidCredentials):
@@ -212,12 +212,12 @@ async def test_a_disabled_user_is_refused_even_with_the_right_password(
 
 
 async def test_admin_logins_are_throttled_on_counters_apart_from_customers(
-    timed_services: Services, office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, office: BackOffice, tenant: Tenant
 ) -> None:
     """The same email and address as a customer: neither's failures lock the other out."""
     await _user(office, tenant)
-    await timed_services.core.accounts.register(tenant, registration_for("ada@example.com"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    await memory.core.accounts.register(tenant, registration_for("ada@example.com"))
+    memory.store.verify_emails(memory.clock())
 
     for _ in range(LIMIT):
         with pytest.raises(InvalidCredentials):
@@ -225,11 +225,9 @@ async def test_admin_logins_are_throttled_on_counters_apart_from_customers(
     with pytest.raises(LoginBlocked):
         await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip="198.51.100.1")
 
-    await timed_services.core.auth.login(
-        tenant, "ada@example.com", "change123", client_ip="198.51.100.1"
-    )
-    keys = await clean_db.fetch("SELECT key FROM login_throttle WHERE key LIKE 'admin-%'")
-    assert {row["key"] for row in keys} == {
+    await memory.core.auth.login(tenant, "ada@example.com", "change123", client_ip="198.51.100.1")
+    keys = [key for key in memory.counters.counted() if key.startswith("admin-")]
+    assert set(keys) == {
         f"admin-account:{tenant.id}:ada@example.com",
         "admin-ip:198.51.100.1",
     }
@@ -258,15 +256,18 @@ async def test_concurrent_admin_guesses_cannot_pass_the_limit(
 
 
 async def test_an_outdated_hash_is_upgraded_at_login(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     await _user(office, tenant)
     weaker = Argon2Hasher(memory_kib=512, time_cost=1, parallelism=1)
-    await clean_db.execute("UPDATE admin_users SET password_hash = $1", await weaker.hash(PASSWORD))
+    weak = await weaker.hash(PASSWORD)
+    (user_id,) = memory.store.tables.admin_users
+    row = memory.store.tables.admin_users[user_id]
+    memory.store.tables.admin_users[user_id] = dataclasses.replace(row, password_hash=weak)
 
     await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
 
-    stored = await clean_db.fetchval("SELECT password_hash FROM admin_users")
+    stored = memory.store.tables.admin_users[user_id].password_hash or ""
     assert "m=512," not in stored and "m=1024," in stored
     await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
 
@@ -313,13 +314,13 @@ async def test_garbage_credentials_are_refused(office: BackOffice, tenant: Tenan
 
 
 async def test_a_customer_token_or_session_never_authorizes_in_the_back_office(
-    timed_services: Services, office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, office: BackOffice, tenant: Tenant
 ) -> None:
     """Customer 1 and admin user 1 share an id: only the audience tells them apart."""
-    auth = timed_services.core.auth
+    auth = memory.core.auth
     await _user(office, tenant)
-    await timed_services.core.accounts.register(tenant, registration_for("c@example.com"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
+    await memory.core.accounts.register(tenant, registration_for("c@example.com"))
+    memory.store.verify_emails(memory.clock())
     pair = await auth.login(tenant, "c@example.com", "change123", client_ip=None)
     customer = await auth.authenticate(tenant, "c@example.com", "change123", client_ip=None)
     store_token, _ = await auth.issue_session_token(customer)
@@ -337,25 +338,25 @@ async def test_a_customer_token_or_session_never_authorizes_in_the_back_office(
 
 
 async def test_a_back_office_token_or_session_never_opens_a_customer_route(
-    timed_services: Services, office: BackOffice, tenant: Tenant
+    memory: MemoryServices, office: BackOffice, tenant: Tenant
 ) -> None:
     user = await _user(office, tenant)
     token, _ = await office.issue_token(user)
     cookie = await office.start_session(user)
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(token, tenant)
+        memory.core.auth.verify(token, tenant)
     with pytest.raises(InvalidAccessToken):
-        await timed_services.core.auth.session_claims(tenant, cookie)
+        await memory.core.auth.session_claims(tenant, cookie)
 
 
 async def test_a_logout_with_a_users_token_ends_that_token_only(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     """A user's token stands in for a session (issue 18, item 14): ending it ends the
     token; their other tokens, and a logout attempted on another tenant or with a
     client's token, end nothing."""
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
     user = await _user(office, tenant)
     ended, kept = [(await office.issue_token(user))[0] for _ in range(2)]
     client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
@@ -374,9 +375,9 @@ async def test_a_logout_with_a_users_token_ends_that_token_only(
 
 
 async def test_a_credential_of_one_tenant_never_authorizes_on_another(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
     await _user(office, tenant)
     credentials = await _every_credential(office, tenant)
     client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
@@ -412,13 +413,13 @@ async def test_disabling_a_user_ends_every_credential_at_once_and_for_good(
 
 
 async def test_a_disabled_principal_never_authorizes(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     """Disabled by any means (here without the revocation `set_enabled` adds)."""
     await _user(office, tenant)
     credentials = await _every_credential(office, tenant)
 
-    await clean_db.execute("UPDATE admin_users SET disabled_at = now()")
+    memory.store.set_admin_users(disabled_at=memory.clock())
 
     for credential in credentials:
         with pytest.raises(InvalidAccessToken):
@@ -454,12 +455,13 @@ async def test_a_new_api_token_revokes_the_old_one(office: BackOffice, tenant: T
 
 
 async def test_api_tokens_are_stored_as_hashes(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     await _user(office, tenant)
     token = await office.issue_api_token(tenant, "ada@example.com")
 
-    stored = await clean_db.fetchval("SELECT token_hash FROM admin_api_tokens")
+    (row,) = memory.store.tables.api_tokens.values()
+    stored = row.token_hash
     assert stored == hashlib.sha256(token.encode()).digest()
 
 
@@ -501,15 +503,13 @@ async def test_client_tokens_carry_the_scopes_asked_for_within_the_grant(
 
 
 async def test_scopes_are_the_token_s_and_the_principal_s_current_ones_both(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     """A scope taken from a user is gone from every credential at once."""
     await _user(office, tenant)
     credentials = await _every_credential(office, tenant)
 
-    await clean_db.execute(
-        "UPDATE admin_users SET scopes = ARRAY['customers:read', 'groups:manage']"
-    )
+    memory.store.set_admin_users(scopes=frozenset({"customers:read", "groups:manage"}))
 
     for credential in credentials:
         principal = await office.authorize(tenant, credential)
@@ -520,14 +520,14 @@ async def test_scopes_are_the_token_s_and_the_principal_s_current_ones_both(
 
 
 async def test_a_user_token_never_grants_more_than_it_was_issued_with(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     user = await office.create_user(
         tenant, email="ada@example.com", password=PASSWORD, scopes=[Scope.CUSTOMERS_READ]
     )
     token, _ = await office.issue_token(user)
 
-    await clean_db.execute("UPDATE admin_users SET scopes = $1", sorted(BACK_OFFICE_SCOPES))
+    memory.store.set_admin_users(scopes=BACK_OFFICE_SCOPES)
 
     assert (await office.authorize(tenant, bearer(token))).scopes == {"customers:read"}
 
@@ -549,12 +549,12 @@ async def test_client_credentials_are_checked_and_throttled(
 
 
 async def test_a_gone_user_no_longer_authorizes(
-    office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    office: BackOffice, tenant: Tenant, memory: MemoryServices
 ) -> None:
     await _user(office, tenant)
     credentials = await _every_credential(office, tenant)
 
-    await clean_db.execute("DELETE FROM admin_users")
+    memory.store.tables.admin_users.clear()
 
     for credential in credentials:
         with pytest.raises(InvalidAccessToken):
@@ -581,15 +581,15 @@ async def test_back_office_tokens_and_sessions_expire(
 
 
 async def test_ending_a_back_office_session(
-    timed_services: Services, office: BackOffice, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, office: BackOffice, tenant: Tenant
 ) -> None:
     user = await _user(office, tenant)
     cookie = await office.start_session(user)
-    await timed_services.core.accounts.register(tenant, registration_for("c@example.com"))
-    customer = await timed_services.core.auth.authenticate(
+    await memory.core.accounts.register(tenant, registration_for("c@example.com"))
+    customer = await memory.core.auth.authenticate(
         tenant, "c@example.com", "change123", client_ip=None, require_confirmation=False
     )
-    customer_cookie = await timed_services.core.auth.start_session(customer)
+    customer_cookie = await memory.core.auth.start_session(customer)
 
     await office.end_session(cookie)
     await office.end_session(cookie)  # silent the second time
@@ -597,4 +597,4 @@ async def test_ending_a_back_office_session(
 
     with pytest.raises(InvalidAccessToken):
         await office.authorize(tenant, session(cookie))
-    await timed_services.core.auth.session_claims(tenant, customer_cookie)
+    await memory.core.auth.session_claims(tenant, customer_cookie)

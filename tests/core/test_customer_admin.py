@@ -1,11 +1,10 @@
-"""The back office's customer reads and edits at the core, on real PostgreSQL."""
+"""The back office's customer reads and edits at the core (search and races on
+PostgreSQL, in `test_on_postgres` and `test_back_office_races`)."""
 
 from __future__ import annotations
 
-import asyncio
 from uuid import uuid4
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import CustomerAdminChange, MetadataPatch, ProfileChange
@@ -26,45 +25,25 @@ from patron.core.domain.principals import Scope
 from patron.core.domain.queries import CustomerQuery
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
+from patron.core.use_cases import Core
 from tests.conftest import FrozenClock, registration_for
 from tests.core.back_office_callers import admin_guest, principal_of, second_tenant
+from tests.fakes import MemoryServices
 
 
-async def _groups_of(services: Services, tenant: Tenant, customer: Customer) -> list[CustomerGroup]:
-    found = await services.core.groups.groups_of(principal_of(tenant), tenant, [customer])
+async def _groups_of(core: Core, tenant: Tenant, customer: Customer) -> list[CustomerGroup]:
+    found = await core.groups.groups_of(principal_of(tenant), tenant, [customer])
     return found[customer.id]
 
 
-async def test_a_customer_is_read_by_uuid_within_the_tenant_only(
-    timed_services: Services, tenant: Tenant
-) -> None:
-    admin_core = timed_services.core.customer_admin
-    other = await second_tenant(timed_services.core.tenant_admin)
-    mine = await timed_services.core.accounts.register(tenant, registration_for("m@example.com"))
-    theirs = await timed_services.core.accounts.register(other, registration_for("t@example.com"))
-
-    read = await admin_core.get(principal_of(tenant), tenant, mine.uuid)
-
-    assert read == mine
-    with pytest.raises(CustomerNotFound):
-        await admin_core.get(principal_of(tenant), tenant, theirs.uuid)
-    with pytest.raises(CustomerNotFound):
-        await admin_core.get(principal_of(tenant), tenant, uuid4())
-    listed, count = await admin_core.search(principal_of(tenant), tenant, CustomerQuery())
-    assert ([c.uuid for c in listed], count) == ([mine.uuid], 1)
-    with pytest.raises(InvalidAccessToken):
-        await admin_core.get(principal_of(other), tenant, mine.uuid)
-
-
 async def test_an_admin_edit_writes_the_profile_merges_metadata_and_bumps_the_version(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    customer = await timed_services.core.accounts.register(
+    customer = await memory.core.accounts.register(
         tenant, registration_for("e@example.com", metadata={"keep": 1, "drop": 2})
     )
 
-    updated = await timed_services.core.customer_admin.update(
+    updated = await memory.core.customer_admin.update(
         principal_of(tenant),
         tenant,
         customer.uuid,
@@ -81,15 +60,13 @@ async def test_an_admin_edit_writes_the_profile_merges_metadata_and_bumps_the_ve
 
 
 async def test_a_registered_customers_email_is_locked_a_guests_is_not(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    admin_core = timed_services.core.customer_admin
+    admin_core = memory.core.customer_admin
     admin = principal_of(tenant)
-    registered = await timed_services.core.accounts.register(
-        tenant, registration_for("r@example.com")
-    )
-    guest = await admin_guest(timed_services.core.customer_admin, tenant, "g@example.com")
-    await admin_guest(timed_services.core.customer_admin, tenant, "other-guest@example.com")
+    registered = await memory.core.accounts.register(tenant, registration_for("r@example.com"))
+    guest = await admin_guest(memory.core.customer_admin, tenant, "g@example.com")
+    await admin_guest(memory.core.customer_admin, tenant, "other-guest@example.com")
 
     with pytest.raises(EmailLocked):
         await admin_core.update(
@@ -114,26 +91,24 @@ async def test_a_registered_customers_email_is_locked_a_guests_is_not(
         )
 
     assert moved.email == "R@example.com"  # a guest may share a registered account's email
-    stored = await clean_db.fetchrow(
-        "SELECT email, first_name FROM customers WHERE id = $1", registered.id
-    )
-    assert stored is not None and tuple(stored) == ("r@example.com", "Sonia")
+    stored = memory.store.customer_row(registered.id).customer
+    assert (stored.email, stored.first_name) == ("r@example.com", "Sonia")
 
 
 async def test_groups_are_replaced_exactly_and_an_unknown_one_writes_nothing(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    admin_core = timed_services.core.customer_admin
+    admin_core = memory.core.customer_admin
     admin = principal_of(tenant)
-    groups = timed_services.core.groups
+    groups = memory.core.groups
     a, b, c = [await groups.create(admin, tenant, name=name) for name in ("A", "B", "C")]
-    customer = await timed_services.core.accounts.register(tenant, registration_for("g@e.com"))
+    customer = await memory.core.accounts.register(tenant, registration_for("g@e.com"))
     await groups.add_customers(admin, tenant, a.uuid, [customer.uuid])
 
     regrouped = await admin_core.update(
         admin, tenant, customer.uuid, CustomerAdminChange(group_uuids=(b.uuid, c.uuid, b.uuid))
     )
-    names = [g.name for g in await _groups_of(timed_services, tenant, customer)]
+    names = [g.name for g in await _groups_of(memory.core, tenant, customer)]
     ghost = uuid4()
     with pytest.raises(GroupNotFound) as missing:
         await admin_core.update(
@@ -144,7 +119,7 @@ async def test_groups_are_replaced_exactly_and_an_unknown_one_writes_nothing(
                 profile=ProfileChange(first_name="Never"), group_uuids=(a.uuid, ghost)
             ),
         )
-    after_refusal = [g.name for g in await _groups_of(timed_services, tenant, customer)]
+    after_refusal = [g.name for g in await _groups_of(memory.core, tenant, customer)]
     cleared = await admin_core.update(
         admin, tenant, customer.uuid, CustomerAdminChange(group_uuids=())
     )
@@ -153,20 +128,20 @@ async def test_groups_are_replaced_exactly_and_an_unknown_one_writes_nothing(
     assert regrouped.version == customer.version + 1  # groups alone still move the version
     assert missing.value.group == str(ghost)
     assert after_refusal == ["B", "C"]
-    assert await clean_db.fetchval("SELECT first_name FROM customers") == "Sonia"
-    assert await _groups_of(timed_services, tenant, customer) == []
+    assert memory.store.customer_rows()[0].customer.first_name == "Sonia"
+    assert await _groups_of(memory.core, tenant, customer) == []
     assert cleared.version == regrouped.version + 1
 
 
 async def test_another_tenants_group_is_unknown_to_a_customer_edit(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    other = await second_tenant(timed_services.core.tenant_admin)
-    theirs = await timed_services.core.groups.create(principal_of(other), other, name="T")
-    customer = await timed_services.core.accounts.register(tenant, registration_for("g@e.com"))
+    other = await second_tenant(memory.core.tenant_admin)
+    theirs = await memory.core.groups.create(principal_of(other), other, name="T")
+    customer = await memory.core.accounts.register(tenant, registration_for("g@e.com"))
 
     with pytest.raises(GroupNotFound):
-        await timed_services.core.customer_admin.update(
+        await memory.core.customer_admin.update(
             principal_of(tenant),
             tenant,
             customer.uuid,
@@ -175,41 +150,42 @@ async def test_another_tenants_group_is_unknown_to_a_customer_edit(
 
 
 async def test_an_admin_set_password_ends_every_session_of_the_customer(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+    memory: MemoryServices, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    customer = await timed_services.core.accounts.register(tenant, registration_for("p@e.com"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
-    auth = timed_services.core.auth
+    customer = await memory.core.accounts.register(tenant, registration_for("p@e.com"))
+    memory.store.verify_emails(memory.clock())
+    auth = memory.core.auth
     pair = await auth.login(tenant, "p@e.com", "change123", client_ip=None)
     claims = auth.verify(pair.access_token, tenant)
-    await timed_services.core.passwords.request_reset(tenant, "p@e.com").run()
-    reset_keys = "SELECT count(*) FROM one_time_tokens WHERE purpose = 'reset_password'"
-    assert await clean_db.fetchval(reset_keys) == 1
+    await memory.core.passwords.request_reset(tenant, "p@e.com").run()
+
+    def reset_keys() -> int:
+        return sum(
+            k.purpose == "reset_password" for k in memory.store.tables.one_time_tokens.values()
+        )
+
+    assert reset_keys() == 1
     clock.advance(seconds=1)
 
-    updated = await timed_services.core.customer_admin.update(
+    updated = await memory.core.customer_admin.update(
         principal_of(tenant), tenant, customer.uuid, CustomerAdminChange(password="brand-new-1")
     )
 
     assert updated.version == customer.version + 1
     assert updated.tokens_valid_after == clock.now
     with pytest.raises(InvalidAccessToken):
-        await timed_services.core.accounts.get_own(claims, CustomerRef.me())
-    assert not await clean_db.fetchval(
-        "SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL"
-    )
-    assert not await clean_db.fetchval(reset_keys)  # a mailed key would undo the change
+        await memory.core.accounts.get_own(claims, CustomerRef.me())
+    assert all(t.revoked_at is not None for t in memory.store.tables.refresh_tokens.values())
+    assert not reset_keys()  # a mailed key would undo the change
     with pytest.raises(InvalidCredentials):
         await auth.login(tenant, "p@e.com", "change123", client_ip=None)
     assert await auth.login(tenant, "p@e.com", "brand-new-1", client_ip=None)
 
 
-async def test_a_refused_edit_changes_nothing(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    customer = await timed_services.core.accounts.register(tenant, registration_for("p@e.com"))
-    before = await clean_db.fetchrow("SELECT * FROM customers")
-    admin_core = timed_services.core.customer_admin
+async def test_a_refused_edit_changes_nothing(memory: MemoryServices, tenant: Tenant) -> None:
+    customer = await memory.core.accounts.register(tenant, registration_for("p@e.com"))
+    before = memory.store.customer_rows()
+    admin_core = memory.core.customer_admin
     admin = principal_of(tenant)
 
     with pytest.raises(PasswordPolicyViolation):
@@ -235,59 +211,34 @@ async def test_a_refused_edit_changes_nothing(
         )
 
     assert [p.field for p in invalid.value.problems] == ["first_name", "metadata"]
-    assert await clean_db.fetchrow("SELECT * FROM customers") == before
-
-
-async def test_racing_admin_patches_of_different_keys_all_land(
-    timed_services: Services, tenant: Tenant
-) -> None:
-    customer = await timed_services.core.accounts.register(tenant, registration_for("p@e.com"))
-    admin_core = timed_services.core.customer_admin
-
-    await asyncio.gather(
-        *(
-            admin_core.update(
-                principal_of(tenant),
-                tenant,
-                customer.uuid,
-                CustomerAdminChange(metadata=MetadataPatch(set={f"k{n}": n})),
-            )
-            for n in range(8)
-        )
-    )
-
-    read = await admin_core.get(principal_of(tenant), tenant, customer.uuid)
-    assert read.metadata == {f"k{n}": n for n in range(8)}
-    assert read.version == customer.version + 8
+    assert memory.store.customer_rows() == before
 
 
 async def test_an_anonymized_customer_is_not_written_again(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    customer = await timed_services.core.accounts.register(tenant, registration_for("p@e.com"))
-    await clean_db.execute("UPDATE customers SET email_verified_at = now()")
-    pair = await timed_services.core.auth.login(tenant, "p@e.com", "change123", client_ip=None)
-    claims = timed_services.core.auth.verify(pair.access_token, tenant)
-    await timed_services.core.accounts.anonymize_own(claims, CustomerRef.me())
+    customer = await memory.core.accounts.register(tenant, registration_for("p@e.com"))
+    memory.store.verify_emails(memory.clock())
+    pair = await memory.core.auth.login(tenant, "p@e.com", "change123", client_ip=None)
+    claims = memory.core.auth.verify(pair.access_token, tenant)
+    await memory.core.accounts.anonymize_own(claims, CustomerRef.me())
 
     with pytest.raises(CustomerNotFound):
-        await timed_services.core.customer_admin.update(
+        await memory.core.customer_admin.update(
             principal_of(tenant),
             tenant,
             customer.uuid,
             CustomerAdminChange(profile=ProfileChange(first_name="Back")),
         )
 
-    assert await clean_db.fetchval("SELECT first_name FROM customers") is None
+    assert memory.store.customer_rows()[0].customer.first_name is None
 
 
-async def test_each_use_case_needs_its_scope(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    admin_core = timed_services.core.customer_admin
+async def test_each_use_case_needs_its_scope(memory: MemoryServices, tenant: Tenant) -> None:
+    admin_core = memory.core.customer_admin
     reader = principal_of(tenant, Scope.CUSTOMERS_READ)
     manager = principal_of(tenant, Scope.CUSTOMERS_MANAGE)
-    customer = await timed_services.core.accounts.register(tenant, registration_for("s@e.com"))
+    customer = await memory.core.accounts.register(tenant, registration_for("s@e.com"))
 
     for refused, scope in (
         (admin_core.search(manager, tenant, CustomerQuery()), Scope.CUSTOMERS_READ),
@@ -312,4 +263,4 @@ async def test_each_use_case_needs_its_scope(
         manager, tenant, customer.uuid, CustomerAdminChange(profile=ProfileChange(last_name="Ok"))
     )
     assert edited.last_name == "Ok"
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 1
+    assert len(memory.store.customer_rows()) == 1

@@ -3,11 +3,9 @@ PostgreSQL: upsert by key, ownership, read-only memberships, dates, the cap unde
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import asyncpg
 import pytest
 
 from patron.core.customers.saved_lists import CustomerLists
@@ -24,22 +22,22 @@ from patron.core.domain.errors import (
 from patron.core.domain.model import GROUP_DOMAIN, AccessClaims, CustomerGroup, ListItem
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
 from tests.conftest import FrozenClock
 from tests.core.back_office_callers import principal_of
-from tests.core.test_addresses import signed_in
+from tests.core.signed_in import signed_in
+from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
 
 
 @pytest.fixture
-def lists(timed_services: Services) -> CustomerLists:
-    return timed_services.core.lists
+def lists(memory: MemoryServices) -> CustomerLists:
+    return memory.core.lists
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    return await signed_in(memory, tenant, "sonia@example.com")
 
 
 def favourite(ref_id: str = "123", **values: object) -> ListItemDraft:
@@ -47,7 +45,7 @@ def favourite(ref_id: str = "123", **values: object) -> ListItemDraft:
 
 
 async def _member_of(
-    services: Services, tenant: Tenant, claims: AccessClaims, name: str
+    services: MemoryServices, tenant: Tenant, claims: AccessClaims, name: str
 ) -> CustomerGroup:
     groups = services.core.groups
     group = await groups.create(principal_of(tenant), tenant, name=name, metadata={})
@@ -84,7 +82,7 @@ async def test_items_are_added_read_changed_and_deleted(
 
 
 async def test_an_add_with_a_known_key_updates_that_item(
-    lists: CustomerLists, claims: AccessClaims, clean_db: asyncpg.Pool
+    lists: CustomerLists, claims: AccessClaims, memory: MemoryServices
 ) -> None:
     await lists.add_own(claims, ME, [favourite("1")])
     (before,) = (await lists.list_own(claims, ME, None)).items
@@ -93,19 +91,7 @@ async def test_an_add_with_a_known_key_updates_that_item(
 
     (after,) = (await lists.list_own(claims, ME, None)).items
     assert (after.id, after.config, after.position) == (before.id, {"stock": "1"}, 7)
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 1
-
-
-async def test_a_key_repeated_in_one_batch_is_written_once_as_its_last(
-    lists: CustomerLists, claims: AccessClaims, clean_db: asyncpg.Pool
-) -> None:
-    await lists.add_own(claims, ME, [favourite("1", position=n) for n in range(50)])
-
-    (item,) = (await lists.list_own(claims, ME, None)).items
-    assert item.position == 49
-    # Every write of a row leaves a new row version: one write, one version, the first
-    # slot of the (freshly truncated) table's first page.
-    assert await clean_db.fetchval("SELECT ctid::text FROM customer_list_items") == "(0,1)"
+    assert len(memory.store.tables.list_items) == 1
 
 
 async def test_a_change_onto_another_items_key_replaces_that_item(
@@ -163,9 +149,9 @@ async def test_domains_filter_the_items(lists: CustomerLists, claims: AccessClai
 
 
 async def test_memberships_are_listed_as_group_items_with_their_groups(
-    timed_services: Services, tenant: Tenant, lists: CustomerLists, claims: AccessClaims
+    memory: MemoryServices, tenant: Tenant, lists: CustomerLists, claims: AccessClaims
 ) -> None:
-    gold = await _member_of(timed_services, tenant, claims, "Gold")
+    gold = await _member_of(memory, tenant, claims, "Gold")
     await lists.add_own(claims, ME, [favourite("1")])
 
     every = await lists.list_own(claims, ME, None)
@@ -183,13 +169,12 @@ async def test_memberships_are_listed_as_group_items_with_their_groups(
 
 
 async def test_memberships_are_read_only(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
     lists: CustomerLists,
     claims: AccessClaims,
-    clean_db: asyncpg.Pool,
 ) -> None:
-    await _member_of(timed_services, tenant, claims, "Gold")
+    await _member_of(memory, tenant, claims, "Gold")
     await lists.add_own(claims, ME, [favourite("1")])
     membership, item = (await lists.list_own(claims, ME, [GROUP_DOMAIN, "product"])).items
 
@@ -203,18 +188,17 @@ async def test_memberships_are_read_only(
         await lists.delete_own(claims, ME, [item.id, membership.id])
 
     assert (await lists.list_own(claims, ME, None)).items == [membership, item]
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_group_members") == 1
+    assert len(memory.store.tables.memberships) == 1
 
 
 async def test_another_customers_items_are_not_found_and_not_deleted(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     lists: CustomerLists,
     claims: AccessClaims,
 ) -> None:
-    other = await signed_in(timed_services, tenant, clean_db, "other@example.com")
-    await _member_of(timed_services, tenant, other, "Theirs")
+    other = await signed_in(memory, tenant, "other@example.com")
+    await _member_of(memory, tenant, other, "Theirs")
     await lists.add_own(other, ME, [favourite("1")])
     theirs = (await lists.list_own(other, ME, None)).items
 
@@ -243,36 +227,20 @@ async def test_every_use_case_refuses_another_customers_number(
 
 
 async def test_the_cap_counts_items_not_memberships_and_refuses_a_whole_batch(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
     lists: CustomerLists,
     claims: AccessClaims,
-    clean_db: asyncpg.Pool,
 ) -> None:
     capped = replace(lists, max_per_customer=2)
-    await _member_of(timed_services, tenant, claims, "Gold")
+    await _member_of(memory, tenant, claims, "Gold")
     await capped.add_own(claims, ME, [favourite("1")])
 
     with pytest.raises(ListLimitReached):
         await capped.add_own(claims, ME, [favourite("2"), favourite("3")])
     await capped.add_own(claims, ME, [favourite("1", position=4), favourite("2")])
 
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 2
-
-
-async def test_racing_adds_never_pass_the_cap(
-    lists: CustomerLists, claims: AccessClaims, clean_db: asyncpg.Pool
-) -> None:
-    capped = replace(lists, max_per_customer=3)
-
-    results = await asyncio.gather(
-        *(capped.add_own(claims, ME, [favourite(str(n))]) for n in range(10)),
-        return_exceptions=True,
-    )
-
-    assert sum(isinstance(r, ListLimitReached) for r in results) == 7
-    assert sum(r is None for r in results) == 3
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 3
+    assert len(memory.store.tables.list_items) == 2
 
 
 @pytest.mark.parametrize(
@@ -302,7 +270,7 @@ async def test_racing_adds_never_pass_the_cap(
 async def test_bad_items_refuse_the_whole_batch(
     lists: CustomerLists,
     claims: AccessClaims,
-    clean_db: asyncpg.Pool,
+    memory: MemoryServices,
     draft: ListItemDraft,
     problem: FieldProblem,
 ) -> None:
@@ -310,7 +278,7 @@ async def test_bad_items_refuse_the_whole_batch(
         await lists.add_own(claims, ME, [favourite("fine"), draft])
 
     assert refused.value.problems == (problem,)
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_list_items") == 0
+    assert len(memory.store.tables.list_items) == 0
 
 
 async def test_a_bad_change_writes_nothing(lists: CustomerLists, claims: AccessClaims) -> None:

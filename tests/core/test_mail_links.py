@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import re
 
-import asyncpg
 import pytest
 
 from patron.core.domain.errors import TenantSettingInvalid
 from patron.core.domain.links import check_link_template
 from patron.core.domain.tenants import Tenant, TenantSettings
-from patron.services import Services
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices, MemoryStore
 
 
-async def _links(pool: asyncpg.Pool, email: str) -> dict[str, str]:
+def _links(store: MemoryStore, email: str) -> dict[str, str]:
     """The one link in each mail to `email`, by template."""
-    rows = await pool.fetch("SELECT template, body FROM outbox WHERE recipient = $1", email)
-    found = {row["template"]: re.search(r"^https?://\S+$", row["body"], re.M) for row in rows}
+    mails = [mail for mail in store.mails() if mail.recipient == email]
+    found = {mail.template: re.search(r"^https?://\S+$", mail.body, re.M) for mail in mails}
     return {template: match.group(0) for template, match in found.items() if match}
 
 
 @pytest.fixture
-async def shop(services: Services) -> Tenant:
-    admin = services.core.tenant_admin
+async def shop(memory: MemoryServices) -> Tenant:
+    admin = memory.core.tenant_admin
     await admin.create("shop", "Shop", TenantSettings())
     return await admin.change_settings(
         "shop",
@@ -35,12 +34,12 @@ async def shop(services: Services) -> Tenant:
 
 
 async def test_a_tenant_with_its_own_templates_gets_its_own_links(
-    services: Services, shop: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, shop: Tenant
 ) -> None:
-    await services.core.accounts.register(shop, registration_for("shopper@example.com"))
-    await services.core.passwords.request_reset(shop, "shopper@example.com").run()
+    await memory.core.accounts.register(shop, registration_for("shopper@example.com"))
+    await memory.core.passwords.request_reset(shop, "shopper@example.com").run()
 
-    links = await _links(clean_db, "shopper@example.com")
+    links = _links(memory.store, "shopper@example.com")
     assert re.fullmatch(
         r"https://shop\.example/confirm\?k=[\w-]{20,}", links["customer_confirmation"]
     )
@@ -50,13 +49,13 @@ async def test_a_tenant_with_its_own_templates_gets_its_own_links(
 
 
 async def test_the_default_tenant_keeps_the_configured_links(
-    services: Services, shop: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, shop: Tenant
 ) -> None:
-    default = await services.core.tenants.get("default")
-    await services.core.accounts.register(default, registration_for("plain@example.com"))
-    await services.core.passwords.request_reset(default, "plain@example.com").run()
+    default = await memory.core.tenants.get("default")
+    await memory.core.accounts.register(default, registration_for("plain@example.com"))
+    await memory.core.passwords.request_reset(default, "plain@example.com").run()
 
-    links = await _links(clean_db, "plain@example.com")
+    links = _links(memory.store, "plain@example.com")
     assert links["customer_confirmation"].startswith("http://testserver/register/confirm?token=")
     assert links["customer_password_reset"].startswith("http://testserver/password/restore?token=")
 

@@ -3,9 +3,6 @@ the row lock."""
 
 from __future__ import annotations
 
-import asyncio
-
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
@@ -13,24 +10,22 @@ from patron.core.domain.errors import FieldsInvalid
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 
-async def _claims(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> AccessClaims:
+async def _claims(services: MemoryServices, tenant: Tenant) -> AccessClaims:
     await services.core.accounts.register(
         tenant, registration_for("m@example.com", metadata={"keep": 1, "drop": 2})
     )
-    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    services.store.verify_emails(services.clock())
     pair = await services.core.auth.login(tenant, "m@example.com", "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 
-async def test_a_patch_merges_and_a_dict_replaces(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    claims = await _claims(timed_services, tenant, clean_db)
-    accounts = timed_services.core.accounts
+async def test_a_patch_merges_and_a_dict_replaces(memory: MemoryServices, tenant: Tenant) -> None:
+    claims = await _claims(memory, tenant)
+    accounts = memory.core.accounts
     me = CustomerRef.me()
 
     patched = await accounts.update_own(
@@ -52,30 +47,11 @@ async def test_a_patch_merges_and_a_dict_replaces(
     assert replaced.metadata == {"only": True}
 
 
-async def test_racing_patches_of_different_keys_all_land(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    claims = await _claims(timed_services, tenant, clean_db)
-    accounts = timed_services.core.accounts
-
-    await asyncio.gather(
-        *(
-            accounts.update_own(
-                claims, CustomerRef.me(), ProfileChange(metadata=MetadataPatch(set={f"k{n}": n}))
-            )
-            for n in range(10)
-        )
-    )
-
-    stored = await clean_db.fetchval("SELECT metadata FROM customers")
-    assert stored == {"keep": 1, "drop": 2, **{f"k{n}": n for n in range(10)}}
-
-
 async def test_a_patch_is_bounded_before_and_after_it_is_applied(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    claims = await _claims(timed_services, tenant, clean_db)
-    accounts = timed_services.core.accounts
+    claims = await _claims(memory, tenant)
+    accounts = memory.core.accounts
     half = "v" * 9000
     await accounts.update_own(
         claims, CustomerRef.me(), ProfileChange(metadata=MetadataPatch(set={"a": half}))
@@ -94,7 +70,7 @@ async def test_a_patch_is_bounded_before_and_after_it_is_applied(
 
     assert [p.field for p in at_once.value.problems] == ["last_name", "metadata"]
     assert [p.field for p in merged.value.problems] == ["metadata"]
-    assert sorted(await clean_db.fetchval("SELECT metadata FROM customers")) == [
+    assert sorted(memory.store.customer_rows()[0].customer.metadata) == [
         "a",
         "drop",
         "keep",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import ProfileChange
@@ -10,22 +9,22 @@ from patron.core.domain.errors import VersionConflict
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 
-async def _claims(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> AccessClaims:
+async def _claims(services: MemoryServices, tenant: Tenant) -> AccessClaims:
     await services.core.accounts.register(tenant, registration_for("v@example.com"))
-    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    services.store.verify_emails(services.clock())
     pair = await services.core.auth.login(tenant, "v@example.com", "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 
 async def test_a_write_against_a_stale_version_is_refused_and_changes_nothing(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    claims = await _claims(timed_services, tenant, clean_db)
-    accounts = timed_services.core.accounts
+    claims = await _claims(memory, tenant)
+    accounts = memory.core.accounts
     current = await accounts.get_own(claims, CustomerRef.by_number(claims.customer_number))
 
     updated = await accounts.update_own(
@@ -44,8 +43,7 @@ async def test_a_write_against_a_stale_version_is_refused_and_changes_nothing(
 
     assert updated.version == current.version + 1
     assert conflict.value.current_version == updated.version
-    stored = await clean_db.fetchval("SELECT first_name FROM customers")
-    assert stored == "Vera"
+    assert memory.store.customer_row(claims.customer_id).customer.first_name == "Vera"
 
 
 @pytest.mark.parametrize("pattern", ["DE--", "DE--{x}", "{n"])

@@ -3,10 +3,8 @@ ownership, the cap under a real race, and the text rules."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
-import asyncpg
 import pytest
 
 from patron.core.customers.properties import CustomerProperties
@@ -23,20 +21,20 @@ from patron.core.domain.errors import (
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
-from tests.core.test_addresses import signed_in
+from tests.core.signed_in import signed_in
+from tests.fakes import MemoryServices
 
 ME = CustomerRef.me()
 
 
 @pytest.fixture
-def properties(timed_services: Services) -> CustomerProperties:
-    return timed_services.core.properties
+def properties(memory: MemoryServices) -> CustomerProperties:
+    return memory.core.properties
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    return await signed_in(memory, tenant, "sonia@example.com")
 
 
 async def test_properties_are_added_read_changed_and_deleted(
@@ -66,7 +64,7 @@ async def test_properties_are_added_read_changed_and_deleted(
 
 
 async def test_an_identical_property_is_kept_once(
-    properties: CustomerProperties, claims: AccessClaims, clean_db: asyncpg.Pool
+    properties: CustomerProperties, claims: AccessClaims, memory: MemoryServices
 ) -> None:
     twice = [PropertyDraft(type="limit", value="1000")] * 2
     await properties.add_own(claims, ME, twice)
@@ -81,7 +79,7 @@ async def test_an_identical_property_is_kept_once(
         ("limit", None, "1000"),
         ("limit", None, "5"),
     ]
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 2
+    assert len(memory.store.tables.properties) == 2
 
 
 async def test_a_change_into_a_twin_is_refused_and_changes_nothing(
@@ -98,13 +96,12 @@ async def test_a_change_into_a_twin_is_refused_and_changes_nothing(
 
 
 async def test_another_customers_properties_are_not_found_and_not_deleted(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     properties: CustomerProperties,
     claims: AccessClaims,
 ) -> None:
-    other = await signed_in(timed_services, tenant, clean_db, "other@example.com")
+    other = await signed_in(memory, tenant, "other@example.com")
     (theirs,) = await properties.add_own(other, ME, [PropertyDraft(type="t", value="theirs")])
 
     with pytest.raises(PropertyNotFound):
@@ -131,7 +128,7 @@ async def test_every_use_case_refuses_another_customers_number(
 
 
 async def test_a_batch_past_the_cap_writes_nothing(
-    properties: CustomerProperties, claims: AccessClaims, clean_db: asyncpg.Pool
+    properties: CustomerProperties, claims: AccessClaims, memory: MemoryServices
 ) -> None:
     capped = replace(properties, max_per_customer=3)
     await capped.add_own(claims, ME, [PropertyDraft(type="t", value="1")])
@@ -143,22 +140,7 @@ async def test_a_batch_past_the_cap_writes_nothing(
     # A twin of a stored one takes no place.
     await capped.add_own(claims, ME, [PropertyDraft(type="t", value=str(n)) for n in range(1, 4)])
 
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 3
-
-
-async def test_racing_adds_never_pass_the_cap(
-    properties: CustomerProperties, claims: AccessClaims, clean_db: asyncpg.Pool
-) -> None:
-    capped = replace(properties, max_per_customer=4)
-
-    results = await asyncio.gather(
-        *(capped.add_own(claims, ME, [PropertyDraft(type="t", value=f"v{n}")]) for n in range(10)),
-        return_exceptions=True,
-    )
-
-    assert sum(isinstance(r, PropertyLimitReached) for r in results) == 6
-    assert sum(isinstance(r, list) for r in results) == 4
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 4
+    assert len(memory.store.tables.properties) == 3
 
 
 @pytest.mark.parametrize(
@@ -181,7 +163,7 @@ async def test_racing_adds_never_pass_the_cap(
 async def test_text_rules_refuse_the_whole_batch(
     properties: CustomerProperties,
     claims: AccessClaims,
-    clean_db: asyncpg.Pool,
+    memory: MemoryServices,
     draft: PropertyDraft,
     problem: FieldProblem,
 ) -> None:
@@ -189,7 +171,7 @@ async def test_text_rules_refuse_the_whole_batch(
         await properties.add_own(claims, ME, [PropertyDraft(type="fine", value="v"), draft])
 
     assert refused.value.problems == (problem,)
-    assert await clean_db.fetchval("SELECT count(*) FROM customer_properties") == 0
+    assert len(memory.store.tables.properties) == 0
 
 
 async def test_an_empty_value_is_a_value(

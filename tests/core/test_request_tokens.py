@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.authentication import Authentication
-from patron.services import Services
 from tests.core.back_office_callers import second_tenant
+from tests.fakes import MemoryServices
 
 
 def _tampered(token: str) -> str:
     return ("A" if token[0] != "A" else "B") + token[1:]
 
 
-async def test_a_token_matches_its_own_cookie_only(
-    timed_services: Services, tenant: Tenant
-) -> None:
-    auth: Authentication = timed_services.core.auth
+async def test_a_token_matches_its_own_cookie_only(memory: MemoryServices, tenant: Tenant) -> None:
+    auth: Authentication = memory.core.auth
     cookie, other_cookie = auth.new_visitor_cookie(), auth.new_visitor_cookie()
 
     token = auth.request_token(tenant, cookie)
@@ -32,26 +30,26 @@ async def test_a_token_matches_its_own_cookie_only(
 
 
 async def test_a_token_of_another_tenant_does_not_match(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    auth = timed_services.core.auth
-    other = await second_tenant(timed_services.core.tenant_admin)
+    auth = memory.core.auth
+    other = await second_tenant(memory.core.tenant_admin)
     cookie = auth.new_visitor_cookie()
 
     assert not auth.request_token_matches(other, cookie, auth.request_token(tenant, cookie))
 
 
-async def test_visitor_cookies_are_long_and_never_repeat(timed_services: Services) -> None:
-    cookies = {timed_services.core.auth.new_visitor_cookie() for _ in range(1000)}
+async def test_visitor_cookies_are_long_and_never_repeat(memory: MemoryServices) -> None:
+    cookies = {memory.core.auth.new_visitor_cookie() for _ in range(1000)}
 
     assert len(cookies) == 1000
     assert min(len(cookie) for cookie in cookies) >= 43  # 256 bits, URL-safe base64
 
 
 async def test_a_token_is_not_the_mac_of_another_purpose(
-    timed_services: Services, tenant: Tenant
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    auth = timed_services.core.auth
+    auth = memory.core.auth
     cookie = auth.new_visitor_cookie()
 
     assert auth.request_token(tenant, cookie) != auth.codec.mac("other", cookie)

@@ -12,8 +12,8 @@ from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.errors import RestrictionInvalid
 from patron.core.domain.restrictions import new_restriction, with_site_rules
 from patron.core.domain.tenants import TenantSettings
-from patron.services import Services
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 SYNCING = TenantSettings(restrictions=("DE", "PL"), sync_restriction_with_site=True)
 PLAIN = TenantSettings(restrictions=("DE", "PL"))
@@ -40,10 +40,10 @@ def test_a_change_of_site_moves_the_restriction_unless_the_change_names_one() ->
         with_site_rules(PLAIN, CustomerChanges(restriction="FR"))
 
 
-async def test_every_dialects_sign_up_obeys_the_sync(services: Services) -> None:
-    tenant = await services.core.tenant_admin.create("synced", "Synced", SYNCING)
+async def test_every_dialects_sign_up_obeys_the_sync(memory: MemoryServices) -> None:
+    tenant = await memory.core.tenant_admin.create("synced", "Synced", SYNCING)
 
-    customer = await services.core.accounts.register(
+    customer = await memory.core.accounts.register(
         tenant, registration_for("s@example.com", site="PL")
     )
 

@@ -6,29 +6,28 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import EmailLookup
 from patron.core.domain.errors import EmailTaken, LoginBlocked, PasswordPolicyViolation
 from patron.core.domain.tenants import Tenant
-from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import registration_for
+from tests.fakes import MemoryServices
 
 PROBER = EmailLookup(client_ip="203.0.113.50")
 TAKEN = "taken@example.com"
 
 
 @pytest.fixture
-async def taken(timed_services: Services, tenant: Tenant) -> None:
-    await timed_services.core.accounts.register(tenant, registration_for(TAKEN))
+async def taken(memory: MemoryServices, tenant: Tenant) -> None:
+    await memory.core.accounts.register(tenant, registration_for(TAKEN))
 
 
 async def test_taken_emails_spend_the_lookup_limit_and_then_every_sign_up_waits(
-    timed_services: Services, tenant: Tenant, settings: Settings, taken: None
+    memory: MemoryServices, tenant: Tenant, settings: Settings, taken: None
 ) -> None:
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
     for _ in range(settings.login_max_failures):
         with pytest.raises(EmailTaken):
             await accounts.register(tenant, registration_for(TAKEN), lookup=PROBER)
@@ -43,9 +42,9 @@ async def test_taken_emails_spend_the_lookup_limit_and_then_every_sign_up_waits(
 
 
 async def test_lookups_and_taken_sign_ups_share_one_limit(
-    timed_services: Services, tenant: Tenant, settings: Settings, taken: None
+    memory: MemoryServices, tenant: Tenant, settings: Settings, taken: None
 ) -> None:
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
     for n in range(settings.login_max_failures):
         await accounts.account_exists(tenant, f"p{n}@example.com", client_ip=PROBER.client_ip)
 
@@ -54,10 +53,10 @@ async def test_lookups_and_taken_sign_ups_share_one_limit(
 
 
 async def test_new_accounts_and_refused_passwords_name_no_account_and_spend_nothing(
-    timed_services: Services, tenant: Tenant, settings: Settings, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant, settings: Settings
 ) -> None:
     """A shared address (an office, a carrier's NAT) may sign many people up."""
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
     for n in range(settings.login_max_failures + 2):
         await accounts.register(tenant, registration_for(f"new{n}@example.com"), lookup=PROBER)
         with pytest.raises(PasswordPolicyViolation):
@@ -66,20 +65,18 @@ async def test_new_accounts_and_refused_passwords_name_no_account_and_spend_noth
             )
 
     assert await accounts.account_exists(tenant, "new0@example.com", client_ip=PROBER.client_ip)
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == (
-        settings.login_max_failures + 2
-    )
+    assert len(memory.store.customer_rows()) == (settings.login_max_failures + 2)
 
 
 async def test_racing_sign_ups_of_taken_emails_name_at_most_the_limit(
-    timed_services: Services, tenant: Tenant, settings: Settings, taken: None
+    memory: MemoryServices, tenant: Tenant, settings: Settings, taken: None
 ) -> None:
     """Counted before the sign-up runs, so a burst cannot all pass while the first is
     still hashing its password."""
     attempts = settings.login_max_failures * 3
     results = await asyncio.gather(
         *(
-            timed_services.core.accounts.register(tenant, registration_for(TAKEN), lookup=PROBER)
+            memory.core.accounts.register(tenant, registration_for(TAKEN), lookup=PROBER)
             for _ in range(attempts)
         ),
         return_exceptions=True,
@@ -91,9 +88,9 @@ async def test_racing_sign_ups_of_taken_emails_name_at_most_the_limit(
 
 
 async def test_a_trusted_caller_is_not_counted(
-    timed_services: Services, tenant: Tenant, settings: Settings, taken: None
+    memory: MemoryServices, tenant: Tenant, settings: Settings, taken: None
 ) -> None:
     """The console and imports pass no `EmailLookup`: they are no anonymous prober."""
     for _ in range(settings.login_max_failures + 1):
         with pytest.raises(EmailTaken):
-            await timed_services.core.accounts.register(tenant, registration_for(TAKEN))
+            await memory.core.accounts.register(tenant, registration_for(TAKEN))

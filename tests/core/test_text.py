@@ -3,7 +3,6 @@ anything is hashed or stored."""
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 
 from patron.core.domain.commands import AddressChange, ProfileChange
@@ -12,9 +11,10 @@ from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.domain.text import problems_in, refused_character
 from patron.core.identity.access import CustomerRef
-from patron.services import Services
 from tests.conftest import registration_for
-from tests.core.test_addresses import draft, signed_in
+from tests.core.signed_in import signed_in
+from tests.core.test_addresses import draft
+from tests.fakes import MemoryServices
 
 HOSTILE = [
     "a\x00b",
@@ -50,9 +50,9 @@ def test_length_is_checked_before_characters() -> None:
 
 
 async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    accounts = timed_services.core.accounts
+    accounts = memory.core.accounts
 
     with pytest.raises(FieldsInvalid) as long:
         await accounts.register(tenant, registration_for("a@b.de", first_name="x" * 1_000_000))
@@ -67,33 +67,33 @@ async def test_registration_refuses_long_or_hostile_text_and_stores_nothing(
     assert hostile.value.problems == (FieldProblem("last_name", FieldRule.CHARACTERS),)
     assert metadata.value.problems == (FieldProblem("metadata", FieldRule.CHARACTERS),)
     assert not problems_in({"metadata": {"note": "\\u0000 is how JSON writes NUL"}}, {})
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+    assert memory.store.customer_rows() == []
 
 
 @pytest.fixture
-async def claims(timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool) -> AccessClaims:
-    return await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
+async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
+    return await signed_in(memory, tenant, "sonia@example.com")
 
 
 async def test_profile_changes_refuse_them_too(
-    timed_services: Services, claims: AccessClaims, clean_db: asyncpg.Pool
+    memory: MemoryServices, claims: AccessClaims
 ) -> None:
     with pytest.raises(FieldsInvalid):
-        await timed_services.core.accounts.update_own(
+        await memory.core.accounts.update_own(
             claims, CustomerRef.me(), ProfileChange(company="A\x00B")
         )
     with pytest.raises(FieldsInvalid):
-        await timed_services.core.accounts.update_own(
+        await memory.core.accounts.update_own(
             claims, CustomerRef.me(), ProfileChange(phone="1" * 256)
         )
 
-    assert await clean_db.fetchval("SELECT company FROM customers") is None
+    assert memory.store.customer_rows()[0].customer.company is None
 
 
 async def test_addresses_refuse_them_and_keep_comments_multi_line(
-    timed_services: Services, claims: AccessClaims, clean_db: asyncpg.Pool
+    memory: MemoryServices, claims: AccessClaims
 ) -> None:
-    addresses = timed_services.core.addresses
+    addresses = memory.core.addresses
     me = CustomerRef.me()
 
     with pytest.raises(FieldsInvalid):
@@ -104,33 +104,31 @@ async def test_addresses_refuse_them_and_keep_comments_multi_line(
     with pytest.raises(FieldsInvalid):
         await addresses.update_own(claims, me, added.uuid, AddressChange(address1="\x00"))
 
-    assert await clean_db.fetchval("SELECT count(*) FROM addresses") == 1
-    assert await clean_db.fetchval("SELECT address1 FROM addresses") == "Julie-Wolfthorn-Str. 1"
+    assert [a.address1 for a in memory.store.addresses()] == ["Julie-Wolfthorn-Str. 1"]
 
 
-async def test_subscriptions_refuse_them(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
-) -> None:
-    availability = timed_services.core.availability
+async def test_subscriptions_refuse_them(memory: MemoryServices, tenant: Tenant) -> None:
+    availability = memory.core.availability
+    before = memory.store.tables.copy()
 
     with pytest.raises(FieldsInvalid):
         await availability.subscribe(tenant, sku="SKU\x00", email="g@example.com", locale="en_US")
     with pytest.raises(FieldsInvalid):
         await availability.subscribe(tenant, sku="S" * 256, email="g@example.com", locale="en")
 
-    assert await clean_db.fetchval("SELECT count(*) FROM availability_subscriptions") == 0
+    assert memory.store.tables == before  # refused before any transaction began
 
 
 async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_error(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     with pytest.raises(FieldsInvalid) as refused:
-        await timed_services.core.accounts.register(
+        await memory.core.accounts.register(
             tenant, registration_for("a@b.de", metadata={"big": 2**64})
         )
 
     assert refused.value.problems == (FieldProblem("metadata", FieldRule.INVALID),)
-    assert await clean_db.fetchval("SELECT count(*) FROM customers") == 0
+    assert memory.store.customer_rows() == []
 
 
 @pytest.mark.parametrize(
@@ -143,14 +141,13 @@ async def test_metadata_with_an_integer_past_64_bits_is_refused_not_a_server_err
     ],
 )
 async def test_an_address_refuses_bad_contact_fields_when_added_or_changed(
-    timed_services: Services,
+    memory: MemoryServices,
     tenant: Tenant,
-    clean_db: asyncpg.Pool,
     values: dict[str, object],
     problem: FieldProblem,
 ) -> None:
-    claims = await signed_in(timed_services, tenant, clean_db, "sonia@example.com")
-    addresses = timed_services.core.addresses
+    claims = await signed_in(memory, tenant, "sonia@example.com")
+    addresses = memory.core.addresses
     me = CustomerRef.me()
     added = await addresses.add_own(claims, me, draft())
 

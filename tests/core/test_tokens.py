@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 
 from patron.core.domain.errors import (
@@ -15,64 +14,63 @@ from patron.core.domain.errors import (
 )
 from patron.core.domain.model import Audience, TokenPair
 from patron.core.domain.tenants import Tenant, TenantSettings
-from patron.services import Services
-from patron.storage.tenants import TenantAdmin
 from tests.conftest import FrozenClock, registration_for
+from tests.fakes import MemoryServices
 
 
-async def _confirmed(services: Services, tenant: Tenant, pool: asyncpg.Pool, email: str) -> None:
+async def _confirmed(services: MemoryServices, tenant: Tenant, email: str) -> None:
     await services.core.accounts.register(tenant, registration_for(email))
-    await pool.execute("UPDATE customers SET email_verified_at = now()")
+    services.store.verify_emails(services.clock())
 
 
-async def _logged_in(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> TokenPair:
-    await _confirmed(services, tenant, pool, "t@example.com")
+async def _logged_in(services: MemoryServices, tenant: Tenant) -> TokenPair:
+    await _confirmed(services, tenant, "t@example.com")
     return await services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
 
 
 async def test_access_tokens_expire_after_their_lifetime(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+    memory: MemoryServices, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    pair = await _logged_in(timed_services, tenant, clean_db)
+    pair = await _logged_in(memory, tenant)
 
     clock.advance(seconds=pair.expires_in - 1)
-    claims = timed_services.core.auth.verify(pair.access_token, tenant)
+    claims = memory.core.auth.verify(pair.access_token, tenant)
     clock.advance(seconds=1)
 
     assert claims.customer_number == "DE--1"
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(pair.access_token, tenant)
+        memory.core.auth.verify(pair.access_token, tenant)
 
 
 async def test_refresh_tokens_expire_after_their_lifetime(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+    memory: MemoryServices, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    pair = await _logged_in(timed_services, tenant, clean_db)
+    pair = await _logged_in(memory, tenant)
 
     clock.advance(days=30)
 
     with pytest.raises(InvalidRefreshToken):
-        await timed_services.core.auth.refresh(tenant, pair.refresh_token)
+        await memory.core.auth.refresh(tenant, pair.refresh_token)
 
 
 async def test_confirmation_keys_expire(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, clock: FrozenClock
+    memory: MemoryServices, tenant: Tenant, clock: FrozenClock
 ) -> None:
     import re
 
-    await timed_services.core.accounts.register(tenant, registration_for("c@example.com"))
-    body = await clean_db.fetchval("SELECT body FROM outbox")
+    await memory.core.accounts.register(tenant, registration_for("c@example.com"))
+    body = memory.store.mails()[-1].body
     match = re.search(r"token=([\w-]+)", body)
     assert match is not None
 
     clock.advance(days=8)
 
     with pytest.raises(ConfirmationInvalid):
-        await timed_services.core.accounts.confirm(tenant, match.group(1))
+        await memory.core.accounts.confirm(tenant, match.group(1))
 
 
 async def test_a_token_signed_with_another_key_is_refused(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     import jwt
 
@@ -90,17 +88,17 @@ async def test_a_token_signed_with_another_key_is_refused(
     )
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(forged, tenant)
+        memory.core.auth.verify(forged, tenant)
 
 
 async def test_a_genuine_token_of_another_tenant_is_a_tenant_mismatch_a_forged_one_is_not(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
     """Emporix answers the mismatch apart (400); its code is the invalid token's, so every
     other dialect answers it as one. A token whose signature fails never gets that far."""
-    pair = await _logged_in(timed_services, tenant, clean_db)
-    other = await TenantAdmin(clean_db).create("othershop", "Other", TenantSettings())
-    auth = timed_services.core.auth
+    pair = await _logged_in(memory, tenant)
+    other = await memory.core.tenant_admin.create("othershop", "Other", TenantSettings())
+    auth = memory.core.auth
 
     with pytest.raises(TenantMismatch) as mismatch:
         auth.verify(pair.access_token, other)
@@ -119,24 +117,23 @@ async def test_a_genuine_token_of_another_tenant_is_a_tenant_mismatch_a_forged_o
 
 
 async def test_inactive_and_on_hold_customers_cannot_log_in(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    await _confirmed(timed_services, tenant, clean_db, "t@example.com")
+    await _confirmed(memory, tenant, "t@example.com")
 
-    await clean_db.execute("UPDATE customers SET on_hold = true")
+    memory.store.set_customers(on_hold=True)
     with pytest.raises(InvalidCredentials):
-        await timed_services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
-    await clean_db.execute("UPDATE customers SET on_hold = false, is_active = false")
+        await memory.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+    memory.store.set_customers(on_hold=False, is_active=False)
     with pytest.raises(InvalidCredentials):
-        await timed_services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+        await memory.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
 
 
-async def _signed(pool: asyncpg.Pool, claims: dict[str, object]) -> str:
+def _signed(services: MemoryServices, claims: dict[str, object]) -> str:
     """A token signed with the service's real key: only its claims are wrong."""
     import jwt
 
-    secret: bytes = await pool.fetchval("SELECT secret FROM signing_keys")
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.encode(claims, services.secret, algorithm="HS256")
 
 
 def _own(tenant: Tenant, **changes: object) -> dict[str, object]:
@@ -154,14 +151,14 @@ def _own(tenant: Tenant, **changes: object) -> dict[str, object]:
 
 @pytest.mark.parametrize("exp", ["inf", "nan", "4000000000", True, None, [1]])
 async def test_a_token_whose_expiry_is_not_a_finite_number_is_refused(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, exp: object
+    memory: MemoryServices, tenant: Tenant, exp: object
 ) -> None:
     claims: dict[str, object] = {"iss": "patron", "iat": 1, "patron": _own(tenant)}
     if exp is not None:
         claims["exp"] = exp
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+        memory.core.auth.verify(_signed(memory, claims), tenant)
 
 
 @pytest.mark.parametrize(
@@ -177,46 +174,46 @@ async def test_a_token_whose_expiry_is_not_a_finite_number_is_refused(
     ],
 )
 async def test_malformed_or_foreign_claims_are_refused(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, own: dict[str, object]
+    memory: MemoryServices, tenant: Tenant, own: dict[str, object]
 ) -> None:
     claims = {"iss": "patron", "iat": 1, "exp": 4_000_000_000, "patron": _own(tenant, **own)}
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+        memory.core.auth.verify(_signed(memory, claims), tenant)
 
 
 async def test_a_customer_token_never_opens_a_back_office_route(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    pair = await _logged_in(timed_services, tenant, clean_db)
+    pair = await _logged_in(memory, tenant)
 
-    claims = timed_services.core.auth.verify(pair.access_token, tenant)
+    claims = memory.core.auth.verify(pair.access_token, tenant)
 
     assert claims.audience is Audience.CUSTOMER
     assert claims.scopes == frozenset({"customer"})
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(pair.access_token, tenant, audience=Audience.BACK_OFFICE)
+        memory.core.auth.verify(pair.access_token, tenant, audience=Audience.BACK_OFFICE)
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(pair.access_token, tenant, scope="customers.manage")
+        memory.core.auth.verify(pair.access_token, tenant, scope="customers.manage")
 
 
 async def test_a_token_is_valid_on_its_own_tenant_only(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    pair = await _logged_in(timed_services, tenant, clean_db)
-    other = await TenantAdmin(clean_db).create("other", "Other", TenantSettings())
+    pair = await _logged_in(memory, tenant)
+    other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(pair.access_token, other)
+        memory.core.auth.verify(pair.access_token, other)
 
 
 async def test_a_dialect_may_not_overwrite_patrons_own_claims(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    await _confirmed(timed_services, tenant, clean_db, "t@example.com")
+    await _confirmed(memory, tenant, "t@example.com")
 
     with pytest.raises(ValueError, match="exp"):
-        await timed_services.core.auth.login(
+        await memory.core.auth.login(
             tenant,
             "t@example.com",
             "change123",
@@ -229,21 +226,21 @@ async def test_a_dialect_may_not_overwrite_patrons_own_claims(
     "times", [{"iat": 1e20}, {"iat": -1e20}, {"nbf": 4_000_000_000}, {"iat": 4_000_000_000}]
 )
 async def test_a_token_from_the_future_or_out_of_range_is_refused(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool, times: dict[str, float]
+    memory: MemoryServices, tenant: Tenant, times: dict[str, float]
 ) -> None:
     """A future `iat` would pass for a token issued after every revocation."""
     claims = {"iss": "patron", "iat": 1, "exp": 4_000_000_000, "patron": _own(tenant), **times}
 
     with pytest.raises(InvalidAccessToken):
-        timed_services.core.auth.verify(await _signed(clean_db, claims), tenant)
+        memory.core.auth.verify(_signed(memory, claims), tenant)
 
 
 async def test_a_holder_refreshes_its_own_refresh_token_only(
-    timed_services: Services, tenant: Tenant, clean_db: asyncpg.Pool
+    memory: MemoryServices, tenant: Tenant
 ) -> None:
-    auth = timed_services.core.auth
-    await _confirmed(timed_services, tenant, clean_db, "a@example.com")
-    await _confirmed(timed_services, tenant, clean_db, "b@example.com")
+    auth = memory.core.auth
+    await _confirmed(memory, tenant, "a@example.com")
+    await _confirmed(memory, tenant, "b@example.com")
     a = await auth.login(tenant, "a@example.com", "change123", client_ip=None)
     b = await auth.login(tenant, "b@example.com", "change123", client_ip=None)
     a_claims = auth.verify(a.access_token, tenant)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
 from tests.conftest import _with_database
+from tests.storage.backends import Backend, memory_backend, postgres_backend
 
 
 @pytest.fixture
@@ -21,3 +23,12 @@ async def empty_database(server_dsn: str) -> AsyncIterator[str]:
     admin = await asyncpg.connect(server_dsn)
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.close()
+
+
+@pytest.fixture(params=["memory", "postgres"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The unit-of-work contract runs on the fake and on PostgreSQL (from empty tables)."""
+    if request.param == "memory":
+        return memory_backend(datetime.now(UTC))
+    pool: asyncpg.Pool = request.getfixturevalue("clean_db")
+    return postgres_backend(pool)
