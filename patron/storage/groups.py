@@ -9,7 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.domain.errors import GroupNameTaken, GroupNotFound
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.not_found import GroupNotFound
 from patron.core.domain.model import CustomerGroup
 from patron.core.domain.queries import GroupQuery
 from patron.storage.database import Connection, qualified

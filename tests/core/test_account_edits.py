@@ -9,7 +9,8 @@ import asyncpg
 import pytest
 
 from patron.core.domain.commands import AccountEdit, AddressDraft, BillingChoice, ProfileChange
-from patron.core.domain.errors import AddressNotFound, EmailTaken
+from patron.core.domain.errors.conflict import EmailTaken
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

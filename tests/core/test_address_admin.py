@@ -13,7 +13,9 @@ import pytest
 
 from patron.core.back_office.addresses import AddressAdministration
 from patron.core.domain.commands import AddressChange, AddressDraft
-from patron.core.domain.errors import CustomerNotFound, ScopeMissing, TenantMismatch
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.not_found import CustomerNotFound
+from patron.core.domain.errors.unauthorized import TenantMismatch
 from patron.core.domain.principals import Principal, PrincipalKind, Scope
 from patron.core.domain.tenants import Tenant
 from patron.core.ports.customers import AddressKey

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from patron.core.domain.commands import CustomerAdminChange, ProfileChange
-from patron.core.domain.errors import LoginBlocked
+from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.login_protection import address_key
 from patron.services import Services

@@ -10,14 +10,11 @@ import asyncpg
 import pytest
 
 from patron.core.domain.commands import GroupChange, MetadataPatch
-from patron.core.domain.errors import (
-    CustomersNotFound,
-    FieldsInvalid,
-    GroupNameTaken,
-    GroupNotFound,
-    InvalidAccessToken,
-    ScopeMissing,
-)
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.invalid_input import FieldsInvalid
+from patron.core.domain.errors.not_found import CustomersNotFound, GroupNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import Customer
 from patron.core.domain.principals import Scope
 from patron.core.domain.queries import Comparison, GroupQuery, Page, Sort, TimeBound

@@ -7,7 +7,7 @@ import re
 import asyncpg
 import pytest
 
-from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
 from patron.core.domain.links import check_link_template
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services

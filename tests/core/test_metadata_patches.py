@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
-from patron.core.domain.errors import FieldsInvalid
+from patron.core.domain.errors.invalid_input import FieldsInvalid
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -9,12 +9,9 @@ import asyncpg
 import pytest
 
 from patron.core.domain.commands import Registration
-from patron.core.domain.errors import (
-    EmailInvalid,
-    EmailTaken,
-    InvalidCredentials,
-    PasswordPolicyViolation,
-)
+from patron.core.domain.errors.conflict import EmailTaken
+from patron.core.domain.errors.invalid_input import EmailInvalid, PasswordPolicyViolation
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings

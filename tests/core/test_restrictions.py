@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from patron.core.back_office.customers_by_number import merge_patch
-from patron.core.domain.errors import RestrictionInvalid
+from patron.core.domain.errors.invalid_input import RestrictionInvalid
 from patron.core.domain.restrictions import new_restriction, with_site_rules
 from patron.core.domain.tenants import TenantSettings
 from patron.services import Services

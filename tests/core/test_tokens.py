@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.domain.errors import (
-    ConfirmationInvalid,
-    ErrorCode,
+from patron.core.domain.errors.base import ErrorCode
+from patron.core.domain.errors.invalid_input import ConfirmationInvalid
+from patron.core.domain.errors.unauthorized import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,

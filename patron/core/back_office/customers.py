@@ -16,13 +16,8 @@ from patron.core.customers.registration import add_customer, prepare_registratio
 from patron.core.domain.commands import CustomerAdminChange, MetadataPatch, Registration
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.email_addresses import lookup_key
-from patron.core.domain.errors import (
-    CustomerNotFound,
-    EmailLocked,
-    FieldProblem,
-    FieldsInvalid,
-    GroupNotFound,
-)
+from patron.core.domain.errors.invalid_input import EmailLocked, FieldProblem, FieldsInvalid
+from patron.core.domain.errors.not_found import CustomerNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal, Scope
 from patron.core.domain.queries import CustomerQuery

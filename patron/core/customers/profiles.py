@@ -10,7 +10,8 @@ from typing import Any
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
 from patron.core.domain.email_addresses import clean_email, lookup_key
-from patron.core.domain.errors import CodeTaken, FieldsInvalid
+from patron.core.domain.errors.conflict import CodeTaken
+from patron.core.domain.errors.invalid_input import FieldsInvalid
 from patron.core.domain.model import Customer
 from patron.core.domain.text import CUSTOMER_TEXT, patch_problems, patched_metadata, problems_in
 from patron.core.outbox.login_notices import mail_login_notice

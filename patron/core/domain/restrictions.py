@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from patron.core.domain.errors import RestrictionInvalid
+from patron.core.domain.errors.invalid_input import RestrictionInvalid
 from patron.core.domain.tenants import TenantSettings
 
 

@@ -13,17 +13,16 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from patron.core.domain.errors import (
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.invalid_input import (
     FieldProblem,
     FieldRule,
     FieldsInvalid,
-    LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 
 
 class AimeosError(Exception):

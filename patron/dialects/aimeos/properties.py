@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from patron.core.domain.commands import PropertyChange, PropertyDraft
-from patron.core.domain.errors import PropertyNotFound
+from patron.core.domain.errors.not_found import PropertyNotFound
 from patron.core.domain.model import CustomerProperty
 from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url

@@ -14,19 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from patron.core.domain.errors import (
-    AccessTokenExpired,
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.invalid_input import (
     FieldRule,
     FieldsInvalid,
-    LoginBlocked,
     MigrationWindowRule,
     PasswordPolicyViolation,
     PasswordRule,
-    ServiceUnavailable,
-    TenantMismatch,
 )
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import AccessTokenExpired, TenantMismatch
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 
 
 @dataclass(frozen=True, slots=True)

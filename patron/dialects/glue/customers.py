@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from patron.core.domain.commands import EmailLookup, ProfileChange, Registration
-from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.model import Gender, Salutation
 from patron.core.identity.access import CustomerRef
 from patron.dialects.glue.addresses import include_addresses

@@ -10,16 +10,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from patron.core.domain.errors import (
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.invalid_input import (
     FieldRule,
     FieldsInvalid,
-    LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from patron.core.domain.commands import CustomerAdminChange, ProfileChange, Registration
-from patron.core.domain.errors import CustomerNotFound, GroupNotFound
+from patron.core.domain.errors.not_found import CustomerNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal
 from patron.core.domain.tenants import Tenant

@@ -19,20 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from patron.core.domain.errors import (
-    CustomersNotFound,
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.invalid_input import (
     FieldRule,
     FieldsInvalid,
-    GroupNameTaken,
-    GroupNotFound,
-    LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
-    ScopeMissing,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.not_found import CustomersNotFound, GroupNotFound
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 from patron.dialects.medusa import ids
 
 
