@@ -247,8 +247,9 @@ def translate(
 ) -> list[GlueErrorObject]:
     if isinstance(error, Unavailable):  # no route's override: nothing was decided
         return BY_CATEGORY(error)
-    if overrides and error.code in overrides:
-        return [overrides[error.code]]
+    override = overrides.get(error.code) if overrides else None
+    if override is not None:
+        return [override]
     by_code = BY_CODE.get(error.code)
     return by_code(error) if by_code is not None else BY_CATEGORY(error)
 
