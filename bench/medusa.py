@@ -19,7 +19,7 @@ import httpx
 from asyncpg.connection import LoggedQuery
 
 from bench.load import request_bytes
-from patron.core.domain.errors import AdminEmailTaken
+from patron.core.domain.errors.conflict import AdminEmailTaken
 from patron.core.domain.queries import CustomerQuery, Page
 from patron.services import Services
 from patron.settings import Settings

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
 from patron.core.domain.links import check_link_template
 
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from patron.cli import app
-from patron.core.domain.errors import InvalidAccessToken, InvalidCredentials
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, InvalidCredentials
 from patron.core.domain.principals import BACK_OFFICE_SCOPES
 from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.services import Services

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from patron.core.domain.errors import InvalidCredentials, LoginBlocked
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.services import Services
 from tests.conftest import cheap_settings, registration_for
 

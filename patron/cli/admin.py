@@ -12,16 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from patron.cli.common import T, TenantOption, console, with_core
-from patron.core.domain.errors import (
-    AdminEmailTaken,
+from patron.core.domain.errors.conflict import AdminEmailTaken
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.invalid_input import (
     EmailInvalid,
     FieldsInvalid,
-    GroupNotFound,
     PasswordPolicyViolation,
-    PrincipalNotFound,
-    ScopeMissing,
-    TenantNotFound,
 )
+from patron.core.domain.errors.not_found import GroupNotFound, PrincipalNotFound, TenantNotFound
 from patron.core.domain.principals import AdminRole, AdminUser, ApiClient, PrincipalKind, Scope
 from patron.core.domain.tenants import Tenant
 from patron.core.use_cases import Core

@@ -13,7 +13,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from patron.cli.common import TenantOption, console, with_core
-from patron.core.domain.errors import FieldsInvalid, TenantNotFound
+from patron.core.domain.errors.invalid_input import FieldsInvalid
+from patron.core.domain.errors.not_found import TenantNotFound
 from patron.core.domain.model import ProductSummary
 from patron.core.domain.text import PRODUCT_TEXT, problems_in
 from patron.core.use_cases import Core

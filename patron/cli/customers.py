@@ -20,7 +20,8 @@ from rich.progress import Progress
 from patron.cli.common import TenantOption, console, with_core
 from patron.core.back_office.imports import MAX_BATCH, ImportedCustomer, Refused
 from patron.core.domain.commands import Registration
-from patron.core.domain.errors import DomainError, ErrorCode, TenantNotFound
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.not_found import TenantNotFound
 from patron.core.domain.password_migration import ImportedPassword, LegacyHash
 from patron.core.domain.principals import Scope, operator
 from patron.core.use_cases import Core

@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from patron.cli.common import console, load_settings, with_core
-from patron.core.domain.errors import FieldsInvalid, TenantNotFound, TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import FieldsInvalid, TenantSettingInvalid
+from patron.core.domain.errors.not_found import TenantNotFound
 from patron.core.domain.tenants import PasswordPolicyName, TenantSettings
 
 tenant_app = typer.Typer(help="View and change tenants and their settings.", no_args_is_help=True)

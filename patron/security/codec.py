@@ -29,7 +29,7 @@ import jwt
 import orjson
 from jwt.algorithms import HMACAlgorithm
 
-from patron.core.domain.errors import AccessTokenExpired, InvalidAccessToken
+from patron.core.domain.errors.unauthorized import AccessTokenExpired, InvalidAccessToken
 from patron.core.domain.model import AccessClaims, Audience, Customer
 from patron.core.domain.principals import BackOfficeClaims, PrincipalKind
 

@@ -15,7 +15,7 @@ import bcrypt
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from patron.core.domain.errors import PasswordHashInvalid
+from patron.core.domain.errors.invalid_input import PasswordHashInvalid
 from patron.core.domain.password_migration import LEGACY_HASH_PREFIX, ImportedPassword, LegacyHash
 
 

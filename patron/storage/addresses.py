@@ -9,7 +9,8 @@ from uuid import UUID
 import asyncpg
 
 from patron.core.domain.commands import AddressChange
-from patron.core.domain.errors import AddressConflict, AddressIdTaken, AddressNotFound
+from patron.core.domain.errors.conflict import AddressConflict, AddressIdTaken
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.model import Address, Salutation
 from patron.core.ports.customers import AddressKey, AddressSummary, NewAddress
 from patron.storage.database import Connection

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.domain.errors import ProductNotFound, SubscriptionExists
+from patron.core.domain.errors.conflict import SubscriptionExists
+from patron.core.domain.errors.not_found import ProductNotFound
 from patron.core.domain.model import Product, ProductSummary, Subscription
 from patron.core.ports.customers import NewSubscription
 from patron.storage.database import Connection

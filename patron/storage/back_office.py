@@ -6,7 +6,7 @@ from datetime import datetime
 
 import asyncpg
 
-from patron.core.domain.errors import AdminEmailTaken
+from patron.core.domain.errors.conflict import AdminEmailTaken
 from patron.core.domain.principals import AdminRole, AdminUser, ApiClient, PrincipalKind
 from patron.core.ports.back_office import NewAdminUser, NewApiClient
 from patron.storage.database import Connection, qualified

@@ -10,7 +10,8 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from patron.core.domain.commands import ListItemChange, ListItemDraft, PropertyChange, PropertyDraft
-from patron.core.domain.errors import ListItemNotFound, PropertyExists, PropertyNotFound
+from patron.core.domain.errors.conflict import PropertyExists
+from patron.core.domain.errors.not_found import ListItemNotFound, PropertyNotFound
 from patron.core.domain.model import GROUP_DOMAIN, CustomerGroup, CustomerProperty, ListItem
 from patron.storage.database import Connection
 from patron.storage.groups import GROUP_COLUMNS, row_to_group

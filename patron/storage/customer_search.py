@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Reach
 from patron.core.domain.queries import CustomerQuery

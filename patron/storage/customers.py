@@ -8,13 +8,13 @@ from uuid import UUID
 import asyncpg
 
 from patron.core.domain.customer_changes import CustomerChanges
-from patron.core.domain.errors import (
+from patron.core.domain.errors.conflict import (
     CodeTaken,
-    CustomerNotFound,
     CustomerNumberTaken,
     EmailTaken,
     GuestExists,
 )
+from patron.core.domain.errors.not_found import CustomerNotFound
 from patron.core.domain.model import Credentials, Customer, Gender, Salutation
 from patron.core.ports.customers import Anonymization, NewCustomer
 from patron.storage.database import Connection

@@ -12,7 +12,7 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolAcquireContext, PoolConnectionProxy
 
-from patron.core.domain.errors import ServiceUnavailable
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 
 Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
 """What repositories run their SQL on: a connection, or a pool's proxy of one."""

@@ -10,7 +10,8 @@ from uuid import UUID
 import asyncpg
 
 from patron.core.domain.commands import UNSET, Unset
-from patron.core.domain.errors import GroupNameTaken, GroupNotFound
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.not_found import GroupNotFound
 from patron.core.domain.model import CustomerGroup
 from patron.core.domain.queries import GroupQuery
 from patron.storage.database import Connection, qualified

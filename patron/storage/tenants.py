@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import asyncpg
 
-from patron.core.domain.errors import TenantNotFound
+from patron.core.domain.errors.not_found import TenantNotFound
 from patron.core.domain.tenants import Tenant, TenantSettings
 
 

@@ -7,7 +7,8 @@ import uuid
 import pytest
 
 from patron.core.domain.commands import AddressChange, ProfileChange
-from patron.core.domain.errors import InvalidAccessToken, NotOwner
+from patron.core.domain.errors.forbidden import NotOwner
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef, is_owner, require_owner

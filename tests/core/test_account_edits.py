@@ -14,7 +14,8 @@ from patron.core.domain.commands import (
     BillingChoice,
     ProfileChange,
 )
-from patron.core.domain.errors import AddressNotFound, EmailTaken
+from patron.core.domain.errors.conflict import EmailTaken
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.model import AccessClaims, Address
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from patron.core.domain.commands import AccountEdit, AccountMail, AddressDraft, ProfileChange
-from patron.core.domain.errors import (
-    CodeTaken,
+from patron.core.domain.errors.conflict import CodeTaken, EmailTaken
+from patron.core.domain.errors.invalid_input import (
     CountryInvalid,
-    EmailTaken,
     FieldProblem,
     FieldRule,
     FieldsInvalid,

@@ -12,7 +12,9 @@ import pytest
 
 from patron.core.back_office.addresses import AddressAdministration
 from patron.core.domain.commands import AddressChange, AddressDraft
-from patron.core.domain.errors import CustomerNotFound, ScopeMissing, TenantMismatch
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.not_found import CustomerNotFound
+from patron.core.domain.errors.unauthorized import TenantMismatch
 from patron.core.domain.model import Address
 from patron.core.domain.principals import Principal, PrincipalKind, Scope
 from patron.core.domain.tenants import Tenant

@@ -11,7 +11,9 @@ import pytest
 from patron.core.customers.addresses import Addresses
 from patron.core.domain.commands import AddressDraft
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.errors import AddressLimitReached, CountryInvalid, NotOwner
+from patron.core.domain.errors.forbidden import NotOwner
+from patron.core.domain.errors.invalid_input import CountryInvalid
+from patron.core.domain.errors.limit_reached import AddressLimitReached
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

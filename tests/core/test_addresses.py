@@ -11,13 +11,11 @@ import pytest
 from patron.core.customers.addresses import Addresses
 from patron.core.domain.commands import AddressChange, AddressDraft
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.errors import (
-    AddressLimitReached,
-    AddressNotFound,
-    CountryInvalid,
-    InvalidAccessToken,
-    NotOwner,
-)
+from patron.core.domain.errors.forbidden import NotOwner
+from patron.core.domain.errors.invalid_input import CountryInvalid
+from patron.core.domain.errors.limit_reached import AddressLimitReached
+from patron.core.domain.errors.not_found import AddressNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import AccessClaims, Salutation
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -7,13 +7,10 @@ from typing import Self
 
 import pytest
 
-from patron.core.domain.errors import (
-    InvalidAccessToken,
-    NotOwner,
-    ProductNotFound,
-    SubscriptionExists,
-    SubscriptionNotFound,
-)
+from patron.core.domain.errors.conflict import SubscriptionExists
+from patron.core.domain.errors.forbidden import NotOwner
+from patron.core.domain.errors.not_found import ProductNotFound, SubscriptionNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import AccessClaims, OutgoingMail
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.identity.access import CustomerRef

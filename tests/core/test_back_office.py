@@ -9,17 +9,16 @@ import hashlib
 import jwt
 import pytest
 
-from patron.core.domain.errors import (
-    AdminEmailTaken,
+from patron.core.domain.errors.conflict import AdminEmailTaken
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.invalid_input import (
     EmailInvalid,
     FieldsInvalid,
-    InvalidAccessToken,
-    InvalidCredentials,
-    LoginBlocked,
     PasswordPolicyViolation,
-    PrincipalNotFound,
-    ScopeMissing,
 )
+from patron.core.domain.errors.not_found import PrincipalNotFound
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, InvalidCredentials
 from patron.core.domain.principals import (
     BACK_OFFICE_SCOPES,
     AdminRole,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from patron.core.domain.errors import LoginBlocked
+from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.login_protection import address_key
 from tests.fakes import MemoryServices

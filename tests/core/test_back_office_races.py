@@ -16,10 +16,7 @@ from patron.core.domain.commands import (
     MetadataPatch,
     ProfileChange,
 )
-from patron.core.domain.errors import (
-    GroupNameTaken,
-    GuestExists,
-)
+from patron.core.domain.errors.conflict import GroupNameTaken, GuestExists
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.conftest import registration_for

@@ -8,18 +8,16 @@ from uuid import uuid4
 import pytest
 
 from patron.core.domain.commands import CustomerAdminChange, MetadataPatch, ProfileChange
-from patron.core.domain.errors import (
-    CustomerNotFound,
+from patron.core.domain.errors.conflict import GuestExists
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.invalid_input import (
     EmailInvalid,
     EmailLocked,
     FieldsInvalid,
-    GroupNotFound,
-    GuestExists,
-    InvalidAccessToken,
-    InvalidCredentials,
     PasswordPolicyViolation,
-    ScopeMissing,
 )
+from patron.core.domain.errors.not_found import CustomerNotFound, GroupNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, InvalidCredentials
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Scope
 from patron.core.domain.queries import CustomerQuery

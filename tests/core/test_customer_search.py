@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from patron.core.domain.commands import CustomerAdminChange, ProfileChange
-from patron.core.domain.errors import CustomerNotFound
+from patron.core.domain.errors.not_found import CustomerNotFound
 from patron.core.domain.model import Customer
 from patron.core.domain.queries import Comparison, CustomerQuery, Page, Sort, TimeBound
 from patron.core.domain.tenants import Tenant

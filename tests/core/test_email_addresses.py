@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH, clean_email, email_syntax_ok
-from patron.core.domain.errors import EmailInvalid
+from patron.core.domain.errors.invalid_input import EmailInvalid
 
 SPECIAL_USE = [
     # the three: what every integrator's test suite types

@@ -9,13 +9,10 @@ from uuid import UUID, uuid4
 import pytest
 
 from patron.core.domain.commands import GroupChange, MetadataPatch
-from patron.core.domain.errors import (
-    CustomersNotFound,
-    FieldsInvalid,
-    GroupNameTaken,
-    GroupNotFound,
-    ScopeMissing,
-)
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.invalid_input import FieldsInvalid
+from patron.core.domain.errors.not_found import CustomersNotFound, GroupNotFound
 from patron.core.domain.model import Customer
 from patron.core.domain.principals import Scope
 from patron.core.domain.queries import GroupQuery

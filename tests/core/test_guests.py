@@ -6,14 +6,10 @@ from __future__ import annotations
 import pytest
 
 from patron.core.domain.commands import Registration
-from patron.core.domain.errors import (
-    EmailTaken,
-    FieldsInvalid,
-    GuestExists,
-    InvalidCredentials,
-    LoginBlocked,
-    PasswordPolicyViolation,
-)
+from patron.core.domain.errors.conflict import EmailTaken, GuestExists
+from patron.core.domain.errors.invalid_input import FieldsInvalid, PasswordPolicyViolation
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.core.domain.model import Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.use_cases import Core

@@ -10,15 +10,10 @@ import pytest
 
 from patron.core.customers.saved_lists import CustomerLists
 from patron.core.domain.commands import ListItemChange, ListItemDraft
-from patron.core.domain.errors import (
-    FieldProblem,
-    FieldRule,
-    FieldsInvalid,
-    GroupsReadOnly,
-    ListItemNotFound,
-    ListLimitReached,
-    NotOwner,
-)
+from patron.core.domain.errors.forbidden import GroupsReadOnly, NotOwner
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.limit_reached import ListLimitReached
+from patron.core.domain.errors.not_found import ListItemNotFound
 from patron.core.domain.model import GROUP_DOMAIN, AccessClaims, CustomerGroup, ListItem
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

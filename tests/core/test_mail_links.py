@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
 from patron.core.domain.links import check_link_template
 from patron.core.domain.tenants import Tenant, TenantSettings
 from tests.conftest import registration_for

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from patron.core.domain.commands import MetadataPatch, ProfileChange
-from patron.core.domain.errors import FieldsInvalid
+from patron.core.domain.errors.invalid_input import FieldsInvalid
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -15,14 +15,9 @@ import pytest
 
 from patron.core.customers.addresses import Addresses
 from patron.core.domain.commands import AddressChange, GroupChange
-from patron.core.domain.errors import (
-    AddressConflict,
-    CustomerNotFound,
-    CustomersNotFound,
-    GroupNotFound,
-    InvalidAccessToken,
-    InvalidCredentials,
-)
+from patron.core.domain.errors.conflict import AddressConflict
+from patron.core.domain.errors.not_found import CustomerNotFound, CustomersNotFound, GroupNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, InvalidCredentials
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.queries import Comparison, CustomerQuery, GroupQuery, Page, Sort, TimeBound
 from patron.core.domain.tenants import Tenant

@@ -7,12 +7,9 @@ import re
 
 import pytest
 
-from patron.core.domain.errors import (
-    LoginBlocked,
-    PasswordChangeFailed,
-    ResetKeyInvalid,
-    WrongPassword,
-)
+from patron.core.domain.errors.conflict import PasswordChangeFailed
+from patron.core.domain.errors.invalid_input import ResetKeyInvalid, WrongPassword
+from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.model import AccessClaims, Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -7,12 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from patron.core.domain.errors import (
+from patron.core.domain.errors.invalid_input import PasswordPolicyViolation, ResetKeyInvalid
+from patron.core.domain.errors.unauthorized import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,
-    PasswordPolicyViolation,
-    ResetKeyInvalid,
 )
 from patron.core.domain.links import check_link_template, fill_link
 from patron.core.domain.model import AccessClaims, TokenPair

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from patron.core.domain.errors import PasswordPolicyViolation, PasswordRule
+from patron.core.domain.errors.invalid_input import PasswordPolicyViolation, PasswordRule
 from patron.core.domain.tenants import PasswordPolicyName
 from patron.core.identity.passwords import POLICIES, generate_password, is_common_password
 

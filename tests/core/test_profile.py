@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from patron.core.domain.commands import ProfileChange
-from patron.core.domain.errors import VersionConflict
+from patron.core.domain.errors.conflict import VersionConflict
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.identity.access import CustomerRef

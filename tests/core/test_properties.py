@@ -9,15 +9,11 @@ import pytest
 
 from patron.core.customers.properties import CustomerProperties
 from patron.core.domain.commands import PropertyChange, PropertyDraft
-from patron.core.domain.errors import (
-    FieldProblem,
-    FieldRule,
-    FieldsInvalid,
-    NotOwner,
-    PropertyExists,
-    PropertyLimitReached,
-    PropertyNotFound,
-)
+from patron.core.domain.errors.conflict import PropertyExists
+from patron.core.domain.errors.forbidden import NotOwner
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.limit_reached import PropertyLimitReached
+from patron.core.domain.errors.not_found import PropertyNotFound
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -17,13 +17,11 @@ from patron.core.domain.commands import (
     PropertyDraft,
 )
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.errors import (
+from patron.core.domain.errors.conflict import CodeTaken, EmailTaken, SubscriptionExists
+from patron.core.domain.errors.limit_reached import (
     AddressLimitReached,
-    CodeTaken,
-    EmailTaken,
     ListLimitReached,
     PropertyLimitReached,
-    SubscriptionExists,
 )
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant

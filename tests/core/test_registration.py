@@ -7,11 +7,8 @@ from dataclasses import replace
 import pytest
 
 from patron.core.domain.commands import Registration
-from patron.core.domain.errors import (
-    EmailInvalid,
-    InvalidCredentials,
-    PasswordPolicyViolation,
-)
+from patron.core.domain.errors.invalid_input import EmailInvalid, PasswordPolicyViolation
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.core.domain.tenants import Tenant
 from patron.settings import Settings
 from tests.conftest import FrozenClock, cheap_settings, registration_for

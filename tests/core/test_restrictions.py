@@ -9,7 +9,7 @@ import pytest
 
 from patron.core.back_office.customers_by_number import merge_patch
 from patron.core.domain.customer_changes import CustomerChanges
-from patron.core.domain.errors import RestrictionInvalid
+from patron.core.domain.errors.invalid_input import RestrictionInvalid
 from patron.core.domain.restrictions import new_restriction, with_site_rules
 from patron.core.domain.tenants import TenantSettings
 from tests.conftest import registration_for

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from patron.core.domain.errors import InvalidAccessToken, InvalidCredentials
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, InvalidCredentials
 from patron.core.domain.model import AccessClaims, Audience, Customer, SessionRecord
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.identity.access import CustomerRef

@@ -15,12 +15,9 @@ from redis.asyncio import Redis
 
 from patron.core.customers.accounts import Accounts
 from patron.core.domain.commands import Registration, SignupLimit
-from patron.core.domain.errors import (
-    CodeTaken,
-    EmailTaken,
-    PasswordPolicyViolation,
-    SignupLimitReached,
-)
+from patron.core.domain.errors.conflict import CodeTaken, EmailTaken
+from patron.core.domain.errors.invalid_input import PasswordPolicyViolation
+from patron.core.domain.errors.throttled import SignupLimitReached
 from patron.core.domain.tenants import Tenant
 from patron.security.throttle import Counters, RateQuota, RedisCounters
 from patron.services import Services

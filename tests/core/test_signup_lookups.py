@@ -9,7 +9,9 @@ import asyncio
 import pytest
 
 from patron.core.domain.commands import EmailLookup
-from patron.core.domain.errors import EmailTaken, LoginBlocked, PasswordPolicyViolation
+from patron.core.domain.errors.conflict import EmailTaken
+from patron.core.domain.errors.invalid_input import PasswordPolicyViolation
+from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.tenants import Tenant
 from patron.settings import Settings
 from tests.conftest import registration_for

@@ -9,7 +9,8 @@ import asyncpg
 import pytest
 
 from patron.core.back_office.tenants import PARSERS, parse_setting_changes
-from patron.core.domain.errors import TenantNotFound, TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
+from patron.core.domain.errors.not_found import TenantNotFound
 from patron.core.domain.tenants import PasswordPolicyName, TenantSettings
 from patron.services import Services
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from patron.core.domain.commands import AddressChange, ProfileChange
-from patron.core.domain.errors import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.domain.text import problems_in, refused_character

@@ -10,7 +10,8 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 
-from patron.core.domain.errors import InvalidCredentials, LoginBlocked
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.security.throttle import Counters, RedisCounters, Throttle, ThrottlePolicy
 from patron.storage.throttle import PgCounters
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from patron.core.domain.errors import (
-    ConfirmationInvalid,
-    ErrorCode,
+from patron.core.domain.errors.base import ErrorCode
+from patron.core.domain.errors.invalid_input import ConfirmationInvalid
+from patron.core.domain.errors.unauthorized import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,

@@ -17,7 +17,7 @@ import pytest
 
 from patron.app import create_app
 from patron.core.back_office.imports import ImportedCustomer, Refused
-from patron.core.domain.errors import ServiceUnavailable
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 from patron.core.domain.password_migration import ImportedPassword
 from patron.dialects.aimeos.app import CUSTOMER_RESOURCES, HOST_ROUTES
 from patron.services import Services

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from patron.core.domain.errors import TenantNotFound
+from patron.core.domain.errors.not_found import TenantNotFound
 from patron.core.domain.model import SessionRecord
 from patron.core.domain.tenants import Tenant, TenantSettings
 from tests.fakes.store import MemoryStore, TenantRow

@@ -8,7 +8,8 @@ from datetime import datetime
 from uuid import UUID
 
 from patron.core.domain.commands import AddressChange
-from patron.core.domain.errors import AddressConflict, AddressIdTaken, AddressNotFound
+from patron.core.domain.errors.conflict import AddressConflict, AddressIdTaken
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.model import Address
 from patron.core.ports.customers import AddressKey, AddressSummary, NewAddress
 from tests.fakes.store import MemoryStore, Tables

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from patron.core.domain.errors import ProductNotFound, SubscriptionExists
+from patron.core.domain.errors.conflict import SubscriptionExists
+from patron.core.domain.errors.not_found import ProductNotFound
 from patron.core.domain.model import Product, ProductSummary, Subscription
 from patron.core.ports.customers import NewSubscription
 from tests.fakes.store import MemoryStore, Tables

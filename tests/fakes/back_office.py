@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from patron.core.domain.errors import AdminEmailTaken
+from patron.core.domain.errors.conflict import AdminEmailTaken
 from patron.core.domain.principals import AdminUser, ApiClient, PrincipalKind
 from patron.core.ports.back_office import NewAdminUser, NewApiClient
 from tests.fakes.store import AdminRow, ApiTokenRow, ClientRow, MemoryStore, Tables

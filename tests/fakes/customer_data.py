@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from patron.core.domain.commands import ListItemChange, ListItemDraft, PropertyChange, PropertyDraft
-from patron.core.domain.errors import ListItemNotFound, PropertyExists, PropertyNotFound
+from patron.core.domain.errors.conflict import PropertyExists
+from patron.core.domain.errors.not_found import ListItemNotFound, PropertyNotFound
 from patron.core.domain.model import GROUP_DOMAIN, CustomerGroup, CustomerProperty, ListItem
 from patron.storage.customer_data import LIST_WRITABLE, PROPERTY_WRITABLE
 from tests.fakes.store import MemoryStore, Tables

@@ -9,13 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from patron.core.domain.customer_changes import CustomerChanges
-from patron.core.domain.errors import (
+from patron.core.domain.errors.conflict import (
     CodeTaken,
-    CustomerNotFound,
     CustomerNumberTaken,
     EmailTaken,
     GuestExists,
 )
+from patron.core.domain.errors.not_found import CustomerNotFound
 from patron.core.domain.model import Credentials, Customer
 from patron.core.ports.customers import Anonymization, NewCustomer
 from tests.fakes.store import CustomerRow, MemoryStore, Tables

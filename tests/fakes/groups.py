@@ -11,7 +11,8 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 from patron.core.domain.commands import UNSET, Unset
-from patron.core.domain.errors import GroupNameTaken, GroupNotFound
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.not_found import GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.queries import CustomerQuery, GroupQuery
 from tests.fakes.customer_data import LIST_SEQUENCE

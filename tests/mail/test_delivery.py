@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import asyncpg
 import pytest
 
-from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
 from patron.core.domain.model import OutboxMessage
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.mail.delivery import OutboxDelivery, SmtpSender, retry_delay

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from patron.core.domain.errors import PasswordHashInvalid
+from patron.core.domain.errors.invalid_input import PasswordHashInvalid
 from patron.core.domain.password_migration import ImportedPassword, LegacyHash, is_legacy
 from patron.security.hashing import Argon2Hasher, MigratingHasher
 from tests.dialects.emporix.import_helpers import (

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import asyncpg
 import pytest
 
-from patron.core.domain.errors import ServiceUnavailable
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 from patron.storage.database import create_pool
 from patron.storage.uow import PgUnitOfWork
 from tests.smtp import free_port

@@ -10,13 +10,13 @@ import pytest
 
 from patron.core.domain.commands import Registration
 from patron.core.domain.customer_changes import CustomerChanges
-from patron.core.domain.errors import (
+from patron.core.domain.errors.conflict import (
     CodeTaken,
-    CustomerNotFound,
     CustomerNumberTaken,
     EmailTaken,
     GuestExists,
 )
+from patron.core.domain.errors.not_found import CustomerNotFound
 from patron.core.domain.model import Customer, OutgoingMail
 from patron.core.domain.password_migration import LEGACY_HASH_PREFIX, MigrationWindow
 from patron.core.domain.tenants import TenantSettings

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from patron.core.domain.errors import AdminEmailTaken
+from patron.core.domain.errors.conflict import AdminEmailTaken
 from patron.core.domain.principals import AdminRole, PrincipalKind
 from patron.core.ports.back_office import NewAdminUser, NewApiClient
 from tests.storage.backends import Backend

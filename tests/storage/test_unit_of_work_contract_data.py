@@ -8,12 +8,8 @@ import uuid
 import pytest
 
 from patron.core.domain.commands import ListItemChange, ListItemDraft, PropertyChange, PropertyDraft
-from patron.core.domain.errors import (
-    GroupNameTaken,
-    ProductNotFound,
-    PropertyExists,
-    SubscriptionExists,
-)
+from patron.core.domain.errors.conflict import GroupNameTaken, PropertyExists, SubscriptionExists
+from patron.core.domain.errors.not_found import ProductNotFound
 from patron.core.domain.model import GROUP_DOMAIN
 from patron.core.ports.customers import NewSubscription
 from tests.storage.backends import Backend

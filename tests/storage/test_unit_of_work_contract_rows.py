@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from patron.core.domain.commands import AddressChange, AddressDraft
-from patron.core.domain.errors import AddressConflict, AddressIdTaken
+from patron.core.domain.errors.conflict import AddressConflict, AddressIdTaken
 from patron.core.domain.model import OutgoingMail
 from patron.core.ports.customers import AddressKey, NewAddress
 from tests.storage.backends import Backend

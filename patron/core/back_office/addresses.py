@@ -26,12 +26,8 @@ from dataclasses import dataclass, replace
 from patron.core.customers.addresses import add_locked, checked_change, checked_draft, update_locked
 from patron.core.domain.commands import AddressChange, AddressDraft
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.errors import (
-    AddressIdTaken,
-    AddressNotFound,
-    CustomerNotFound,
-    VersionConflict,
-)
+from patron.core.domain.errors.conflict import AddressIdTaken, VersionConflict
+from patron.core.domain.errors.not_found import AddressNotFound, CustomerNotFound
 from patron.core.domain.model import AccessClaims, Address, Customer
 from patron.core.domain.principals import Principal, Reach, Scope
 from patron.core.domain.tenants import Tenant

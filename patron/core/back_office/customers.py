@@ -22,13 +22,8 @@ from patron.core.domain.commands import (
 )
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.customer_changes import CustomerChanges
-from patron.core.domain.errors import (
-    CustomerNotFound,
-    EmailLocked,
-    FieldProblem,
-    FieldsInvalid,
-    GroupNotFound,
-)
+from patron.core.domain.errors.invalid_input import EmailLocked, FieldProblem, FieldsInvalid
+from patron.core.domain.errors.not_found import CustomerNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal, Scope
 from patron.core.domain.queries import CustomerQuery

@@ -20,17 +20,15 @@ from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Reg
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.email_addresses import clean_email
-from patron.core.domain.errors import (
-    CustomerNotFound,
-    CustomerNumberTaken,
+from patron.core.domain.errors.conflict import CustomerNumberTaken, EmailTaken, VersionConflict
+from patron.core.domain.errors.forbidden import OutOfReach
+from patron.core.domain.errors.invalid_input import (
     EmailLocked,
-    EmailTaken,
     FieldProblem,
     FieldRule,
     FieldsInvalid,
-    OutOfReach,
-    VersionConflict,
 )
+from patron.core.domain.errors.not_found import CustomerNotFound
 from patron.core.domain.model import AccessClaims, Address, Customer, CustomerGroup
 from patron.core.domain.principals import EVERY_CUSTOMER, Principal, Reach, Scope, grants_of
 from patron.core.domain.queries import CustomerQuery

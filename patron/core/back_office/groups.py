@@ -15,7 +15,8 @@ from uuid import UUID
 from ulid import ULID
 
 from patron.core.domain.commands import UNSET, GroupChange, Unset
-from patron.core.domain.errors import CustomersNotFound, FieldsInvalid, GroupNotFound
+from patron.core.domain.errors.invalid_input import FieldsInvalid
+from patron.core.domain.errors.not_found import CustomersNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal, Scope
 from patron.core.domain.queries import GroupQuery

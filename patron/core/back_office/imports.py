@@ -17,15 +17,15 @@ from patron.core.customers.registration import (
     prepare_registration,
 )
 from patron.core.domain.commands import Registration
-from patron.core.domain.errors import (
+from patron.core.domain.errors.base import DomainError
+from patron.core.domain.errors.conflict import MigrationNotConcluded
+from patron.core.domain.errors.invalid_input import (
     CredentialChoice,
-    DomainError,
     ImportBatchTooLarge,
-    MigrationNotConcluded,
-    MigrationWindowNotSet,
     MigrationWindowRequired,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.not_found import MigrationWindowNotSet
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 from patron.core.domain.model import Customer
 from patron.core.domain.password_migration import (
     ImportedHashes,

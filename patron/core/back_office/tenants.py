@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, get_type_hints
 
-from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.domain.text import TENANT_TEXT, check_text
 from patron.core.ports.unit_of_work import TenantRepository

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from patron.core.customers.registration import anonymize_locked
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.errors import ConfirmationInvalid
+from patron.core.domain.errors.invalid_input import ConfirmationInvalid
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import lock_bearer

@@ -34,16 +34,10 @@ from patron.core.domain.commands import (
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.deferred import AfterAnswer
 from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH
-from patron.core.domain.errors import (
-    AddressNotFound,
-    CodeTaken,
-    ConfirmationInvalid,
-    EmailTaken,
-    GuestExists,
-    LoginBlocked,
-    SignupLimitReached,
-    VersionConflict,
-)
+from patron.core.domain.errors.conflict import CodeTaken, EmailTaken, GuestExists, VersionConflict
+from patron.core.domain.errors.invalid_input import ConfirmationInvalid
+from patron.core.domain.errors.not_found import AddressNotFound
+from patron.core.domain.errors.throttled import LoginBlocked, SignupLimitReached
 from patron.core.domain.model import AccessClaims, Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef, load_bearer, lock_bearer, require_owner

@@ -18,12 +18,9 @@ from ulid import ULID
 from patron.core.domain.commands import AddressChange, AddressDraft, Unset
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.countries import normalize_country_code
-from patron.core.domain.errors import (
-    AddressLimitReached,
-    AddressNotFound,
-    CountryInvalid,
-    FieldsInvalid,
-)
+from patron.core.domain.errors.invalid_input import CountryInvalid, FieldsInvalid
+from patron.core.domain.errors.limit_reached import AddressLimitReached
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.model import AccessClaims, Address, Customer
 from patron.core.domain.text import ADDRESS_TEXT, check_text, coordinates_of, tag_problems
 from patron.core.identity.access import CustomerRef, load_bearer, lock_bearer, require_owner

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from patron.core.domain.email_addresses import clean_email
-from patron.core.domain.errors import SubscriptionNotFound
+from patron.core.domain.errors.not_found import SubscriptionNotFound
 from patron.core.domain.model import AccessClaims, ProductSummary, Subscription
 from patron.core.domain.tenants import Tenant
 from patron.core.domain.text import PRODUCT_TEXT, SUBSCRIPTION_TEXT, check_text

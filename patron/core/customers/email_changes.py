@@ -22,7 +22,7 @@ from patron.core.customers.profiles import update_locked
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.email_addresses import clean_email
-from patron.core.domain.errors import ConfirmationInvalid
+from patron.core.domain.errors.invalid_input import ConfirmationInvalid
 from patron.core.domain.model import AccessClaims, Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import load_bearer, lock_bearer

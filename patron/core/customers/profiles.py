@@ -12,7 +12,8 @@ from patron.core.customers.new_email import EmailEdit, email_written, spend_for_
 from patron.core.domain.commands import UNSET, MetadataPatch, ProfileChange, Unset
 from patron.core.domain.customer_changes import CustomerChanges
 from patron.core.domain.email_addresses import clean_email, lookup_key
-from patron.core.domain.errors import CodeTaken, FieldsInvalid
+from patron.core.domain.errors.conflict import CodeTaken
+from patron.core.domain.errors.invalid_input import FieldsInvalid
 from patron.core.domain.model import Customer
 from patron.core.domain.text import CUSTOMER_TEXT, patch_problems, patched_metadata, problems_in
 from patron.core.ports.unit_of_work import UnitOfWork

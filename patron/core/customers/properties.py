@@ -11,13 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from patron.core.domain.commands import UNSET, PropertyChange, PropertyDraft
-from patron.core.domain.errors import (
-    FieldProblem,
-    FieldRule,
-    FieldsInvalid,
-    PropertyLimitReached,
-    PropertyNotFound,
-)
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.limit_reached import PropertyLimitReached
+from patron.core.domain.errors.not_found import PropertyNotFound
 from patron.core.domain.model import AccessClaims, Customer, CustomerProperty
 from patron.core.domain.text import PROPERTY_TEXT, problems_in
 from patron.core.identity.access import CustomerRef, load_bearer, lock_bearer, require_owner

@@ -14,7 +14,8 @@ from patron.core.customers.new_email import verified_on_arrival
 from patron.core.customers.profiles import stored_code
 from patron.core.domain.commands import Registration
 from patron.core.domain.email_addresses import clean_email, lookup_key
-from patron.core.domain.errors import CustomerNumberTaken, FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.conflict import CustomerNumberTaken
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
 from patron.core.domain.model import Customer
 from patron.core.domain.numbering import render_customer_number
 from patron.core.domain.restrictions import new_restriction

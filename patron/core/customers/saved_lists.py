@@ -12,14 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from patron.core.domain.commands import ListItemChange, ListItemDraft
-from patron.core.domain.errors import (
-    FieldProblem,
-    FieldRule,
-    FieldsInvalid,
-    GroupsReadOnly,
-    ListItemNotFound,
-    ListLimitReached,
-)
+from patron.core.domain.errors.forbidden import GroupsReadOnly
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.limit_reached import ListLimitReached
+from patron.core.domain.errors.not_found import ListItemNotFound
 from patron.core.domain.model import GROUP_DOMAIN, AccessClaims, Customer, CustomerGroup, ListItem
 from patron.core.domain.text import LIST_TEXT, MAX_CONFIG_BYTES, json_problems, problems_in
 from patron.core.identity.access import CustomerRef, load_bearer, lock_bearer, require_owner

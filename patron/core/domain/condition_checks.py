@@ -16,7 +16,7 @@ from contextlib import suppress
 from datetime import UTC, date, datetime
 from typing import Any
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 
 METADATA = "metadata"
 """The field whose `path` leads into the customer's metadata (any JSON)."""

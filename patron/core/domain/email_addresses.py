@@ -15,7 +15,7 @@ from __future__ import annotations
 import email_validator
 from email_validator import EmailNotValidError, validate_email
 
-from patron.core.domain.errors import EmailInvalid
+from patron.core.domain.errors.invalid_input import EmailInvalid
 
 MAX_EMAIL_LENGTH = 255
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from string import Formatter
 from urllib.parse import quote, urlsplit
 
-from patron.core.domain.errors import TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import TenantSettingInvalid
 
 PLACEHOLDERS = frozenset({"public_url", "token", "email"})
 """`{email}` is the recipient's address, URL-encoded: Medusa storefronts read it beside the

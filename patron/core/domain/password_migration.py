@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
-from patron.core.domain.errors import MigrationWindowInvalid, MigrationWindowRule
+from patron.core.domain.errors.invalid_input import MigrationWindowInvalid, MigrationWindowRule
 
 LEGACY_HASH_PREFIX = "$legacy-"
 REMINDER_LEAD = timedelta(days=7)

@@ -11,7 +11,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from patron.core.domain.condition_checks import MAX_CONDITIONS, checked_values
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.principals import Reach
 
 MAX_PAGE_SIZE = 1000

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from patron.core.domain.commands import Unset
 from patron.core.domain.customer_changes import CustomerChanges
-from patron.core.domain.errors import RestrictionInvalid
+from patron.core.domain.errors.invalid_input import RestrictionInvalid
 from patron.core.domain.tenants import TenantSettings
 
 

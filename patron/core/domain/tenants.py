@@ -10,7 +10,7 @@ from string import Formatter
 from typing import Any
 
 from patron.core.domain.email_addresses import clean_email
-from patron.core.domain.errors import EmailInvalid, TenantSettingInvalid
+from patron.core.domain.errors.invalid_input import EmailInvalid, TenantSettingInvalid
 from patron.core.domain.links import check_link_template
 
 

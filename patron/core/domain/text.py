@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from patron.core.domain.commands import MetadataPatch
-from patron.core.domain.errors import FieldProblem, FieldRule, FieldsInvalid
+from patron.core.domain.errors.invalid_input import FieldProblem, FieldRule, FieldsInvalid
 
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 """Control, format (bidi overrides, zero-width), surrogate, private-use and unassigned

@@ -10,13 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from patron.core.domain.errors import (
-    CustomerNotFound,
-    InvalidAccessToken,
-    NotOwner,
-    ScopeMissing,
-    TenantMismatch,
-)
+from patron.core.domain.errors.forbidden import NotOwner, ScopeMissing
+from patron.core.domain.errors.not_found import CustomerNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, TenantMismatch
 from patron.core.domain.model import AccessClaims, Customer
 from patron.core.domain.principals import Principal, Reach, Scope, grants_of
 from patron.core.domain.tenants import Tenant

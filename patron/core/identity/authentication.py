@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH
-from patron.core.domain.errors import (
+from patron.core.domain.errors.unauthorized import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,

@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from patron.core.domain.email_addresses import lookup_key
-from patron.core.domain.errors import InvalidCredentials, LoginBlocked
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.core.domain.tenants import Tenant
 from patron.core.ports.security import LoginThrottle, PasswordHasher
 

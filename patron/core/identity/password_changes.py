@@ -14,13 +14,9 @@ from uuid import UUID
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.deferred import AfterAnswer
 from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH, lookup_key
-from patron.core.domain.errors import (
-    LoginBlocked,
-    PasswordChangeFailed,
-    PasswordMismatch,
-    ResetKeyInvalid,
-    WrongPassword,
-)
+from patron.core.domain.errors.conflict import PasswordChangeFailed
+from patron.core.domain.errors.invalid_input import PasswordMismatch, ResetKeyInvalid, WrongPassword
+from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.model import AccessClaims, Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef, load_bearer, lock_bearer, require_owner

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from patron.core.domain.errors import PasswordPolicyViolation, PasswordRule, PasswordViolation
+from patron.core.domain.errors.invalid_input import (
+    PasswordPolicyViolation,
+    PasswordRule,
+    PasswordViolation,
+)
 from patron.core.domain.tenants import PasswordPolicyName
 
 SPECIAL_CHARACTERS = "!@#$%^&*()_-=+[]{}|;:<>.,/?\\~"

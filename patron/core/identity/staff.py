@@ -18,13 +18,12 @@ from ulid import ULID
 
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH, clean_email
-from patron.core.domain.errors import (
-    GroupNotFound,
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.not_found import GroupNotFound, PrincipalNotFound
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import (
     InvalidAccessToken,
     InvalidCredentials,
-    LoginBlocked,
-    PrincipalNotFound,
-    ScopeMissing,
     TenantMismatch,
 )
 from patron.core.domain.model import Audience, SessionRecord

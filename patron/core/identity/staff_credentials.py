@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from patron.core.domain.errors import InvalidAccessToken, ScopeMissing, TenantMismatch
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.unauthorized import InvalidAccessToken, TenantMismatch
 from patron.core.domain.principals import (
     AdminUser,
     ApiClient,

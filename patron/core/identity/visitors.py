@@ -19,7 +19,7 @@ from uuid import UUID, uuid4
 
 import orjson
 
-from patron.core.domain.errors import (
+from patron.core.domain.errors.unauthorized import (
     AccessTokenExpired,
     InvalidAccessToken,
     InvalidCredentials,

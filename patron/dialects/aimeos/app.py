@@ -17,12 +17,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from patron.core.domain.errors import (
-    CustomerNotFound,
-    DomainError,
-    InvalidAccessToken,
-    ServiceUnavailable,
-)
+from patron.core.domain.errors.base import DomainError
+from patron.core.domain.errors.not_found import CustomerNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 from patron.core.use_cases import Core
 from patron.dialects.aimeos import (
     addresses,

@@ -1,4 +1,6 @@
-"""The one table from core errors to Aimeos' answers, and the answers the dialect raises.
+"""Core errors as Aimeos' answers, and the answers the dialect raises: one per category of
+core error (`BY_CATEGORY`), overridden by code where Aimeos has words of its own
+(`BY_CODE`).
 
 Aimeos answers `{"errors": [{"title": ...}]}` with the status its clients derive from the
 exception (reference 2.8): a controller rule 403, an MShop validation or a missing item
@@ -13,17 +15,17 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from patron.core.domain.errors import (
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.categories import ByCategory
+from patron.core.domain.errors.invalid_input import (
     FieldProblem,
     FieldRule,
     FieldsInvalid,
-    LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.throttled import LoginBlocked, Throttled
+from patron.core.domain.errors.unavailable import Unavailable
 
 
 class AimeosError(Exception):
@@ -50,6 +52,8 @@ BAD_CREDENTIALS = "These credentials do not match our records."
 BODY_TOO_LARGE = "Request body too large"
 GROUPS_READ_ONLY = "You are not allowed to manage groups"
 UNAVAILABLE = "Service temporarily unavailable, please retry"
+TOO_MANY_ATTEMPTS = "Too Many Attempts."
+INVALID_VALUE = "Invalid value"
 
 
 def invalid(title: str) -> AimeosError:
@@ -113,7 +117,7 @@ def _login_blocked(error: LoginBlocked) -> AimeosError:
     )
 
 
-def unavailable(error: ServiceUnavailable) -> AimeosError:
+def unavailable(error: Unavailable) -> AimeosError:
     """No database connection came free in time: 503, and when to try again."""
     return AimeosError(503, UNAVAILABLE, retry_after=error.retry_after_seconds)
 
@@ -122,19 +126,33 @@ def _always(status: int, title: str) -> Callable[[Any], AimeosError]:
     return lambda _error: AimeosError(status, title)
 
 
-TABLE: Mapping[ErrorCode, Callable[[Any], AimeosError]] = {
+def _throttled(error: Throttled) -> AimeosError:
+    """Laravel's throttle (`ThrottleRequests`): 429, and when to try again if known."""
+    return AimeosError(429, TOO_MANY_ATTEMPTS, retry_after=error.retry_after_seconds)
+
+
+BY_CATEGORY: ByCategory[AimeosError] = ByCategory(
+    not_found=_always(404, NOT_FOUND),
+    conflict=_always(403, GENERIC_TITLE),
+    invalid_input=_always(404, INVALID_VALUE),
+    unauthorized=_always(401, AUTHENTICATION_REQUIRED),
+    forbidden=_always(403, "Not allowed to access customer data"),
+    limit_reached=_always(403, "Limit reached"),
+    throttled=_throttled,
+    unavailable=unavailable,
+)
+"""What Aimeos answers a core error whose code has no answer of its own: a missing item
+or a value an MShop item refuses 404, a rule of a frontend controller 403 (its exception
+message, or the generic title where the controller has none), a visitor 401 (Laravel)."""
+
+BY_CODE: Mapping[ErrorCode, Callable[[Any], AimeosError]] = {
     ErrorCode.EMAIL_TAKEN: _always(403, "An account with this e-mail address exists already"),
     ErrorCode.CODE_TAKEN: _always(403, "An account with this customer code exists already"),
     ErrorCode.EMAIL_INVALID: _always(404, "Invalid characters in email address"),
-    ErrorCode.CUSTOMER_NOT_FOUND: _always(404, NOT_FOUND),
-    ErrorCode.TENANT_NOT_FOUND: _always(404, NOT_FOUND),
-    ErrorCode.NOT_OWNER: _always(403, "Not allowed to access customer data"),
     ErrorCode.PASSWORD_POLICY: _password_policy,
     ErrorCode.INVALID_CREDENTIALS: _always(401, BAD_CREDENTIALS),
     ErrorCode.LOGIN_BLOCKED: _login_blocked,
-    ErrorCode.INVALID_ACCESS_TOKEN: _always(401, AUTHENTICATION_REQUIRED),
     ErrorCode.VERSION_CONFLICT: _always(409, "The account was changed at the same time"),
-    ErrorCode.ADDRESS_NOT_FOUND: _always(404, NOT_FOUND),
     ErrorCode.ADDRESS_LIMIT_REACHED: lambda error: AimeosError(
         403, f"A customer may keep at most {error.limit} addresses"
     ),
@@ -142,18 +160,15 @@ TABLE: Mapping[ErrorCode, Callable[[Any], AimeosError]] = {
     ErrorCode.COUNTRY_INVALID: _always(404, "Invalid country code"),
     ErrorCode.FIELDS_INVALID: _fields_invalid,
     ErrorCode.SIGNUP_LIMIT_REACHED: _always(403, "Temporary limit reached"),
-    ErrorCode.PROPERTY_NOT_FOUND: _always(404, NOT_FOUND),
     ErrorCode.PROPERTY_EXISTS: _always(403, "This property exists already"),
     ErrorCode.PROPERTY_LIMIT_REACHED: _always(403, "Property limit reached"),
-    ErrorCode.LIST_ITEM_NOT_FOUND: _always(404, NOT_FOUND),
     ErrorCode.LIST_LIMIT_REACHED: _always(403, "List limit reached"),
     ErrorCode.GROUPS_READ_ONLY: _always(403, GROUPS_READ_ONLY),
-    ErrorCode.SERVICE_UNAVAILABLE: unavailable,
 }
+"""Codes Aimeos (or its Laravel host) answers in words of its own."""
 
 
 def aimeos_error(error: DomainError) -> AimeosError:
-    """The Aimeos answer for a core error. A code no Aimeos route can meet is a rule the
-    customer broke: 403 with Aimeos' generic title."""
-    translate = TABLE.get(error.code)
-    return translate(error) if translate else AimeosError(403, GENERIC_TITLE)
+    """The Aimeos answer for a core error."""
+    by_code = BY_CODE.get(error.code)
+    return by_code(error) if by_code is not None else BY_CATEGORY(error)

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from patron.core.domain.errors import InvalidAccessToken
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.tenants import Tenant
 from patron.core.domain.text import holds_nul

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from patron.core.domain.command_fields import property_change, property_draft
 from patron.core.domain.commands import PropertyDraft
-from patron.core.domain.errors import PropertyNotFound
+from patron.core.domain.errors.not_found import PropertyNotFound
 from patron.core.domain.model import CustomerProperty
 from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from patron.core.domain.command_fields import list_item_change, list_item_draft
 from patron.core.domain.commands import ListItemDraft
-from patron.core.domain.errors import ListItemNotFound
+from patron.core.domain.errors.not_found import ListItemNotFound
 from patron.core.domain.model import ListItem
 from patron.core.identity.access import CustomerRef
 from patron.dialects.aimeos.documents import ITEM_ALLOW, link_parameters, link_to, url

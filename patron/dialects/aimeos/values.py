@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from patron.core.domain.email_addresses import clean_email
-from patron.core.domain.errors import EmailInvalid
+from patron.core.domain.errors.invalid_input import EmailInvalid
 from patron.core.domain.model import Salutation
 from patron.dialects.aimeos.errors import invalid
 

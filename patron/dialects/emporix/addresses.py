@@ -15,7 +15,7 @@ from dataclasses import replace
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.domain.errors import AddressNotFound
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.principals import Grant
 from patron.dialects.emporix import address_schemas as schemas
 from patron.dialects.emporix import shapes

@@ -1,4 +1,6 @@
-"""The one table from core errors to Emporix' answers, and the answers themselves.
+"""Core errors as Emporix' answers, and the answers themselves: one per category of core
+error (`BY_CATEGORY`), overridden by code where reference 7.2 (or Emporix' documents)
+give the case words of its own (`BY_CODE`).
 
 The customer service answers `ErrorMessage` (reference 7.1): `{status, type, message,
 details?}` with `details` items `{field?, type?, message}`. Two answers come from in front
@@ -14,19 +16,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from patron.core.domain.errors import (
-    AccessTokenExpired,
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.categories import ByCategory, retry_after
+from patron.core.domain.errors.invalid_input import (
     FieldRule,
     FieldsInvalid,
-    LoginBlocked,
     MigrationWindowRule,
     PasswordPolicyViolation,
     PasswordRule,
-    ServiceUnavailable,
-    TenantMismatch,
 )
+from patron.core.domain.errors.throttled import Throttled
+from patron.core.domain.errors.unauthorized import AccessTokenExpired, TenantMismatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,13 +210,6 @@ def _password_policy(error: PasswordPolicyViolation, where: Where) -> EmporixErr
     return validation_failure("Password does not meet the password policy.", *details)
 
 
-def _login_blocked(error: LoginBlocked, where: Where) -> EmporixErrorBody:
-    minutes = max(1, math.ceil(error.retry_after_seconds / 60))
-    return EmporixErrorBody(
-        429, "too_many_requests", f"Too many attempts. Try again in {minutes} minutes."
-    )
-
-
 _WINDOW_RULES: Mapping[MigrationWindowRule, str] = {
     MigrationWindowRule.END_NOT_FUTURE: "retentionEndDate must be a future date.",
     MigrationWindowRule.REMINDER_OUT_OF_RANGE: "emailReminderDate must be on or after today "
@@ -234,7 +227,34 @@ def _invalid(message: str) -> Render:
     return _always(validation_failure(message))
 
 
-TABLE: Mapping[ErrorCode, Render] = {
+def _throttled(error: Throttled, where: Where) -> EmporixErrorBody:
+    """429; a throttle that knows when it opens says in how many minutes."""
+    if error.retry_after_seconds is None:
+        return EmporixErrorBody(429, "too_many_requests", "Temporary limit reached.")
+    minutes = max(1, math.ceil(error.retry_after_seconds / 60))
+    return EmporixErrorBody(
+        429, "too_many_requests", f"Too many attempts. Try again in {minutes} minutes."
+    )
+
+
+def _rendered_by(render: Render) -> Callable[[Any], Render]:
+    return lambda _error: render
+
+
+BY_CATEGORY: ByCategory[Render] = ByCategory(
+    not_found=_rendered_by(_always(NOT_FOUND)),
+    conflict=_rendered_by(_always(conflict("The request conflicts with the resource's state."))),
+    invalid_input=_rendered_by(_invalid("Request body is not valid.")),
+    unauthorized=_rendered_by(_always(INVALID_TOKEN)),
+    forbidden=_rendered_by(_always(FORBIDDEN)),
+    limit_reached=_rendered_by(_invalid("Too many items.")),
+    throttled=_rendered_by(_throttled),
+    unavailable=_rendered_by(_always(UNAVAILABLE)),
+)
+"""How Emporix answers a core error whose code has no answer of its own: the customer
+service's `ErrorMessage` of the fitting type, or the gateway's fault for a credential."""
+
+BY_CODE: Mapping[ErrorCode, Render] = {
     ErrorCode.EMAIL_TAKEN: lambda _e, where: duplicate_account(where.email, where.tenant_code),
     ErrorCode.GUEST_EXISTS: lambda _e, where: duplicate_account(where.email, where.tenant_code),
     ErrorCode.EMAIL_INVALID: _always(
@@ -247,18 +267,11 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.TENANT_NOT_FOUND: _always(TENANT_INVALID),
     ErrorCode.PASSWORD_MISMATCH: _invalid("Passwords do not match."),
     ErrorCode.PASSWORD_POLICY: _password_policy,
-    ErrorCode.INVALID_CREDENTIALS: _always(INVALID_TOKEN),
-    ErrorCode.LOGIN_BLOCKED: _login_blocked,
-    ErrorCode.INVALID_REFRESH_TOKEN: _always(INVALID_TOKEN),
-    ErrorCode.INVALID_ACCESS_TOKEN: _always(INVALID_TOKEN),
     ErrorCode.CONFIRMATION_INVALID: _invalid("The token is not valid."),
     ErrorCode.VERSION_CONFLICT: lambda _e, where: (
         ADDRESS_VERSION_CONFLICT if where.address_id else VERSION_CONFLICT
     ),
-    ErrorCode.NOT_OWNER: _always(FORBIDDEN),
-    ErrorCode.PRODUCT_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.SUBSCRIPTION_EXISTS: _always(conflict("Subscription already exists.")),
-    ErrorCode.SUBSCRIPTION_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.ADDRESS_NOT_FOUND: lambda _e, where: address_not_found(
         where.address_id, where.customer_number
     ),
@@ -281,23 +294,13 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.FIELDS_INVALID: _fields_invalid,
     ErrorCode.TENANT_SETTING_INVALID: lambda error, _w: validation_failure(str(error)),
     ErrorCode.EMAIL_LOCKED: _invalid("contactEmail cannot be changed."),
-    ErrorCode.GROUP_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.GROUP_NAME_TAKEN: _always(conflict("The group name is taken.")),
-    ErrorCode.CUSTOMERS_NOT_FOUND: _always(NOT_FOUND),
-    ErrorCode.SCOPE_MISSING: _always(FORBIDDEN),
     ErrorCode.ADMIN_EMAIL_TAKEN: _always(conflict("The email is taken.")),
-    ErrorCode.PRINCIPAL_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.QUERY_INVALID: lambda error, _w: validation_failure(str(error)),
     ErrorCode.CODE_TAKEN: _always(conflict("The login name is taken.")),
-    ErrorCode.SIGNUP_LIMIT_REACHED: _always(
-        EmporixErrorBody(429, "too_many_requests", "Temporary limit reached.")
-    ),
-    ErrorCode.PROPERTY_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.PROPERTY_EXISTS: _always(conflict("The property exists.")),
     ErrorCode.PROPERTY_LIMIT_REACHED: _invalid("Too many properties."),
-    ErrorCode.LIST_ITEM_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.LIST_LIMIT_REACHED: _invalid("Too many list items."),
-    ErrorCode.GROUPS_READ_ONLY: _always(FORBIDDEN),
     ErrorCode.CUSTOMER_NUMBER_TAKEN: lambda _e, where: conflict(
         f"Customer with id '{where.customer_number}' already exists."
         if where.customer_number
@@ -311,7 +314,6 @@ TABLE: Mapping[ErrorCode, Render] = {
             "message": f"Restriction '{error.value}' is not one of the tenant's restrictions.",
         },
     ),
-    ErrorCode.OUT_OF_REACH: _always(FORBIDDEN),
     ErrorCode.PASSWORD_HASH_INVALID: _invalid(
         "The password hash is not in a supported format: argon2id, bcrypt or "
         "'version:iterations:salt:hash'."
@@ -335,7 +337,6 @@ TABLE: Mapping[ErrorCode, Render] = {
     ErrorCode.IMPORT_BATCH_TOO_LARGE: lambda error, _w: validation_failure(
         f"At most {error.limit} customers can be imported at once."
     ),
-    ErrorCode.SERVICE_UNAVAILABLE: _always(UNAVAILABLE),
 }
 
 
@@ -346,9 +347,10 @@ def emporix_error(error: DomainError, where: Where) -> EmporixError:
         return EmporixError(TENANT_INVALID)
     if isinstance(error, AccessTokenExpired):
         return EmporixError(EXPIRED_TOKEN)
-    rendered = TABLE[error.code](error, where)
-    retried = (LoginBlocked, ServiceUnavailable)
-    if isinstance(error, retried) and isinstance(rendered, EmporixErrorBody):
-        retry = {"Retry-After": str(error.retry_after_seconds)}
+    render = BY_CODE.get(error.code) or BY_CATEGORY(error)
+    rendered = render(error, where)
+    seconds = retry_after(error)
+    if seconds is not None and isinstance(rendered, EmporixErrorBody):
+        retry = {"Retry-After": str(seconds)}
         return EmporixError(GatewayBody(rendered.status, rendered.to_json(), retry))
     return EmporixError(rendered)

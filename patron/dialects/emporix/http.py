@@ -19,11 +19,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from patron.core.domain.errors import (
+from patron.core.domain.errors.not_found import TenantNotFound
+from patron.core.domain.errors.unauthorized import (
     AccessTokenExpired,
     InvalidAccessToken,
     TenantMismatch,
-    TenantNotFound,
 )
 from patron.core.domain.principals import Principal
 from patron.core.domain.tenants import Tenant

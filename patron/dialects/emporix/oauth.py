@@ -15,7 +15,9 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.domain.errors import InvalidCredentials, LoginBlocked, ScopeMissing
+from patron.core.domain.errors.forbidden import ScopeMissing
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.dialects.emporix import scopes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import BODY_TOO_LARGE, EmporixError, GatewayBody

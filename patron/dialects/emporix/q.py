@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.queries import FieldCondition, FilterValue, Operator
 from patron.dialects.emporix.q_fields import Literal, Target, resolve
 

@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from pydantic import Field
 from starlette.responses import Response
 
-from patron.core.domain.errors import InvalidCredentials, TenantMismatch
+from patron.core.domain.errors.unauthorized import InvalidCredentials, TenantMismatch
 from patron.core.domain.model import AccessClaims, Customer, TokenPair
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

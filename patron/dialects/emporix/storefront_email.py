@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.domain.email_addresses import lookup_key
-from patron.core.domain.errors import EmailTaken
+from patron.core.domain.errors.conflict import EmailTaken
 from patron.core.identity.access import CustomerRef
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import FORBIDDEN, EmporixError, conflict, validation_failure

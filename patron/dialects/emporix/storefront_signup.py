@@ -18,7 +18,7 @@ from pydantic import Field
 from starlette.responses import Response
 
 from patron.core.domain.commands import EmailLookup, SignupLimit
-from patron.core.domain.errors import InvalidCredentials
+from patron.core.domain.errors.unauthorized import InvalidCredentials
 from patron.dialects.emporix import address_schemas
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.customer_fields import registration_of

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from patron.core.domain.errors import DomainError
+from patron.core.domain.errors.base import DomainError
 from patron.core.use_cases import Core
 from patron.dialects.glue import addresses, availability, customers, passwords, tokens
 from patron.dialects.glue.config import GlueConfig

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.customers.availability import SubscriptionPage
-from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.model import Subscription
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import collection, resource, single

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from patron.core.domain.command_fields import profile_change
 from patron.core.domain.commands import EmailLookup, Registration
-from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.model import Gender, Salutation
 from patron.core.identity.access import CustomerRef
 from patron.dialects.glue.addresses import include_addresses

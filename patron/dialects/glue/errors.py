@@ -1,25 +1,30 @@
-"""The one table from core errors to Glue error objects, and the Glue error document.
+"""Core errors as Glue error objects, and the Glue error document.
 
-Codes, statuses and details follow the "exact" tables of the reference (Spryker's module
-code), not the prose of its docs; `docs/decisions.md` lists where the two disagree.
+Every category of core error has a Glue answer (`BY_CATEGORY`); a code with an answer of
+its own in Spryker's modules overrides it (`BY_CODE`), and a route may override a code
+once more (`overrides`). Codes, statuses and details follow the "exact" tables of the
+reference (Spryker's module code), not the prose of its docs; `docs/decisions.md` lists
+where the two disagree. Where Spryker documents nothing for a category, the answer is
+Glue's generic one (Symfony's status text, as `NOT_FOUND`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from patron.core.domain.errors import (
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.categories import ByCategory, retry_after
+from patron.core.domain.errors.invalid_input import (
     FieldRule,
     FieldsInvalid,
-    LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.throttled import LoginBlocked, Throttled
+from patron.core.domain.errors.unavailable import Unavailable
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,7 @@ NOT_ALLOWED = GlueErrorObject(403, "Not allowed.")
 BODY_TOO_LARGE = GlueErrorObject(413, "Request Entity Too Large")
 UNAVAILABLE = GlueErrorObject(503, "Service Unavailable")
 """No database connection came free in time (`ServiceUnavailable`), on every route."""
+TOO_MANY_REQUESTS = GlueErrorObject(429, "Too Many Requests")
 
 # availability-notifications-rest-api (AvailabilityNotificationsRestApiConfig)
 PRODUCT_NOT_FOUND = GlueErrorObject(404, "Product not found.", "4601")
@@ -102,6 +108,11 @@ CONFIRMATION_INVALID = GlueErrorObject(
     422, "This email confirmation code is invalid or has been already used.", "423"
 )
 VERSION_CONFLICT = GlueErrorObject(409, "Failed to save customer.", "410")
+CUSTOMER_SAVE_FAILED = GlueErrorObject(400, "Failed to save customer.", "410")
+"""Spryker's own status for 410: a write refused for a reason no code names."""
+REGISTRATION_FAILED = GlueErrorObject(409, "Can't register a customer.", "401")
+"""Spryker's registration failure (its 500), as the conflict it is here: no customer
+number of the tenant's pattern was free."""
 ADDRESS_NOT_FOUND = GlueErrorObject(404, "Address was not found.", "404")
 ADDRESS_SAVE_FAILED = GlueErrorObject(400, "Failed to save customer address.", "409")
 ADDRESS_UUID_MISSING = GlueErrorObject(400, "Address UUID is missing.", "412")
@@ -131,31 +142,6 @@ def password_mismatch(field: str = "password") -> GlueErrorObject:
         f"Value in field {field} should be identical to value in the confirmPassword field.",
         "406",
     )
-
-
-TABLE: Mapping[ErrorCode, GlueErrorObject] = {
-    ErrorCode.EMAIL_TAKEN: EMAIL_TAKEN,
-    ErrorCode.EMAIL_INVALID: EMAIL_FORMAT_INVALID,
-    ErrorCode.CUSTOMER_NOT_FOUND: CUSTOMER_NOT_FOUND,
-    ErrorCode.TENANT_NOT_FOUND: NOT_FOUND,
-    ErrorCode.INVALID_CREDENTIALS: LOGIN_FAILED,
-    ErrorCode.PASSWORD_MISMATCH: password_mismatch(),
-    ErrorCode.INVALID_REFRESH_TOKEN: REFRESH_FAILED,
-    ErrorCode.INVALID_ACCESS_TOKEN: INVALID_ACCESS_TOKEN,
-    ErrorCode.CONFIRMATION_INVALID: CONFIRMATION_INVALID,
-    ErrorCode.VERSION_CONFLICT: VERSION_CONFLICT,
-    ErrorCode.NOT_OWNER: UNAUTHORIZED,
-    ErrorCode.ADDRESS_NOT_FOUND: ADDRESS_NOT_FOUND,
-    ErrorCode.ADDRESS_LIMIT_REACHED: ADDRESS_SAVE_FAILED,
-    ErrorCode.ADDRESS_CONFLICT: ADDRESS_SAVE_FAILED,
-    ErrorCode.COUNTRY_INVALID: COUNTRY_INVALID,
-    ErrorCode.PRODUCT_NOT_FOUND: PRODUCT_NOT_FOUND,
-    ErrorCode.SUBSCRIPTION_EXISTS: SUBSCRIPTION_EXISTS,
-    ErrorCode.SUBSCRIPTION_NOT_FOUND: SUBSCRIPTION_NOT_FOUND,
-    ErrorCode.WRONG_PASSWORD: WRONG_PASSWORD,
-    ErrorCode.RESET_KEY_INVALID: RESET_KEY_INVALID,
-    ErrorCode.PASSWORD_CHANGE_FAILED: PASSWORD_CHANGE_FAILED,
-}
 
 
 def login_blocked(retry_after_seconds: int) -> GlueErrorObject:
@@ -199,29 +185,80 @@ def field_errors(error: FieldsInvalid) -> list[GlueErrorObject]:
     ]
 
 
+Render = Callable[[Any], list[GlueErrorObject]]
+
+
+def _always(*objects: GlueErrorObject) -> Render:
+    return lambda _error: list(objects)
+
+
+def _throttled(error: Throttled) -> list[GlueErrorObject]:
+    return [TOO_MANY_REQUESTS]
+
+
+def _password_policy(error: PasswordPolicyViolation) -> list[GlueErrorObject]:
+    return [PASSWORD_RULES[v.rule] for v in error.violations]
+
+
+def _login_blocked(error: LoginBlocked) -> list[GlueErrorObject]:
+    return [login_blocked(error.retry_after_seconds)]
+
+
+BY_CATEGORY: ByCategory[list[GlueErrorObject]] = ByCategory(
+    not_found=_always(NOT_FOUND),
+    conflict=_always(VERSION_CONFLICT),
+    invalid_input=_always(POST_DATA_INVALID),
+    unauthorized=_always(INVALID_ACCESS_TOKEN),
+    forbidden=_always(UNAUTHORIZED),
+    limit_reached=_always(CUSTOMER_SAVE_FAILED),
+    throttled=_throttled,
+    unavailable=_always(UNAVAILABLE),
+)
+"""What Glue answers a core error whose code has no answer of its own."""
+
+BY_CODE: Mapping[ErrorCode, Render] = {
+    ErrorCode.EMAIL_TAKEN: _always(EMAIL_TAKEN),
+    ErrorCode.EMAIL_INVALID: _always(EMAIL_FORMAT_INVALID),
+    ErrorCode.CUSTOMER_NOT_FOUND: _always(CUSTOMER_NOT_FOUND),
+    ErrorCode.INVALID_CREDENTIALS: _always(LOGIN_FAILED),
+    ErrorCode.PASSWORD_MISMATCH: _always(password_mismatch()),
+    ErrorCode.PASSWORD_POLICY: _password_policy,
+    ErrorCode.LOGIN_BLOCKED: _login_blocked,
+    ErrorCode.INVALID_REFRESH_TOKEN: _always(REFRESH_FAILED),
+    ErrorCode.CONFIRMATION_INVALID: _always(CONFIRMATION_INVALID),
+    ErrorCode.ADDRESS_NOT_FOUND: _always(ADDRESS_NOT_FOUND),
+    ErrorCode.ADDRESS_LIMIT_REACHED: _always(ADDRESS_SAVE_FAILED),
+    ErrorCode.ADDRESS_CONFLICT: _always(ADDRESS_SAVE_FAILED),
+    ErrorCode.COUNTRY_INVALID: _always(COUNTRY_INVALID),
+    ErrorCode.PRODUCT_NOT_FOUND: _always(PRODUCT_NOT_FOUND),
+    ErrorCode.SUBSCRIPTION_EXISTS: _always(SUBSCRIPTION_EXISTS),
+    ErrorCode.SUBSCRIPTION_NOT_FOUND: _always(SUBSCRIPTION_NOT_FOUND),
+    ErrorCode.WRONG_PASSWORD: _always(WRONG_PASSWORD),
+    ErrorCode.RESET_KEY_INVALID: _always(RESET_KEY_INVALID),
+    ErrorCode.PASSWORD_CHANGE_FAILED: _always(PASSWORD_CHANGE_FAILED),
+    ErrorCode.FIELDS_INVALID: field_errors,
+    ErrorCode.CUSTOMER_NUMBER_TAKEN: _always(REGISTRATION_FAILED),
+}
+"""Codes Spryker's modules answer in words of their own."""
+
+
 def translate(
     error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
 ) -> list[GlueErrorObject]:
-    if isinstance(error, ServiceUnavailable):  # no route's override: nothing was decided
-        return [UNAVAILABLE]
-    if overrides and error.code in overrides:
-        return [overrides[error.code]]
-    if isinstance(error, FieldsInvalid):
-        return field_errors(error)
-    if isinstance(error, PasswordPolicyViolation):
-        return [PASSWORD_RULES[v.rule] for v in error.violations]
-    if isinstance(error, LoginBlocked):
-        return [login_blocked(error.retry_after_seconds)]
-    return [TABLE[error.code]]
+    if isinstance(error, Unavailable):  # no route's override: nothing was decided
+        return BY_CATEGORY(error)
+    override = overrides.get(error.code) if overrides else None
+    if override is not None:
+        return [override]
+    by_code = BY_CODE.get(error.code)
+    return by_code(error) if by_code is not None else BY_CATEGORY(error)
 
 
 def glue_error(
     error: DomainError, overrides: Mapping[ErrorCode, GlueErrorObject] | None = None
 ) -> GlueError:
     """The Glue error document for a core error, with `Retry-After` where one applies."""
-    retried = (LoginBlocked, ServiceUnavailable)
-    retry_after = error.retry_after_seconds if isinstance(error, retried) else None
-    return GlueError(*translate(error, overrides), retry_after=retry_after)
+    return GlueError(*translate(error, overrides), retry_after=retry_after(error))
 
 
 def validation_errors(messages: list[str]) -> GlueError:

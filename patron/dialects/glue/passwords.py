@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.domain.errors import DomainError, ErrorCode
+from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.password_changes import PasswordChange
 from patron.core.identity.passwords import POLICIES, PasswordPolicy

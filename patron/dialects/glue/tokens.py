@@ -9,7 +9,8 @@ import orjson
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse, Response
 
-from patron.core.domain.errors import InvalidCredentials, InvalidRefreshToken, LoginBlocked
+from patron.core.domain.errors.throttled import LoginBlocked
+from patron.core.domain.errors.unauthorized import InvalidCredentials, InvalidRefreshToken
 from patron.core.domain.model import Customer, TokenPair
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.documents import MEDIA_TYPE, resource, single, token_attributes

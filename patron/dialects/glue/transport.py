@@ -12,7 +12,8 @@ import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from patron.core.domain.errors import ServiceUnavailable, TenantNotFound
+from patron.core.domain.errors.not_found import TenantNotFound
+from patron.core.domain.errors.unavailable import ServiceUnavailable
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.cors import Cors

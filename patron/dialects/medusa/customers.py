@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from patron.core.domain.command_fields import profile_change
 from patron.core.domain.commands import CustomerAdminChange, Registration
-from patron.core.domain.errors import CustomerNotFound, GroupNotFound
+from patron.core.domain.errors.not_found import CustomerNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal
 from patron.core.domain.tenants import Tenant

@@ -1,4 +1,6 @@
-"""The one table from core errors to Medusa's error bodies, and the bodies themselves.
+"""Core errors as Medusa's error bodies, and the bodies themselves: one answer per
+category of core error (`BY_CATEGORY`), overridden by code where Medusa has words of its
+own for the case (`BY_CODE`).
 
 Medusa v1 answers `{code?, type, message}` (`code` only where its error handler forces
 one), with the status its handler derives from `type` (reference 2.1): `invalid_data` and
@@ -19,20 +21,18 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from patron.core.domain.errors import (
-    CustomersNotFound,
-    DomainError,
-    ErrorCode,
+from patron.core.domain.errors.base import DomainError, ErrorCode
+from patron.core.domain.errors.categories import ByCategory, retry_after
+from patron.core.domain.errors.conflict import GroupNameTaken
+from patron.core.domain.errors.forbidden import Forbidden, ScopeMissing
+from patron.core.domain.errors.invalid_input import (
     FieldRule,
     FieldsInvalid,
-    GroupNameTaken,
-    GroupNotFound,
-    LoginBlocked,
     PasswordPolicyViolation,
     PasswordRule,
-    ScopeMissing,
-    ServiceUnavailable,
 )
+from patron.core.domain.errors.not_found import CustomersNotFound, GroupNotFound
+from patron.core.domain.errors.throttled import LoginBlocked, Throttled
 from patron.dialects.medusa import ids
 
 
@@ -172,34 +172,49 @@ def _always(body: MedusaErrorBody) -> Callable[[Any], MedusaErrorBody]:
     return lambda _error: body
 
 
-TABLE: Mapping[ErrorCode, Callable[[Any], MedusaErrorBody]] = {
+def _forbidden(error: Forbidden) -> MedusaErrorBody:
+    """Medusa has no 403 of its own; ours names the scope the credential lacks."""
+    scope = error.scope if isinstance(error, ScopeMissing) else "do this"
+    return not_allowed(f"This credential may not {scope}", 403)
+
+
+def _throttled(error: Throttled) -> MedusaErrorBody:
+    if isinstance(error, LoginBlocked):
+        return _login_blocked(error)
+    return not_allowed("Too many attempts. Please try again later.", 429)
+
+
+BY_CATEGORY: ByCategory[MedusaErrorBody] = ByCategory(
+    not_found=_always(NOT_FOUND),
+    conflict=_always(CONFLICT),
+    invalid_input=lambda error: invalid_data(str(error)),
+    unauthorized=_always(UNAUTHORIZED),
+    forbidden=_forbidden,
+    limit_reached=_always(not_allowed("The limit of such items is reached")),
+    throttled=_throttled,
+    unavailable=_always(UNAVAILABLE),
+)
+"""What Medusa answers a core error whose code has no answer of its own: the body its
+error handler gives the `MedusaError` type that fits (reference 2.1)."""
+
+BY_CODE: Mapping[ErrorCode, Callable[[Any], MedusaErrorBody]] = {
     ErrorCode.EMAIL_TAKEN: _always(EMAIL_TAKEN),
     ErrorCode.EMAIL_INVALID: _always(invalid_data("email must be an email")),
     ErrorCode.CUSTOMER_NOT_FOUND: _always(not_found("Customer was not found")),
-    ErrorCode.TENANT_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.PASSWORD_MISMATCH: _always(invalid_data("passwords do not match")),
     ErrorCode.PASSWORD_POLICY: _password_policy,
-    ErrorCode.INVALID_CREDENTIALS: _always(UNAUTHORIZED),
-    ErrorCode.LOGIN_BLOCKED: _login_blocked,
-    ErrorCode.INVALID_REFRESH_TOKEN: _always(UNAUTHORIZED),
-    ErrorCode.INVALID_ACCESS_TOKEN: _always(UNAUTHORIZED),
     ErrorCode.CONFIRMATION_INVALID: _always(invalid_data("Invalid confirmation token")),
-    ErrorCode.VERSION_CONFLICT: _always(CONFLICT),
     ErrorCode.NOT_OWNER: _always(NOT_FOUND),
-    ErrorCode.PRODUCT_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.SUBSCRIPTION_EXISTS: _always(duplicate("Subscription already exists")),
-    ErrorCode.SUBSCRIPTION_NOT_FOUND: _always(NOT_FOUND),
     ErrorCode.ADDRESS_NOT_FOUND: _always(not_found("Address was not found")),
     ErrorCode.ADDRESS_LIMIT_REACHED: lambda error: not_allowed(
         f"A customer may keep at most {error.limit} addresses"
     ),
-    ErrorCode.ADDRESS_CONFLICT: _always(CONFLICT),
     ErrorCode.COUNTRY_INVALID: _always(invalid_data("country_code must be a valid country code")),
     ErrorCode.WRONG_PASSWORD: _always(UNAUTHORIZED),
     ErrorCode.RESET_KEY_INVALID: _always(RESET_TOKEN_INVALID),
     ErrorCode.PASSWORD_CHANGE_FAILED: _always(not_allowed("Failed to change the password")),
     ErrorCode.FIELDS_INVALID: _fields_invalid,
-    ErrorCode.TENANT_SETTING_INVALID: lambda error: invalid_data(str(error)),
     ErrorCode.GUEST_EXISTS: _always(duplicate("Guest customer with email already exists")),
     ErrorCode.EMAIL_LOCKED: _always(
         invalid_data("Email cannot be changed when the user has registered their account")
@@ -219,26 +234,20 @@ TABLE: Mapping[ErrorCode, Callable[[Any], MedusaErrorBody]] = {
         )
         + '"'
     ),
-    ErrorCode.SCOPE_MISSING: lambda error: not_allowed(
-        "This credential may not "
-        + (error.scope if isinstance(error, ScopeMissing) else "do this"),
-        403,
-    ),
     ErrorCode.ADMIN_EMAIL_TAKEN: _always(duplicate("A user with the given email already exists")),
-    ErrorCode.PRINCIPAL_NOT_FOUND: _always(NOT_FOUND),
-    ErrorCode.QUERY_INVALID: lambda error: invalid_data(str(error)),
-    ErrorCode.SERVICE_UNAVAILABLE: _always(UNAVAILABLE),
 }
+"""Codes Medusa answers in words of its own (or Patron's, worded as Medusa's)."""
 
 
 def medusa_error(
     error: DomainError, overrides: Mapping[ErrorCode, MedusaErrorBody] | None = None
 ) -> MedusaError:
     """The Medusa answer for a core error, with `Retry-After` where one applies."""
-    body = overrides[error.code] if overrides and error.code in overrides else None
-    retried = (LoginBlocked, ServiceUnavailable)
-    retry_after = error.retry_after_seconds if isinstance(error, retried) else None
-    return MedusaError(body or TABLE[error.code](error), retry_after=retry_after)
+    body = overrides.get(error.code) if overrides else None
+    if body is None:
+        by_code = BY_CODE.get(error.code)
+        body = by_code(error) if by_code is not None else BY_CATEGORY(error)
+    return MedusaError(body, retry_after=retry_after(error))
 
 
 def validation_failed(messages: list[str]) -> MedusaError:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.domain.commands import UNSET, GroupChange
-from patron.core.domain.errors import CustomersNotFound, GroupNotFound
+from patron.core.domain.errors.not_found import CustomersNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal
 from patron.core.domain.queries import MAX_PAGE_SIZE, CustomerQuery, Page

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from patron.core.domain.commands import MetadataPatch
-from patron.core.domain.errors import InvalidAccessToken
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.principals import Principal
 from patron.core.domain.tenants import Tenant

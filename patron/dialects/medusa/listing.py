@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.queries import (
     MAX_PAGE_SIZE,
     Comparison,

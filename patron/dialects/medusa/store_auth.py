@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from patron.core.domain.errors import CustomerNotFound, InvalidAccessToken
+from patron.core.domain.errors.not_found import CustomerNotFound
+from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -24,7 +24,7 @@ from patron.core.domain.commands import (
     Registration,
 )
 from patron.core.domain.countries import normalize_country_code
-from patron.core.domain.errors import AddressNotFound
+from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.model import AccessClaims, Address, Customer
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, FilterValue, Operator
 from patron.dialects.emporix.q import MAX_CONDITIONS, MAX_QUERY_LENGTH, parse
 from patron.dialects.emporix.q_fields import CUSTOMER_FIELDS

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, reject
 from hypothesis import strategies as st
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.queries import CUSTOMER_FILTER_FIELDS, FieldCondition, FilterValue, Operator
 from patron.dialects.emporix.q import parse
 from patron.dialects.emporix.q_fields import CUSTOMER_FIELDS

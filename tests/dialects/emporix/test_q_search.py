@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from patron.core.domain.errors import QueryInvalid
+from patron.core.domain.errors.invalid_input import QueryInvalid
 from patron.core.domain.queries import CustomerQuery, Sort
 from patron.core.domain.tenants import Tenant
 from patron.dialects.emporix.q import parse

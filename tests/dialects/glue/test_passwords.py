@@ -9,9 +9,9 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.core.domain.errors import (
-    DomainError,
-    PasswordChangeFailed,
+from patron.core.domain.errors.base import DomainError
+from patron.core.domain.errors.conflict import PasswordChangeFailed
+from patron.core.domain.errors.invalid_input import (
     PasswordPolicyViolation,
     PasswordRule,
     PasswordViolation,
