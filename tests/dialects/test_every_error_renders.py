@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +24,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
+import patron.dialects
 from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.errors.categories import retry_after
 from patron.dialects.aimeos.app import AimeosApi
@@ -227,3 +229,18 @@ async def test_aimeos_answers_every_code_with_an_errors_document(
         assert body["errors"] and all(
             set(item) == {"title"} and item["title"] for item in body["errors"]
         )
+
+
+def test_every_dialect_has_its_rendering_test() -> None:
+    """A fifth dialect fails here until this module renders every code through it too."""
+    dialects = {
+        path.name
+        for path in Path(patron.dialects.__file__).parent.iterdir()
+        if (path / "__init__.py").exists()
+    }
+    tested = {
+        name.removeprefix("test_").split("_answers_every_code")[0]
+        for name in globals()
+        if "_answers_every_code" in name
+    }
+    assert dialects <= tested, f"no every-code test for {sorted(dialects - tested)}"

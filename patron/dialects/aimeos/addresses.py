@@ -15,7 +15,6 @@ from starlette.responses import Response
 from patron.core.domain.command_fields import address_change, address_draft
 from patron.core.domain.model import AccessClaims, Address
 from patron.core.identity.access import CustomerRef
-from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (
     Resource,
@@ -29,6 +28,7 @@ from patron.dialects.aimeos.resources import (
     sparse,
 )
 from patron.dialects.aimeos.schemas import ADDRESS, read_attributes
+from patron.dialects.aimeos.shapes import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.values import shown_salutation
 from patron.dialects.aimeos.values import shown_text as text
 

@@ -33,7 +33,6 @@ from patron.dialects.aimeos import (
 from patron.dialects.aimeos.config import AimeosConfig
 from patron.dialects.aimeos.context import AimeosContext
 from patron.dialects.aimeos.cors import Cors
-from patron.dialects.aimeos.documents import answer, link_parameters, url
 from patron.dialects.aimeos.errors import (
     GENERIC_TITLE,
     NOT_ALLOWED,
@@ -43,6 +42,7 @@ from patron.dialects.aimeos.errors import (
 )
 from patron.dialects.aimeos.http import WRITES, Call, open_call
 from patron.dialects.aimeos.resources import Resource
+from patron.dialects.aimeos.shapes import answer, link_parameters, url
 from patron.http.plumbing import Mount, install_dialect, log_unexpected
 
 log = logging.getLogger("patron.aimeos")

@@ -30,7 +30,11 @@ from patron.core.domain.model import GROUP_DOMAIN, Address, Customer, CustomerPr
 from patron.core.identity.access import CustomerRef
 from patron.core.identity.passwords import generate_password
 from patron.dialects.aimeos import addresses, properties, relationships
-from patron.dialects.aimeos.documents import (
+from patron.dialects.aimeos.errors import invalid
+from patron.dialects.aimeos.http import Call
+from patron.dialects.aimeos.resources import Resource, fieldset, includes, one_entry, sparse
+from patron.dialects.aimeos.schemas import CUSTOMER, read_attributes
+from patron.dialects.aimeos.shapes import (
     ITEM_ALLOW,
     RELATED_ALLOW,
     answer,
@@ -38,10 +42,6 @@ from patron.dialects.aimeos.documents import (
     link_to,
     url,
 )
-from patron.dialects.aimeos.errors import invalid
-from patron.dialects.aimeos.http import Call
-from patron.dialects.aimeos.resources import Resource, fieldset, includes, one_entry, sparse
-from patron.dialects.aimeos.schemas import CUSTOMER, read_attributes
 from patron.dialects.aimeos.values import shown_salutation
 from patron.dialects.aimeos.values import shown_text as text
 from patron.http.proxies import client_ip

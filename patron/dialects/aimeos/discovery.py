@@ -8,9 +8,9 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.dialects.aimeos.documents import DATA_ALLOW, OPTIONS_CACHE, answer, url
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.schemas import Attribute, options
+from patron.dialects.aimeos.shapes import DATA_ALLOW, OPTIONS_CACHE, answer, url
 
 SERVED = ("customer",)
 NOT_SERVED = (

@@ -12,9 +12,9 @@ from typing import Any
 from starlette.responses import Response
 
 from patron.dialects.aimeos import customers
-from patron.dialects.aimeos.documents import answer, url
 from patron.dialects.aimeos.errors import BAD_CREDENTIALS, AimeosError
 from patron.dialects.aimeos.http import Call
+from patron.dialects.aimeos.shapes import answer, url
 from patron.http.proxies import client_ip
 
 ALLOW = "POST"

@@ -11,7 +11,6 @@ from patron.core.domain.commands import PropertyDraft
 from patron.core.domain.errors.not_found import PropertyNotFound
 from patron.core.domain.model import CustomerProperty
 from patron.core.identity.access import CustomerRef
-from patron.dialects.aimeos.documents import ITEM_ALLOW, link_to, url
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (
@@ -26,6 +25,7 @@ from patron.dialects.aimeos.resources import (
     sparse,
 )
 from patron.dialects.aimeos.schemas import PROPERTY, read_attributes
+from patron.dialects.aimeos.shapes import ITEM_ALLOW, link_to, url
 
 TYPE = "customer.property"
 ME = CustomerRef.me()

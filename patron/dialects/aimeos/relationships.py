@@ -16,7 +16,6 @@ from patron.core.domain.commands import ListItemDraft
 from patron.core.domain.errors.not_found import ListItemNotFound
 from patron.core.domain.model import ListItem
 from patron.core.identity.access import CustomerRef
-from patron.dialects.aimeos.documents import ITEM_ALLOW, link_parameters, link_to, url
 from patron.dialects.aimeos.errors import invalid
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.resources import (
@@ -32,6 +31,7 @@ from patron.dialects.aimeos.resources import (
     sparse,
 )
 from patron.dialects.aimeos.schemas import LISTS, read_attributes
+from patron.dialects.aimeos.shapes import ITEM_ALLOW, link_parameters, link_to, url
 
 TYPE = "customer.lists"
 ME = CustomerRef.me()

@@ -10,10 +10,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from patron.dialects.aimeos.documents import answer, link_parameters, url
 from patron.dialects.aimeos.errors import ATTRIBUTES_MISSING, ID_MISSING, INVALID_JSON, bad_request
 from patron.dialects.aimeos.http import Call
 from patron.dialects.aimeos.schemas import Attribute
+from patron.dialects.aimeos.shapes import answer, link_parameters, url
 
 Handler = Callable[[Call], Awaitable[Response]]
 

@@ -13,13 +13,6 @@ from patron.core.domain.command_fields import address_change, address_draft
 from patron.core.domain.commands import AddressDraft
 from patron.core.domain.model import Customer
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import (
-    address_resource,
-    collection,
-    include,
-    relate,
-    single,
-)
 from patron.dialects.glue.errors import ADDRESS_UUID_MISSING, GlueError
 from patron.dialects.glue.http import (
     FieldMap,
@@ -39,6 +32,13 @@ from patron.dialects.glue.schemas import (
     AddressCreateAttributes,
     AddressDocument,
     AddressUpdateAttributes,
+)
+from patron.dialects.glue.shapes import (
+    address_resource,
+    collection,
+    include,
+    relate,
+    single,
 )
 
 TYPE = "addresses"

@@ -17,7 +17,6 @@ from patron.dialects.glue import addresses, availability, customers, passwords, 
 from patron.dialects.glue.config import GlueConfig
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.cors import Cors, origin_layer
-from patron.dialects.glue.documents import JsonApiResponse
 from patron.dialects.glue.errors import (
     BAD_REQUEST,
     NOT_FOUND,
@@ -26,6 +25,7 @@ from patron.dialects.glue.errors import (
     glue_error,
 )
 from patron.dialects.glue.openapi import ERRORS, GlueApi
+from patron.dialects.glue.shapes import JsonApiResponse
 from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueTransport
 from patron.http.docs import add_swagger_ui
 from patron.http.plumbing import Mount, install_dialect

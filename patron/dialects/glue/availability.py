@@ -11,7 +11,6 @@ from patron.core.customers.availability import SubscriptionPage
 from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.model import Subscription
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import collection, resource, single
 from patron.dialects.glue.errors import (
     AVAILABILITY_UNAUTHORIZED,
     RESOURCE_ID_MISSING,
@@ -36,6 +35,7 @@ from patron.dialects.glue.schemas import (
     AvailabilityNotificationDocument,
     AvailabilityNotificationRequestAttributes,
 )
+from patron.dialects.glue.shapes import collection, resource, single
 from patron.http.pagination import Window
 
 TYPE = "availability-notifications"

@@ -16,11 +16,6 @@ from patron.core.domain.model import Gender, Salutation
 from patron.core.identity.access import CustomerRef
 from patron.dialects.glue.addresses import include_addresses
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import (
-    collection,
-    customer_resource,
-    single,
-)
 from patron.dialects.glue.errors import (
     CUSTOMER_NOT_FOUND,
     CUSTOMER_REFERENCE_MISSING,
@@ -52,6 +47,11 @@ from patron.dialects.glue.schemas import (
     CustomerUpdateAttributes,
     for_policy,
     registration_model,
+)
+from patron.dialects.glue.shapes import (
+    collection,
+    customer_resource,
+    single,
 )
 from patron.http.proxies import client_ip
 

@@ -13,7 +13,6 @@ from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
-from patron.dialects.glue.documents import JsonApiResponse, sparse
 from patron.dialects.glue.errors import (
     BODY_TOO_LARGE,
     INVALID_ACCESS_TOKEN,
@@ -23,6 +22,7 @@ from patron.dialects.glue.errors import (
     GlueError,
     validation_errors,
 )
+from patron.dialects.glue.shapes import JsonApiResponse, sparse
 from patron.dialects.glue.validation import RequestModel, violations
 from patron.http.body import BodyError, BodyTooLarge, read_bytes, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token

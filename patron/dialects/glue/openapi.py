@@ -14,9 +14,9 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from patron.dialects.glue.documents import MEDIA_TYPE
 from patron.dialects.glue.pagination import HARD_LIMIT
 from patron.dialects.glue.schemas import ErrorDocument
+from patron.dialects.glue.shapes import MEDIA_TYPE
 
 BEARER = "bearer"
 ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorDocument"}

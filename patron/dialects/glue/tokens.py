@@ -13,7 +13,6 @@ from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.errors.unauthorized import InvalidCredentials, InvalidRefreshToken
 from patron.core.domain.model import Customer, TokenPair
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.documents import MEDIA_TYPE, resource, single, token_attributes
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
     GlueError,
@@ -34,6 +33,7 @@ from patron.dialects.glue.schemas import (
     OAuthTokenResponse,
     RefreshAttributes,
 )
+from patron.dialects.glue.shapes import MEDIA_TYPE, resource, single, token_attributes
 from patron.http.body import BodyError, BodyTooLarge
 from patron.http.proxies import client_ip
 
