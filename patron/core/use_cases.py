@@ -20,6 +20,7 @@ from patron.core.customers.saved_lists import CustomerLists
 from patron.core.domain.config import CoreConfig
 from patron.core.identity.authentication import Authentication
 from patron.core.identity.password_changes import PasswordChanges
+from patron.core.identity.request_tokens import RequestTokens
 from patron.core.identity.staff import BackOffice
 from patron.core.identity.visitors import Visitors
 from patron.core.ports.adapters import Adapters
@@ -44,6 +45,7 @@ class Core:
     address_admin: AddressAdministration
     managed_customers: ManagedCustomers
     visitors: Visitors
+    request_tokens: RequestTokens
     email_changes: EmailChanges
     account_deletions: AccountDeletions
 
@@ -106,6 +108,7 @@ class Core:
                 config=config,
             ),
             visitors=Visitors(reads=a.back_office_reads, codec=a.codec, clock=a.clock),
+            request_tokens=RequestTokens(codec=a.codec),
             email_changes=EmailChanges(
                 uow=a.uow, customer_reads=a.customer_reads, hasher=a.hasher, codec=a.codec,
                 throttle=a.throttle, clock=a.clock, config=config,

@@ -4,7 +4,7 @@ service, holding the cookie's owner's page, can name the token."""
 from __future__ import annotations
 
 from patron.core.domain.tenants import Tenant
-from patron.core.identity.authentication import Authentication
+from patron.core.identity.request_tokens import RequestTokens
 from tests.core.back_office_callers import second_tenant
 from tests.fakes import MemoryServices
 
@@ -14,33 +14,33 @@ def _tampered(token: str) -> str:
 
 
 async def test_a_token_matches_its_own_cookie_only(memory: MemoryServices, tenant: Tenant) -> None:
-    auth: Authentication = memory.core.auth
-    cookie, other_cookie = auth.new_visitor_cookie(), auth.new_visitor_cookie()
+    tokens: RequestTokens = memory.core.request_tokens
+    cookie, other_cookie = tokens.new_visitor_cookie(), tokens.new_visitor_cookie()
 
-    token = auth.request_token(tenant, cookie)
+    token = tokens.of(tenant, cookie)
 
-    assert auth.request_token(tenant, cookie) == token  # stateless: the same each time
-    assert auth.request_token_matches(tenant, cookie, token)
-    assert not auth.request_token_matches(tenant, other_cookie, token)
-    assert not auth.request_token_matches(tenant, cookie, _tampered(token))
-    assert not auth.request_token_matches(tenant, cookie, token[:-1])
-    assert not auth.request_token_matches(tenant, cookie, None)
-    assert not auth.request_token_matches(tenant, None, token)
-    assert not auth.request_token_matches(tenant, "", auth.request_token(tenant, ""))
+    assert tokens.of(tenant, cookie) == token  # stateless: the same each time
+    assert tokens.matches(tenant, cookie, token)
+    assert not tokens.matches(tenant, other_cookie, token)
+    assert not tokens.matches(tenant, cookie, _tampered(token))
+    assert not tokens.matches(tenant, cookie, token[:-1])
+    assert not tokens.matches(tenant, cookie, None)
+    assert not tokens.matches(tenant, None, token)
+    assert not tokens.matches(tenant, "", tokens.of(tenant, ""))
 
 
 async def test_a_token_of_another_tenant_does_not_match(
     memory: MemoryServices, tenant: Tenant
 ) -> None:
-    auth = memory.core.auth
+    tokens = memory.core.request_tokens
     other = await second_tenant(memory.core.tenant_admin)
-    cookie = auth.new_visitor_cookie()
+    cookie = tokens.new_visitor_cookie()
 
-    assert not auth.request_token_matches(other, cookie, auth.request_token(tenant, cookie))
+    assert not tokens.matches(other, cookie, tokens.of(tenant, cookie))
 
 
 async def test_visitor_cookies_are_long_and_never_repeat(memory: MemoryServices) -> None:
-    cookies = {memory.core.auth.new_visitor_cookie() for _ in range(1000)}
+    cookies = {memory.core.request_tokens.new_visitor_cookie() for _ in range(1000)}
 
     assert len(cookies) == 1000
     assert min(len(cookie) for cookie in cookies) >= 43  # 256 bits, URL-safe base64
@@ -49,8 +49,8 @@ async def test_visitor_cookies_are_long_and_never_repeat(memory: MemoryServices)
 async def test_a_token_is_not_the_mac_of_another_purpose(
     memory: MemoryServices, tenant: Tenant
 ) -> None:
-    auth = memory.core.auth
-    cookie = auth.new_visitor_cookie()
+    tokens = memory.core.request_tokens
+    cookie = tokens.new_visitor_cookie()
 
-    assert auth.request_token(tenant, cookie) != auth.codec.mac("other", cookie)
-    assert cookie not in auth.request_token(tenant, cookie)
+    assert tokens.of(tenant, cookie) != tokens.codec.mac("other", cookie)
+    assert cookie not in tokens.of(tenant, cookie)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -340,25 +339,6 @@ class Authentication:
                     now=now,
                 )
             await uow.commit()
-
-    def request_token(self, tenant: Tenant, cookie: str) -> str:
-        """The anti-forgery (CSRF) token of the browser holding `cookie`, its session or
-        visitor cookie: a MAC of the cookie, so no state is kept, a page of another origin
-        (which cannot read the cookie) cannot compute it, and a new cookie (a login, a
-        logout) makes the old token worthless."""
-        return self.codec.mac(f"request-token:{tenant.id}", cookie)
-
-    def request_token_matches(self, tenant: Tenant, cookie: str | None, token: str | None) -> bool:
-        """Whether `token` is the anti-forgery token of `cookie` (compared in constant time)."""
-        if not cookie or not token:
-            return False
-        expected = self.request_token(tenant, cookie)
-        return hmac.compare_digest(expected.encode(), token.encode())
-
-    def new_visitor_cookie(self) -> str:
-        """A random cookie for a browser that has none yet, so an anonymous visitor's
-        writes (a sign-up, a login) are bound to an anti-forgery token too."""
-        return self.codec.new_opaque()[0]
 
     def verify(
         self,

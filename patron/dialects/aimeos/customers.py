@@ -329,7 +329,7 @@ async def delete(call: Call) -> Response:
         auth = call.ctx.core.auth
         await call.ctx.core.accounts.anonymize_own(call.claims, ME)
         await auth.end_session(call.cookie)
-        call.replace_cookie(auth.new_visitor_cookie(), None)
+        call.replace_cookie(call.ctx.core.request_tokens.new_visitor_cookie(), None)
     return answer(_envelope(call, None, None))
 
 

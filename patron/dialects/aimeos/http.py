@@ -57,7 +57,7 @@ class Call:
 
     @property
     def csrf(self) -> str:
-        return self.ctx.core.auth.request_token(self.tenant, self.cookie)
+        return self.ctx.core.request_tokens.of(self.tenant, self.cookie)
 
     def parameter(self, name: str) -> str | None:
         """A plain query parameter; the last one when repeated (PHP), None when nested."""
@@ -135,7 +135,7 @@ class Call:
             or await self._body_token()
             or self.request.headers.get(TOKEN_HEADER)
         )
-        if not self.ctx.core.auth.request_token_matches(self.tenant, self.cookie, token):
+        if not self.ctx.core.request_tokens.matches(self.tenant, self.cookie, token):
             raise AimeosError(419, CSRF_MISMATCH)
 
     async def _body_token(self) -> str | None:
@@ -183,7 +183,7 @@ async def open_call(request: Request, ctx: AimeosContext) -> Call:
     query = qs.parse(request.scope.get("query_string", b"").decode("latin-1"))
     cookie = session_cookie(request.headers.get("cookie"), SESSION_COOKIE)
     if cookie is None:
-        call = Call(request, ctx, tenant, ctx.core.auth.new_visitor_cookie(), None, query)
+        call = Call(request, ctx, tenant, ctx.core.request_tokens.new_visitor_cookie(), None, query)
         call.cookie_changed = True
         return call
     try:

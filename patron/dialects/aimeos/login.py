@@ -53,6 +53,6 @@ async def logout(call: Call) -> Response:
     auth = call.ctx.core.auth
     if call.claims is not None:
         await auth.end_session(call.cookie)
-    call.replace_cookie(auth.new_visitor_cookie(), None)
+    call.replace_cookie(call.ctx.core.request_tokens.new_visitor_cookie(), None)
     body = {"meta": call.meta(0), "links": {"self": url(call.ctx.config.base_url, "logout")}}
     return answer(body, allow=ALLOW)
