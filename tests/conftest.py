@@ -20,13 +20,13 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.commands import Registration
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool
 from patron.storage.migrate import migrate
+from tests.helpers import dialect_client
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -37,6 +37,16 @@ TABLES = (
     "customer_properties"
 )
 JSON_API = "application/vnd.api+json"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No `PATRON_*` setting of the shell running the tests reaches one (a developer's
+    `PATRON_REDIS_URL` would move every session to Redis). `PATRON_TEST_*` stay: they name
+    the harness' own servers. A test sets what it needs with `monkeypatch.setenv`."""
+    for name in list(os.environ):
+        if name.startswith("PATRON_") and not name.startswith("PATRON_TEST_"):
+            monkeypatch.delenv(name)
 
 
 def _with_database(dsn: str, database: str) -> str:
@@ -159,11 +169,8 @@ async def services(
 
 @pytest.fixture
 async def client(services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
-    ) as http:
+    """The whole app, asking for JSON:API (Glue's media type) unless a request says otherwise."""
+    async with dialect_client(services, settings, headers={"Accept": JSON_API}) as http:
         yield http
 
 

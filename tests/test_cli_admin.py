@@ -28,7 +28,6 @@ async def invoke(cli: CliRunner, args: list[str], input: str | None = None) -> R
 @pytest.fixture
 def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
-    monkeypatch.delenv("PATRON_REDIS_URL", raising=False)
     monkeypatch.setenv("PATRON_ARGON2_MEMORY_KIB", "1024")
     monkeypatch.setenv("PATRON_ARGON2_TIME_COST", "1")
     monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables to the terminal's width

@@ -34,7 +34,6 @@ async def invoke(cli: CliRunner, args: list[str]) -> Result:
 @pytest.fixture
 def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
-    monkeypatch.delenv("PATRON_REDIS_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "250")
     return CliRunner()
 

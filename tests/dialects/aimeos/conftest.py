@@ -15,11 +15,11 @@ import httpx
 import orjson
 import pytest
 
-from patron.app import create_app
 from patron.core.commands import Registration
 from patron.core.model import Customer
 from patron.services import Services
 from patron.settings import Settings
+from tests.helpers import dialect_client
 
 ROOT = "/jsonapi"
 CUSTOMER = "/jsonapi/customer"
@@ -98,9 +98,7 @@ async def new_shop(services: Services, settings: Settings) -> AsyncIterator[NewS
     clients: list[httpx.AsyncClient] = []
 
     async def make(ip: str) -> AimeosBrowser:
-        app = create_app(settings, services)
-        transport = httpx.ASGITransport(app=app, client=(ip, 50000))
-        http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        http = dialect_client(services, settings, peer=ip)
         clients.append(http)
         return AimeosBrowser(http)
 

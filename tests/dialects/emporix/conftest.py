@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.model import Tenant, TenantSettings
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from patron.settings import Settings
 from tests.dialects.emporix.vendor_openapi import EmporixChecker
+from tests.helpers import dialect_client
 from tests.openapi_answers import check_every_answer
 
 MOUNT = "/emporix"
@@ -37,10 +37,11 @@ class ServiceClient:
     secret: str
 
 
-def emporix_http(services: Services, settings: Settings) -> httpx.AsyncClient:
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.11", 50000))
-    return httpx.AsyncClient(transport=transport, base_url=f"http://testserver{MOUNT}")
+def emporix_http(
+    services: Services, settings: Settings, *, peer: str = "203.0.113.11"
+) -> httpx.AsyncClient:
+    """A client of `/emporix` (its URLs relative to the mount), as an integration calls it."""
+    return dialect_client(services, settings, MOUNT, peer=peer)
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.model import Tenant
 from patron.core.principals import AdminUser, Scope
 from patron.dialects.medusa.app import build_app
 from patron.dialects.medusa.config import MedusaConfig
 from patron.services import Services
 from patron.settings import Settings
+from tests.helpers import dialect_client
 from tests.openapi_answers import OpenApiChecker, check_every_answer
 
 MOUNT = "/medusa"
@@ -59,12 +59,13 @@ def medusa_client(
     base: str = "http://testserver",
 ) -> httpx.AsyncClient:
     """`base`: the host the client calls (an https one keeps `Secure` cookies)."""
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 50000))
-    return httpx.AsyncClient(
-        transport=transport,
-        base_url=f"{base}{MOUNT}",
+    return dialect_client(
+        services,
+        settings,
+        MOUNT,
+        peer="203.0.113.9",
         headers={**HEADERS, **(headers or {})},
+        base=base,
     )
 
 
