@@ -18,7 +18,7 @@ from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import registration_for
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 from tests.dialects.glue import helpers as glue_helpers
 from tests.helpers import dialect_client
 from tests.outbox import CONFIRMATION, PASSWORD_RESET, mailed_key

@@ -27,7 +27,7 @@ from tests.dialects.aimeos.black_box import (
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 from tests.helpers import dialect_client
 
 

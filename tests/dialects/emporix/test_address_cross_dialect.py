@@ -17,9 +17,9 @@ import pytest
 from patron.services import Services
 from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 from tests.dialects.emporix.address_helpers import PLAIN, added, headers, read
-from tests.dialects.emporix.conftest import MakeClient
+from tests.dialects.emporix.helpers import MakeClient
 from tests.dialects.glue.helpers import PASSWORD, bearer, document, signed_up
 from tests.helpers import dialect_client
 

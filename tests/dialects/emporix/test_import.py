@@ -14,7 +14,7 @@ import pytest
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import bearer
+from tests.dialects.emporix.helpers import bearer
 from tests.dialects.emporix.import_helpers import (
     PASSWORD,
     argon2id_hash,

@@ -12,7 +12,7 @@ from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock, registration_for
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 
 INVALID_TOKEN = {
     "fault": {

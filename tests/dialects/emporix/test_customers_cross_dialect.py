@@ -12,7 +12,7 @@ import pytest
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import bearer
+from tests.dialects.emporix.helpers import bearer
 from tests.dialects.glue.helpers import document
 from tests.helpers import dialect_client
 from tests.outbox import PASSWORD_RESET, mailed_key
