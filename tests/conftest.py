@@ -19,13 +19,16 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from patron.cli.common import console
 from patron.core.commands import Registration
 from patron.core.model import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool
 from patron.storage.migrate import migrate
+from tests.emptying import emptying_statement
 from tests.helpers import dialect_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +50,17 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("PATRON_") and not name.startswith("PATRON_TEST_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """`patron` in-process on this run's database, its tables 250 columns wide (rich wraps
+    them to the terminal's width: `COLUMNS`, and the console made at import keeps the width
+    it saw then, 80 where it was told so, as under pytest-xdist)."""
+    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setattr(console, "width", 250)
+    return CliRunner()
 
 
 def _with_database(dsn: str, database: str) -> str:
@@ -103,10 +117,18 @@ async def default_tenant_row(pool: asyncpg.Pool) -> asyncpg.Record:
     return row
 
 
+@pytest.fixture(scope="session")
+async def emptying(pool: asyncpg.Pool) -> str:
+    """`TRUNCATE {TABLES} RESTART IDENTITY CASCADE`, as fast DELETEs (tests/emptying.py)."""
+    return await emptying_statement(pool, [table.strip() for table in TABLES.split(",")])
+
+
 @pytest.fixture
-async def clean_db(pool: asyncpg.Pool, default_tenant_row: asyncpg.Record) -> asyncpg.Pool:
+async def clean_db(
+    pool: asyncpg.Pool, default_tenant_row: asyncpg.Record, emptying: str
+) -> asyncpg.Pool:
     """Empty tables and the default tenant as the migration made it."""
-    await pool.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    await pool.execute(emptying)
     await pool.execute(
         "INSERT INTO tenants (code, name, settings) VALUES ($1, $2, $3)",
         default_tenant_row["code"],
