@@ -19,14 +19,17 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import pytest
+from typer.testing import CliRunner
 
-from patron.app import create_app
+from patron.cli.common import console
 from patron.core.domain.commands import Registration
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from patron.storage.database import create_pool
 from patron.storage.migrate import migrate
+from tests.emptying import emptying_statement
+from tests.helpers import dialect_client
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -37,6 +40,27 @@ TABLES = (
     "customer_properties"
 )
 JSON_API = "application/vnd.api+json"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No `PATRON_*` setting of the shell running the tests reaches one (a developer's
+    `PATRON_REDIS_URL` would move every session to Redis). `PATRON_TEST_*` stay: they name
+    the harness' own servers. A test sets what it needs with `monkeypatch.setenv`."""
+    for name in list(os.environ):
+        if name.startswith("PATRON_") and not name.startswith("PATRON_TEST_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """`patron` in-process on this run's database, its tables 250 columns wide (rich wraps
+    them to the terminal's width: `COLUMNS`, and the console made at import keeps the width
+    it saw then, 80 where it was told so, as under pytest-xdist)."""
+    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setattr(console, "width", 250)
+    return CliRunner()
 
 
 def _with_database(dsn: str, database: str) -> str:
@@ -93,10 +117,18 @@ async def default_tenant_row(pool: asyncpg.Pool) -> asyncpg.Record:
     return row
 
 
+@pytest.fixture(scope="session")
+async def emptying(pool: asyncpg.Pool) -> str:
+    """`TRUNCATE {TABLES} RESTART IDENTITY CASCADE`, as fast DELETEs (tests/emptying.py)."""
+    return await emptying_statement(pool, [table.strip() for table in TABLES.split(",")])
+
+
 @pytest.fixture
-async def clean_db(pool: asyncpg.Pool, default_tenant_row: asyncpg.Record) -> asyncpg.Pool:
+async def clean_db(
+    pool: asyncpg.Pool, default_tenant_row: asyncpg.Record, emptying: str
+) -> asyncpg.Pool:
     """Empty tables and the default tenant as the migration made it."""
-    await pool.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    await pool.execute(emptying)
     await pool.execute(
         "INSERT INTO tenants (code, name, settings) VALUES ($1, $2, $3)",
         default_tenant_row["code"],
@@ -159,11 +191,8 @@ async def services(
 
 @pytest.fixture
 async def client(services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
-    ) as http:
+    """The whole app, asking for JSON:API (Glue's media type) unless a request says otherwise."""
+    async with dialect_client(services, settings, headers={"Accept": JSON_API}) as http:
         yield http
 
 

@@ -64,10 +64,11 @@ def running_server(
     database_url: str, log: Path, *arguments: str, **environment: str
 ) -> Iterator[Server]:
     """`patron serve --no-migrate ARGUMENTS` with only the given `PATRON_*` settings (no
-    Redis unless named), cheap argon2, and a free port; stopped (workers too) on exit."""
+    Redis unless named: `clean_environment` cleared the shell's), cheap argon2, and a free
+    port; stopped (workers too) on exit."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env = dict(os.environ)
     env.update(
         PATRON_DATABASE_URL=database_url,
         PATRON_PUBLIC_URL=base,

@@ -19,13 +19,6 @@ async def invoke(cli: CliRunner, args: list[str]) -> Result:
     return await asyncio.to_thread(cli.invoke, app, args)
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
-    monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables to the terminal's width
-    return CliRunner()
-
-
 async def test_tenant_settings_are_shown_and_changed(
     cli: CliRunner, clean_db: asyncpg.Pool
 ) -> None:

@@ -26,13 +26,11 @@ async def invoke(cli: CliRunner, args: list[str], input: str | None = None) -> R
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
-    monkeypatch.delenv("PATRON_REDIS_URL", raising=False)
+def cli(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The shared `cli`, hashing admin passwords cheaply."""
     monkeypatch.setenv("PATRON_ARGON2_MEMORY_KIB", "1024")
     monkeypatch.setenv("PATRON_ARGON2_TIME_COST", "1")
-    monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables to the terminal's width
-    return CliRunner()
+    return cli
 
 
 async def _create_user(cli: CliRunner, *args: str) -> str:

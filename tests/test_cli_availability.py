@@ -20,14 +20,6 @@ async def invoke(cli: CliRunner, args: list[str]) -> Result:
     return await asyncio.to_thread(cli.invoke, app, args)
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
-    monkeypatch.delenv("PATRON_REDIS_URL", raising=False)
-    monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables to the terminal's width
-    return CliRunner()
-
-
 async def subscribe(services: Services, sku: str, *emails: str) -> None:
     tenant = await services.core.tenants.get("default")
     for email in emails:

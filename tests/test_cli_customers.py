@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import pytest
 from typer.testing import CliRunner, Result
 
 from patron.cli import app
@@ -29,14 +28,6 @@ from tests.dialects.emporix.import_helpers import (
 async def invoke(cli: CliRunner, args: list[str]) -> Result:
     """The CLI runs its own event loop, so it runs in a thread of its own."""
     return await asyncio.to_thread(cli.invoke, app, args)
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
-    monkeypatch.delenv("PATRON_REDIS_URL", raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
-    return CliRunner()
 
 
 def failures_in(path: Path) -> list[dict[str, Any]]:

@@ -9,10 +9,10 @@ from importlib.metadata import version
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.http.landing import prefers_html
 from patron.services import Services
 from tests.conftest import cheap_settings
+from tests.helpers import LOOPBACK, dialect_client
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 
@@ -20,9 +20,9 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;
 @pytest.fixture
 async def root(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     """A client with no default `Accept`, on an app whose public URL is not the host asked."""
-    app = create_app(cheap_settings(public_url="https://shop.example/api"), services)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://evil.example"
+    settings = cheap_settings(public_url="https://shop.example/api")
+    async with dialect_client(
+        services, settings, peer=LOOPBACK, base="http://evil.example"
     ) as http:
         yield http
 

@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.http.proxies import TrustedProxies
 from patron.services import Services
 from tests.conftest import JSON_API, cheap_settings
+from tests.helpers import dialect_client
 
 PROXIES = TrustedProxies(["10.0.0.0/8", "192.0.2.1"])
 
@@ -40,9 +40,8 @@ def test_the_client_is_the_nearest_untrusted_hop(
 async def behind_proxy(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     """Requests arriving from 192.0.2.50, a trusted proxy."""
     settings = cheap_settings(trusted_proxies=["192.0.2.50"])
-    transport = httpx.ASGITransport(app=create_app(settings, services), client=("192.0.2.50", 1))
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers={"Accept": JSON_API}
+    async with dialect_client(
+        services, settings, peer="192.0.2.50", headers={"Accept": JSON_API}
     ) as client:
         yield client
 

@@ -36,8 +36,7 @@ def listening(request: pytest.FixtureRequest) -> Iterator[int]:
 
 def serve(database_url: str, port: int) -> tuple[int, str]:
     """`patron serve --port PORT`: its exit code and output; a failure if it serves."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env.update(PATRON_DATABASE_URL=database_url, PATRON_HOST="127.0.0.1")
+    env = {**os.environ, "PATRON_DATABASE_URL": database_url, "PATRON_HOST": "127.0.0.1"}
     command = [sys.executable, "-m", "patron", "serve", "--no-migrate", "--port", str(port)]
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

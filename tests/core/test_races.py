@@ -10,12 +10,7 @@ from dataclasses import replace
 import asyncpg
 
 from patron.core.customers.addresses import Addresses
-from patron.core.domain.commands import (
-    AddressChange,
-    MetadataPatch,
-    ProfileChange,
-    PropertyDraft,
-)
+from patron.core.domain.commands import AddressChange, MetadataPatch, ProfileChange, PropertyDraft
 from patron.core.domain.config import CoreConfig
 from patron.core.domain.errors.conflict import CodeTaken, EmailTaken, SubscriptionExists
 from patron.core.domain.errors.limit_reached import (

@@ -13,14 +13,14 @@ from typing import Any
 
 import httpx
 
-from patron.app import create_app
 from patron.core.domain.tenants import TenantSettings
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import registration_for
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 from tests.dialects.glue import helpers as glue_helpers
+from tests.helpers import dialect_client
 from tests.outbox import CONFIRMATION, PASSWORD_RESET, mailed_key
 
 PASSWORD = "Initial-pw-1"
@@ -51,11 +51,10 @@ Prepare = Callable[[Services, Settings], Awaitable[Stage]]
 
 
 def client(
-    services: Services, settings: Settings, base: str = "", headers: dict[str, str] | None = None
+    services: Services, settings: Settings, mount: str = "", headers: dict[str, str] | None = None
 ) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=create_app(settings, services), client=("198.51.100.7", 1))
-    return httpx.AsyncClient(
-        transport=transport, base_url=f"http://testserver{base}", headers=headers, timeout=60
+    return dialect_client(
+        services, settings, mount, peer="198.51.100.7", headers=headers, timeout=60
     )
 
 

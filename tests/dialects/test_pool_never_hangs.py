@@ -27,6 +27,7 @@ from tests.conftest import registration_for
 from tests.core.back_office_callers import principal_of
 from tests.dialects.pool_routes import IMPORTED, WRITES, Write, send
 from tests.dialects.pool_stages import STAGES
+from tests.helpers import LOOPBACK, dialect_client
 
 POOL_SIZE = 3
 RACERS = 3 * POOL_SIZE
@@ -53,8 +54,7 @@ async def services_on(
 
 
 async def ready(services: Services, settings: Settings) -> httpx.Response:
-    transport = httpx.ASGITransport(app=create_app(settings, services))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with dialect_client(services, settings, peer=LOOPBACK) as http:
         return await http.get("/ready")
 
 
@@ -227,15 +227,14 @@ async def test_a_first_request_finding_every_connection_taken_gets_its_dialects_
 ) -> None:
     """Before anything is cached (the tenant, read by Glue's transport and Aimeos' session
     step before any route runs): the 503 still, not a 500."""
-    async with services_on(database_url, settings, connections=1) as services:
-        transport = httpx.ASGITransport(app=create_app(settings, services))
-        async with (
-            httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
-            exhausted(services.pool),
-        ):
-            answer = await http.request(
-                method, url, headers={"Accept": "application/vnd.api+json"}, **sent
-            )
+    async with (
+        services_on(database_url, settings, connections=1) as services,
+        dialect_client(services, settings, peer=LOOPBACK) as http,
+        exhausted(services.pool),
+    ):
+        answer = await http.request(
+            method, url, headers={"Accept": "application/vnd.api+json"}, **sent
+        )
 
     assert answer.status_code == 503, answer.text
     assert busy_body(mount, answer) == BUSY[mount]

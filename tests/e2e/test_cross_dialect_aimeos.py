@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from patron.settings import Settings
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 from tests.dialects.glue.helpers import PASSWORD, bearer, confirm, document, login, register
 from tests.outbox import mailed_key
 

@@ -41,7 +41,7 @@ from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft
-from tests.dialects.emporix.conftest import ALL_SCOPES
+from tests.dialects.emporix.helpers import ALL_SCOPES
 from tests.dialects.emporix.vendor_openapi import (
     PENDING,
     TOKEN_OPERATION,

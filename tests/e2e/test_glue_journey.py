@@ -214,8 +214,7 @@ def test_forgot_password_restore_and_log_in_again(
 
 
 def _patron(database_url: str, *arguments: str) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env.update(PATRON_DATABASE_URL=database_url, COLUMNS="200")
+    env = {**os.environ, "PATRON_DATABASE_URL": database_url, "COLUMNS": "200"}
     return subprocess.Popen(
         [sys.executable, "-m", "patron", *arguments],
         env=env,

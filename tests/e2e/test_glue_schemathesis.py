@@ -48,8 +48,7 @@ def _doc(type_: str, **attributes: object) -> dict[str, object]:
 
 async def _seed(base: str, pool: asyncpg.Pool, database_url: str) -> dict[str, str]:
     """A confirmed customer with a token and an address, a SKU and a subscription."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env["PATRON_DATABASE_URL"] = database_url
+    env = {**os.environ, "PATRON_DATABASE_URL": database_url}
     cli = [sys.executable, "-m", "patron", "availability", "set", "SKU-1", "--unavailable"]
     await asyncio.to_thread(subprocess.run, cli, env=env, cwd=ROOT, check=True, capture_output=True)
     async with httpx.AsyncClient(

@@ -14,7 +14,7 @@ import httpx
 
 from patron.services import Services
 from tests.clients.medusa.admin import admin_api_token
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 from tests.dialects.glue.helpers import PASSWORD, bearer, document, login, signed_up
 from tests.outbox import PASSWORD_RESET, key_in, latest_mail, login_change_notices
 

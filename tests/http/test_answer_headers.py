@@ -9,7 +9,7 @@ import httpx
 from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from tests.dialects.glue.helpers import bearer, document, signed_up
-from tests.dialects.medusa.conftest import make_admin
+from tests.dialects.medusa.helpers import make_admin
 
 SECURITY = {
     "x-content-type-options": "nosniff",

@@ -11,9 +11,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.services import Services
 from tests.conftest import cheap_settings
+from tests.helpers import LOOPBACK, dialect_client
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DOCS = ("/glue/docs", "/medusa/docs", "/emporix/docs")
@@ -128,9 +128,9 @@ async def test_a_write_to_an_asset_is_refused(client: httpx.AsyncClient) -> None
 @pytest.fixture
 async def behind_a_prefix(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     """Patron behind a proxy that serves it at https://shop.example/api and strips `/api`."""
-    app = create_app(cheap_settings(public_url="https://shop.example/api"), services)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://internal:8000"
+    settings = cheap_settings(public_url="https://shop.example/api")
+    async with dialect_client(
+        services, settings, peer=LOOPBACK, base="http://internal:8000"
     ) as http:
         yield http
 

@@ -48,8 +48,7 @@ async def test_four_processes_migrating_at_once_leave_one_schema(empty_database:
 def test_the_embedded_server_serves_without_any_configuration(tmp_path: Path) -> None:
     """`make run` on a fresh machine: no database configured, a private PostgreSQL starts."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env.update(PATRON_VAR_DIR=str(tmp_path / "var"), PATRON_PORT=str(port))
+    env = {**os.environ, "PATRON_VAR_DIR": str(tmp_path / "var"), "PATRON_PORT": str(port)}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(

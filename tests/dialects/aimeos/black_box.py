@@ -13,7 +13,7 @@ import asyncpg
 import httpx
 
 from tests.database_state import database_state
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser
 
 ADDRESSES = {"related": "address"}
 PROPERTIES = {"related": "property"}

@@ -8,7 +8,7 @@ import asyncpg
 
 from patron.core.domain.model import Customer
 from patron.services import Services
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop, existing_customer
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser, NewShop, existing_customer
 
 RELATED = {"related": "address"}
 

@@ -36,7 +36,7 @@ from tests.dialects.aimeos.black_box import (
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 SUB_RESOURCES = {"address": ADDRESSES, "property": PROPERTIES, "relationships": RELATIONSHIPS}
 EVERY_RESOURCE = {"customer": {}, **SUB_RESOURCES}

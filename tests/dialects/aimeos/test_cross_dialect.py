@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 import httpx
 
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser
 from tests.dialects.glue.helpers import bearer, document, login
 from tests.outbox import mailed_key
 

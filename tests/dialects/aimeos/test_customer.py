@@ -11,7 +11,7 @@ import pytest
 from patron.core.domain.model import Customer
 from patron.services import Services
 from tests.conftest import fetch_one
-from tests.dialects.aimeos.conftest import (
+from tests.dialects.aimeos.helpers import (
     CUSTOMER,
     PASSWORD,
     AimeosBrowser,

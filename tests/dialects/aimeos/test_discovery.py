@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dialects.aimeos.conftest import CUSTOMER, ROOT, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, ROOT, AimeosBrowser
 
 JSON_API = "application/vnd.api+json"
 

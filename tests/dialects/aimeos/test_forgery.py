@@ -23,7 +23,7 @@ from tests.dialects.aimeos.black_box import (
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 CSRF_MISMATCH = ["CSRF token mismatch."]
 WRITES = ("POST", "PATCH", "PUT", "DELETE")

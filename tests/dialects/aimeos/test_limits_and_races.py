@@ -12,7 +12,6 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from patron.app import create_app
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings
@@ -28,7 +27,8 @@ from tests.dialects.aimeos.black_box import (
     titles,
     token,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
+from tests.helpers import dialect_client
 
 
 async def test_a_fourth_account_from_one_address_is_refused(
@@ -83,15 +83,7 @@ async def test_racing_sign_ups_through_two_workers_sharing_redis_create_exactly_
     await redis.aclose()
     workers = [await Services.build(settings, database_url, clean_db) for _ in range(2)]
     browsers = [
-        AimeosBrowser(
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(
-                    app=create_app(settings, workers[n % 2]), client=("192.0.2.75", 1)
-                ),
-                base_url="http://testserver",
-            )
-        )
-        for n in range(8)
+        AimeosBrowser(dialect_client(workers[n % 2], settings, peer="192.0.2.75")) for n in range(8)
     ]
     try:
         await asyncio.gather(*(browser.options() for browser in browsers))

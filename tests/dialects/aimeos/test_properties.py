@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from patron.core.domain.model import Customer
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 
 RELATED = {"related": "property"}
 

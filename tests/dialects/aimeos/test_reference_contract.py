@@ -23,7 +23,7 @@ from tests.dialects.aimeos.black_box import (
     signed_in,
     titles,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, AimeosBrowser, NewShop
 
 
 async def test_private_keys_are_ignored_at_sign_up(

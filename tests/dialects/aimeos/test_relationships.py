@@ -6,7 +6,7 @@ from typing import Any
 
 from patron.core.domain.model import Customer
 from patron.services import Services
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 
 RELATED = {"related": "relationships", "include": "product"}
 

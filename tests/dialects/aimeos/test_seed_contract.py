@@ -42,7 +42,7 @@ from tests.dialects.aimeos.black_box import (
     link_parts,
     with_token,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser, NewShop
 
 SEED = Path(__file__).parent / "seeds" / "002_678a6d2d9e8b4443.txt"
 SEED_HOST = "http://localhost:8000"

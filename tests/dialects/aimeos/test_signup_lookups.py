@@ -10,7 +10,7 @@ import pytest
 from patron.settings import Settings
 from tests.conftest import cheap_settings
 from tests.dialects.aimeos.black_box import assert_clean_error, attributes
-from tests.dialects.aimeos.conftest import CUSTOMER, PASSWORD, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, PASSWORD, NewShop
 
 LOOKUPS = 4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dialects.aimeos.conftest import AimeosBrowser
+from tests.dialects.aimeos.helpers import AimeosBrowser
 
 
 @pytest.mark.parametrize("email", ["anna@shop.test", "x@example.invalid", "y@host.localhost"])

@@ -11,7 +11,7 @@ import pytest
 from patron.core.domain.model import Customer
 from patron.settings import Settings
 from tests.conftest import cheap_settings
-from tests.dialects.aimeos.conftest import CUSTOMER, ROOT, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, ROOT, AimeosBrowser, NewShop
 
 ORIGIN = "https://shop.example.com"
 

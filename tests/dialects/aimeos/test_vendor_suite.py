@@ -27,7 +27,7 @@ from tests.dialects.aimeos.black_box import (
     signed_in,
     titles,
 )
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser, NewShop
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser, NewShop
 
 RESOURCES = {
     "customer": {},

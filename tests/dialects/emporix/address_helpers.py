@@ -10,7 +10,7 @@ import httpx
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.conftest import registration_for
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 
 EXAMPLE: dict[str, Any] = {
     "contactName": "John Doe",
@@ -45,6 +45,11 @@ async def headers(
     """The bearer header of a service token of `tenant` (all scopes when none are named)."""
     client = await (make_client(tenant, scopes) if scopes else make_client(tenant))
     return bearer(await token_for(http, client))
+
+
+def at(city: str, **more: Any) -> dict[str, Any]:
+    """`PLAIN` in another city (and with whatever else is given)."""
+    return {**PLAIN, "city": city, **more}
 
 
 def addresses_of(number: str, tenant_code: str = "shop") -> str:

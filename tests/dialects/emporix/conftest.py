@@ -1,46 +1,31 @@
 """Clients of `/emporix` as an Emporix integration calls it: a service token from
 `POST /emporix/oauth/token` (client credentials of a client `patron admin create-client`
-would make), then `Authorization: Bearer` on every request.
+would make), then `Authorization: Bearer` on every request (tests/dialects/emporix/helpers.py).
 
 Two tenants, `shop` and `outlet`, each with customers of its own, so every test can ask
-whether one tenant's token reaches the other's data.
+whether one tenant's token reaches the other's data. `store` is `shop` as a storefront's
+tenant (a module overrides `store_settings` to add the links its mails need), `visitor` its
+anonymous storefront token; `number` and `auth` are a customer of `shop` and a service
+token of it holding every scope, as the address tests use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
 from patron.settings import Settings
+from tests.dialects.emporix.address_helpers import customer, headers
+from tests.dialects.emporix.helpers import ALL_SCOPES, MakeClient, ServiceClient, emporix_http
+from tests.dialects.emporix.storefront_helpers import visitor_token
 from tests.dialects.emporix.vendor_openapi import EmporixChecker
 from tests.openapi_answers import check_every_answer
-
-MOUNT = "/emporix"
-ALL_SCOPES = (
-    "customer.customer_read",
-    "customer.customer_manage",
-    "customer.import_read",
-    "customer.import_manage",
-)
-
-
-@dataclass(frozen=True)
-class ServiceClient:
-    client_id: str
-    secret: str
-
-
-def emporix_http(services: Services, settings: Settings) -> httpx.AsyncClient:
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.11", 50000))
-    return httpx.AsyncClient(transport=transport, base_url=f"http://testserver{MOUNT}")
 
 
 @pytest.fixture
@@ -60,9 +45,6 @@ async def http(services: Services, settings: Settings) -> AsyncIterator[httpx.As
         yield client
 
 
-MakeClient = Callable[..., Awaitable[ServiceClient]]
-
-
 @pytest.fixture
 def make_client(services: Services) -> MakeClient:
     """A service client of a tenant holding the Emporix scopes named."""
@@ -77,22 +59,35 @@ def make_client(services: Services) -> MakeClient:
     return make
 
 
-async def token_for(http: httpx.AsyncClient, client: ServiceClient, scope: str = "") -> str:
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": client.client_id,
-        "client_secret": client.secret,
-    }
-    if scope:
-        form["scope"] = scope
-    answer = await http.post("/oauth/token", data=form)
-    assert answer.status_code == 200, answer.text
-    token: str = answer.json()["access_token"]
-    return token
+@pytest.fixture
+def store_settings() -> dict[str, Any]:
+    """The settings `store` gives `shop`; a module whose mails need links overrides this."""
+    return {"confirmation_required": False}
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+@pytest.fixture
+async def store(services: Services, shop: Tenant, store_settings: dict[str, Any]) -> Tenant:
+    """`shop` as a storefront's tenant: customers an employee creates, or who sign up, log
+    in at once (no double opt-in)."""
+    return await services.core.tenant_admin.change_settings("shop", store_settings)
+
+
+@pytest.fixture
+async def visitor(http: httpx.AsyncClient, services: Services, store: Tenant) -> str:
+    """An anonymous storefront token of `store`."""
+    return await visitor_token(http, services, store)
+
+
+@pytest.fixture
+async def number(services: Services, shop: Tenant) -> str:
+    """A registered customer of `shop`: its customer number."""
+    return await customer(services, shop)
+
+
+@pytest.fixture
+async def auth(http: httpx.AsyncClient, make_client: MakeClient, shop: Tenant) -> dict[str, str]:
+    """The bearer header of a service token of `shop` holding every scope."""
+    return await headers(http, make_client, shop)
 
 
 # --- every answer against Emporix' own OpenAPI document -------------------------------------

@@ -12,7 +12,7 @@ import httpx
 from patron.core.domain.tenants import Tenant
 from patron.dialects.emporix.scopes import to_core
 from patron.services import Services
-from tests.dialects.emporix.conftest import ServiceClient, bearer, token_for
+from tests.dialects.emporix.helpers import ServiceClient, bearer, token_for
 
 READ_AND_MANAGE = ("customer.customer_read", "customer.customer_manage")
 

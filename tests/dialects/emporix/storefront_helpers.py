@@ -9,7 +9,7 @@ import httpx
 
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 
 PASSWORD = "initial-pw-1"
 
@@ -18,6 +18,14 @@ async def storefront_client_id(services: Services, tenant: Tenant) -> str:
     """A storefront client: an API client of the tenant holding no scopes."""
     client, _ = await services.core.back_office.create_client(tenant, name="storefront", scopes=[])
     return client.client_id
+
+
+async def visitor_token(http: httpx.AsyncClient, services: Services, tenant: Tenant) -> str:
+    """An anonymous token of a new storefront client of the tenant, as a visitor holds it."""
+    token: str = (await anonymous(http, tenant, await storefront_client_id(services, tenant)))[
+        "access_token"
+    ]
+    return token
 
 
 async def anonymous(http: httpx.AsyncClient, tenant: Tenant, client_id: str) -> dict[str, Any]:

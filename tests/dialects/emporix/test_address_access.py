@@ -21,7 +21,7 @@ from tests.dialects.emporix.address_helpers import (
     headers,
     read,
 )
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 
 TENANT_INVALID = {
     "type": "bad_request",

@@ -14,14 +14,14 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.services import Services
 from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 from tests.dialects.emporix.address_helpers import PLAIN, added, headers, read
-from tests.dialects.emporix.conftest import MakeClient
+from tests.dialects.emporix.helpers import MakeClient
 from tests.dialects.glue.helpers import PASSWORD, bearer, document, signed_up
+from tests.helpers import dialect_client
 
 EMAIL = "sonia@spryker.com"
 GLUE_ADDRESS: dict[str, Any] = {
@@ -133,8 +133,7 @@ class Customer:
 @pytest.fixture
 async def aimeos(services: Services, settings: Settings) -> AsyncIterator[AimeosBrowser]:
     """A browser of its own, so its session cookie is apart from Medusa's."""
-    transport = httpx.ASGITransport(app=create_app(settings, services), client=("203.0.113.8", 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with dialect_client(services, settings, peer="203.0.113.8") as http:
         yield AimeosBrowser(http)
 
 

@@ -10,19 +10,16 @@ from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.address_helpers import (
-    PLAIN,
     added,
     addresses_of,
-    customer,
-    headers,
+    at,
     read,
 )
-from tests.dialects.emporix.conftest import MakeClient, bearer
+from tests.dialects.emporix.helpers import MakeClient, bearer
 from tests.dialects.emporix.storefront_helpers import (
     anonymous,
     created_with_password,
@@ -31,20 +28,6 @@ from tests.dialects.emporix.storefront_helpers import (
 )
 
 MINE = "/customer/shop/me/addresses"
-
-
-@pytest.fixture
-async def number(services: Services, shop: Tenant) -> str:
-    return await customer(services, shop)
-
-
-@pytest.fixture
-async def auth(http: httpx.AsyncClient, make_client: MakeClient, shop: Tenant) -> dict[str, str]:
-    return await headers(http, make_client, shop)
-
-
-def at(city: str, **more: Any) -> dict[str, Any]:
-    return {**PLAIN, "city": city, **more}
 
 
 async def flags(pool: asyncpg.Pool) -> dict[str, tuple[bool, bool]]:

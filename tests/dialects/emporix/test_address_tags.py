@@ -5,34 +5,18 @@ one-default rule itself: `test_address_default`)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from patron.core.domain.tenants import Tenant
-from patron.services import Services
 from tests.dialects.emporix.address_helpers import (
-    PLAIN,
     added,
     addresses_of,
-    customer,
+    at,
     defaults_of,
-    headers,
     read,
 )
-from tests.dialects.emporix.conftest import MakeClient
-
-
-@pytest.fixture
-async def number(services: Services, shop: Tenant) -> str:
-    return await customer(services, shop)
-
-
-@pytest.fixture
-async def auth(http: httpx.AsyncClient, make_client: MakeClient, shop: Tenant) -> dict[str, str]:
-    return await headers(http, make_client, shop)
 
 
 async def flags(pool: asyncpg.Pool) -> list[tuple[str, bool, bool]]:
@@ -41,10 +25,6 @@ async def flags(pool: asyncpg.Pool) -> list[tuple[str, bool, bool]]:
         "SELECT city, is_default_billing, is_default_shipping FROM addresses ORDER BY id"
     )
     return [(row[0], row[1], row[2]) for row in rows]
-
-
-def at(city: str, **more: Any) -> dict[str, Any]:
-    return {**PLAIN, "city": city, **more}
 
 
 async def test_is_default_follows_the_tags_it_is_given_with(

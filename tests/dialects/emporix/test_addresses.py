@@ -17,20 +17,8 @@ from tests.dialects.emporix.address_helpers import (
     added,
     addresses_of,
     customer,
-    headers,
     read,
 )
-from tests.dialects.emporix.conftest import MakeClient
-
-
-@pytest.fixture
-async def number(services: Services, shop: Tenant) -> str:
-    return await customer(services, shop)
-
-
-@pytest.fixture
-async def auth(http: httpx.AsyncClient, make_client: MakeClient, shop: Tenant) -> dict[str, str]:
-    return await headers(http, make_client, shop)
 
 
 def address_missing(address_id: str, number: str) -> dict[str, Any]:

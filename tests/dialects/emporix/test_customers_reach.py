@@ -1,5 +1,7 @@
 """Who reaches which customer: restriction grants (`--DE`), `_own` grants (the caller's
-company), and tenants (a token of one tenant on another's paths) (reference 5)."""
+company), and tenants (a token of one tenant on another's paths) (reference 5). A narrowed
+caller upserting a customer number that exists beyond its reach gets the documented 403:
+nothing written, and no customer created in its place."""
 
 from __future__ import annotations
 
@@ -201,3 +203,36 @@ async def test_a_token_of_one_tenant_reaches_nothing_of_another(
     assert await fetch(http, outlet_token, outlet, number) == before
     assert await listed(http, outlet_token, outlet) == [number]
     assert await listed(http, shop_token, shop) == []
+
+
+@pytest.mark.parametrize(
+    "scopes",
+    [
+        ["customer.customer_read--DE", "customer.customer_manage--DE"],
+        ["customer.customer_manage--DE"],
+        ["customer.customer_read_own", "customer.customer_manage_own"],
+    ],
+)
+@pytest.mark.parametrize("media_type", ["application/json", "application/merge-patch+json"])
+async def test_an_upsert_of_a_customer_beyond_reach_is_forbidden_and_writes_nothing(
+    http: httpx.AsyncClient,
+    services: Services,
+    shop: Tenant,
+    scopes: list[str],
+    media_type: str,
+) -> None:
+    full = await token_of(http, services, shop)
+    await create(http, full, shop, {"id": "pl1", "contactEmail": "pl1@example.com",
+                                    "restriction": "PL", "firstName": "Ola"})  # fmt: skip
+    narrowed = await token_of(http, services, shop, scopes)
+
+    answer = await http.put(
+        customers_path(shop, "pl1"),
+        content=b'{"contactEmail": "pl1@example.com", "firstName": "Mallory", "restriction": "DE"}',
+        headers={**narrowed, "content-type": media_type},
+    )
+
+    assert answer.status_code == 403 and answer.json() == FORBIDDEN
+    stored = await fetch(http, full, shop, "pl1")
+    assert stored["firstName"] == "Ola" and stored["restriction"] == "PL"
+    assert stored["metadata"]["version"] == 1

@@ -11,11 +11,10 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import bearer
+from tests.dialects.emporix.helpers import bearer
 from tests.dialects.emporix.import_helpers import (
     PASSWORD,
     argon2id_hash,
@@ -25,6 +24,7 @@ from tests.dialects.emporix.import_helpers import (
     pbkdf2_hash,
 )
 from tests.dialects.glue.helpers import document
+from tests.helpers import dialect_client
 
 IMPORT = "/emporix/customer/default/customers/import"
 RETENTION = "/emporix/customer/default/config/password-migration-retention"
@@ -40,8 +40,7 @@ async def default(services: Services) -> Tenant:
 @pytest.fixture
 async def web(services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """Every dialect of the app: Emporix to import, Glue and Medusa to log in."""
-    transport = httpx.ASGITransport(app=create_app(settings, services), client=("198.51.100.4", 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with dialect_client(services, settings, peer="198.51.100.4") as client:
         yield client
 
 

@@ -13,7 +13,6 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services
 from patron.settings import Settings
@@ -29,6 +28,7 @@ from tests.dialects.emporix.test_import import (
     stored_hash,
 )
 from tests.dialects.glue.helpers import document
+from tests.helpers import dialect_client
 from tests.outbox import PASSWORD_RESET, mailed_key
 
 FORBIDDEN = {"type": "Forbidden", "status": 403, "message": "User not authorized."}
@@ -46,9 +46,7 @@ async def default(timed_services: Services) -> Tenant:
 
 @pytest.fixture
 async def web(timed_services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, timed_services)
-    transport = httpx.ASGITransport(app=app, client=("198.51.100.5", 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with dialect_client(timed_services, settings, peer="198.51.100.5") as client:
         yield client
 
 

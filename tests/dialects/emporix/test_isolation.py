@@ -26,7 +26,7 @@ from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft
 from tests.database_state import database_state
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 from tests.dialects.emporix.test_oauth import TENANT_INVALID
 from tests.dialects.emporix.vendor_openapi import (
     VendorOperation,

@@ -15,6 +15,7 @@ address still has to be confirmed.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -23,8 +24,8 @@ from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.clients.medusa.admin import admin_api_token
-from tests.dialects.aimeos.conftest import AimeosBrowser
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.aimeos.helpers import AimeosBrowser
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
     anonymous,
@@ -42,18 +43,8 @@ RESET_LINK = "https://shop.example/reset?t={token}"
 
 
 @pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False, "password_reset_link": RESET_LINK}
-    )
-
-
-@pytest.fixture
-async def visitor(http: httpx.AsyncClient, services: Services, store: Tenant) -> str:
-    token: str = (await anonymous(http, store, await storefront_client_id(services, store)))[
-        "access_token"
-    ]
-    return token
+def store_settings() -> dict[str, Any]:
+    return {"confirmation_required": False, "password_reset_link": RESET_LINK}
 
 
 async def notices(services: Services) -> list[tuple[str, str]]:

@@ -8,12 +8,11 @@ import base64
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock, registration_for
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 
 INVALID_TOKEN = {
     "fault": {
@@ -227,8 +226,6 @@ async def test_wrong_secrets_from_one_address_do_not_lock_the_client_out_elsewhe
     async with emporix_http(services, settings) as attacker:
         statuses = [(await attacker.post("/oauth/token", data=form)).status_code for _ in range(30)]
     assert statuses[0] == 401 and statuses[-1] == 429  # the attacker's address is blocked
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("198.51.100.23", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver/emporix") as own:
+    async with emporix_http(services, settings, peer="198.51.100.23") as own:
         answer = await own.post("/oauth/token", data={**form, "client_secret": client.secret})
     assert answer.status_code == 200  # the integration, from its own address, is not

@@ -8,7 +8,7 @@ import pytest
 
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 from tests.dialects.emporix.storefront_helpers import anonymous, storefront_client_id
 
 EMAILS = ["anna@shop.test", "x@example.invalid", "y@host.localhost"]

@@ -6,16 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 from patron.core.domain.tenants import Tenant
-from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 from tests.dialects.emporix.storefront_helpers import (
-    anonymous,
     created_with_password,
     logged_in,
-    storefront_client_id,
 )
 
 MINE = "/customer/shop/me/addresses"
@@ -33,21 +29,6 @@ INVALID_TOKEN = {
         "detail": {"errorcode": "oauth.v2.InvalidAccessToken"},
     }
 }
-
-
-@pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False}
-    )
-
-
-@pytest.fixture
-async def visitor(http: httpx.AsyncClient, services: Services, store: Tenant) -> str:
-    token: str = (await anonymous(http, store, await storefront_client_id(services, store)))[
-        "access_token"
-    ]
-    return token
 
 
 async def customer(

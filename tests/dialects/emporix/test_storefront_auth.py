@@ -18,7 +18,7 @@ from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import FrozenClock
 from tests.database_state import database_state
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
     anonymous,
@@ -44,14 +44,6 @@ TENANT_INVALID = {
 }
 LOGIN_REFUSED = {"status": 401, "type": "unauthorized", "message": "Invalid email or password."}
 EMAIL = "john.doe@example.com"
-
-
-@pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    """`shop` as an Emporix tenant: customers an employee creates log in at once."""
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False}
-    )
 
 
 @pytest.fixture

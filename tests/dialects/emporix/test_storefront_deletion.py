@@ -4,20 +4,19 @@ key: the account is anonymized as every dialect anonymizes it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
 
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
-    anonymous,
     created_with_password,
     logged_in,
     login_answer,
-    storefront_client_id,
 )
 
 EMAIL = "john.doe@example.com"
@@ -25,19 +24,11 @@ ME = "/customer/shop/me"
 
 
 @pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop",
-        {"confirmation_required": False, "deletion_link": "https://shop.example/delete?t={token}"},
-    )
-
-
-@pytest.fixture
-async def visitor(http: httpx.AsyncClient, services: Services, store: Tenant) -> str:
-    token: str = (await anonymous(http, store, await storefront_client_id(services, store)))[
-        "access_token"
-    ]
-    return token
+def store_settings() -> dict[str, Any]:
+    return {
+        "confirmation_required": False,
+        "deletion_link": "https://shop.example/delete?t={token}",
+    }
 
 
 async def deletion_key(services: Services, email: str) -> str:

@@ -5,6 +5,7 @@ email and none with the old."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -12,15 +13,14 @@ import pytest
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.aimeos.conftest import AimeosBrowser
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http
+from tests.dialects.aimeos.helpers import AimeosBrowser
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
-    anonymous,
     created_with_password,
     logged_in,
     login_answer,
-    storefront_client_id,
+    visitor_token,
 )
 
 OLD = "john.doe@example.com"
@@ -36,15 +36,8 @@ async def email_tenant(services: Services, code: str) -> Tenant:
 
 
 @pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await email_tenant(services, "shop")
-
-
-async def visitor_of(http: httpx.AsyncClient, services: Services, tenant: Tenant) -> str:
-    token: str = (await anonymous(http, tenant, await storefront_client_id(services, tenant)))[
-        "access_token"
-    ]
-    return token
+def store_settings() -> dict[str, Any]:
+    return {"confirmation_required": False, "email_change_link": LINK}
 
 
 async def ask(
@@ -73,7 +66,7 @@ async def test_a_change_mails_the_new_address_and_warns_the_old(
     http: httpx.AsyncClient, services: Services, store: Tenant, make_client: MakeClient
 ) -> None:
     await created_with_password(http, make_client, store, OLD)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     customer = (await logged_in(http, store, visitor, OLD))["access_token"]
 
     refused = [
@@ -103,7 +96,7 @@ async def test_the_key_changes_the_email_once_and_cannot_be_altered(
     http: httpx.AsyncClient, services: Services, store: Tenant, make_client: MakeClient
 ) -> None:
     await created_with_password(http, make_client, store, OLD)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     customer = (await logged_in(http, store, visitor, OLD))["access_token"]
     assert (await ask(http, store, customer)).status_code == 204
     key = await mailed_key(services)
@@ -127,7 +120,7 @@ async def test_an_email_taken_meanwhile_is_a_conflict_and_the_key_stays(
     http: httpx.AsyncClient, services: Services, store: Tenant, make_client: MakeClient
 ) -> None:
     await created_with_password(http, make_client, store, OLD)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     customer = (await logged_in(http, store, visitor, OLD))["access_token"]
     assert (await ask(http, store, customer)).status_code == 204
     key = await mailed_key(services)
@@ -147,7 +140,7 @@ async def test_after_a_change_every_dialect_logs_in_with_the_new_email_only(
     default = await email_tenant(services, "default")
     async with emporix_http(services, settings) as http:
         await created_with_password(http, make_client, default, OLD)
-        visitor = await visitor_of(http, services, default)
+        visitor = await visitor_token(http, services, default)
         customer = (await logged_in(http, default, visitor, OLD))["access_token"]
         assert (await ask(http, default, customer)).status_code == 204
         done = await confirm(http, default, visitor, await mailed_key(services))
@@ -177,7 +170,7 @@ async def test_the_contact_email_stays_unless_the_change_says_sync_contact_email
     http: httpx.AsyncClient, services: Services, store: Tenant, make_client: MakeClient
 ) -> None:
     await created_with_password(http, make_client, store, OLD)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     customer = (await logged_in(http, store, visitor, OLD))["access_token"]
 
     async def me() -> tuple[str, list[dict[str, str]]]:

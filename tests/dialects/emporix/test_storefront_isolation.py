@@ -27,7 +27,7 @@ from patron.services import Services
 from tests.conftest import registration_for
 from tests.core.test_addresses import draft
 from tests.database_state import database_state
-from tests.dialects.emporix.conftest import bearer
+from tests.dialects.emporix.helpers import bearer
 from tests.dialects.emporix.storefront_helpers import anonymous, storefront_client_id
 from tests.dialects.emporix.test_oauth import TENANT_INVALID
 from tests.dialects.emporix.vendor_openapi import (

@@ -12,12 +12,10 @@ import pytest
 
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 from tests.dialects.emporix.storefront_helpers import (
-    anonymous,
     created_with_password,
     logged_in,
-    storefront_client_id,
 )
 from tests.dialects.emporix.test_oauth import TENANT_INVALID
 
@@ -32,18 +30,6 @@ INVALID_TOKEN = {
 
 
 @pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False}
-    )
-
-
-@pytest.fixture
-async def visitor(http: httpx.AsyncClient, services: Services, store: Tenant) -> dict[str, Any]:
-    return await anonymous(http, store, await storefront_client_id(services, store))
-
-
-@pytest.fixture
 async def service(
     http: httpx.AsyncClient, make_client: MakeClient, store: Tenant
 ) -> dict[str, str]:
@@ -51,7 +37,7 @@ async def service(
 
 
 async def customer_token(
-    http: httpx.AsyncClient, make_client: MakeClient, store: Tenant, visitor: dict[str, Any]
+    http: httpx.AsyncClient, make_client: MakeClient, store: Tenant, visitor: str
 ) -> tuple[str, dict[str, str]]:
     number = await created_with_password(
         http,
@@ -63,7 +49,7 @@ async def customer_token(
         preferredSite="DE",
         mixins={"loyalty": {"tier": "gold"}},
     )
-    tokens = await logged_in(http, store, visitor["access_token"], EMAIL)
+    tokens = await logged_in(http, store, visitor, EMAIL)
     return number, bearer(tokens["access_token"])
 
 
@@ -75,9 +61,9 @@ async def me(http: httpx.AsyncClient, auth: dict[str, str], **params: str) -> di
 
 
 async def test_an_anonymous_token_reads_the_anonymous_customer(
-    http: httpx.AsyncClient, visitor: dict[str, Any]
+    http: httpx.AsyncClient, visitor: str
 ) -> None:
-    body = await me(http, bearer(visitor["access_token"]), expand="addresses,mixin:*")
+    body = await me(http, bearer(visitor), expand="addresses,mixin:*")
 
     assert body == {
         "firstName": "Anonymous",
@@ -93,7 +79,7 @@ async def test_a_customer_reads_the_own_profile_with_accounts_and_expansions(
     http: httpx.AsyncClient,
     make_client: MakeClient,
     store: Tenant,
-    visitor: dict[str, Any],
+    visitor: str,
     service: dict[str, str],
 ) -> None:
     number, auth = await customer_token(http, make_client, store, visitor)
@@ -132,7 +118,7 @@ async def test_a_patch_changes_the_profile_under_version_locking(
     http: httpx.AsyncClient,
     make_client: MakeClient,
     store: Tenant,
-    visitor: dict[str, Any],
+    visitor: str,
     service: dict[str, str],
 ) -> None:
     number, auth = await customer_token(http, make_client, store, visitor)
@@ -172,7 +158,7 @@ async def test_a_customer_sets_its_contact_email_but_not_the_login_nor_the_back_
     services: Services,
     make_client: MakeClient,
     store: Tenant,
-    visitor: dict[str, Any],
+    visitor: str,
     service: dict[str, str],
 ) -> None:
     number, auth = await customer_token(http, make_client, store, visitor)
@@ -194,7 +180,7 @@ async def test_a_customer_sets_its_contact_email_but_not_the_login_nor_the_back_
     assert (seller["active"], seller["onHold"], seller.get("restriction")) == (True, False, None)
     assert (seller["company"], seller["contactEmail"]) == ("ACME", "desk@example.com")
     assert seller["accounts"] == [{"id": EMAIL}]  # the login moves only by a confirmed change
-    assert (await logged_in(http, store, visitor["access_token"], EMAIL))["access_token"]
+    assert (await logged_in(http, store, visitor, EMAIL))["access_token"]
     assert await services.outbox.recent(recipient="desk@example.com") == []
 
 
@@ -204,14 +190,12 @@ async def test_only_the_customers_own_token_patches(
     make_client: MakeClient,
     store: Tenant,
     outlet: Tenant,
-    visitor: dict[str, Any],
+    visitor: str,
     service: dict[str, str],
 ) -> None:
     _, auth = await customer_token(http, make_client, store, visitor)
 
-    anonymous_patch = await http.patch(
-        ME, json={"lastName": "X"}, headers=bearer(visitor["access_token"])
-    )
+    anonymous_patch = await http.patch(ME, json={"lastName": "X"}, headers=bearer(visitor))
     seller_patch = await http.patch(ME, json={"lastName": "X"}, headers=service)
     other_tenant = await http.get("/customer/outlet/me", headers=auth)
     bad_body = await http.patch(ME, json={"firstName": 5}, headers=auth)
@@ -229,7 +213,7 @@ async def test_only_the_customers_own_token_patches(
 
 
 async def test_of_concurrent_patches_of_one_version_exactly_one_succeeds(
-    http: httpx.AsyncClient, make_client: MakeClient, store: Tenant, visitor: dict[str, Any]
+    http: httpx.AsyncClient, make_client: MakeClient, store: Tenant, visitor: str
 ) -> None:
     """The storefront's version check is made under the customer's row lock too."""
     _, auth = await customer_token(http, make_client, store, visitor)

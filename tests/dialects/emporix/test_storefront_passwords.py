@@ -5,6 +5,7 @@ every session ends)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -12,14 +13,12 @@ import pytest
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import MakeClient, bearer
+from tests.dialects.emporix.helpers import MakeClient, bearer
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
-    anonymous,
     created_with_password,
     logged_in,
     login_answer,
-    storefront_client_id,
 )
 
 EMAIL = "john.doe@example.com"
@@ -28,18 +27,8 @@ RESET_LINK = "https://shop.example/reset?t={token}"
 
 
 @pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False, "password_reset_link": RESET_LINK}
-    )
-
-
-@pytest.fixture
-async def visitor(http: httpx.AsyncClient, services: Services, store: Tenant) -> str:
-    token: str = (await anonymous(http, store, await storefront_client_id(services, store)))[
-        "access_token"
-    ]
-    return token
+def store_settings() -> dict[str, Any]:
+    return {"confirmation_required": False, "password_reset_link": RESET_LINK}
 
 
 async def validates(http: httpx.AsyncClient, token: str) -> bool:

@@ -13,8 +13,8 @@ import pytest
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.aimeos.conftest import AimeosBrowser
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.aimeos.helpers import AimeosBrowser
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     anonymous,
     login_answer,
@@ -51,9 +51,9 @@ async def tenant_with(services: Services, code: str, *, opt_in: bool) -> Tenant:
 
 
 @pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
+def store_settings() -> dict[str, Any]:
     """Without double opt-in: a signed-up customer logs in at once."""
-    return await tenant_with(services, "shop", opt_in=False)
+    return {"confirmation_required": False, "confirmation_link": OPT_IN_LINK}
 
 
 async def visitor_of(http: httpx.AsyncClient, services: Services, tenant: Tenant) -> dict[str, Any]:

@@ -4,6 +4,9 @@ An autouse fixture wraps `httpx.AsyncClient.send` (whichever client a test build
 answer from `/glue` is matched to its operation in `/glue/openapi.json`, and its status,
 media type and JSON body are checked against what the document declares for that status.
 A mismatch fails the test at the request that got it.
+
+`customer` and `other`: two signed-up, confirmed, logged-in customers (tests/dialects/glue/
+helpers.py says how).
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from patron.dialects.glue.app import build_app
 from patron.dialects.glue.config import GlueConfig
+from tests.dialects.glue.helpers import Customer, bearer, signed_up
 from tests.openapi_answers import OpenApiChecker, check_every_answer
 
 MOUNT = "/glue"
@@ -76,3 +81,16 @@ def answers_match_the_openapi_document(
     openapi_checker: OpenApiChecker, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
     yield from check_every_answer(monkeypatch, openapi_checker, no_server_error=False)
+
+
+@pytest.fixture
+async def customer(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> Customer:
+    reference, tokens = await signed_up(client, clean_db)
+    return reference, bearer(tokens)
+
+
+@pytest.fixture
+async def other(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> Customer:
+    """A second customer, whose data `customer` must never reach."""
+    reference, tokens = await signed_up(client, clean_db, "other@example.com")
+    return reference, bearer(tokens)

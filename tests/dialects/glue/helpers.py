@@ -11,6 +11,8 @@ from tests.outbox import CONFIRMATION, mailed_key
 
 JSON_API = "application/vnd.api+json"
 PASSWORD = "change123"
+Customer = tuple[str, dict[str, str]]
+"""A signed-up customer: its reference and its bearer header."""
 
 
 def document(type_: str, **attributes: Any) -> dict[str, Any]:

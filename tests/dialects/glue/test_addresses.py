@@ -13,7 +13,7 @@ import pytest
 
 from patron.settings import Settings
 from tests.conftest import cheap_settings
-from tests.dialects.glue.helpers import JSON_API, bearer, document, error_codes, signed_up
+from tests.dialects.glue.helpers import JSON_API, Customer, document, error_codes
 
 ATTRIBUTE_ORDER = [
     "salutation",
@@ -55,8 +55,6 @@ SAVE_FAILED = {
     "errors": [{"status": 400, "code": "409", "detail": "Failed to save customer address."}]
 }
 
-Customer = tuple[str, dict[str, str]]
-
 
 def address_document(*, without: tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
     attributes = {k: v for k, v in (SAMPLE | overrides).items() if k not in without}
@@ -93,18 +91,6 @@ async def defaults(client: httpx.AsyncClient, customer: Customer) -> dict[str, t
         )
         for item in response.json()["data"]
     }
-
-
-@pytest.fixture
-async def customer(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> Customer:
-    reference, tokens = await signed_up(client, clean_db)
-    return reference, bearer(tokens)
-
-
-@pytest.fixture
-async def other(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> Customer:
-    reference, tokens = await signed_up(client, clean_db, "other@example.com")
-    return reference, bearer(tokens)
 
 
 # --- happy paths ------------------------------------------------------------------------

@@ -7,10 +7,10 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings
+from tests.helpers import LOOPBACK, dialect_client
 
 SHOP = "https://shop.example.com"
 
@@ -126,9 +126,7 @@ async def test_a_customer_cannot_also_act_as_a_guest(
 async def test_without_configured_origins_no_origin_is_allowed(
     services: Services, clean_db: asyncpg.Pool
 ) -> None:
-    app = create_app(cheap_settings(), services)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as plain:
+    async with dialect_client(services, cheap_settings(), peer=LOOPBACK) as plain:
         answer = await plain.options("/glue/customers", headers=preflight("GET"))
 
     assert answer.status_code == 200

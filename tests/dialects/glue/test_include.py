@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
-from tests.dialects.glue.helpers import bearer, document, signed_up
-
-Customer = tuple[str, dict[str, str]]
+from tests.dialects.glue.helpers import Customer, document
 
 
 async def add_address(client: httpx.AsyncClient, customer: Customer, city: str) -> dict[str, Any]:
@@ -33,18 +30,6 @@ async def add_address(client: httpx.AsyncClient, customer: Customer, city: str) 
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()["data"]
     return data
-
-
-@pytest.fixture
-async def customer(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> Customer:
-    reference, tokens = await signed_up(client, clean_db)
-    return reference, bearer(tokens)
-
-
-@pytest.fixture
-async def other(client: httpx.AsyncClient, clean_db: asyncpg.Pool) -> Customer:
-    reference, tokens = await signed_up(client, clean_db, "other@example.com")
-    return reference, bearer(tokens)
 
 
 async def test_one_customer_with_its_addresses_included(

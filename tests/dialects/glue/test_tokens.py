@@ -10,6 +10,7 @@ from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings
 from tests.dialects.glue.helpers import (
+    JSON_API,
     PASSWORD,
     bearer,
     document,
@@ -18,6 +19,7 @@ from tests.dialects.glue.helpers import (
     register,
     signed_up,
 )
+from tests.helpers import app_client, dialect_client
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -287,11 +289,8 @@ async def test_an_unknown_account_is_locked_out_exactly_alike(
     app = create_app(settings, services)
     outcomes = []
     for index, email in enumerate(("sonia@spryker.com", "ghost@spryker.com")):
-        transport = httpx.ASGITransport(app=app, client=(f"198.51.100.{index}", 1))
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://testserver",
-            headers={"Accept": "application/vnd.api+json"},
+        async with app_client(
+            app, peer=f"198.51.100.{index}", headers={"Accept": JSON_API}
         ) as http:
             if index == 0:
                 await register(http, email)
@@ -302,14 +301,8 @@ async def test_an_unknown_account_is_locked_out_exactly_alike(
 
 
 async def test_lockout_is_per_client_address_too(services: Services, settings: Settings) -> None:
-    from patron.app import create_app
-
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("192.0.2.50", 1))
-    async with httpx.AsyncClient(
-        transport=transport,
-        base_url="http://testserver",
-        headers={"Accept": "application/vnd.api+json"},
+    async with dialect_client(
+        services, settings, peer="192.0.2.50", headers={"Accept": JSON_API}
     ) as http:
         responses = [(await _fail_logins(http, f"user{n}@example.com", 1))[0] for n in range(11)]
 
@@ -322,8 +315,6 @@ async def test_lockout_is_shared_through_redis(
 ) -> None:
     from redis.asyncio import Redis
 
-    from patron.app import create_app
-
     settings = cheap_settings(redis_url=redis_url, login_max_failures=3, login_block_seconds=120)
     prefix_cleanup = Redis.from_url(redis_url)
     async for key in prefix_cleanup.scan_iter("patron:throttle:*"):
@@ -333,13 +324,8 @@ async def test_lockout_is_shared_through_redis(
     async def failures_through_a_new_worker(count: int) -> list[int]:
         services = await Services.build(settings, database_url, clean_db)
         try:
-            transport = httpx.ASGITransport(
-                app=create_app(settings, services), client=("192.0.2.9", 1)
-            )
-            async with httpx.AsyncClient(
-                transport=transport,
-                base_url="http://testserver",
-                headers={"Accept": "application/vnd.api+json"},
+            async with dialect_client(
+                services, settings, peer="192.0.2.9", headers={"Accept": JSON_API}
             ) as http:
                 return [
                     r.status_code for r in await _fail_logins(http, "shared@example.com", count)

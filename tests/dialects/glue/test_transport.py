@@ -6,7 +6,6 @@ import asyncpg
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.domain.tenants import TenantSettings
 from patron.services import Services
 from patron.settings import Settings
@@ -20,6 +19,7 @@ from tests.dialects.glue.helpers import (
     registration,
     signed_up,
 )
+from tests.helpers import LOOPBACK, dialect_client
 
 
 async def test_no_accept_header_is_not_acceptable(client: httpx.AsyncClient) -> None:
@@ -161,8 +161,7 @@ async def test_readiness_reports_an_unreachable_database(
     pool = await create_pool(database_url, min_size=1, max_size=1)
     services = await Services.build(settings, database_url, pool)
     await pool.close()  # the database is gone as far as this app can tell
-    transport = httpx.ASGITransport(app=create_app(settings, services))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with dialect_client(services, settings, peer=LOOPBACK) as http:
         ready = await http.get("/ready")
         health = await http.get("/health")
 

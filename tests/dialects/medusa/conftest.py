@@ -1,4 +1,5 @@
-"""Clients of `/medusa` as Medusa's own would call it, and a check that every answer a test
+"""Clients of `/medusa` as Medusa's own would call it (`medusa_client`, in
+tests/dialects/medusa/helpers.py), and a check that every answer a test
 receives is one the OpenAPI document describes.
 
 `admin` carries an admin user's API token (`x-medusa-access-token`, as medusa-js sends
@@ -10,62 +11,18 @@ application/json` on every request, as medusa-js does.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
-from patron.app import create_app
-from patron.core.domain.principals import AdminUser, Scope
 from patron.core.domain.tenants import Tenant
 from patron.dialects.medusa.app import build_app
 from patron.dialects.medusa.config import MedusaConfig
 from patron.services import Services
 from patron.settings import Settings
+from tests.dialects.medusa.helpers import MOUNT, Admin, make_admin, medusa_client
 from tests.openapi_answers import OpenApiChecker, check_every_answer
-
-MOUNT = "/medusa"
-ADMIN_EMAIL = "admin@medusa-test.com"
-ADMIN_PASSWORD = "supersecret"
-HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
-
-
-@dataclass(frozen=True)
-class Admin:
-    user: AdminUser
-    api_token: str
-
-
-async def make_admin(
-    services: Services,
-    tenant: Tenant,
-    email: str = ADMIN_EMAIL,
-    *,
-    scopes: frozenset[str] | None = None,
-) -> Admin:
-    user = await services.core.back_office.create_user(
-        tenant, email=email, password=ADMIN_PASSWORD, scopes=scopes, first_name="Ada"
-    )
-    token = await services.core.back_office.issue_api_token(tenant, email)
-    return Admin(user, token)
-
-
-def medusa_client(
-    services: Services,
-    settings: Settings,
-    headers: dict[str, str] | None = None,
-    *,
-    base: str = "http://testserver",
-) -> httpx.AsyncClient:
-    """`base`: the host the client calls (an https one keeps `Secure` cookies)."""
-    app = create_app(settings, services)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 50000))
-    return httpx.AsyncClient(
-        transport=transport,
-        base_url=f"{base}{MOUNT}",
-        headers={**HEADERS, **(headers or {})},
-    )
 
 
 @pytest.fixture
@@ -92,9 +49,6 @@ async def admin(
 async def store(services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with medusa_client(services, settings) as http:
         yield http
-
-
-READ_ONLY = frozenset({Scope.CUSTOMERS_READ.value})
 
 
 # --- every answer against the document ------------------------------------------------------

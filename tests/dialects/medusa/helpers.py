@@ -1,13 +1,22 @@
-"""Small steps the Medusa tests share."""
+"""Small steps the Medusa tests share, and their clients of `/medusa` as Medusa's own would
+call it: `medusa_client` sends `Content-Type` and `Accept: application/json` on every
+request, as medusa-js does, and an admin's client adds its API token
+(`x-medusa-access-token`, as medusa-js sends `apiKey`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import httpx
 
+from patron.core.domain.principals import AdminUser, Scope
+from patron.core.domain.tenants import Tenant
+from patron.services import Services
+from patron.settings import Settings
+from tests.helpers import dialect_client
 from tests.outbox import PASSWORD_RESET, mailed_key
 
 PASSWORD = "supersecret"
@@ -71,3 +80,50 @@ def cookie_of(response: httpx.Response) -> str:
     match = re.match(r"connect\.sid=([^;]+);", header)
     assert match, header
     return match.group(1)
+
+
+MOUNT = "/medusa"
+ADMIN_EMAIL = "admin@medusa-test.com"
+ADMIN_PASSWORD = "supersecret"
+HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+
+
+@dataclass(frozen=True)
+class Admin:
+    user: AdminUser
+    api_token: str
+
+
+async def make_admin(
+    services: Services,
+    tenant: Tenant,
+    email: str = ADMIN_EMAIL,
+    *,
+    scopes: frozenset[str] | None = None,
+) -> Admin:
+    user = await services.core.back_office.create_user(
+        tenant, email=email, password=ADMIN_PASSWORD, scopes=scopes, first_name="Ada"
+    )
+    token = await services.core.back_office.issue_api_token(tenant, email)
+    return Admin(user, token)
+
+
+def medusa_client(
+    services: Services,
+    settings: Settings,
+    headers: dict[str, str] | None = None,
+    *,
+    base: str = "http://testserver",
+) -> httpx.AsyncClient:
+    """`base`: the host the client calls (an https one keeps `Secure` cookies)."""
+    return dialect_client(
+        services,
+        settings,
+        MOUNT,
+        peer="203.0.113.9",
+        headers={**HEADERS, **(headers or {})},
+        base=base,
+    )
+
+
+READ_ONLY = frozenset({Scope.CUSTOMERS_READ.value})

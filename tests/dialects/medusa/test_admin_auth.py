@@ -10,14 +10,17 @@ import pytest
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.medusa.conftest import (
+from tests.dialects.medusa.helpers import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
+    ISO,
+    ULID,
     Admin,
+    cookie_of,
     make_admin,
     medusa_client,
+    register,
 )
-from tests.dialects.medusa.helpers import ISO, ULID, cookie_of, register
 
 LOGIN = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
 

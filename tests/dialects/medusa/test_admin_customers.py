@@ -16,13 +16,16 @@ from patron.core.identity.staff_credentials import BackOfficeCredential, Credent
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import fetch_one
-from tests.dialects.medusa.conftest import READ_ONLY, Admin, make_admin, medusa_client
 from tests.dialects.medusa.helpers import (
     ISO,
     PASSWORD,
+    READ_ONLY,
     ULID,
+    Admin,
     create_customer,
     create_group,
+    make_admin,
+    medusa_client,
     new_customer,
     register,
 )

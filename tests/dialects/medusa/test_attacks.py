@@ -8,8 +8,14 @@ import httpx
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.medusa.conftest import READ_ONLY, make_admin, medusa_client
-from tests.dialects.medusa.helpers import SIGN_UP, cookie_of, register
+from tests.dialects.medusa.helpers import (
+    READ_ONLY,
+    SIGN_UP,
+    cookie_of,
+    make_admin,
+    medusa_client,
+    register,
+)
 
 
 async def test_a_session_survives_other_cookies_of_the_site(

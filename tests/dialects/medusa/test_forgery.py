@@ -15,8 +15,16 @@ import pytest
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings
-from tests.dialects.medusa.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Admin, medusa_client
-from tests.dialects.medusa.helpers import EMAIL, LOGIN, PASSWORD, register
+from tests.dialects.medusa.helpers import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    EMAIL,
+    LOGIN,
+    PASSWORD,
+    Admin,
+    medusa_client,
+    register,
+)
 
 SITE = "https://api.example.com"
 SHOP = "https://shop.example.com"

@@ -10,8 +10,17 @@ import pytest
 
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.medusa.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Admin, medusa_client
-from tests.dialects.medusa.helpers import ADDRESS, EMAIL, LOGIN, PASSWORD, register
+from tests.dialects.medusa.helpers import (
+    ADDRESS,
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    EMAIL,
+    LOGIN,
+    PASSWORD,
+    Admin,
+    medusa_client,
+    register,
+)
 
 
 async def test_a_session_login_answers_the_customer_with_orders_and_addresses(

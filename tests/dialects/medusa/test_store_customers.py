@@ -13,7 +13,6 @@ import pytest
 from patron.services import Services
 from patron.settings import Settings
 from tests.conftest import cheap_settings
-from tests.dialects.medusa.conftest import medusa_client
 from tests.dialects.medusa.helpers import (
     ADDRESS,
     EMAIL,
@@ -21,6 +20,7 @@ from tests.dialects.medusa.helpers import (
     SIGN_UP,
     ULID,
     cookie_of,
+    medusa_client,
     register,
     reset_token,
 )

@@ -10,7 +10,7 @@ import pytest
 
 from patron.services import Services
 from tests.conftest import cheap_settings
-from tests.dialects.medusa.conftest import Admin, medusa_client
+from tests.dialects.medusa.helpers import Admin, medusa_client
 
 ADMIN_UI = "https://admin.example.com"
 SHOP = "https://shop.example.com"

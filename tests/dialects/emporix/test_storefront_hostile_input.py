@@ -1,4 +1,4 @@
-"""Probe: odd input on every storefront route is a 4xx `ErrorMessage`, never a 500, and
+"""Odd input on every storefront route is a 4xx `ErrorMessage`, never a 500, and
 a customer's address ids open nobody else's addresses."""
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ import pytest
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from tests.dialects.emporix.address_helpers import PLAIN
-from tests.dialects.emporix.conftest import MakeClient, bearer
+from tests.dialects.emporix.helpers import MakeClient, bearer
 from tests.dialects.emporix.storefront_helpers import (
-    anonymous,
     created_with_password,
     logged_in,
-    storefront_client_id,
+    visitor_token,
 )
 
 EMAIL = "john.doe@example.com"
@@ -62,21 +61,12 @@ WRITES = [
 ]
 
 
-@pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False}
-    )
-
-
 async def customer_token(
     http: httpx.AsyncClient, services: Services, make_client: MakeClient, tenant: Tenant, email: str
 ) -> tuple[str, str]:
     """A visitor token and a logged-in customer's token."""
     await created_with_password(http, make_client, tenant, email)
-    visitor: str = (await anonymous(http, tenant, await storefront_client_id(services, tenant)))[
-        "access_token"
-    ]
+    visitor = await visitor_token(http, services, tenant)
     token: str = (await logged_in(http, tenant, visitor, email))["access_token"]
     return visitor, token
 

@@ -1,4 +1,4 @@
-"""Probe: storefront tokens used where they do not belong, and after they should have
+"""Storefront tokens used where they do not belong, and after they should have
 stopped (logout, a disabled storefront client)."""
 
 from __future__ import annotations
@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pytest
 
 from patron.core.domain.principals import PrincipalKind
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
     anonymous,
@@ -23,13 +22,6 @@ from tests.dialects.emporix.storefront_helpers import (
 )
 
 EMAIL = "john.doe@example.com"
-
-
-@pytest.fixture
-async def store(services: Services, shop: Tenant) -> Tenant:
-    return await services.core.tenant_admin.change_settings(
-        "shop", {"confirmation_required": False}
-    )
 
 
 async def test_a_disabled_storefront_clients_visitor_tokens_stop(

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from patron.core.domain.tenants import Tenant
-from tests.dialects.emporix.conftest import MakeClient, bearer, token_for
 from tests.dialects.emporix.customer_calls import customers_path
+from tests.dialects.emporix.helpers import MakeClient, bearer, token_for
 from tests.dialects.emporix.import_helpers import item
 
 UNSUPPORTED = (

@@ -1,4 +1,4 @@
-"""Probe: the mailed keys of the storefront (opt-in, reset, email change, deletion) are
+"""The mailed keys of the storefront (opt-in, reset, email change, deletion) are
 single use under racing confirmations, bound to their tenant and customer, and nothing
 can be learned of which addresses have accounts."""
 
@@ -13,13 +13,12 @@ import pytest
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import MakeClient, bearer, emporix_http, token_for
+from tests.dialects.emporix.helpers import MakeClient, bearer, emporix_http, token_for
 from tests.dialects.emporix.storefront_helpers import (
     PASSWORD,
-    anonymous,
     created_with_password,
     logged_in,
-    storefront_client_id,
+    visitor_token,
 )
 
 EMAIL = "john.doe@example.com"
@@ -29,13 +28,6 @@ LINKS = {
     "password_reset_link": "https://shop.example/reset?t={token}",
     "email_change_link": "https://shop.example/email?t={token}",
 }
-
-
-async def visitor_of(http: httpx.AsyncClient, services: Services, tenant: Tenant) -> str:
-    token: str = (await anonymous(http, tenant, await storefront_client_id(services, tenant)))[
-        "access_token"
-    ]
-    return token
 
 
 async def key_in(services: Services, recipient: str, path: str) -> str:
@@ -55,7 +47,7 @@ async def test_racing_opt_ins_of_one_key_log_in_once(
     )
     clients = [emporix_http(services, settings) for _ in range(6)]
     try:
-        visitor = await visitor_of(clients[0], services, store)
+        visitor = await visitor_token(clients[0], services, store)
         signed = await clients[0].post(
             "/customer/shop/signup",
             json={"email": EMAIL, "password": PASSWORD},
@@ -86,7 +78,7 @@ async def test_racing_email_confirmations_change_once(
     try:
         http = clients[0]
         await created_with_password(http, make_client, store, EMAIL)
-        visitor = await visitor_of(http, services, store)
+        visitor = await visitor_token(http, services, store)
         token = (await logged_in(http, store, visitor, EMAIL))["access_token"]
         asked = await http.post(
             "/customer/shop/me/accounts/internal/email/change",
@@ -124,8 +116,8 @@ async def test_a_reset_key_of_one_tenant_does_nothing_on_another(
         "shop", {"confirmation_required": False, **LINKS}
     )
     await created_with_password(http, make_client, store, EMAIL)
-    visitor = await visitor_of(http, services, store)
-    other = await visitor_of(http, services, outlet)
+    visitor = await visitor_token(http, services, store)
+    other = await visitor_token(http, services, outlet)
     asked = await http.post(
         "/customer/shop/password/reset", json={"email": EMAIL}, headers=bearer(visitor)
     )
@@ -159,7 +151,7 @@ async def test_a_deletion_key_is_the_owners_only(
     )
     await created_with_password(http, make_client, store, EMAIL)
     await created_with_password(http, make_client, store, NEW)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     owner = (await logged_in(http, store, visitor, EMAIL))["access_token"]
     intruder = (await logged_in(http, store, visitor, NEW))["access_token"]
     asked = await http.delete("/customer/shop/me", headers=bearer(owner))
@@ -193,7 +185,7 @@ async def test_known_and_unknown_addresses_answer_alike(
     store = await services.core.tenant_admin.change_settings(
         "shop", {"confirmation_required": True, **LINKS}
     )
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     signed = await http.post(
         "/customer/shop/signup",
         json={"email": EMAIL, "password": PASSWORD},
@@ -223,7 +215,7 @@ async def test_a_new_email_spends_the_keys_mailed_to_the_old_one(
         "shop", {"confirmation_required": False, **LINKS}
     )
     await created_with_password(http, make_client, store, EMAIL)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     token = (await logged_in(http, store, visitor, EMAIL))["access_token"]
     reset = await http.post(
         "/customer/shop/password/reset", json={"email": EMAIL}, headers=bearer(visitor)
@@ -261,7 +253,7 @@ async def test_a_password_reset_spends_a_pending_email_change(
         "shop", {"confirmation_required": False, **LINKS}
     )
     await created_with_password(http, make_client, store, EMAIL)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     intruder = (await logged_in(http, store, visitor, EMAIL))["access_token"]
     asked = await http.post(
         "/customer/shop/me/accounts/internal/email/change",
@@ -300,8 +292,8 @@ async def test_keys_and_refresh_tokens_of_one_tenant_open_nothing_on_another(
     store = await services.core.tenant_admin.change_settings(
         "shop", {"confirmation_required": True, **LINKS}
     )
-    visitor = await visitor_of(http, services, store)
-    other = await visitor_of(http, services, outlet)
+    visitor = await visitor_token(http, services, store)
+    other = await visitor_token(http, services, outlet)
     signed = await http.post(
         "/customer/shop/signup",
         json={"email": EMAIL, "password": PASSWORD},
@@ -329,7 +321,7 @@ async def test_an_email_change_answers_alike_for_a_taken_address(
     )
     await created_with_password(http, make_client, store, EMAIL)
     await created_with_password(http, make_client, store, NEW)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     token = (await logged_in(http, store, visitor, EMAIL))["access_token"]
 
     async def ask(new: str) -> httpx.Response:
@@ -353,7 +345,7 @@ async def test_an_email_changed_by_the_back_office_spends_the_old_mailboxs_keys(
         "shop", {"confirmation_required": False, **LINKS}
     )
     number = await created_with_password(http, make_client, store, EMAIL)
-    visitor = await visitor_of(http, services, store)
+    visitor = await visitor_token(http, services, store)
     reset = await http.post(
         "/customer/shop/password/reset", json={"email": EMAIL}, headers=bearer(visitor)
     )

@@ -9,8 +9,8 @@ import pytest
 
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
-from tests.dialects.emporix.conftest import MakeClient
 from tests.dialects.emporix.customer_calls import create, customers_path, token_of
+from tests.dialects.emporix.helpers import MakeClient
 
 PATH_NUL = {"status": 400, "type": "bad_request", "message": "Request path holds a NUL character"}
 INVALID_CLIENT = {"ErrorCode": "invalid_client", "Error": "Client credentials are invalid"}

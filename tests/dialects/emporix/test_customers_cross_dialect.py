@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from patron.app import create_app
 from patron.core.domain.tenants import Tenant
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.emporix.conftest import bearer
+from tests.dialects.emporix.helpers import bearer
 from tests.dialects.glue.helpers import document
+from tests.helpers import dialect_client
 from tests.outbox import PASSWORD_RESET, mailed_key
 
 EMAIL = "back.office@example.com"
@@ -24,8 +24,7 @@ CUSTOMERS = "/emporix/customer/default/customers"
 
 @pytest.fixture
 async def web(services: Services, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(settings, services), client=("198.51.100.7", 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with dialect_client(services, settings, peer="198.51.100.7") as client:
         yield client
 
 

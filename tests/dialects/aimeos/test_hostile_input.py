@@ -1,4 +1,4 @@
-"""Review probes: input an attacker sends that Aimeos' own clients never would."""
+"""Input an attacker sends that Aimeos' own clients never would."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from patron.app import create_app
 from patron.core.domain.model import Customer
 from patron.services import Services
 from patron.settings import Settings
-from tests.dialects.aimeos.conftest import CUSTOMER, AimeosBrowser
+from tests.dialects.aimeos.helpers import CUSTOMER, AimeosBrowser
 
 ADDRESS = {"customer.address.firstname": "Sonia", "customer.address.city": "Berlin"}
 
