@@ -7,11 +7,9 @@ import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from patron.core.domain.errors.base import DomainError
 from patron.core.use_cases import Core
 from patron.dialects.emporix import (
     addresses,
@@ -39,7 +37,7 @@ from patron.dialects.emporix.errors import (
     emporix_error,
 )
 from patron.dialects.emporix.http import error_response, nul_path
-from patron.http.docs import add_swagger_ui
+from patron.http.apps import answer_errors, dialect_api
 from patron.http.plumbing import Mount, install_dialect
 
 log = logging.getLogger("patron.emporix")
@@ -63,17 +61,9 @@ def where(request: Request) -> Where:
 
 def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     ctx = EmporixContext(get_core, config)
-    app = FastAPI(
-        title="Patron: Emporix customer service (tenant-managed)",
-        version="1.0",
-        openapi_url="/openapi.json",
-        docs_url=None,  # ours: every asset from Patron (patron.http.docs)
-        redoc_url=None,
-        redirect_slashes=False,
-        servers=[{"url": config.base_url}],
-        root_path_in_servers=False,
+    app = dialect_api(
+        FastAPI, title="Patron: Emporix customer service (tenant-managed)", config=config
     )
-    add_swagger_ui(app, base_url=config.base_url, public_url=config.public_url)
     customers.add_routes(app, ctx)
     imports.add_routes(app, ctx)
     addresses.add_routes(app, ctx)
@@ -85,22 +75,20 @@ def build_app(get_core: Callable[[], Core], config: EmporixConfig) -> FastAPI:
     storefront_signup.add_routes(app, ctx)
     storefront_email.add_routes(app, ctx)
 
-    @app.exception_handler(EmporixError)
-    async def on_emporix_error(request: Request, error: EmporixError) -> Response:
-        return error_response(error)
-
-    @app.exception_handler(DomainError)
-    async def on_domain_error(request: Request, error: DomainError) -> Response:
-        return error_response(emporix_error(error, where(request)))
-
-    @app.exception_handler(HTTPException)
-    async def on_http_error(request: Request, error: HTTPException) -> Response:
+    def not_routed(request: Request, error: HTTPException) -> Response:
         body = METHOD_NOT_ALLOWED if error.status_code == 405 else NOT_FOUND
         return error_response(EmporixError(body))
 
-    @app.exception_handler(RequestValidationError)
-    async def on_request_error(request: Request, error: RequestValidationError) -> Response:
-        return error_response(EmporixError(bad_request("The request is not valid.")))
+    answer_errors(
+        app,
+        own=EmporixError,
+        answer_own=error_response,
+        domain=lambda request, error: error_response(emporix_error(error, where(request))),
+        not_routed=not_routed,
+        invalid=lambda request, error: error_response(
+            EmporixError(bad_request("The request is not valid."))
+        ),
+    )
 
     return app
 

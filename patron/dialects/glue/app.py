@@ -7,11 +7,9 @@ import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from patron.core.domain.errors.base import DomainError
 from patron.core.use_cases import Core
 from patron.dialects.glue import addresses, availability, customers, passwords, tokens
 from patron.dialects.glue.config import GlueConfig
@@ -27,7 +25,7 @@ from patron.dialects.glue.errors import (
 from patron.dialects.glue.openapi import ERRORS, GlueApi
 from patron.dialects.glue.shapes import JsonApiResponse
 from patron.dialects.glue.transport import WWW_AUTHENTICATE, GlueTransport
-from patron.http.docs import add_swagger_ui
+from patron.http.apps import answer_errors, dialect_api
 from patron.http.plumbing import Mount, install_dialect
 from patron.http.redirects import trailing_slash_redirect
 
@@ -48,35 +46,21 @@ def error_response(error: GlueError) -> Response:
 
 def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
     ctx = GlueContext(get_core, config)
-    app = GlueApi(
+    app = dialect_api(
+        GlueApi,
         title="Patron: Spryker Glue storefront API (customers)",
-        version="1.0",
-        openapi_url="/openapi.json",
-        docs_url=None,  # ours: every asset from Patron (patron.http.docs)
-        redoc_url=None,
-        redirect_slashes=False,  # ours builds `Location` from the public URL, not `Host`
-        servers=[{"url": config.base_url}],
+        config=config,
         responses=ERRORS,
         default_response_class=JsonApiResponse,
-        telemetry={"tracing": False, "metrics": False, "logs": False},
+        root_path_in_servers=True,
     )
-    add_swagger_ui(app, base_url=config.base_url, public_url=config.public_url)
     customers.add_routes(app, ctx)
     addresses.add_routes(app, ctx)
     tokens.add_routes(app, ctx)
     passwords.add_routes(app, ctx)
     availability.add_routes(app, ctx)
 
-    @app.exception_handler(GlueError)
-    async def on_glue_error(request: Request, error: GlueError) -> Response:
-        return error_response(error)
-
-    @app.exception_handler(DomainError)
-    async def on_domain_error(request: Request, error: DomainError) -> Response:
-        return error_response(glue_error(error))
-
-    @app.exception_handler(HTTPException)
-    async def on_http_error(request: Request, error: HTTPException) -> Response:
+    def not_routed(request: Request, error: HTTPException) -> Response:
         if error.status_code == 404:
             redirect = trailing_slash_redirect(app.router.routes, request.scope, config.base_url)
             if redirect is not None:
@@ -85,9 +69,14 @@ def build_app(get_core: Callable[[], Core], config: GlueConfig) -> FastAPI:
         known = error.status_code in (404, 405)
         return error_response(GlueError(NOT_FOUND if known else BAD_REQUEST))
 
-    @app.exception_handler(RequestValidationError)
-    async def on_request_error(request: Request, error: RequestValidationError) -> Response:
-        return error_response(GlueError(BAD_REQUEST))
+    answer_errors(
+        app,
+        own=GlueError,
+        answer_own=error_response,
+        domain=lambda request, error: error_response(glue_error(error)),
+        not_routed=not_routed,
+        invalid=lambda request, error: error_response(GlueError(BAD_REQUEST)),
+    )
 
     cors = Cors.of(app, config.cors_origins)
     app.add_middleware(GlueTransport, core=get_core, config=config, cors=cors)

@@ -7,11 +7,9 @@ import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from patron.core.domain.errors.base import DomainError
 from patron.core.use_cases import Core
 from patron.dialects.medusa import (
     admin_auth,
@@ -32,7 +30,7 @@ from patron.dialects.medusa.errors import (
 from patron.dialects.medusa.http import answer, error_response
 from patron.dialects.medusa.openapi import MedusaApi
 from patron.dialects.medusa.transport import MedusaTransport, cors_layer
-from patron.http.docs import add_swagger_ui
+from patron.http.apps import answer_errors, dialect_api
 from patron.http.plumbing import Mount, install_dialect
 
 log = logging.getLogger("patron.medusa")
@@ -42,18 +40,9 @@ UNKNOWN_ERROR = MedusaErrorBody(500, "unknown_error", "An unknown error occurred
 
 def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
     ctx = MedusaContext(get_core, config)
-    app = MedusaApi(
-        title="Patron: Medusa v1 admin and store customer APIs",
-        version="1.0",
-        openapi_url="/openapi.json",
-        docs_url=None,  # ours: every asset from Patron (patron.http.docs)
-        redoc_url=None,
-        redirect_slashes=False,  # the transport strips the slash instead
-        servers=[{"url": config.base_url}],
-        root_path_in_servers=False,  # the public URL only, not the mount path on its own
-        telemetry={"tracing": False, "metrics": False, "logs": False},
+    app = dialect_api(
+        MedusaApi, title="Patron: Medusa v1 admin and store customer APIs", config=config
     )
-    add_swagger_ui(app, base_url=config.base_url, public_url=config.public_url)
     # The hottest routes first: routes are tried in the order they are added.
     customers.add_routes(app, ctx)
     groups.add_routes(app, ctx)
@@ -61,23 +50,19 @@ def build_app(get_core: Callable[[], Core], config: MedusaConfig) -> FastAPI:
     store_auth.add_routes(app, ctx)
     store_customers.add_routes(app, ctx)
 
-    @app.exception_handler(MedusaError)
-    async def on_medusa_error(request: Request, error: MedusaError) -> Response:
-        return error_response(error)
-
-    @app.exception_handler(DomainError)
-    async def on_domain_error(request: Request, error: DomainError) -> Response:
-        return error_response(medusa_error(error))
-
-    @app.exception_handler(HTTPException)
-    async def on_http_error(request: Request, error: HTTPException) -> Response:
+    def not_routed(request: Request, error: HTTPException) -> Response:
         # Express answers an unknown path and an unknown method alike: 404.
         message = f"Cannot {request.method} {request.url.path}"
         return error_response(MedusaError(not_found(message)))
 
-    @app.exception_handler(RequestValidationError)
-    async def on_request_error(request: Request, error: RequestValidationError) -> Response:
-        return error_response(MedusaError(BODY_MALFORMED))
+    answer_errors(
+        app,
+        own=MedusaError,
+        answer_own=error_response,
+        domain=lambda request, error: error_response(medusa_error(error)),
+        not_routed=not_routed,
+        invalid=lambda request, error: error_response(MedusaError(BODY_MALFORMED)),
+    )
 
     app.add_middleware(MedusaTransport)
     return app
