@@ -215,23 +215,17 @@ class PgCustomers:
         return row_to_customer(row)
 
     async def get(self, customer_id: int, *, for_update: bool = False) -> Customer | None:
-        lock = " FOR UPDATE" if for_update else ""
-        row = await self._db.fetchrow(
-            f"SELECT {COLUMNS} FROM customers WHERE id = $1{lock}", customer_id
-        )
-        return row_to_customer(row) if row else None
+        return await self._one("id = $1", customer_id, for_update=for_update)
 
     async def by_number(
         self, tenant_id: int, number: str, *, for_update: bool = False
     ) -> Customer | None:
-        lock = " FOR UPDATE" if for_update else ""
-        row = await self._db.fetchrow(
-            f"SELECT {COLUMNS} FROM customers "
-            f"WHERE tenant_id = $1 AND customer_number = $2 AND deleted_at IS NULL{lock}",
+        return await self._one(
+            "tenant_id = $1 AND customer_number = $2 AND deleted_at IS NULL",
             tenant_id,
             number,
+            for_update=for_update,
         )
-        return row_to_customer(row) if row else None
 
     async def free_number(self, customer_id: int) -> None:
         # `~` is in no pattern's text and no caller's id: nobody can ask for this number.
@@ -243,13 +237,17 @@ class PgCustomers:
     async def get_by_uuid(
         self, tenant_id: int, customer_uuid: UUID, *, for_update: bool = False
     ) -> Customer | None:
-        lock = " FOR UPDATE" if for_update else ""
-        row = await self._db.fetchrow(
-            f"SELECT {COLUMNS} FROM customers "
-            f"WHERE uuid = $2 AND tenant_id = $1 AND deleted_at IS NULL{lock}",
+        return await self._one(
+            "uuid = $2 AND tenant_id = $1 AND deleted_at IS NULL",
             tenant_id,
             customer_uuid,
+            for_update=for_update,
         )
+
+    async def _one(self, where: str, *args: object, for_update: bool) -> Customer | None:
+        """The customer `where` picks, row-locked when the caller will change it."""
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._db.fetchrow(f"SELECT {COLUMNS} FROM customers WHERE {where}{lock}", *args)
         return row_to_customer(row) if row else None
 
     async def lock_bearer(

@@ -144,18 +144,7 @@ class PgGroups:
         return frozenset(row["group_id"] for row in rows)
 
     async def add_members(self, group_id: int, customer_ids: Sequence[int], now: datetime) -> None:
-        # ON CONFLICT: a concurrent batch naming the same member leaves it in once. In id
-        # order, so two batches naming the same members in other orders never deadlock.
-        try:
-            await self._db.execute(
-                "INSERT INTO customer_group_members (group_id, customer_id, created_at) "
-                "SELECT $1, unnest($2::bigint[]), $3 ON CONFLICT DO NOTHING",
-                group_id,
-                sorted(customer_ids),
-                now,
-            )
-        except asyncpg.ForeignKeyViolationError:
-            raise GroupNotFound() from None  # deleted by a concurrent transaction
+        await self._insert_members("$1, unnest($2::bigint[])", group_id, customer_ids, now)
 
     async def remove_members(self, group_id: int, customer_ids: Sequence[int]) -> None:
         await self._db.execute(
@@ -175,12 +164,21 @@ class PgGroups:
             customer_id,
             list(group_ids),
         )
+        await self._insert_members("unnest($2::bigint[]), $1", customer_id, group_ids, now)
+
+    async def _insert_members(
+        self, pair: str, one: int, many: Sequence[int], now: datetime
+    ) -> None:
+        """Memberships of `one` id with each of `many` (`pair`: the select list naming them
+        as group id, customer id). ON CONFLICT: a concurrent batch naming the same member
+        leaves it in once. In id order, so two batches naming the same members in other
+        orders never deadlock."""
         try:
             await self._db.execute(
                 "INSERT INTO customer_group_members (group_id, customer_id, created_at) "
-                "SELECT unnest($2::bigint[]), $1, $3 ON CONFLICT DO NOTHING",
-                customer_id,
-                sorted(group_ids),
+                f"SELECT {pair}, $3 ON CONFLICT DO NOTHING",
+                one,
+                sorted(many),
                 now,
             )
         except asyncpg.ForeignKeyViolationError:

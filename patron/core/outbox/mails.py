@@ -14,72 +14,64 @@ from patron.core.domain.model import Customer, OutgoingMail, Product, Subscripti
 
 
 def confirmation_mail(customer: Customer, recipient: str, link: str) -> OutgoingMail:
-    body = (
-        "Hello,\n\n"
-        "please confirm your email address to finish your registration:\n\n"
-        f"{link}\n\n"
-        "If you did not register, ignore this message.\n"
-    )
-    return OutgoingMail(
-        recipient=recipient,
+    return _to_customer(
+        customer.id,
+        recipient,
         subject="Confirm your registration",
-        body=body,
         template="customer_confirmation",
-        customer_id=customer.id,
+        text=(
+            "please confirm your email address to finish your registration:\n\n"
+            f"{link}\n\n"
+            "If you did not register, ignore this message.\n"
+        ),
     )
 
 
 def password_reset_mail(
     customer: Customer, recipient: str, link: str, valid_minutes: int
 ) -> OutgoingMail:
-    body = (
-        "Hello,\n\n"
-        "someone asked to reset the password of your account. To choose a new one, open:\n\n"
-        f"{link}\n\n"
-        f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
-        "ignore this message: your password stays as it is.\n"
-    )
-    return OutgoingMail(
-        recipient=recipient,
+    return _to_customer(
+        customer.id,
+        recipient,
         subject="Reset your password",
-        body=body,
         template="customer_password_reset",
-        customer_id=customer.id,
+        text=(
+            "someone asked to reset the password of your account. To choose a new one, open:\n\n"
+            f"{link}\n\n"
+            f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
+            "ignore this message: your password stays as it is.\n"
+        ),
     )
 
 
 def email_change_mail(customer: Customer, recipient: str, link: str) -> OutgoingMail:
     """To the new address: nobody has confirmed it yet, so it names nobody and nothing a
     stranger typed."""
-    body = (
-        "Hello,\n\n"
-        "please confirm that this email address is to be the login of your account:\n\n"
-        f"{link}\n\n"
-        "If you did not ask for it, ignore this message: nothing changes.\n"
-    )
-    return OutgoingMail(
-        recipient=recipient,
+    return _to_customer(
+        customer.id,
+        recipient,
         subject="Confirm your new email address",
-        body=body,
         template="customer_email_change",
-        customer_id=customer.id,
+        text=(
+            "please confirm that this email address is to be the login of your account:\n\n"
+            f"{link}\n\n"
+            "If you did not ask for it, ignore this message: nothing changes.\n"
+        ),
     )
 
 
 def email_change_notice(customer: Customer, recipient: str) -> OutgoingMail:
     """To the old address: a change was asked for, so an intruder's is noticed."""
-    body = (
-        "Hello,\n\n"
-        "someone who knows your password asked to change the email address of your account. "
-        "It changes once the new address is confirmed.\n\n"
-        "If it was not you, change your password now.\n"
-    )
-    return OutgoingMail(
-        recipient=recipient,
+    return _to_customer(
+        customer.id,
+        recipient,
         subject="Your email address is about to change",
-        body=body,
         template="customer_email_change_notice",
-        customer_id=customer.id,
+        text=(
+            "someone who knows your password asked to change the email address of your account. "
+            "It changes once the new address is confirmed.\n\n"
+            "If it was not you, change your password now.\n"
+        ),
     )
 
 
@@ -105,55 +97,49 @@ def login_change_notice(
             'If it was not you, reset your password at once ("forgot your password?" at '
             "the shop's login) and tell the shop.\n"
         )
-    body = (
-        "Hello,\n\n"
-        f"the {what} of your account {verb} changed on {moment}.\n\n"
-        "If it was you, there is nothing to do.\n\n"
-        f"{advice}"
-    )
-    return OutgoingMail(
-        recipient=recipient,
+    return _to_customer(
+        customer.id,
+        recipient,
         subject=f"Your {what} {verb} changed",
-        body=body,
         template="customer_login_change_notice",
-        customer_id=customer.id,
+        text=(
+            f"the {what} of your account {verb} changed on {moment}.\n\n"
+            "If it was you, there is nothing to do.\n\n"
+            f"{advice}"
+        ),
     )
 
 
 def deletion_mail(
     customer: Customer, recipient: str, link: str, valid_minutes: int
 ) -> OutgoingMail:
-    body = (
-        "Hello,\n\n"
-        "someone asked to delete your account. To confirm, open:\n\n"
-        f"{link}\n\n"
-        f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
-        "ignore this message and change your password: your account stays as it is.\n"
-    )
-    return OutgoingMail(
-        recipient=recipient,
+    return _to_customer(
+        customer.id,
+        recipient,
         subject="Confirm the deletion of your account",
-        body=body,
         template="customer_account_deletion",
-        customer_id=customer.id,
+        text=(
+            "someone asked to delete your account. To confirm, open:\n\n"
+            f"{link}\n\n"
+            f"The link works once, within {valid_minutes} minutes. If you did not ask for it, "
+            "ignore this message and change your password: your account stays as it is.\n"
+        ),
     )
 
 
 def availability_mail(subscription: Subscription, product: Product) -> OutgoingMail:
     """Sent once: the subscription is closed by the change that writes this mail."""
     label = f"{product.name} (SKU {product.sku})" if product.name else f"SKU {product.sku}"
-    body = (
-        "Hello,\n\n"
-        f"good news: {label} is available again.\n\n"
-        "You asked us to tell you once; this subscription is now closed.\n"
-    )
-    return OutgoingMail(
-        recipient=subscription.email,
+    return _to_customer(
+        subscription.customer_id,
+        subscription.email,
         # Collapsed to one line: a line break in a header would make the mail unsendable.
         subject=" ".join(f"{product.name or product.sku} is available again".split()),
-        body=body,
         template="availability_notification",
-        customer_id=subscription.customer_id,
+        text=(
+            f"good news: {label} is available again.\n\n"
+            "You asked us to tell you once; this subscription is now closed.\n"
+        ),
     )
 
 
@@ -163,16 +149,29 @@ def account_mail(
     """Aimeos' account e-mail: an account exists for this address now. It carries the
     password Patron chose when the customer chose none (the only way they learn it), and
     the confirmation link when one is due, so a sign-up sends one mail, not two."""
-    parts = ["Hello,\n\nan account was created for this email address.\n"]
+    parts = ["an account was created for this email address.\n"]
     if password is not None:
         parts.append(f"\nYour password: {password}\nPlease change it after your first login.\n")
     if link is not None:
         parts.append(f"\nPlease confirm your email address to use it:\n\n{link}\n")
     parts.append("\nIf you did not register, ignore this message.\n")
+    return _to_customer(
+        customer.id,
+        recipient,
+        subject="Your account",
+        template="customer_account",
+        text="".join(parts),
+    )
+
+
+def _to_customer(
+    customer_id: int | None, recipient: str, *, subject: str, template: str, text: str
+) -> OutgoingMail:
+    """Every mail opens with the same greeting, which names nobody (see above)."""
     return OutgoingMail(
         recipient=recipient,
-        subject="Your account",
-        body="".join(parts),
-        template="customer_account",
-        customer_id=customer.id,
+        subject=subject,
+        body=f"Hello,\n\n{text}",
+        template=template,
+        customer_id=customer_id,
     )
