@@ -10,11 +10,13 @@ reach, as on every route.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from patron.core.back_office.addresses import Edit
 from patron.core.domain.errors.not_found import AddressNotFound
 from patron.core.domain.principals import Grant
 from patron.dialects.emporix import address_schemas as schemas
@@ -120,21 +122,27 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.post(ONE + "/tags", summary="Adding tags to a customer address", status_code=204)
     async def add_tags(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await _caller(request, ctx, CUSTOMER_MANAGE)
-        tags = requested_tags(request)
-        await ctx.core.address_admin.edit(
-            call.principal, call.tenant, customerNumber, addressId, schemas.tagging(tags)
-        )
-        return empty(204)
+        return await _retag(request, ctx, customerNumber, addressId, schemas.tagging)
 
     @api.delete(ONE + "/tags", summary="Deleting tags from a customer address", status_code=204)
     async def remove_tags(request: Request, customerNumber: str, addressId: str) -> Response:
-        call = await _caller(request, ctx, CUSTOMER_MANAGE)
-        tags = requested_tags(request)
-        await ctx.core.address_admin.edit(
-            call.principal, call.tenant, customerNumber, addressId, schemas.untagging(tags)
-        )
-        return empty(204)
+        return await _retag(request, ctx, customerNumber, addressId, schemas.untagging)
+
+
+async def _retag(
+    request: Request,
+    ctx: EmporixContext,
+    customer_number: str,
+    address_id: str,
+    edit: Callable[[Iterable[str]], Edit],
+) -> Response:
+    """`POST` and `DELETE .../tags`: the caller first, then the `tags` query, then `edit`."""
+    call = await _caller(request, ctx, CUSTOMER_MANAGE)
+    tags = requested_tags(request)
+    await ctx.core.address_admin.edit(
+        call.principal, call.tenant, customer_number, address_id, edit(tags)
+    )
+    return empty(204)
 
 
 async def _caller(request: Request, ctx: EmporixContext, scope: str) -> Caller:

@@ -8,9 +8,12 @@ The same requests and translation as the tenant-managed address routes
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from patron.core.back_office.addresses import Edit
 from patron.core.domain.model import AccessClaims
 from patron.dialects.emporix import address_schemas as schemas
 from patron.dialects.emporix import shapes
@@ -70,14 +73,18 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
 
     @api.post(ONE + "/tags", summary="Adding tags to the customer's address", status_code=204)
     async def add_tags(request: Request, addressId: str) -> Response:
-        claims = await _own(request, ctx)
-        tags = requested_tags(request)
-        await ctx.core.address_admin.edit_own(claims, addressId, schemas.tagging(tags))
-        return empty(204)
+        return await _retag(request, ctx, addressId, schemas.tagging)
 
     @api.delete(ONE + "/tags", summary="Removing tags from the customer's address", status_code=204)
     async def remove_tags(request: Request, addressId: str) -> Response:
-        claims = await _own(request, ctx)
-        tags = requested_tags(request)
-        await ctx.core.address_admin.edit_own(claims, addressId, schemas.untagging(tags))
-        return empty(204)
+        return await _retag(request, ctx, addressId, schemas.untagging)
+
+
+async def _retag(
+    request: Request, ctx: EmporixContext, address_id: str, edit: Callable[[Iterable[str]], Edit]
+) -> Response:
+    """`POST` and `DELETE .../tags`: the bearer first, then the `tags` query, then `edit`."""
+    claims = await _own(request, ctx)
+    tags = requested_tags(request)
+    await ctx.core.address_admin.edit_own(claims, address_id, edit(tags))
+    return empty(204)
