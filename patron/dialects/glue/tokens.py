@@ -15,9 +15,9 @@ from patron.core.domain.model import Customer, TokenPair
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
-    GlueError,
 )
 from patron.dialects.glue.http import (
+    id_missing_routes,
     optional_claims,
     request_bytes,
     request_tenant,
@@ -150,10 +150,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         await ctx.core.auth.revoke(claims, None if refresh_token == "mine" else refresh_token)
         return Response(status_code=204)  # always, whether or not anything was revoked
 
-    @api.delete("/refresh-tokens", include_in_schema=False)
-    async def revoke_without_id(request: Request) -> Response:
-        required_claims(request, ctx.core)
-        raise GlueError(RESOURCE_ID_MISSING)
+    id_missing_routes(api, ctx.core, [("DELETE", "/refresh-tokens")], RESOURCE_ID_MISSING)
 
     @api.post(
         "/token",
