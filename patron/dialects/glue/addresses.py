@@ -204,4 +204,4 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return Response(status_code=204)
 
-    id_missing_routes(api, ctx.core, [("DELETE", many), ("PATCH", many)], ADDRESS_UUID_MISSING)
+    id_missing_routes(api, ctx, [("DELETE", many), ("PATCH", many)], ADDRESS_UUID_MISSING)

@@ -115,7 +115,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         return Response(status_code=204)
 
     id_missing_routes(
-        api, ctx.core, [("DELETE", f"/{TYPE}")], RESOURCE_ID_MISSING, check=optional_claims
+        api, ctx, [("DELETE", f"/{TYPE}")], RESOURCE_ID_MISSING, check=optional_claims
     )
 
     @api.get(

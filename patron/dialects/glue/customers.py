@@ -191,7 +191,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
 
     id_missing_routes(
         api,
-        ctx.core,
+        ctx,
         [("DELETE", "/customers"), ("PATCH", "/customers")],
         CUSTOMER_REFERENCE_MISSING,
     )

@@ -16,6 +16,7 @@ from patron.core.identity.access import CustomerRef
 from patron.core.identity.passwords import POLICIES
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
+from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     BODY_TOO_LARGE,
     INVALID_ACCESS_TOKEN,
@@ -162,7 +163,7 @@ def self_link(request: Request, base_url: str, path: str) -> str:
 
 def id_missing_routes(
     api: FastAPI,
-    core: Core,
+    ctx: GlueContext,
     routes: Iterable[tuple[str, str]],
     error: GlueErrorObject,
     check: Callable[[Request, Core], object] | None = required_claims,
@@ -172,7 +173,7 @@ def id_missing_routes(
 
     async def id_missing(request: Request) -> Response:
         if check is not None:
-            check(request, core)
+            check(request, ctx.core)
         raise GlueError(error)
 
     for method, route_path in routes:

@@ -104,7 +104,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
 
     id_missing_routes(
         api,
-        ctx.core,
+        ctx,
         [("PATCH", "/customer-restore-password"), ("PATCH", "/customer-password")],
         RESOURCE_ID_MISSING,
         check=None,
