@@ -13,11 +13,12 @@ from patron.core.domain.command_fields import address_change, address_draft
 from patron.core.domain.commands import AddressDraft
 from patron.core.domain.model import Customer
 from patron.dialects.glue.context import GlueContext
-from patron.dialects.glue.errors import ADDRESS_UUID_MISSING, GlueError
+from patron.dialects.glue.errors import ADDRESS_UUID_MISSING
 from patron.dialects.glue.http import (
     FieldMap,
     as_is,
     core_fields,
+    id_missing_routes,
     path_customer,
     requested_includes,
     required_claims,
@@ -203,8 +204,4 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return Response(status_code=204)
 
-    @api.patch(many, include_in_schema=False)
-    @api.delete(many, include_in_schema=False)
-    async def address_uuid_missing(request: Request) -> Response:
-        required_claims(request, ctx.core)
-        raise GlueError(ADDRESS_UUID_MISSING)
+    id_missing_routes(api, ctx, [("DELETE", many), ("PATCH", many)], ADDRESS_UUID_MISSING)

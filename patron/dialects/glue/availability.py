@@ -15,10 +15,10 @@ from patron.dialects.glue.errors import (
     AVAILABILITY_UNAUTHORIZED,
     RESOURCE_ID_MISSING,
     SUBSCRIBE_FAILED,
-    GlueError,
     glue_error,
 )
 from patron.dialects.glue.http import (
+    id_missing_routes,
     optional_claims,
     path_customer,
     request_locale,
@@ -114,10 +114,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         await ctx.core.availability.unsubscribe(request_tenant(request), key)
         return Response(status_code=204)
 
-    @api.delete(f"/{TYPE}", include_in_schema=False)
-    async def subscription_key_missing(request: Request) -> Response:
-        optional_claims(request, ctx.core)
-        raise GlueError(RESOURCE_ID_MISSING)
+    id_missing_routes(
+        api, ctx, [("DELETE", f"/{TYPE}")], RESOURCE_ID_MISSING, check=optional_claims
+    )
 
     @api.get(
         "/my-availability-notifications",

@@ -28,8 +28,10 @@ from patron.dialects.glue.http import (
     FieldMap,
     as_is,
     core_fields,
+    id_missing_routes,
     optional_claims,
     path_customer,
+    policy_attributes,
     request_tenant,
     required_claims,
     respond,
@@ -38,14 +40,12 @@ from patron.dialects.glue.http import (
     valid_attributes,
 )
 from patron.dialects.glue.openapi import INCLUDE, fields, operation, path
-from patron.dialects.glue.passwords import tenant_policy
 from patron.dialects.glue.schemas import (
     DOCUMENTED_PASSWORD,
     ConfirmationAttributes,
     CustomerCollectionDocument,
     CustomerDocument,
     CustomerUpdateAttributes,
-    for_policy,
     registration_model,
 )
 from patron.dialects.glue.shapes import (
@@ -117,9 +117,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def create_customer(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        tenant = request_tenant(request)
-        model = for_policy(registration_model, tenant_policy(tenant))
-        attributes = await valid_attributes(request, "customers", model)
+        tenant, attributes = await policy_attributes(request, "customers", registration_model)
         if attributes["password"] != attributes["confirmPassword"]:
             raise GlueError(password_mismatch())
         registration = Registration(
@@ -191,11 +189,12 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         await ctx.core.accounts.anonymize_own(claims, path_customer(request))
         return Response(status_code=204)
 
-    @api.patch("/customers", include_in_schema=False)
-    @api.delete("/customers", include_in_schema=False)
-    async def customer_reference_missing(request: Request) -> Response:
-        required_claims(request, ctx.core)
-        raise GlueError(CUSTOMER_REFERENCE_MISSING)
+    id_missing_routes(
+        api,
+        ctx,
+        [("DELETE", "/customers"), ("PATCH", "/customers")],
+        CUSTOMER_REFERENCE_MISSING,
+    )
 
     @api.post(
         "/customer-confirmation",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import ValidationError
 from starlette.requests import Request
+from starlette.responses import Response
 
 from patron.core.domain.model import AccessClaims, Salutation
 from patron.core.domain.tenants import Tenant
 from patron.core.identity.access import CustomerRef
+from patron.core.identity.passwords import POLICIES
 from patron.core.use_cases import Core
 from patron.dialects.glue.config import GlueConfig
+from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     BODY_TOO_LARGE,
     INVALID_ACCESS_TOKEN,
@@ -20,8 +24,10 @@ from patron.dialects.glue.errors import (
     MISSING_ACCESS_TOKEN,
     POST_DATA_INVALID,
     GlueError,
+    GlueErrorObject,
     validation_errors,
 )
+from patron.dialects.glue.schemas import for_policy
 from patron.dialects.glue.shapes import JsonApiResponse, sparse
 from patron.dialects.glue.validation import RequestModel, violations
 from patron.http.body import BodyError, BodyTooLarge, read_bytes, read_document
@@ -93,6 +99,16 @@ async def valid_attributes(
     return attributes
 
 
+async def policy_attributes(
+    request: Request, resource_type: str, factory: Callable[[int, int], type[RequestModel]]
+) -> tuple[Tenant, dict[str, Any]]:
+    """The tenant, and `valid_attributes` against the model `factory` builds for its
+    password policy: registration, password change and restore check a password one way."""
+    tenant = request_tenant(request)
+    model = for_policy(factory, POLICIES[tenant.settings.password_policy])
+    return tenant, await valid_attributes(request, resource_type, model)
+
+
 def request_tenant(request: Request) -> Tenant:
     """The tenant this mount serves, read once per request by the transport."""
     tenant: Tenant = request.state.tenant
@@ -143,3 +159,22 @@ def respond(request: Request, document: dict[str, Any], status: int = 200) -> Js
 def self_link(request: Request, base_url: str, path: str) -> str:
     query = request.url.query
     return f"{base_url}{path}" + (f"?{query}" if query else "")
+
+
+def id_missing_routes(
+    api: FastAPI,
+    ctx: GlueContext,
+    routes: Iterable[tuple[str, str]],
+    error: GlueErrorObject,
+    check: Callable[[Request, Core], object] | None = required_claims,
+) -> None:
+    """Undocumented (method, path) routes for a resource path without its id: the token is
+    checked as the resource's own routes check it (`check`), then Glue answers `error`."""
+
+    async def id_missing(request: Request) -> Response:
+        if check is not None:
+            check(request, ctx.core)
+        raise GlueError(error)
+
+    for method, route_path in routes:
+        api.add_api_route(route_path, id_missing, methods=[method], include_in_schema=False)

@@ -26,52 +26,40 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 Auth = Literal["required", "optional", "none"]
 
 
-def path(name: str, description: str) -> dict[str, Any]:
+def parameter(
+    where: str, name: str, description: str, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One OpenAPI parameter; only a path parameter is required."""
     return {
         "name": name,
-        "in": "path",
-        "required": True,
+        "in": where,
+        "required": where == "path",
         "description": description,
-        "schema": {"type": "string"},
+        "schema": schema or {"type": "string"},
     }
+
+
+def path(name: str, description: str) -> dict[str, Any]:
+    return parameter("path", name, description)
 
 
 def fields(*types: str) -> list[dict[str, Any]]:
     """Sparse fieldsets: `fields[type]=a,b` keeps only those attributes of that type."""
     return [
-        {
-            "name": f"fields[{type_}]",
-            "in": "query",
-            "required": False,
-            "description": f"Comma-separated attributes of `{type_}` to keep",
-            "schema": {"type": "string"},
-        }
+        parameter("query", f"fields[{type_}]", f"Comma-separated attributes of `{type_}` to keep")
         for type_ in types
     ]
 
 
-INCLUDE = {
-    "name": "include",
-    "in": "query",
-    "required": False,
-    "description": "`addresses`: the customer's addresses in `included`",
-    "schema": {"type": "string"},
-}
+INCLUDE = parameter("query", "include", "`addresses`: the customer's addresses in `included`")
 PAGE = [
-    {
-        "name": "page[offset]",
-        "in": "query",
-        "required": False,
-        "description": "Needs page[limit]",
-        "schema": {"type": "integer", "minimum": 0},
-    },
-    {
-        "name": "page[limit]",
-        "in": "query",
-        "required": False,
-        "description": f"Served as {HARD_LIMIT} when larger",
-        "schema": {"type": "integer", "minimum": 1},
-    },
+    parameter("query", "page[offset]", "Needs page[limit]", {"type": "integer", "minimum": 0}),
+    parameter(
+        "query",
+        "page[limit]",
+        f"Served as {HARD_LIMIT} when larger",
+        {"type": "integer", "minimum": 1},
+    ),
 ]
 
 
@@ -115,13 +103,9 @@ def request_body(resource_type: str, attributes: type[BaseModel]) -> dict[str, A
     return {"required": True, "content": {MEDIA_TYPE: {"schema": schema}}}
 
 
-ACCEPT_LANGUAGE = {
-    "name": "Accept-Language",
-    "in": "header",
-    "required": False,
-    "description": "Picks one of the tenant's locales, echoed in Content-Language",
-    "schema": {"type": "string"},
-}
+ACCEPT_LANGUAGE = parameter(
+    "header", "Accept-Language", "Picks one of the tenant's locales, echoed in Content-Language"
+)
 UNSUPPORTED_MEDIA_TYPE = {
     "description": "An empty Content-Type (error document), or an Accept asking for a "
     "`vnd.api+` format other than json (plain text)",

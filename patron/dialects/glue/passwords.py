@@ -6,19 +6,18 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from patron.core.domain.errors.base import DomainError, ErrorCode
-from patron.core.domain.tenants import Tenant
 from patron.core.identity.password_changes import PasswordChange
-from patron.core.identity.passwords import POLICIES, PasswordPolicy
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
-    GlueError,
     glue_error,
     password_mismatch,
 )
 from patron.dialects.glue.http import (
+    id_missing_routes,
     optional_claims,
     path_customer,
+    policy_attributes,
     request_tenant,
     required_claims,
     valid_attributes,
@@ -27,16 +26,10 @@ from patron.dialects.glue.openapi import operation, path
 from patron.dialects.glue.schemas import (
     DOCUMENTED_PASSWORD,
     ForgottenPasswordAttributes,
-    for_policy,
     password_change_model,
     password_restore_model,
 )
 from patron.http.answers import answer_then
-
-
-def tenant_policy(tenant: Tenant) -> PasswordPolicy:
-    return POLICIES[tenant.settings.password_policy]
-
 
 # A change names its new password `newPassword`.
 CHANGE_OVERRIDES = {ErrorCode.PASSWORD_MISMATCH: password_mismatch("newPassword")}
@@ -55,9 +48,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def change_password(request: Request) -> Response:
         claims = required_claims(request, ctx.core)
-        tenant = request_tenant(request)
-        model = for_policy(password_change_model, tenant_policy(tenant))
-        attributes = await valid_attributes(request, "customer-password", model)
+        tenant, attributes = await policy_attributes(
+            request, "customer-password", password_change_model
+        )
         change = PasswordChange(
             current=attributes["password"],
             new=attributes["newPassword"],
@@ -97,9 +90,9 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     )
     async def restore_password(request: Request) -> Response:
         optional_claims(request, ctx.core)
-        tenant = request_tenant(request)
-        model = for_policy(password_restore_model, tenant_policy(tenant))
-        attributes = await valid_attributes(request, "customer-restore-password", model)
+        tenant, attributes = await policy_attributes(
+            request, "customer-restore-password", password_restore_model
+        )
         # Spryker ignores the path: the key in the attributes is the one that counts.
         await ctx.core.passwords.restore(
             tenant,
@@ -109,7 +102,10 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return Response(status_code=204)
 
-    @api.patch("/customer-password", include_in_schema=False)
-    @api.patch("/customer-restore-password", include_in_schema=False)
-    async def resource_id_missing(request: Request) -> Response:
-        raise GlueError(RESOURCE_ID_MISSING)
+    id_missing_routes(
+        api,
+        ctx,
+        [("PATCH", "/customer-restore-password"), ("PATCH", "/customer-password")],
+        RESOURCE_ID_MISSING,
+        check=None,
+    )

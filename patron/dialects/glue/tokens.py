@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl
 
 import orjson
@@ -15,9 +15,9 @@ from patron.core.domain.model import Customer, TokenPair
 from patron.dialects.glue.context import GlueContext
 from patron.dialects.glue.errors import (
     RESOURCE_ID_MISSING,
-    GlueError,
 )
 from patron.dialects.glue.http import (
+    id_missing_routes,
     optional_claims,
     request_bytes,
     request_tenant,
@@ -34,6 +34,7 @@ from patron.dialects.glue.schemas import (
     RefreshAttributes,
 )
 from patron.dialects.glue.shapes import MEDIA_TYPE, resource, single, token_attributes
+from patron.dialects.glue.validation import RequestModel
 from patron.http.body import BodyError, BodyTooLarge
 from patron.http.proxies import client_ip
 
@@ -55,6 +56,9 @@ REFRESH_GRANT = {
         "refresh_token": {"type": "string", "minLength": 1},
     },
 }
+
+Handler = Callable[[Request], Awaitable[Response]]
+Decorator = Callable[[Handler], Handler]
 
 INVALID_GRANT = (
     "The provided authorization grant (e.g., authorization code, resource owner credentials) "
@@ -93,17 +97,20 @@ def _oauth_error(
 def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     """Routes go straight on the app: an included router costs a second match per request."""
 
-    @api.post(
-        "/access-tokens",
-        status_code=201,
-        response_model=AccessTokenDocument,
-        openapi_extra=operation(
-            auth="optional",
-            body=("access-tokens", LoginAttributes),
-            parameters=fields("access-tokens"),
-        ),
-        summary="Log in with email and password",
-    )
+    def token_route(type_: str, attributes: type[RequestModel], summary: str) -> Decorator:
+        """`access-tokens` and `refresh-tokens` are one kind of route: attributes in, a
+        token pair out as the same document."""
+        return api.post(
+            f"/{type_}",
+            status_code=201,
+            response_model=AccessTokenDocument,
+            openapi_extra=operation(
+                auth="optional", body=(type_, attributes), parameters=fields(type_)
+            ),
+            summary=summary,
+        )
+
+    @token_route("access-tokens", LoginAttributes, "Log in with email and password")
     async def create_access_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "access-tokens", LoginAttributes)
@@ -116,17 +123,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         )
         return _token_document(request, pair, "access-tokens", ctx.base_url)
 
-    @api.post(
-        "/refresh-tokens",
-        status_code=201,
-        response_model=AccessTokenDocument,
-        openapi_extra=operation(
-            auth="optional",
-            body=("refresh-tokens", RefreshAttributes),
-            parameters=fields("refresh-tokens"),
-        ),
-        summary="Exchange a refresh token for new tokens",
-    )
+    @token_route("refresh-tokens", RefreshAttributes, "Exchange a refresh token for new tokens")
     async def create_refresh_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "refresh-tokens", RefreshAttributes)
@@ -150,10 +147,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
         await ctx.core.auth.revoke(claims, None if refresh_token == "mine" else refresh_token)
         return Response(status_code=204)  # always, whether or not anything was revoked
 
-    @api.delete("/refresh-tokens", include_in_schema=False)
-    async def revoke_without_id(request: Request) -> Response:
-        required_claims(request, ctx.core)
-        raise GlueError(RESOURCE_ID_MISSING)
+    id_missing_routes(api, ctx, [("DELETE", "/refresh-tokens")], RESOURCE_ID_MISSING)
 
     @api.post(
         "/token",
