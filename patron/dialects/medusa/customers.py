@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from patron.core.domain.command_fields import profile_change
-from patron.core.domain.commands import CustomerAdminChange, Registration
+from patron.core.domain.commands import CustomerAdminChange
 from patron.core.domain.errors.not_found import CustomerNotFound, GroupNotFound
 from patron.core.domain.model import Customer, CustomerGroup
 from patron.core.domain.principals import Principal
@@ -22,11 +23,17 @@ from patron.dialects.medusa.errors import (
     MedusaError,
     MedusaErrorBody,
     customer_not_found,
-    invalid_data,
     not_found,
     shown_id,
 )
-from patron.dialects.medusa.http import admin, answer, metadata_patch, request_tenant, valid_body
+from patron.dialects.medusa.http import (
+    admin_caller,
+    answer,
+    metadata_patch,
+    profile_fields,
+    registration,
+    valid_body,
+)
 from patron.dialects.medusa.listing import CustomerList, customer_list, expand_only
 from patron.dialects.medusa.openapi import CUSTOMER_LIST, EXPAND, FIELDS, operation, path
 from patron.dialects.medusa.schemas import (
@@ -87,6 +94,28 @@ async def customer_page(
     return answer(shapes.page("customers", items, count, window.offset, window.limit))
 
 
+@contextmanager
+def found_or_404(raw: str) -> Iterator[None]:
+    """Medusa's 404 for the customer `raw` names, where the core finds none."""
+    try:
+        yield
+    except CustomerNotFound:
+        raise MedusaError(customer_not_found(raw)) from None
+
+
+async def one_customer(
+    ctx: MedusaContext,
+    principal: Principal,
+    tenant: Tenant,
+    record: Customer,
+    expand: str | None,
+) -> Response:
+    """`{customer}` with the relations `expand` asks for (the admin defaults without)."""
+    relations = shapes.expanded(expand, shapes.CUSTOMER_RELATIONS, shapes.ADMIN_DEFAULT)
+    (item,) = await rendered(ctx, principal, tenant, [record], relations)
+    return answer({"customer": item})
+
+
 def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
     """Routes go straight on the app: an included router costs a second match per request."""
 
@@ -97,18 +126,13 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", parameters=[CUSTOMER_ID, EXPAND, FIELDS]),
     )
     async def get_customer(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         query = request.scope["query_string"]
         expand = expand_only(query) if query else None
         raw = request.path_params["id"]
-        try:
+        with found_or_404(raw):
             record = await ctx.core.customer_admin.get(principal, tenant, customer_uuid(raw))
-        except CustomerNotFound:
-            raise MedusaError(customer_not_found(raw)) from None
-        relations = shapes.expanded(expand, shapes.CUSTOMER_RELATIONS, shapes.ADMIN_DEFAULT)
-        (item,) = await rendered(ctx, principal, tenant, [record], relations)
-        return answer({"customer": item})
+        return await one_customer(ctx, principal, tenant, record, expand)
 
     @api.get(
         "/admin/customers",
@@ -117,8 +141,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", parameters=CUSTOMER_LIST),
     )
     async def list_customers(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         listing = customer_list(request.scope["query_string"])
         return await customer_page(ctx, principal, tenant, listing)
 
@@ -141,18 +164,9 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", body=AdminCustomerCreate),
     )
     async def create_customer(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         body = await valid_body(request, ctx.config, AdminCustomerCreate)
-        registration = Registration(
-            email=body["email"].lower(),  # Medusa lower-cases emails it creates
-            password=body["password"],
-            first_name=body["first_name"],
-            last_name=body["last_name"],
-            phone=body.get("phone"),
-            metadata=body.get("metadata") or {},
-        )
-        record = await ctx.core.customer_admin.create(principal, tenant, registration)
+        record = await ctx.core.customer_admin.create(principal, tenant, registration(body))
         return answer({"customer": shapes.customer(record)}, 201)
 
     @api.post(
@@ -164,23 +178,19 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         ),
     )
     async def update_customer(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         expand = expand_only(request.scope["query_string"])
         raw = request.path_params["id"]
         target = customer_uuid(raw)
         body = await valid_body(request, ctx.config, AdminCustomerUpdate)
         change, named_groups = admin_change(body)
         try:
-            record = await ctx.core.customer_admin.update(principal, tenant, target, change)
-        except CustomerNotFound:
-            raise MedusaError(customer_not_found(raw)) from None
+            with found_or_404(raw):
+                record = await ctx.core.customer_admin.update(principal, tenant, target, change)
         except GroupNotFound as error:
             shown = named_groups.get(error.group) or shown_id(ids.GROUP, error.group)
             raise MedusaError(group_missing(shown)) from None
-        relations = shapes.expanded(expand, shapes.CUSTOMER_RELATIONS, shapes.ADMIN_DEFAULT)
-        (item,) = await rendered(ctx, principal, tenant, [record], relations)
-        return answer({"customer": item})
+        return await one_customer(ctx, principal, tenant, record, expand)
 
 
 def group_missing(group_id: str) -> MedusaErrorBody:
@@ -191,13 +201,7 @@ def group_missing(group_id: str) -> MedusaErrorBody:
 def admin_change(body: dict[str, Any]) -> tuple[CustomerAdminChange, dict[str, str]]:
     """The edit a body asks for, and the group ids as sent, by the uuid they name (the
     core reports an unknown group by its uuid; Medusa by the id it was sent)."""
-    profile: dict[str, Any] = {
-        key: body[key] for key in ("first_name", "last_name", "phone") if key in body
-    }
-    if "email" in body:
-        if body["email"] is None:
-            raise MedusaError(invalid_data("email must be an email"))
-        profile["email"] = body["email"]
+    profile = profile_fields(body)
     named: dict[str, str] = {}
     group_uuids = None
     if body.get("groups") is not None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from patron.dialects.medusa.errors import (
     invalid_data,
     medusa_error,
 )
-from patron.dialects.medusa.http import admin, answer, metadata_patch, request_tenant, valid_body
+from patron.dialects.medusa.http import admin_caller, answer, metadata_patch, valid_body
 from patron.dialects.medusa.listing import customer_list, expand_only, group_list
 from patron.dialects.medusa.openapi import (
     CUSTOMER_LIST,
@@ -113,6 +114,15 @@ def _missing(ids_as_sent: Sequence[str]) -> MedusaError:
     return medusa_error(CustomersNotFound(list(ids_as_sent)))
 
 
+@contextmanager
+def found_or_404(raw: str) -> Iterator[None]:
+    """Medusa's 404 for the group `raw` names, where the core finds none."""
+    try:
+        yield
+    except GroupNotFound:
+        raise MedusaError(group_not_found(raw)) from None
+
+
 def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
     @api.post(
         "/admin/customer-groups",
@@ -121,8 +131,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", body=GroupCreate),
     )
     async def create_group(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         body = await valid_body(request, ctx.config, GroupCreate)
         group = await ctx.core.groups.create(
             principal, tenant, name=body["name"], metadata=body.get("metadata") or {}
@@ -136,8 +145,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", parameters=GROUP_LIST),
     )
     async def list_groups(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         listing = group_list(request.scope["query_string"])
         window = listing.page
         if listing.query is None:
@@ -153,14 +161,11 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", parameters=[GROUP_ID, EXPAND, FIELDS]),
     )
     async def get_group(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         expand = expand_only(request.scope["query_string"])
         raw = request.path_params["id"]
-        try:
+        with found_or_404(raw):
             group = await ctx.core.groups.get(principal, tenant, group_uuid(raw))
-        except GroupNotFound:
-            raise MedusaError(group_not_found(raw)) from None
         (item,) = await rendered(ctx, principal, tenant, [group], expand)
         return answer({"customer_group": item})
 
@@ -173,16 +178,13 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         ),
     )
     async def update_group(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         expand = expand_only(request.scope["query_string"])
         raw = request.path_params["id"]
         target = group_uuid(raw)
         change = _change(await valid_body(request, ctx.config, GroupUpdate))
-        try:
+        with found_or_404(raw):
             group = await ctx.core.groups.update(principal, tenant, target, change)
-        except GroupNotFound:
-            raise MedusaError(group_not_found(raw)) from None
         (item,) = await rendered(ctx, principal, tenant, [group], expand)
         return answer({"customer_group": item})
 
@@ -193,8 +195,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", parameters=[GROUP_ID]),
     )
     async def delete_group(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         raw = request.path_params["id"]
         await ctx.core.groups.delete(principal, tenant, ids.parse(ids.GROUP, raw))
         return answer({"id": raw, "object": "customer_group", "deleted": True})
@@ -206,8 +207,7 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", parameters=[GROUP_ID, *CUSTOMER_LIST]),
     )
     async def list_members(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         raw = request.path_params["id"]
         listing = customer_list(request.scope["query_string"], groups=(raw,))
         return await customer_page(ctx, principal, tenant, listing)
@@ -219,18 +219,16 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", body=GroupBatch, parameters=[GROUP_ID]),
     )
     async def add_members(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         raw = request.path_params["id"]
         target = group_uuid(raw)
         uuids, named, malformed = _members(await valid_body(request, ctx.config, GroupBatch))
         try:
-            if malformed:  # no customer has such an id; the group is checked first
-                await ctx.core.groups.get(principal, tenant, target)
-                raise _missing(malformed)
-            group = await ctx.core.groups.add_customers(principal, tenant, target, uuids)
-        except GroupNotFound:
-            raise MedusaError(group_not_found(raw)) from None
+            with found_or_404(raw):
+                if malformed:  # no customer has such an id; the group is checked first
+                    await ctx.core.groups.get(principal, tenant, target)
+                    raise _missing(malformed)
+                group = await ctx.core.groups.add_customers(principal, tenant, target, uuids)
         except CustomersNotFound as error:
             raise _missing([named.get(str(m), str(m)) for m in error.missing]) from None
         return answer({"customer_group": shapes.group(group)})
@@ -242,13 +240,10 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
         openapi_extra=operation(auth="admin", body=GroupBatch, parameters=[GROUP_ID]),
     )
     async def remove_members(request: Request) -> Response:
-        tenant = await request_tenant(ctx)
-        principal = await admin(request, ctx, tenant)
+        tenant, principal = await admin_caller(request, ctx)
         raw = request.path_params["id"]
         target = group_uuid(raw)
         uuids, _, _ = _members(await valid_body(request, ctx.config, GroupBatch))
-        try:
+        with found_or_404(raw):
             group = await ctx.core.groups.remove_customers(principal, tenant, target, uuids)
-        except GroupNotFound:
-            raise MedusaError(group_not_found(raw)) from None
         return answer({"customer_group": shapes.group(group)})

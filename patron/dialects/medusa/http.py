@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from patron.core.domain.commands import MetadataPatch
+from patron.core.domain.commands import MetadataPatch, Registration
 from patron.core.domain.errors.unauthorized import InvalidAccessToken
 from patron.core.domain.model import AccessClaims
 from patron.core.domain.principals import Principal
@@ -25,6 +25,7 @@ from patron.dialects.medusa.errors import (
     FOREIGN_ORIGIN,
     UNAUTHORIZED,
     MedusaError,
+    invalid_data,
     validation_failed,
 )
 from patron.dialects.medusa.validation import RequestModel, violations
@@ -122,6 +123,12 @@ async def admin(request: Request, ctx: MedusaContext, tenant: Tenant) -> Princip
     customer's session or token never does (the core checks the audience). None: 401."""
     principal, _ = await admin_credential(request, ctx, tenant)
     return principal
+
+
+async def admin_caller(request: Request, ctx: MedusaContext) -> tuple[Tenant, Principal]:
+    """The mount's tenant and the back-office caller: how every admin route starts."""
+    tenant = await request_tenant(ctx)
+    return tenant, await admin(request, ctx, tenant)
 
 
 async def admin_credential(
@@ -231,3 +238,29 @@ def metadata_patch(values: Mapping[str, Any]) -> MetadataPatch:
         set={key: value for key, value in values.items() if value != ""},
         remove=frozenset(key for key, value in values.items() if value == ""),
     )
+
+
+def registration(body: Mapping[str, Any]) -> Registration:
+    """A sign-up as the admin's and the store's create bodies hold it (both require the
+    names; only the admin's may carry metadata)."""
+    return Registration(
+        email=body["email"].lower(),  # Medusa lower-cases emails it creates
+        password=body["password"],
+        first_name=body.get("first_name"),
+        last_name=body.get("last_name"),
+        phone=body.get("phone"),
+        metadata=body.get("metadata") or {},
+    )
+
+
+def profile_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile properties a customer edit sent, the admin's and the store's alike; a
+    null email fails Medusa's `IsEmail`, while null names and phone clear them."""
+    profile: dict[str, Any] = {
+        key: body[key] for key in ("first_name", "last_name", "phone") if key in body
+    }
+    if "email" in body:
+        if body["email"] is None:
+            raise MedusaError(invalid_data("email must be an email"))
+        profile["email"] = body["email"]
+    return profile

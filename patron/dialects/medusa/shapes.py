@@ -48,6 +48,16 @@ def metadata(values: Mapping[str, Any]) -> dict[str, Any] | None:
     return dict(values) or None
 
 
+def entity_tail(record: Address | Customer | CustomerGroup | AdminUser) -> Body:
+    """What closes every Medusa entity: its metadata, its timestamps, `deleted_at`."""
+    return {
+        "metadata": metadata(record.metadata),
+        "created_at": timestamp(record.created_at),
+        "updated_at": timestamp(record.updated_at),
+        "deleted_at": None,
+    }
+
+
 def expanded(expand: str | None, known: Collection[str], default: Sequence[str]) -> list[str]:
     """The relations `?expand=a,b` asks for, replacing the defaults (an empty `expand`
     keeps them). Names Patron does not know are left out (`orders.items` is `orders`)."""
@@ -75,10 +85,7 @@ def address(item: Address, customer_id: str) -> Body:
         "province": item.region,
         "postal_code": item.zip_code,
         "phone": item.phone,
-        "metadata": metadata(item.metadata),
-        "created_at": timestamp(item.created_at),
-        "updated_at": timestamp(item.updated_at),
-        "deleted_at": None,
+        **entity_tail(item),
     }
 
 
@@ -105,10 +112,7 @@ def customer(
         "billing_address_id": ids.render(ids.ADDRESS, billing.uuid) if billing else None,
         "phone": record.phone,
         "has_account": record.has_account,
-        "metadata": metadata(record.metadata),
-        "created_at": timestamp(record.created_at),
-        "updated_at": timestamp(record.updated_at),
-        "deleted_at": None,
+        **entity_tail(record),
     }
     for relation in relations:
         if relation == ORDERS:
@@ -134,10 +138,7 @@ def group(
     body: Body = {
         "id": ids.render(ids.GROUP, record.uuid),
         "name": record.name,
-        "metadata": metadata(record.metadata),
-        "created_at": timestamp(record.created_at),
-        "updated_at": timestamp(record.updated_at),
-        "deleted_at": None,
+        **entity_tail(record),
     }
     for relation in relations:
         if relation == CUSTOMERS:
@@ -157,10 +158,7 @@ def user(record: AdminUser) -> Body:
         "first_name": record.first_name,
         "last_name": record.last_name,
         "role": record.role.value,
-        "metadata": metadata(record.metadata),
-        "created_at": timestamp(record.created_at),
-        "updated_at": timestamp(record.updated_at),
-        "deleted_at": None,
+        **entity_tail(record),
     }
 
 

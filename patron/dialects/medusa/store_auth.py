@@ -31,6 +31,7 @@ from patron.dialects.medusa.http import (
 )
 from patron.dialects.medusa.openapi import operation, path
 from patron.dialects.medusa.schemas import AccessToken, CustomerBody, Exists, StoreLogin
+from patron.dialects.medusa.store_customers import store_shape
 from patron.http.proxies import client_ip
 
 
@@ -57,8 +58,7 @@ async def authenticated(request: Request, ctx: MedusaContext, tenant: Tenant) ->
 
 async def auth_shape(ctx: MedusaContext, record: Customer) -> dict[str, Any]:
     """`/store/auth` answers with `orders` and `shipping_addresses`."""
-    addresses = (await ctx.core.addresses.of_customers([record])).get(record.id, [])
-    return {"customer": shapes.customer(record, relations=shapes.AUTH_DEFAULT, addresses=addresses)}
+    return await store_shape(ctx, record, shapes.AUTH_DEFAULT)
 
 
 def add_routes(api: FastAPI, ctx: MedusaContext) -> None:

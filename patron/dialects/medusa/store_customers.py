@@ -7,7 +7,7 @@ billing one is `billing_address` (see `shapes`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -21,7 +21,6 @@ from patron.core.domain.commands import (
     AddressDraft,
     BillingChoice,
     EmailLookup,
-    Registration,
 )
 from patron.core.domain.countries import normalize_country_code
 from patron.core.domain.errors.not_found import AddressNotFound
@@ -34,13 +33,14 @@ from patron.dialects.medusa.errors import (
     ADDRESS_NOT_MINE,
     MedusaError,
     MedusaErrorBody,
-    invalid_data,
     not_found,
 )
 from patron.dialects.medusa.http import (
     answer,
     customer,
     metadata_patch,
+    profile_fields,
+    registration,
     request_tenant,
     set_session,
     valid_body,
@@ -99,12 +99,13 @@ def address_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-async def store_shape(ctx: MedusaContext, record: Customer) -> dict[str, Any]:
-    """The store's customer: `shipping_addresses` and `billing_address`."""
+async def store_shape(
+    ctx: MedusaContext, record: Customer, relations: Sequence[str] = shapes.STORE_DEFAULT
+) -> dict[str, Any]:
+    """The store's customer: `shipping_addresses` and `billing_address` unless `relations`
+    says otherwise (`/store/auth` answers with its own)."""
     addresses = (await ctx.core.addresses.of_customers([record])).get(record.id, [])
-    return {
-        "customer": shapes.customer(record, relations=shapes.STORE_DEFAULT, addresses=addresses)
-    }
+    return {"customer": shapes.customer(record, relations=relations, addresses=addresses)}
 
 
 async def own_shape(ctx: MedusaContext, claims: AccessClaims) -> dict[str, Any]:
@@ -136,16 +137,9 @@ def add_routes(api: FastAPI, ctx: MedusaContext) -> None:
     async def register(request: Request) -> Response:
         tenant = await request_tenant(ctx)
         body = await valid_body(request, ctx.config, StoreRegistration)
-        registration = Registration(
-            email=body["email"].lower(),  # Medusa lower-cases emails it creates
-            password=body["password"],
-            first_name=body.get("first_name"),
-            last_name=body.get("last_name"),
-            phone=body.get("phone"),
-        )
         record = await ctx.core.accounts.register(
             tenant,
-            registration,
+            registration(body),
             send_confirmation=False,
             lookup=EmailLookup(client_ip=client_ip(request)),  # 422 says the email is taken
         )
@@ -284,13 +278,7 @@ async def update_own(
 ) -> Customer:
     """`POST /store/customers/me`: the profile, the billing address and the password, in
     one core edit: written together or not at all."""
-    profile: dict[str, Any] = {
-        key: body[key] for key in ("first_name", "last_name", "phone") if key in body
-    }
-    if "email" in body:
-        if body["email"] is None:
-            raise MedusaError(invalid_data("email must be an email"))
-        profile["email"] = body["email"]
+    profile = profile_fields(body)
     if body.get("metadata") is not None:
         profile["metadata"] = metadata_patch(body["metadata"])
     edit = AccountEdit(
