@@ -9,13 +9,14 @@ title, its error answers, and where its OpenAPI document differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from patron.core.domain.errors.base import DomainError
 from patron.http.docs import add_swagger_ui
@@ -87,3 +88,15 @@ def answer_errors(
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_invalid)
+
+
+def serve_first(
+    app: FastAPI, template: str, handler: Callable[[Request], Awaitable[Response]]
+) -> None:
+    """`handler`, already documented as a GET route of `app`, also as a plain Starlette
+    route in front of every other: it answers each request (routes match in order) without
+    FastAPI's per-request dependency solving, which a handler that takes only the request
+    does not need. A HEAD arrives as a GET (`patron.http.head`), as on the documented route."""
+    fast = Route(template, handler, methods=["GET"])
+    fast.methods = {"GET"}
+    app.router.routes.insert(0, fast)

@@ -102,8 +102,10 @@ def _set_fields(change: DataclassInstance) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ProfileChange:
-    """A partial update: only fields not left `UNSET` are written."""
+class ProfileFields:
+    """The profile a customer row holds, each field `UNSET` unless given: what a profile
+    edit (`ProfileChange`) and a customer write (`CustomerChanges`) both name. A new
+    profile field is added here once."""
 
     email: str | Unset = UNSET
     salutation: Salutation | Unset | None = UNSET
@@ -119,8 +121,6 @@ class ProfileChange:
     language: str | Unset | None = UNSET
     currency: str | Unset | None = UNSET
     site: str | Unset | None = UNSET
-    metadata: dict[str, Any] | MetadataPatch | Unset = UNSET
-    """A dict replaces the stored metadata; a `MetadataPatch` is merged into it."""
     code: str | Unset | None = UNSET
     """A new login name resets the email verification (Aimeos' rule for its `code`)."""
     mobile: str | Unset | None = UNSET
@@ -131,6 +131,14 @@ class ProfileChange:
     label: str | Unset | None = UNSET
     contact_email: str | Unset | None = UNSET
     """The contact address apart from the login (None: the login is the contact email)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileChange(ProfileFields):
+    """A partial update: only fields not left `UNSET` are written."""
+
+    metadata: dict[str, Any] | MetadataPatch | Unset = UNSET
+    """A dict replaces the stored metadata; a `MetadataPatch` is merged into it."""
 
     def changed_fields(self) -> dict[str, Any]:
         return _set_fields(self)

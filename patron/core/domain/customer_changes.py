@@ -4,42 +4,20 @@ repository (`CustomerRepository.update`), never a dict of column names."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from patron.core.domain.commands import UNSET, ProfileChange, Unset
-from patron.core.domain.model import Customer, Gender, Salutation
+from patron.core.domain.commands import UNSET, ProfileChange, ProfileFields, Unset
+from patron.core.domain.model import Customer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CustomerChanges:
+class CustomerChanges(ProfileFields):
     """The fields one write sets; a field left `UNSET` keeps what is stored. Built from a
     `ProfileChange` (`of_profile`) and narrowed by the rules (`dataclasses.replace`), so
     a misspelt field or a wrong type is a type error, not a runtime `ValueError`."""
 
-    email: str | Unset = UNSET
-    salutation: Salutation | Unset | None = UNSET
-    title: str | Unset | None = UNSET
-    first_name: str | Unset | None = UNSET
-    middle_name: str | Unset | None = UNSET
-    last_name: str | Unset | None = UNSET
-    gender: Gender | Unset | None = UNSET
-    birth_date: date | Unset | None = UNSET
-    company: str | Unset | None = UNSET
-    vat_id: str | Unset | None = UNSET
-    phone: str | Unset | None = UNSET
-    language: str | Unset | None = UNSET
-    currency: str | Unset | None = UNSET
-    site: str | Unset | None = UNSET
     metadata: dict[str, Any] | Unset = UNSET
-    code: str | Unset | None = UNSET
-    mobile: str | Unset | None = UNSET
-    fax: str | Unset | None = UNSET
-    website: str | Unset | None = UNSET
-    latitude: float | Unset | None = UNSET
-    longitude: float | Unset | None = UNSET
-    label: str | Unset | None = UNSET
-    contact_email: str | Unset | None = UNSET
     email_verified_at: datetime | Unset | None = UNSET
     is_active: bool | Unset = UNSET
     on_hold: bool | Unset = UNSET
