@@ -8,14 +8,15 @@ nesting depth, measured without recursion so no document can exhaust the stack, 
 `read_document` is the one way a dialect reads a JSON body, and `read_bytes` the one way it
 reads any other (a form): `tests/http/test_plumbing.py` fails on a dialect that calls
 `request.json()`, `.body()`, `.stream()` or `.form()`, or takes a FastAPI body parameter.
-Each error is the toolkit's; each dialect renders it in its vendor's format.
+Each error is the toolkit's; each dialect says once how its vendor answers them
+(`BodyRefusals`), and the readers raise that answer instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 from starlette.requests import Request
@@ -24,6 +25,8 @@ from patron.core.domain.text import holds_nul
 
 DEFAULT_MAX_BYTES = 64 * 1024
 DEFAULT_MAX_DEPTH = 32
+
+Body = TypeVar("Body")
 
 
 class BodyError(Exception):
@@ -58,11 +61,39 @@ class BodyLimits:
     max_depth: int = DEFAULT_MAX_DEPTH
 
 
-async def read_bytes(request: Request, limits: BodyLimits) -> bytes:
-    """The raw body within `limits.max_bytes` (`BodyTooLarge` past it): for a form."""
-    return await read_body(
-        request.headers.get("content-length"), request.stream(), max_bytes=limits.max_bytes
-    )
+@dataclass(frozen=True, slots=True)
+class BodyRefusals(Generic[Body]):
+    """A dialect's answers to the bodies the toolkit refuses, said once: `raise_as` makes
+    the dialect's error of one of its error bodies. Too large, then a NUL (`holds_nul`,
+    None: answered as `malformed`), then anything else (not JSON, too deep) as `malformed`."""
+
+    raise_as: Callable[[Body], Exception]
+    too_large: Body
+    malformed: Body
+    holds_nul: Body | None = None
+
+    def refusal(self, error: BodyError) -> Exception:
+        """The dialect's error for the toolkit's `error`."""
+        if isinstance(error, BodyTooLarge):
+            return self.raise_as(self.too_large)
+        if isinstance(error, BodyHoldsNul) and self.holds_nul is not None:
+            return self.raise_as(self.holds_nul)
+        return self.raise_as(self.malformed)
+
+
+async def read_bytes(
+    request: Request, limits: BodyLimits, refusals: BodyRefusals[Any] | None = None
+) -> bytes:
+    """The raw body within `limits.max_bytes` (`BodyTooLarge` past it): for a form. With
+    `refusals`, the dialect's error instead of the toolkit's."""
+    try:
+        return await read_body(
+            request.headers.get("content-length"), request.stream(), max_bytes=limits.max_bytes
+        )
+    except BodyError as error:
+        if refusals is None:
+            raise
+        raise refusals.refusal(error) from None
 
 
 def parse_document(raw: bytes, limits: BodyLimits) -> Any:
@@ -76,9 +107,17 @@ def parse_document(raw: bytes, limits: BodyLimits) -> Any:
     return document
 
 
-async def read_document(request: Request, limits: BodyLimits) -> Any:
-    """The request's JSON document within `limits` (None for no body), or a `BodyError`."""
-    return parse_document(await read_bytes(request, limits), limits)
+async def read_document(
+    request: Request, limits: BodyLimits, refusals: BodyRefusals[Any] | None = None
+) -> Any:
+    """The request's JSON document within `limits` (None for no body), or a `BodyError`;
+    with `refusals`, the dialect's error instead."""
+    try:
+        return parse_document(await read_bytes(request, limits), limits)
+    except BodyError as error:
+        if refusals is None:
+            raise
+        raise refusals.refusal(error) from None
 
 
 async def read_body(

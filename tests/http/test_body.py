@@ -13,6 +13,7 @@ from patron.http.body import (
     BodyHoldsNul,
     BodyLimits,
     BodyMalformed,
+    BodyRefusals,
     BodyTooDeep,
     BodyTooLarge,
     depth,
@@ -128,3 +129,40 @@ async def test_raw_bytes_are_read_within_the_size_limit_only() -> None:
     assert await read_bytes(_request(form), BodyLimits(max_bytes=64)) == form
     with pytest.raises(BodyTooLarge):
         await read_bytes(_request(form), BodyLimits(max_bytes=8))
+
+
+class _Refused(Exception):
+    def __init__(self, answer: str) -> None:
+        super().__init__(answer)
+        self.answer = answer
+
+
+REFUSALS = BodyRefusals(_Refused, too_large="413", malformed="400", holds_nul="400 nul")
+
+
+@pytest.mark.parametrize(
+    ("raw", "answer"),
+    [
+        (b'"' + b"x" * 70 + b'"', "413"),
+        (b'{"a": "x\\u0000"}', "400 nul"),
+        (b"{not json", "400"),
+        (b"[[[[1]]]]", "400"),
+    ],
+)
+async def test_a_dialect_says_its_refusals_once(raw: bytes, answer: str) -> None:
+    """With `refusals`, the reader raises the dialect's error for each of the toolkit's."""
+    limits = BodyLimits(max_bytes=64, max_depth=3)
+    with pytest.raises(_Refused) as refused:
+        await read_document(_request(raw), limits, REFUSALS)
+    assert refused.value.answer == answer
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+
+
+async def test_a_nul_is_malformed_for_a_dialect_naming_no_answer_for_it() -> None:
+    refusals = BodyRefusals(_Refused, too_large="413", malformed="400")
+    with pytest.raises(_Refused) as refused:
+        await read_document(_request(b'["\\u0000"]'), BodyLimits(), refusals)
+    assert refused.value.answer == "400"
+    with pytest.raises(_Refused) as refused:
+        await read_bytes(_request(b"x" * 9), BodyLimits(max_bytes=8), refusals)
+    assert refused.value.answer == "413"

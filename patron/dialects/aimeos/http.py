@@ -31,7 +31,7 @@ from patron.dialects.aimeos.errors import (
     AimeosError,
 )
 from patron.http import qs
-from patron.http.body import BodyError, BodyMalformed, BodyTooLarge, parse_document, read_bytes
+from patron.http.body import BodyError, BodyMalformed, BodyRefusals, parse_document, read_bytes
 from patron.http.credentials import session_cookie
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -39,6 +39,12 @@ TOKEN_NAME = "_token"
 TOKEN_HEADER = "x-csrf-token"
 FORM = "application/x-www-form-urlencoded"
 _NO_BODY: Any = object()
+REFUSALS: BodyRefusals[tuple[int, str]] = BodyRefusals(
+    lambda answer: AimeosError(*answer),
+    too_large=(413, BODY_TOO_LARGE),
+    malformed=(400, INVALID_JSON),
+)
+"""Aimeos' answers (status, title) to a body the toolkit refuses before parsing it."""
 
 
 @dataclass(slots=True)
@@ -94,12 +100,7 @@ class Call:
 
     async def raw_body(self) -> bytes:
         if self._raw is None:
-            try:
-                self._raw = await read_bytes(self.request, self.ctx.config.body_limits)
-            except BodyTooLarge:
-                raise AimeosError(413, BODY_TOO_LARGE) from None
-            except BodyError:
-                raise AimeosError(400, INVALID_JSON) from None
+            self._raw = await read_bytes(self.request, self.ctx.config.body_limits, REFUSALS)
         return self._raw
 
     async def document(self) -> Any:

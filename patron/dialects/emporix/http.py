@@ -44,13 +44,17 @@ from patron.dialects.emporix.errors import (
     bad_request,
     validation_failure,
 )
-from patron.http.body import BodyError, BodyHoldsNul, BodyTooLarge, read_document
+from patron.http.body import BodyRefusals, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 TENANT_PATTERN = re.compile(r"[a-z][a-z0-9]{2,15}")
 """Reference 1.1: `^[a-z][a-z0-9]+$`, 3 to 16 characters."""
+REFUSALS = BodyRefusals(
+    EmporixError, too_large=BODY_TOO_LARGE, malformed=BODY_MALFORMED, holds_nul=BODY_NUL
+)
+"""Emporix' answers to a body the toolkit refuses."""
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -185,14 +189,7 @@ async def read_json(
     limits = ctx.config.body_limits
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
-    try:
-        return await read_document(request, limits)
-    except BodyTooLarge:
-        raise EmporixError(BODY_TOO_LARGE) from None
-    except BodyHoldsNul:
-        raise EmporixError(BODY_NUL) from None
-    except BodyError:
-        raise EmporixError(BODY_MALFORMED) from None
+    return await read_document(request, limits, REFUSALS)
 
 
 def checked(document: Any, model: type[Model]) -> Model:

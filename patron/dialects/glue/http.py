@@ -30,9 +30,12 @@ from patron.dialects.glue.errors import (
 from patron.dialects.glue.schemas import for_policy
 from patron.dialects.glue.shapes import JsonApiResponse, sparse
 from patron.dialects.glue.validation import RequestModel, violations
-from patron.http.body import BodyError, BodyTooLarge, read_bytes, read_document
+from patron.http.body import BodyRefusals, read_bytes, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token
 from patron.http.fieldsets import fieldsets, includes
+
+REFUSALS = BodyRefusals(GlueError, too_large=BODY_TOO_LARGE, malformed=POST_DATA_INVALID)
+"""Glue's answers to a body the toolkit refuses: a NUL anywhere is invalid post data."""
 
 
 async def request_bytes(request: Request) -> bytes:
@@ -45,12 +48,7 @@ async def read_attributes(request: Request, resource_type: str) -> dict[str, Any
     """The `data.attributes` of a JSON:API request, after the toolkit's limits (a NUL
     anywhere is invalid post data) and Glue's generic request checks."""
     config: GlueConfig = request.state.glue
-    try:
-        document = await read_document(request, config.body_limits)
-    except BodyTooLarge:
-        raise GlueError(BODY_TOO_LARGE) from None
-    except BodyError:
-        raise GlueError(POST_DATA_INVALID) from None
+    document = await read_document(request, config.body_limits, REFUSALS)
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, dict):
         raise GlueError(POST_DATA_INVALID)

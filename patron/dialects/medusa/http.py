@@ -29,7 +29,7 @@ from patron.dialects.medusa.errors import (
     validation_failed,
 )
 from patron.dialects.medusa.validation import RequestModel, violations
-from patron.http.body import BodyError, BodyHoldsNul, BodyTooLarge, read_document
+from patron.http.body import BodyRefusals, read_document
 from patron.http.credentials import MalformedCredentials, bearer_token, session_cookie
 from patron.http.origins import UNSAFE_METHODS, is_foreign
 
@@ -37,6 +37,10 @@ JSON = "application/json; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 API_TOKEN_HEADER = "x-medusa-access-token"
 JSON_MEDIA_TYPE = "application/json"
+REFUSALS = BodyRefusals(
+    MedusaError, too_large=BODY_TOO_LARGE, malformed=BODY_MALFORMED, holds_nul=BODY_NUL
+)
+"""Medusa's answers to a body the toolkit refuses."""
 
 
 def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -72,14 +76,7 @@ async def read_json(request: Request, config: MedusaConfig) -> dict[str, Any]:
     validation answers as it would to `{}`."""
     if not is_json(request):
         return {}
-    try:
-        document = await read_document(request, config.body_limits)
-    except BodyTooLarge:
-        raise MedusaError(BODY_TOO_LARGE) from None
-    except BodyHoldsNul:
-        raise MedusaError(BODY_NUL) from None
-    except BodyError:
-        raise MedusaError(BODY_MALFORMED) from None
+    document = await read_document(request, config.body_limits, REFUSALS)
     if document is None:
         return {}
     if not isinstance(document, dict):
