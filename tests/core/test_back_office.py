@@ -320,7 +320,7 @@ async def test_a_customer_token_or_session_never_authorizes_in_the_back_office(
     await _user(office, tenant)
     await memory.core.accounts.register(tenant, registration_for("c@example.com"))
     memory.store.verify_emails(memory.clock())
-    pair = await auth.login(tenant, "c@example.com", "change123", client_ip=None)
+    _, pair = await auth.login(tenant, "c@example.com", "change123", client_ip=None)
     customer = await auth.authenticate(tenant, "c@example.com", "change123", client_ip=None)
     store_token, _ = await auth.issue_session_token(customer)
     cookie = await auth.start_session(customer)
