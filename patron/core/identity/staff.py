@@ -373,9 +373,7 @@ class BackOffice:
         return claims
 
     async def _authorize_bearer(self, tenant: Tenant, token: str) -> Principal:
-        claims = self.codec.verify_access(token, self.clock())
-        if not isinstance(claims, BackOfficeClaims):
-            raise InvalidAccessToken("not a back-office token")
+        claims = self.verify_bearer(token)
         if claims.tenant_id != tenant.id:
             raise TenantMismatch("another tenant's token")
         if claims.kind is PrincipalKind.USER:
