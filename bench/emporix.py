@@ -43,7 +43,7 @@ async def _client(dsn: str) -> tuple[str, str]:
     services = await Services.start(Settings(database_url=dsn), dsn)
     try:
         tenant = await services.core.tenants.get(TENANT)
-        client, secret = await services.core.back_office.create_client(
+        client, secret = await services.core.staff_accounts.create_client(
             tenant, name="bench", scopes=[str(to_core(CUSTOMER_READ))]
         )
     finally:

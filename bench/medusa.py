@@ -50,7 +50,7 @@ async def ensure_admin(dsn: str) -> None:
     try:
         tenant = await services.core.tenants.get("default")
         with contextlib.suppress(AdminEmailTaken):  # made by an earlier run
-            await services.core.back_office.create_user(
+            await services.core.staff_accounts.create_user(
                 tenant, email=ADMIN_EMAIL, password=ADMIN_PASSWORD
             )
     finally:

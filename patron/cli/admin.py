@@ -95,7 +95,7 @@ def admin_create_user(
     password = _read_password(password_stdin)
     user = _back_office(
         tenant,
-        lambda core, found: core.back_office.create_user(
+        lambda core, found: core.staff_accounts.create_user(
             found,
             email=email,
             password=password,
@@ -131,7 +131,7 @@ def admin_create_client(
     granted = [to_core(text) or text for text in scope or ()]
     client, secret = _back_office(
         tenant,
-        lambda core, found: core.back_office.create_client(
+        lambda core, found: core.staff_accounts.create_client(
             found, name=name, scopes=granted, company=company
         ),
     )
@@ -143,7 +143,7 @@ def admin_create_client(
 def _set_enabled(kind: PrincipalKind, key: str, tenant: str, *, enabled: bool) -> None:
     _back_office(
         tenant,
-        lambda core, found: core.back_office.set_enabled(found, kind, key, enabled=enabled),
+        lambda core, found: core.staff_accounts.set_enabled(found, kind, key, enabled=enabled),
     )
     console.print(f"{kind} {escape(key)} {'enabled' if enabled else 'disabled'}")
 
@@ -168,7 +168,7 @@ def admin_enable(kind: PrincipalKind, key: str, tenant: TenantOption = "default"
 def admin_rotate_secret(client_id: str, tenant: TenantOption = "default") -> None:
     """Give a client a new secret (shown once); tokens issued before stop working."""
     secret = _back_office(
-        tenant, lambda core, found: core.back_office.rotate_secret(found, client_id)
+        tenant, lambda core, found: core.staff_accounts.rotate_secret(found, client_id)
     )
     _show_once("secret", secret)
 
@@ -176,7 +176,9 @@ def admin_rotate_secret(client_id: str, tenant: TenantOption = "default") -> Non
 @admin_app.command("issue-token")
 def admin_issue_token(email: str, tenant: TenantOption = "default") -> None:
     """Issue a user's API token (shown once); it replaces the user's previous one."""
-    token = _back_office(tenant, lambda core, found: core.back_office.issue_api_token(found, email))
+    token = _back_office(
+        tenant, lambda core, found: core.staff_accounts.issue_api_token(found, email)
+    )
     _show_once("API token", token)
 
 
@@ -186,8 +188,8 @@ def admin_list(tenant: TenantOption = "default") -> None:
 
     async def work(core: Core, found: Tenant) -> tuple[list[AdminUser], list[ApiClient]]:
         return (
-            await core.back_office.list_users(found),
-            await core.back_office.list_clients(found),
+            await core.staff_accounts.list_users(found),
+            await core.staff_accounts.list_clients(found),
         )
 
     users, clients = _back_office(tenant, work)

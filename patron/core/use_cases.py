@@ -22,6 +22,7 @@ from patron.core.identity.authentication import Authentication
 from patron.core.identity.password_changes import PasswordChanges
 from patron.core.identity.request_tokens import RequestTokens
 from patron.core.identity.staff import BackOffice
+from patron.core.identity.staff_accounts import StaffAccounts
 from patron.core.identity.visitors import Visitors
 from patron.core.ports.adapters import Adapters
 from patron.core.ports.unit_of_work import TenantDirectory
@@ -37,6 +38,7 @@ class Core:
     availability: Availability
     tenant_admin: TenantAdministration
     back_office: BackOffice
+    staff_accounts: StaffAccounts
     groups: Groups
     customer_admin: CustomerAdministration
     properties: CustomerProperties
@@ -86,6 +88,9 @@ class Core:
             back_office=BackOffice(
                 uow=a.uow, reads=a.back_office_reads, sessions=a.sessions, hasher=a.hasher,
                 codec=a.codec, throttle=a.throttle, clock=a.clock, config=config,
+            ),
+            staff_accounts=StaffAccounts(
+                uow=a.uow, hasher=a.hasher, codec=a.codec, clock=a.clock
             ),
             groups=Groups(uow=a.uow, reads=a.group_reads, clock=a.clock),
             customer_admin=customer_admin,

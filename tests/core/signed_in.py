@@ -18,7 +18,7 @@ async def signed_in(memory: MemoryServices, tenant: Tenant, email: str) -> Acces
     async with memory.uow() as uow:
         await uow.customers.mark_email_verified(customer.id, tenant.id, memory.clock())
         await uow.commit()
-    pair = await memory.core.auth.login(tenant, email, "change123", client_ip=None)
+    _, pair = await memory.core.auth.login(tenant, email, "change123", client_ip=None)
     return memory.core.auth.verify(pair.access_token, tenant)
 
 
@@ -30,5 +30,5 @@ async def signed_in_on_postgres(
     await pool.execute(
         "UPDATE customers SET email_verified_at = now() WHERE email = $1", email.lower()
     )
-    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)

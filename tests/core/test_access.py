@@ -22,7 +22,7 @@ from tests.fakes import MemoryServices
 async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
     await memory.core.accounts.register(tenant, registration_for("own@example.com"))
     memory.store.verify_emails(memory.clock())
-    pair = await memory.core.auth.login(tenant, "own@example.com", "change123", client_ip=None)
+    _, pair = await memory.core.auth.login(tenant, "own@example.com", "change123", client_ip=None)
     return memory.core.auth.verify(pair.access_token, tenant)
 
 

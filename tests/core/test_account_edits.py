@@ -31,7 +31,7 @@ BILLING = AddressChange(first_name="Pat", address1="Main St 1", city="Berlin", c
 async def claims(memory: MemoryServices, tenant: Tenant) -> AccessClaims:
     await memory.core.accounts.register(tenant, registration_for(EMAIL))
     memory.store.verify_emails(memory.clock())
-    pair = await memory.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
+    _, pair = await memory.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
     return memory.core.auth.verify(pair.access_token, tenant)
 
 

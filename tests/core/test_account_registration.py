@@ -273,5 +273,5 @@ async def _logged_in(services: MemoryServices, tenant: Tenant, email: str) -> Ac
         (row,) = (r for r in services.store.customer_rows() if r.customer.email == email)
         await uow.customers.mark_email_verified(row.customer.id, tenant.id, services.clock())
         await uow.commit()
-    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)

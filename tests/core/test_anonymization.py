@@ -37,7 +37,7 @@ async def test_anonymization_erases_personal_data_and_keeps_the_number(
         )
         await uow.addresses.add(new)
         await uow.commit()
-    pair = await memory.core.auth.login(tenant, "gone@example.com", "change123", client_ip=None)
+    _, pair = await memory.core.auth.login(tenant, "gone@example.com", "change123", client_ip=None)
     claims = memory.core.auth.verify(pair.access_token, tenant)
 
     await memory.core.accounts.anonymize_own(

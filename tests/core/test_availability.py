@@ -21,7 +21,7 @@ from tests.fakes import MemoryServices, MemoryStore, MemoryUnitOfWork
 async def _customer_claims(services: MemoryServices, tenant: Tenant, email: str) -> AccessClaims:
     await services.core.accounts.register(tenant, registration_for(email))
     services.store.verify_emails(services.clock())
-    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 
@@ -113,7 +113,7 @@ async def test_a_token_of_another_tenant_cannot_subscribe(
     other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
     await memory.core.availability.set_availability(other, "SKU-1", available=False)
 
-    pair = await memory.core.auth.login(tenant, "sonia@example.com", "change123", client_ip=None)
+    _, pair = await memory.core.auth.login(tenant, "sonia@example.com", "change123", client_ip=None)
 
     assert claims.tenant_id == tenant.id
     with pytest.raises(InvalidAccessToken):  # its claims never reach another tenant's use case

@@ -29,6 +29,7 @@ from patron.core.domain.principals import (
 from patron.core.domain.tenants import Tenant, TenantSettings
 from patron.core.identity.access import require_scope
 from patron.core.identity.staff import BackOffice
+from patron.core.identity.staff_accounts import StaffAccounts
 from patron.core.identity.staff_credentials import BackOfficeCredential, CredentialKind
 from patron.security.hashing import Argon2Hasher
 from patron.settings import Settings
@@ -49,8 +50,13 @@ def office(memory: MemoryServices) -> BackOffice:
     return memory.core.back_office
 
 
-async def _user(office: BackOffice, tenant: Tenant, email: str = "ada@example.com") -> AdminUser:
-    return await office.create_user(tenant, email=email, password=PASSWORD, first_name="Ada")
+@pytest.fixture
+def staff(memory: MemoryServices) -> StaffAccounts:
+    return memory.core.staff_accounts
+
+
+async def _user(staff: StaffAccounts, tenant: Tenant, email: str = "ada@example.com") -> AdminUser:
+    return await staff.create_user(tenant, email=email, password=PASSWORD, first_name="Ada")
 
 
 def bearer(value: str) -> BackOfficeCredential:
@@ -65,13 +71,15 @@ def session(value: str) -> BackOfficeCredential:
     return BackOfficeCredential(CredentialKind.SESSION, value)
 
 
-async def _every_credential(office: BackOffice, tenant: Tenant) -> list[BackOfficeCredential]:
+async def _every_credential(
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
+) -> list[BackOfficeCredential]:
     """A bearer token, an API token and a session of ada@example.com."""
     user = await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
     token, _ = await office.issue_token(user)
     return [
         bearer(token),
-        api_token(await office.issue_api_token(tenant, "ada@example.com")),
+        api_token(await staff.issue_api_token(tenant, "ada@example.com")),
         session(await office.start_session(user)),
     ]
 
@@ -80,9 +88,9 @@ async def _every_credential(office: BackOffice, tenant: Tenant) -> list[BackOffi
 
 
 async def test_a_user_is_created_with_every_scope_and_a_hashed_password(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    user = await office.create_user(
+    user = await staff.create_user(
         tenant, email=" Ada@Example.com ", password=PASSWORD, role=AdminRole.MEMBER
     )
 
@@ -95,14 +103,14 @@ async def test_a_user_is_created_with_every_scope_and_a_hashed_password(
 
 
 async def test_an_admin_email_is_unique_per_tenant_in_any_case(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
-    await _user(office, tenant)
+    await _user(staff, tenant)
 
     with pytest.raises(AdminEmailTaken):
-        await _user(office, tenant, "ADA@example.com")
-    await _user(office, other)  # another tenant's back office is another set of people
+        await _user(staff, tenant, "ADA@example.com")
+    await _user(staff, other)  # another tenant's back office is another set of people
 
     assert len(memory.store.tables.admin_users) == 2
 
@@ -118,7 +126,7 @@ async def test_an_admin_email_is_unique_per_tenant_in_any_case(
     ],
 )
 async def test_a_user_that_breaks_a_rule_is_refused_and_nothing_is_written(
-    office: BackOffice,
+    staff: StaffAccounts,
     tenant: Tenant,
     memory: MemoryServices,
     changes: dict[str, object],
@@ -127,15 +135,15 @@ async def test_a_user_that_breaks_a_rule_is_refused_and_nothing_is_written(
     values: dict[str, object] = {"email": "ada@example.com", "password": PASSWORD, **changes}
 
     with pytest.raises(error):
-        await office.create_user(tenant, **values)  # type: ignore[arg-type]
+        await staff.create_user(tenant, **values)  # type: ignore[arg-type]
 
     assert len(memory.store.tables.admin_users) == 0
 
 
 async def test_a_client_secret_is_returned_once_and_kept_as_a_hash(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    client, secret = await office.create_client(
+    client, secret = await staff.create_client(
         tenant, name="ERP sync", scopes=[Scope.CUSTOMERS_READ]
     )
 
@@ -145,40 +153,40 @@ async def test_a_client_secret_is_returned_once_and_kept_as_a_hash(
     assert len(secret) >= 43  # 256 bits, URL-safe base64
     assert client.scopes == {"customers:read"}
     with pytest.raises(ScopeMissing):
-        await office.create_client(tenant, name="x", scopes=["everything"])
+        await staff.create_client(tenant, name="x", scopes=["everything"])
 
 
 async def test_users_and_clients_are_listed_per_tenant(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
-    await _user(office, tenant)
-    await _user(office, other, "bob@example.com")
-    await office.create_client(tenant, name="ERP", scopes=[Scope.GROUPS_MANAGE])
+    await _user(staff, tenant)
+    await _user(staff, other, "bob@example.com")
+    await staff.create_client(tenant, name="ERP", scopes=[Scope.GROUPS_MANAGE])
 
-    assert [u.email for u in await office.list_users(tenant)] == ["ada@example.com"]
-    assert [c.name for c in await office.list_clients(tenant)] == ["ERP"]
-    assert await office.list_clients(other) == []
+    assert [u.email for u in await staff.list_users(tenant)] == ["ada@example.com"]
+    assert [c.name for c in await staff.list_clients(tenant)] == ["ERP"]
+    assert await staff.list_clients(other) == []
 
 
-async def test_unknown_principals_are_reported(office: BackOffice, tenant: Tenant) -> None:
+async def test_unknown_principals_are_reported(staff: StaffAccounts, tenant: Tenant) -> None:
     with pytest.raises(PrincipalNotFound):
-        await office.set_enabled(tenant, PrincipalKind.USER, "nobody@example.com", enabled=False)
+        await staff.set_enabled(tenant, PrincipalKind.USER, "nobody@example.com", enabled=False)
     with pytest.raises(PrincipalNotFound):
-        await office.set_enabled(tenant, PrincipalKind.CLIENT, "pc_nothing", enabled=False)
+        await staff.set_enabled(tenant, PrincipalKind.CLIENT, "pc_nothing", enabled=False)
     with pytest.raises(PrincipalNotFound):
-        await office.rotate_secret(tenant, "pc_nothing")
+        await staff.rotate_secret(tenant, "pc_nothing")
     with pytest.raises(PrincipalNotFound):
-        await office.issue_api_token(tenant, "nobody@example.com")
+        await staff.issue_api_token(tenant, "nobody@example.com")
 
 
 # --- logging in -------------------------------------------------------------------------
 
 
 async def test_a_user_logs_in_with_the_right_password_only(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    created = await _user(office, tenant)
+    created = await _user(staff, tenant)
 
     user = await office.log_in(tenant, "ADA@example.com", PASSWORD, client_ip="198.51.100.1")
 
@@ -189,32 +197,32 @@ async def test_a_user_logs_in_with_the_right_password_only(
 
 
 async def test_a_user_of_another_tenant_cannot_log_in_here(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
-    await _user(office, other)
+    await _user(staff, other)
 
     with pytest.raises(InvalidCredentials):
         await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
 
 
 async def test_a_disabled_user_is_refused_even_with_the_right_password(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    await _user(office, tenant)
-    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=False)
+    await _user(staff, tenant)
+    await staff.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=False)
 
     with pytest.raises(InvalidCredentials):
         await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
-    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=True)
+    await staff.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=True)
     await office.log_in(tenant, "ada@example.com", PASSWORD, client_ip=None)
 
 
 async def test_admin_logins_are_throttled_on_counters_apart_from_customers(
-    memory: MemoryServices, office: BackOffice, tenant: Tenant
+    memory: MemoryServices, office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
     """The same email and address as a customer: neither's failures lock the other out."""
-    await _user(office, tenant)
+    await _user(staff, tenant)
     await memory.core.accounts.register(tenant, registration_for("ada@example.com"))
     memory.store.verify_emails(memory.clock())
 
@@ -233,10 +241,10 @@ async def test_admin_logins_are_throttled_on_counters_apart_from_customers(
 
 
 async def test_concurrent_admin_guesses_cannot_pass_the_limit(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
     """Thirty wrong passwords at once: only as many are checked as the limit allows."""
-    await _user(office, tenant)
+    await _user(staff, tenant)
 
     results = await asyncio.gather(
         *(
@@ -255,9 +263,9 @@ async def test_concurrent_admin_guesses_cannot_pass_the_limit(
 
 
 async def test_an_outdated_hash_is_upgraded_at_login(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    await _user(office, tenant)
+    await _user(staff, tenant)
     weaker = Argon2Hasher(memory_kib=512, time_cost=1, parallelism=1)
     weak = await weaker.hash(PASSWORD)
     (user_id,) = memory.store.tables.admin_users
@@ -275,11 +283,11 @@ async def test_an_outdated_hash_is_upgraded_at_login(
 
 
 async def test_every_credential_kind_authorizes_its_user(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    user = await _user(office, tenant)
+    user = await _user(staff, tenant)
 
-    for credential in await _every_credential(office, tenant):
+    for credential in await _every_credential(office, staff, tenant):
         principal = await office.authorize(tenant, credential)
 
         assert principal.kind is PrincipalKind.USER
@@ -289,9 +297,9 @@ async def test_every_credential_kind_authorizes_its_user(
 
 
 async def test_a_user_token_carries_vendor_claims_beside_patrons_own(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    user = await _user(office, tenant)
+    user = await _user(staff, tenant)
 
     token, lifetime = await office.issue_token(
         user, vendor_claims={"user_id": "usr_1", "domain": "x"}
@@ -313,14 +321,14 @@ async def test_garbage_credentials_are_refused(office: BackOffice, tenant: Tenan
 
 
 async def test_a_customer_token_or_session_never_authorizes_in_the_back_office(
-    memory: MemoryServices, office: BackOffice, tenant: Tenant
+    memory: MemoryServices, office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
     """Customer 1 and admin user 1 share an id: only the audience tells them apart."""
     auth = memory.core.auth
-    await _user(office, tenant)
+    await _user(staff, tenant)
     await memory.core.accounts.register(tenant, registration_for("c@example.com"))
     memory.store.verify_emails(memory.clock())
-    pair = await auth.login(tenant, "c@example.com", "change123", client_ip=None)
+    _, pair = await auth.login(tenant, "c@example.com", "change123", client_ip=None)
     customer = await auth.authenticate(tenant, "c@example.com", "change123", client_ip=None)
     store_token, _ = await auth.issue_session_token(customer)
     cookie = await auth.start_session(customer)
@@ -337,9 +345,9 @@ async def test_a_customer_token_or_session_never_authorizes_in_the_back_office(
 
 
 async def test_a_back_office_token_or_session_never_opens_a_customer_route(
-    memory: MemoryServices, office: BackOffice, tenant: Tenant
+    memory: MemoryServices, office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    user = await _user(office, tenant)
+    user = await _user(staff, tenant)
     token, _ = await office.issue_token(user)
     cookie = await office.start_session(user)
 
@@ -350,15 +358,15 @@ async def test_a_back_office_token_or_session_never_opens_a_customer_route(
 
 
 async def test_a_logout_with_a_users_token_ends_that_token_only(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     """A user's token stands in for a session (issue 18, item 14): ending it ends the
     token; their other tokens, and a logout attempted on another tenant or with a
     client's token, end nothing."""
     other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
-    user = await _user(office, tenant)
+    user = await _user(staff, tenant)
     ended, kept = [(await office.issue_token(user))[0] for _ in range(2)]
-    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    client, secret = await staff.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
     client_token, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
 
     await office.end_token(other, ended)
@@ -374,12 +382,12 @@ async def test_a_logout_with_a_users_token_ends_that_token_only(
 
 
 async def test_a_credential_of_one_tenant_never_authorizes_on_another(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     other = await memory.core.tenant_admin.create("other", "Other", TenantSettings())
-    await _user(office, tenant)
-    credentials = await _every_credential(office, tenant)
-    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    await _user(staff, tenant)
+    credentials = await _every_credential(office, staff, tenant)
+    client, secret = await staff.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
     client_token, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
 
     for credential in [*credentials, bearer(client_token)]:
@@ -391,32 +399,32 @@ async def test_a_credential_of_one_tenant_never_authorizes_on_another(
 
 
 async def test_disabling_a_user_ends_every_credential_at_once_and_for_good(
-    office: BackOffice, tenant: Tenant, clock: FrozenClock
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    await _user(office, tenant)
-    credentials = await _every_credential(office, tenant)
+    await _user(staff, tenant)
+    credentials = await _every_credential(office, staff, tenant)
     clock.advance(seconds=1)
 
-    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=False)
+    await staff.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=False)
     for credential in credentials:
         with pytest.raises(InvalidAccessToken):
             await office.authorize(tenant, credential)
 
     clock.advance(seconds=1)
-    await office.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=True)
+    await staff.set_enabled(tenant, PrincipalKind.USER, "ada@example.com", enabled=True)
     for credential in credentials:
         with pytest.raises(InvalidAccessToken):
             await office.authorize(tenant, credential)
-    for credential in await _every_credential(office, tenant):  # new ones work
+    for credential in await _every_credential(office, staff, tenant):  # new ones work
         await office.authorize(tenant, credential)
 
 
 async def test_a_disabled_principal_never_authorizes(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     """Disabled by any means (here without the revocation `set_enabled` adds)."""
-    await _user(office, tenant)
-    credentials = await _every_credential(office, tenant)
+    await _user(staff, tenant)
+    credentials = await _every_credential(office, staff, tenant)
 
     memory.store.set_admin_users(disabled_at=memory.clock())
 
@@ -426,14 +434,14 @@ async def test_a_disabled_principal_never_authorizes(
 
 
 async def test_disabling_a_client_ends_its_tokens_and_its_grant(
-    office: BackOffice, tenant: Tenant, clock: FrozenClock
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    client, secret = await staff.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
     token, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
     principal = await office.authorize(tenant, bearer(token))
     clock.advance(seconds=1)
 
-    await office.set_enabled(tenant, PrincipalKind.CLIENT, client.client_id, enabled=False)
+    await staff.set_enabled(tenant, PrincipalKind.CLIENT, client.client_id, enabled=False)
 
     assert principal.kind is PrincipalKind.CLIENT and principal.user is None
     with pytest.raises(InvalidAccessToken):
@@ -442,11 +450,13 @@ async def test_disabling_a_client_ends_its_tokens_and_its_grant(
         await office.client_token(tenant, client.client_id, secret, client_ip=None)
 
 
-async def test_a_new_api_token_revokes_the_old_one(office: BackOffice, tenant: Tenant) -> None:
-    await _user(office, tenant)
-    old = await office.issue_api_token(tenant, "ada@example.com")
+async def test_a_new_api_token_revokes_the_old_one(
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
+) -> None:
+    await _user(staff, tenant)
+    old = await staff.issue_api_token(tenant, "ada@example.com")
 
-    new = await office.issue_api_token(tenant, "ADA@example.com")
+    new = await staff.issue_api_token(tenant, "ADA@example.com")
 
     await office.authorize(tenant, api_token(new))
     with pytest.raises(InvalidAccessToken):
@@ -454,10 +464,10 @@ async def test_a_new_api_token_revokes_the_old_one(office: BackOffice, tenant: T
 
 
 async def test_api_tokens_are_stored_as_hashes(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    await _user(office, tenant)
-    token = await office.issue_api_token(tenant, "ada@example.com")
+    await _user(staff, tenant)
+    token = await staff.issue_api_token(tenant, "ada@example.com")
 
     (row,) = memory.store.tables.api_tokens.values()
     stored = row.token_hash
@@ -465,13 +475,13 @@ async def test_api_tokens_are_stored_as_hashes(
 
 
 async def test_a_rotated_secret_invalidates_earlier_client_tokens(
-    office: BackOffice, tenant: Tenant, clock: FrozenClock
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    client, secret = await staff.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
     earlier, _ = await office.client_token(tenant, client.client_id, secret, client_ip=None)
     clock.advance(seconds=1)
 
-    new_secret = await office.rotate_secret(tenant, client.client_id)
+    new_secret = await staff.rotate_secret(tenant, client.client_id)
 
     with pytest.raises(InvalidAccessToken):
         await office.authorize(tenant, bearer(earlier))
@@ -483,10 +493,10 @@ async def test_a_rotated_secret_invalidates_earlier_client_tokens(
 
 
 async def test_client_tokens_carry_the_scopes_asked_for_within_the_grant(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
     granted = [Scope.CUSTOMERS_READ, Scope.CUSTOMERS_MANAGE]
-    client, secret = await office.create_client(tenant, name="ERP", scopes=granted)
+    client, secret = await staff.create_client(tenant, name="ERP", scopes=granted)
 
     narrow, _ = await office.client_token(
         tenant, client.client_id, secret, scopes=["customers:read"], client_ip=None
@@ -502,11 +512,11 @@ async def test_client_tokens_carry_the_scopes_asked_for_within_the_grant(
 
 
 async def test_scopes_are_the_token_s_and_the_principal_s_current_ones_both(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
     """A scope taken from a user is gone from every credential at once."""
-    await _user(office, tenant)
-    credentials = await _every_credential(office, tenant)
+    await _user(staff, tenant)
+    credentials = await _every_credential(office, staff, tenant)
 
     memory.store.set_admin_users(scopes=frozenset({"customers:read", "groups:manage"}))
 
@@ -519,9 +529,9 @@ async def test_scopes_are_the_token_s_and_the_principal_s_current_ones_both(
 
 
 async def test_a_user_token_never_grants_more_than_it_was_issued_with(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    user = await office.create_user(
+    user = await staff.create_user(
         tenant, email="ada@example.com", password=PASSWORD, scopes=[Scope.CUSTOMERS_READ]
     )
     token, _ = await office.issue_token(user)
@@ -532,9 +542,9 @@ async def test_a_user_token_never_grants_more_than_it_was_issued_with(
 
 
 async def test_client_credentials_are_checked_and_throttled(
-    office: BackOffice, tenant: Tenant
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    client, secret = await office.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
+    client, secret = await staff.create_client(tenant, name="ERP", scopes=BACK_OFFICE_SCOPES)
 
     for client_id, offered in [(client.client_id, "wrong"), ("pc_unknown", secret)]:
         with pytest.raises(InvalidCredentials):
@@ -548,10 +558,10 @@ async def test_client_credentials_are_checked_and_throttled(
 
 
 async def test_a_gone_user_no_longer_authorizes(
-    office: BackOffice, tenant: Tenant, memory: MemoryServices
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, memory: MemoryServices
 ) -> None:
-    await _user(office, tenant)
-    credentials = await _every_credential(office, tenant)
+    await _user(staff, tenant)
+    credentials = await _every_credential(office, staff, tenant)
 
     memory.store.tables.admin_users.clear()
 
@@ -561,9 +571,9 @@ async def test_a_gone_user_no_longer_authorizes(
 
 
 async def test_back_office_tokens_and_sessions_expire(
-    office: BackOffice, tenant: Tenant, clock: FrozenClock
+    office: BackOffice, staff: StaffAccounts, tenant: Tenant, clock: FrozenClock
 ) -> None:
-    user = await _user(office, tenant)
+    user = await _user(staff, tenant)
     token, lifetime = await office.issue_token(user)
     cookie = await office.start_session(user)
 
@@ -580,9 +590,9 @@ async def test_back_office_tokens_and_sessions_expire(
 
 
 async def test_ending_a_back_office_session(
-    memory: MemoryServices, office: BackOffice, tenant: Tenant
+    memory: MemoryServices, office: BackOffice, staff: StaffAccounts, tenant: Tenant
 ) -> None:
-    user = await _user(office, tenant)
+    user = await _user(staff, tenant)
     cookie = await office.start_session(user)
     await memory.core.accounts.register(tenant, registration_for("c@example.com"))
     customer = await memory.core.auth.authenticate(

@@ -153,7 +153,7 @@ async def test_an_admin_set_password_ends_every_session_of_the_customer(
     customer = await memory.core.accounts.register(tenant, registration_for("p@e.com"))
     memory.store.verify_emails(memory.clock())
     auth = memory.core.auth
-    pair = await auth.login(tenant, "p@e.com", "change123", client_ip=None)
+    _, pair = await auth.login(tenant, "p@e.com", "change123", client_ip=None)
     claims = auth.verify(pair.access_token, tenant)
     await memory.core.passwords.request_reset(tenant, "p@e.com").run()
 
@@ -217,7 +217,7 @@ async def test_an_anonymized_customer_is_not_written_again(
 ) -> None:
     customer = await memory.core.accounts.register(tenant, registration_for("p@e.com"))
     memory.store.verify_emails(memory.clock())
-    pair = await memory.core.auth.login(tenant, "p@e.com", "change123", client_ip=None)
+    _, pair = await memory.core.auth.login(tenant, "p@e.com", "change123", client_ip=None)
     claims = memory.core.auth.verify(pair.access_token, tenant)
     await memory.core.accounts.anonymize_own(claims, CustomerRef.me())
 

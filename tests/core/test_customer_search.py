@@ -167,7 +167,7 @@ async def test_the_list_keeps_anonymized_customers_and_drops_deleted_ones(
 ) -> None:
     people = await _people(timed_services, tenant)
     await clean_db.execute("UPDATE customers SET email_verified_at = now()")
-    pair = await timed_services.core.auth.login(
+    _, pair = await timed_services.core.auth.login(
         tenant, "dora@example.com", "change123", client_ip=None
     )
     claims = timed_services.core.auth.verify(pair.access_token, tenant)

@@ -19,7 +19,7 @@ async def _claims(services: MemoryServices, tenant: Tenant) -> AccessClaims:
         tenant, registration_for("m@example.com", metadata={"keep": 1, "drop": 2})
     )
     services.store.verify_emails(services.clock())
-    pair = await services.core.auth.login(tenant, "m@example.com", "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, "m@example.com", "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 

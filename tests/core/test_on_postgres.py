@@ -186,7 +186,7 @@ async def test_a_guest_neither_blocks_a_glue_registration_nor_logs_in_nor_gets_a
     await clean_db.execute("UPDATE customers SET email_verified_at = now()")
     await clean_db.execute("DELETE FROM outbox")
     await services.core.passwords.request_reset(tenant, EMAIL).run()
-    pair = await services.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
 
     reset_to = await clean_db.fetch("SELECT customer_id FROM outbox")
     claims = services.core.auth.verify(pair.access_token, tenant)

@@ -26,7 +26,7 @@ async def _confirmed_login(
 ) -> tuple[Customer, AccessClaims]:
     customer = await services.core.accounts.register(tenant, registration_for("pw@example.com"))
     services.store.verify_emails(services.clock())
-    pair = await services.core.auth.login(tenant, "pw@example.com", "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, "pw@example.com", "change123", client_ip=None)
     return customer, services.core.auth.verify(pair.access_token, tenant)
 
 
@@ -140,7 +140,9 @@ async def test_a_reset_between_check_and_write_wins_over_the_change(
             PasswordChange(current="change123", new="intruder-1", confirmation="intruder-1"),
         )
 
-    pair = await memory.core.auth.login(tenant, "pw@example.com", "owner-again-1", client_ip=None)
+    _, pair = await memory.core.auth.login(
+        tenant, "pw@example.com", "owner-again-1", client_ip=None
+    )
     assert pair.access_token
 
 

@@ -25,7 +25,7 @@ RESET_LINK = "https://shop.example/reset-password?token={token}&email={email}"
 
 
 async def _login(services: MemoryServices, tenant: Tenant) -> tuple[TokenPair, AccessClaims]:
-    pair = await services.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, EMAIL, "change123", client_ip=None)
     return pair, services.core.auth.verify(pair.access_token, tenant)
 
 

@@ -16,7 +16,7 @@ from tests.fakes import MemoryServices
 async def _claims(services: MemoryServices, tenant: Tenant) -> AccessClaims:
     await services.core.accounts.register(tenant, registration_for("v@example.com"))
     services.store.verify_emails(services.clock())
-    pair = await services.core.auth.login(tenant, "v@example.com", "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, "v@example.com", "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 

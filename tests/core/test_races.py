@@ -35,7 +35,7 @@ async def _claims(services: Services, tenant: Tenant, pool: asyncpg.Pool) -> Acc
         tenant, registration_for("m@example.com", metadata={"keep": 1, "drop": 2})
     )
     await pool.execute("UPDATE customers SET email_verified_at = now()")
-    pair = await services.core.auth.login(tenant, "m@example.com", "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, "m@example.com", "change123", client_ip=None)
     return services.core.auth.verify(pair.access_token, tenant)
 
 

@@ -333,7 +333,7 @@ async def test_confirmation_is_the_tenant_s_rule_unless_the_caller_waives_it(
     customer = await auth.authenticate(
         tenant, "u@example.com", "change123", client_ip=None, require_confirmation=False
     )
-    pair = await auth.login(
+    _, pair = await auth.login(
         tenant, "u@example.com", "change123", client_ip=None, require_confirmation=False
     )
 

@@ -25,7 +25,8 @@ async def _confirmed(services: MemoryServices, tenant: Tenant, email: str) -> No
 
 async def _logged_in(services: MemoryServices, tenant: Tenant) -> TokenPair:
     await _confirmed(services, tenant, "t@example.com")
-    return await services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, "t@example.com", "change123", client_ip=None)
+    return pair
 
 
 async def test_access_tokens_expire_after_their_lifetime(
@@ -241,8 +242,8 @@ async def test_a_holder_refreshes_its_own_refresh_token_only(
     auth = memory.core.auth
     await _confirmed(memory, tenant, "a@example.com")
     await _confirmed(memory, tenant, "b@example.com")
-    a = await auth.login(tenant, "a@example.com", "change123", client_ip=None)
-    b = await auth.login(tenant, "b@example.com", "change123", client_ip=None)
+    _, a = await auth.login(tenant, "a@example.com", "change123", client_ip=None)
+    _, b = await auth.login(tenant, "b@example.com", "change123", client_ip=None)
     a_claims = auth.verify(a.access_token, tenant)
 
     with pytest.raises(InvalidRefreshToken):

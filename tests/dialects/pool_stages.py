@@ -173,10 +173,10 @@ async def medusa_store(services: Services, settings: Settings) -> Stage:
 
 async def medusa_admin(services: Services, settings: Settings) -> Stage:
     tenant = await services.core.tenants.get("default")
-    await services.core.back_office.create_user(
+    await services.core.staff_accounts.create_user(
         tenant, email="admin@example.com", password=PASSWORD, first_name="Ada"
     )
-    api_token = await services.core.back_office.issue_api_token(tenant, "admin@example.com")
+    api_token = await services.core.staff_accounts.issue_api_token(tenant, "admin@example.com")
     auth = {"x-medusa-access-token": api_token}
     http = client(services, settings, "/medusa", MEDUSA_HEADERS)
     customer = ok(
@@ -252,7 +252,7 @@ async def emporix_tenant(services: Services, settings: Settings) -> Stage:
     )
     http = client(services, settings, "/emporix")
     granted = [core for name in EMPORIX_SCOPES if (core := to_core(name)) is not None]
-    created, secret = await services.core.back_office.create_client(
+    created, secret = await services.core.staff_accounts.create_client(
         tenant, name="integration", scopes=granted
     )
     form = {
@@ -304,7 +304,7 @@ async def emporix_storefront(services: Services, settings: Settings) -> Stage:
         ),
     )
     http = client(services, settings, "/emporix")
-    storefront, _ = await services.core.back_office.create_client(
+    storefront, _ = await services.core.staff_accounts.create_client(
         tenant, name="storefront", scopes=[]
     )
     visitor = ok(

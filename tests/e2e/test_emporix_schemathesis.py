@@ -84,7 +84,7 @@ async def _customer_with_address(
 ) -> tuple[str, str]:
     customer = await services.core.accounts.register(tenant, registration_for(email))
     await pool.execute("UPDATE customers SET email_verified_at = now() WHERE id = $1", customer.id)
-    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     claims = services.core.auth.verify(pair.access_token, tenant)
     address = await services.core.addresses.add_own(claims, CustomerRef.me(), draft())
     return customer.customer_number, str(address.uuid)
@@ -95,7 +95,7 @@ async def _seed(base: str, services: Services, pool: asyncpg.Pool) -> Seeded:
     a customer with an address to work on, and one of each to delete."""
     settings = TenantSettings(reference_pattern="{n}", restrictions=("DE", "PL"))
     tenant = await services.core.tenant_admin.create(TENANT, "Fuzz", settings)
-    client, secret = await services.core.back_office.create_client(
+    client, secret = await services.core.staff_accounts.create_client(
         tenant, name="fuzzer", scopes=[core for name in ALL_SCOPES if (core := to_core(name))]
     )
     async with httpx.AsyncClient(base_url=f"{base}/emporix", timeout=10) as http:

@@ -64,7 +64,7 @@ async def test_sign_up_opt_in_reset_change_email_and_delete(
 ) -> None:
     inbox, _ = mail
     default = await services.core.tenants.get("default")  # double opt-in: confirmation required
-    client, _ = await services.core.back_office.create_client(default, name="shop", scopes=[])
+    client, _ = await services.core.staff_accounts.create_client(default, name="shop", scopes=[])
     async with httpx.AsyncClient(base_url=f"{server}/emporix", timeout=10) as http:
         visitor = await http.get(
             "/customerlogin/auth/anonymous/login",

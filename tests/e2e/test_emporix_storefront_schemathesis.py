@@ -55,7 +55,7 @@ async def _seed(base: str, services: Services) -> tuple[str, str, str]:
     anonymous token and the customer's token. Returns (anonymous, customer, address id)."""
     settings = TenantSettings(reference_pattern="{n}", confirmation_required=False)
     tenant = await services.core.tenant_admin.create(TENANT, "Fuzz", settings)
-    client, _ = await services.core.back_office.create_client(tenant, name="shop", scopes=[])
+    client, _ = await services.core.staff_accounts.create_client(tenant, name="shop", scopes=[])
     async with httpx.AsyncClient(base_url=f"{base}/emporix", timeout=10) as http:
         visitor = await http.get(
             "/customerlogin/auth/anonymous/login",

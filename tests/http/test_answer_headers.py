@@ -104,10 +104,10 @@ async def emporix_answers(
         "shop", "Shop", TenantSettings(confirmation_required=False)
     )
     scopes = ["customers:read", "customers:manage"]
-    service, secret = await services.core.back_office.create_client(
+    service, secret = await services.core.staff_accounts.create_client(
         tenant, name="integration", scopes=scopes
     )
-    storefront, _ = await services.core.back_office.create_client(
+    storefront, _ = await services.core.staff_accounts.create_client(
         tenant, name="storefront", scopes=[]
     )
     form = {"grant_type": "client_credentials", "client_id": service.client_id}

@@ -60,34 +60,11 @@ class Authentication:
         vendor_claims: VendorClaims | None = None,
         require_confirmation: bool | None = None,
         lifetimes: Lifetimes | None = None,
-    ) -> TokenPair:
-        """`authenticate`, then a new session's access and refresh tokens, all written in
-        the one transaction that records the login. `lifetimes`: a vendor's own (None:
-        the configured ones)."""
-        _, pair = await self.login_customer(
-            tenant,
-            email,
-            password,
-            client_ip=client_ip,
-            vendor_claims=vendor_claims,
-            require_confirmation=require_confirmation,
-            lifetimes=lifetimes,
-        )
-        return pair
-
-    async def login_customer(
-        self,
-        tenant: Tenant,
-        email: str,
-        password: str,
-        *,
-        client_ip: str | None,
-        vendor_claims: VendorClaims | None = None,
-        require_confirmation: bool | None = None,
-        lifetimes: Lifetimes | None = None,
     ) -> tuple[Customer, TokenPair]:
-        """As `login`, with the customer who logged in (whose answer says more of it, such
-        as Emporix' `initialPassword`)."""
+        """`authenticate`, then a new session's access and refresh tokens, all written in
+        the one transaction that records the login; with the customer who logged in (whose
+        answer some vendors say more of, such as Emporix' `initialPassword`). `lifetimes`:
+        a vendor's own (None: the configured ones)."""
         customer, new_hash = await self._check_password(
             tenant, email, password, client_ip=client_ip, require_confirmation=require_confirmation
         )

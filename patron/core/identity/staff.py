@@ -1,5 +1,6 @@
-"""The back office: admin users and API clients, their credentials, and the one check
-every back-office request passes (`BackOffice.authorize`).
+"""The back office's authentication: staff logins, tokens and sessions, and the one check
+every back-office request passes (`BackOffice.authorize`). Creating and managing the users
+and clients themselves is `staff_accounts`.
 
 Shared by every admin dialect (Medusa's admin API, Emporix's tenant-managed API) and the
 console.
@@ -8,18 +9,13 @@ console.
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import UUID
-
-from ulid import ULID
 
 from patron.core.domain.config import CoreConfig
-from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH, clean_email
+from patron.core.domain.email_addresses import MAX_EMAIL_LENGTH
 from patron.core.domain.errors.forbidden import ScopeMissing
-from patron.core.domain.errors.not_found import GroupNotFound, PrincipalNotFound
 from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.errors.unauthorized import (
     InvalidAccessToken,
@@ -28,39 +24,30 @@ from patron.core.domain.errors.unauthorized import (
 )
 from patron.core.domain.model import Audience, SessionRecord
 from patron.core.domain.principals import (
-    BACK_OFFICE_SCOPES,
-    AdminRole,
     AdminUser,
-    ApiClient,
     BackOfficeClaims,
     Principal,
     PrincipalKind,
     within,
 )
 from patron.core.domain.tenants import Tenant
-from patron.core.domain.text import LINE, NAME, Text, check_text
 from patron.core.identity.login_protection import address_key, check_password, throttle_keys
-from patron.core.identity.passwords import POLICIES
 from patron.core.identity.sessions import find_session, open_session
 from patron.core.identity.staff_credentials import (
     MAX_CLIENT_ID_LENGTH,
     BackOfficeCredential,
     CredentialKind,
     check_live,
-    grantable,
     may_name_client,
     token_session_hash,
     user_principal,
 )
-from patron.core.ports.back_office import BackOfficeReads, NewAdminUser, NewApiClient
+from patron.core.ports.back_office import BackOfficeReads
 from patron.core.ports.security import LoginThrottle, PasswordHasher, SessionStore, TokenCodec
 from patron.core.ports.unit_of_work import Clock, UnitOfWorkFactory
 
 ADMIN_NAMESPACE = "admin-"
 """Back-office throttle counters live apart from customers' (`admin-account:...`)."""
-USER_TEXT: Mapping[str, Text] = {"first_name": NAME, "last_name": NAME}
-CLIENT_TEXT: Mapping[str, Text] = {"name": LINE}
-CLIENT_ID_PREFIX = "pc_"
 _NO_SECRET = "0" * 64
 """Compared against when a client id is unknown, so that answer takes as long."""
 
@@ -75,128 +62,6 @@ class BackOffice:
     throttle: LoginThrottle
     clock: Clock
     config: CoreConfig
-
-    # --- administration (the CLI) -------------------------------------------------------
-
-    async def create_user(
-        self,
-        tenant: Tenant,
-        *,
-        email: str,
-        password: str,
-        role: AdminRole = AdminRole.ADMIN,
-        scopes: Iterable[str] | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-    ) -> AdminUser:
-        """A back-office person; the tenant's password policy applies to them as to its
-        customers. `scopes` None grants every back-office scope. Raises `AdminEmailTaken`."""
-        check_text({"first_name": first_name, "last_name": last_name}, USER_TEXT)
-        clean = clean_email(email)
-        granted = grantable(BACK_OFFICE_SCOPES if scopes is None else scopes)
-        POLICIES[tenant.settings.password_policy].check(password)
-        password_hash = await self.hasher.hash(password)
-        async with self.uow() as uow:
-            user = await uow.back_office.add_user(
-                NewAdminUser(
-                    tenant_id=tenant.id,
-                    uuid=ULID().to_uuid(),
-                    email=clean,
-                    password_hash=password_hash,
-                    role=role,
-                    scopes=granted,
-                    first_name=first_name,
-                    last_name=last_name,
-                    now=self.clock(),
-                )
-            )
-            await uow.commit()
-        return user
-
-    async def create_client(
-        self, tenant: Tenant, *, name: str, scopes: Iterable[str], company: UUID | None = None
-    ) -> tuple[ApiClient, str]:
-        """A machine caller and its secret, which is returned this once and kept only as
-        its SHA-256 hash (256 random bits: no guessing to slow down, unlike a password).
-        `company`: the customer group whose customers its `_own` grants reach
-        (`GroupNotFound` when the tenant has no such group)."""
-        check_text({"name": name}, CLIENT_TEXT)
-        granted = grantable(scopes)
-        secret, secret_hash = self._new_secret()
-        async with self.uow() as uow:
-            company_id = None
-            if company is not None:
-                found = await uow.groups.group_ids(tenant.id, [company])
-                if company not in found:
-                    raise GroupNotFound(str(company))
-                company_id = found[company]
-            client = await uow.back_office.add_client(
-                NewApiClient(
-                    tenant_id=tenant.id,
-                    client_id=f"{CLIENT_ID_PREFIX}{secrets.token_hex(12)}",
-                    name=name,
-                    secret_hash=secret_hash,
-                    scopes=granted,
-                    now=self.clock(),
-                    company_id=company_id,
-                )
-            )
-            await uow.commit()
-        return client, secret
-
-    async def set_enabled(
-        self, tenant: Tenant, kind: PrincipalKind, key: str, *, enabled: bool
-    ) -> None:
-        """Disable or enable a user (by email) or client (by client id). Disabling ends
-        every credential at once and for good: enabling again does not revive them."""
-        now = self.clock()
-        async with self.uow() as uow:
-            found: AdminUser | ApiClient | None
-            if kind is PrincipalKind.USER:
-                found = await uow.back_office.user_by_email(tenant.id, key, for_update=True)
-            else:
-                found = await uow.back_office.client_by_client_id(tenant.id, key, for_update=True)
-            if found is None:
-                raise PrincipalNotFound()
-            if found.is_disabled != enabled:
-                return  # already so; a second disable keeps the first one's time
-            await uow.back_office.set_disabled(kind, found.id, None if enabled else now, now)
-            await uow.commit()
-
-    async def rotate_secret(self, tenant: Tenant, client_id: str) -> str:
-        """A new secret, returned once; tokens issued before stop working."""
-        secret, secret_hash = self._new_secret()
-        async with self.uow() as uow:
-            client = await uow.back_office.client_by_client_id(
-                tenant.id, client_id, for_update=True
-            )
-            if client is None:
-                raise PrincipalNotFound()
-            await uow.back_office.set_client_secret(client.id, secret_hash, self.clock())
-            await uow.commit()
-        return secret
-
-    async def list_users(self, tenant: Tenant) -> list[AdminUser]:
-        async with self.uow() as uow:
-            return await uow.back_office.list_users(tenant.id)
-
-    async def list_clients(self, tenant: Tenant) -> list[ApiClient]:
-        async with self.uow() as uow:
-            return await uow.back_office.list_clients(tenant.id)
-
-    async def issue_api_token(self, tenant: Tenant, email: str) -> str:
-        """The user's API token, returned once and kept as a hash; it replaces any older
-        one, which stops working at once."""
-        token, token_hash = self.codec.new_opaque()
-        async with self.uow() as uow:
-            user = await uow.back_office.user_by_email(tenant.id, email, for_update=True)
-            if user is None:
-                raise PrincipalNotFound()
-            await uow.back_office.replace_api_token(user.id, token_hash, self.clock())
-            await uow.commit()
-        return token
-
-    # --- authentication -----------------------------------------------------------------
 
     async def log_in(
         self, tenant: Tenant, email: str, password: str, *, client_ip: str | None
@@ -373,9 +238,7 @@ class BackOffice:
         return claims
 
     async def _authorize_bearer(self, tenant: Tenant, token: str) -> Principal:
-        claims = self.codec.verify_access(token, self.clock())
-        if not isinstance(claims, BackOfficeClaims):
-            raise InvalidAccessToken("not a back-office token")
+        claims = self.verify_bearer(token)
         if claims.tenant_id != tenant.id:
             raise TenantMismatch("another tenant's token")
         if claims.kind is PrincipalKind.USER:
@@ -407,7 +270,3 @@ class BackOffice:
         record = await find_session(self.sessions, session_hash, self.clock(), Audience.BACK_OFFICE)
         if record is None or record.subject_id != claims.principal_id:
             raise InvalidAccessToken("session ended")
-
-    def _new_secret(self) -> tuple[str, str]:
-        secret, secret_hash = self.codec.new_opaque()
-        return secret, secret_hash.hex()

@@ -233,7 +233,7 @@ def add_routes(api: FastAPI, ctx: EmporixContext) -> None:
         who = await shopper(request, ctx)
         body = checked(await read_json(request, ctx), PasswordAuthentication)
         try:
-            found, pair = await ctx.core.auth.login_customer(
+            found, pair = await ctx.core.auth.login(
                 who.tenant,
                 body.email,
                 body.password,

@@ -114,7 +114,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
     async def create_access_token(request: Request) -> Response:
         optional_claims(request, ctx.core)
         attributes = await valid_attributes(request, "access-tokens", LoginAttributes)
-        pair = await ctx.core.auth.login(
+        _, pair = await ctx.core.auth.login(
             request_tenant(request),
             attributes["username"],
             attributes["password"],
@@ -200,7 +200,7 @@ def add_routes(api: FastAPI, ctx: GlueContext) -> None:
                     return _oauth_error(
                         400, "invalid_request", "The username and password are required."
                     )
-                pair = await ctx.core.auth.login(
+                _, pair = await ctx.core.auth.login(
                     tenant,
                     username,
                     password,

@@ -13,8 +13,8 @@ async def admin_api_token(services: Services) -> str:
     """Create the admin user (every back-office scope) and return their API token, Medusa's
     `x-medusa-access-token`."""
     tenant = await services.core.tenants.get("default")
-    back_office = services.core.back_office
-    await back_office.create_user(
+    staff = services.core.staff_accounts
+    await staff.create_user(
         tenant, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, first_name="Ada", last_name="Admin"
     )
-    return await back_office.issue_api_token(tenant, ADMIN_EMAIL)
+    return await staff.issue_api_token(tenant, ADMIN_EMAIL)

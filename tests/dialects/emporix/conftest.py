@@ -51,7 +51,7 @@ def make_client(services: Services) -> MakeClient:
 
     async def make(tenant: Tenant, scopes: Iterable[str] = ALL_SCOPES) -> ServiceClient:
         granted = [core for name in scopes if (core := to_core(name)) is not None]
-        client, secret = await services.core.back_office.create_client(
+        client, secret = await services.core.staff_accounts.create_client(
             tenant, name="integration", scopes=granted
         )
         return ServiceClient(client.client_id, secret)

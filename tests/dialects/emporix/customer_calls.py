@@ -27,7 +27,7 @@ async def token_of(
 ) -> dict[str, str]:
     """The `Authorization` header of a fresh client of `tenant` with these Emporix scopes."""
     granted = [core for name in scopes if (core := to_core(name)) is not None]
-    client, secret = await services.core.back_office.create_client(
+    client, secret = await services.core.staff_accounts.create_client(
         tenant, name="integration", scopes=granted, company=company
     )
     return bearer(await token_for(http, ServiceClient(client.client_id, secret)))

@@ -16,7 +16,9 @@ PASSWORD = "initial-pw-1"
 
 async def storefront_client_id(services: Services, tenant: Tenant) -> str:
     """A storefront client: an API client of the tenant holding no scopes."""
-    client, _ = await services.core.back_office.create_client(tenant, name="storefront", scopes=[])
+    client, _ = await services.core.staff_accounts.create_client(
+        tenant, name="storefront", scopes=[]
+    )
     return client.client_id
 
 

@@ -127,7 +127,7 @@ async def test_an_initial_password_logs_in(
     auth = await token_of(http, services, shop)
     await create(http, auth, shop, {"contactEmail": "pw@example.com", "password": "initial-pw-1"})
 
-    tokens = await services.core.auth.login(
+    _, tokens = await services.core.auth.login(
         shop, "pw@example.com", "initial-pw-1", client_ip=None, require_confirmation=False
     )
 

@@ -31,7 +31,7 @@ async def web(services: Services, settings: Settings) -> AsyncIterator[httpx.Asy
 @pytest.fixture
 async def auth(services: Services, web: httpx.AsyncClient) -> dict[str, str]:
     default: Tenant = await services.core.tenants.get("default")
-    client, secret = await services.core.back_office.create_client(
+    client, secret = await services.core.staff_accounts.create_client(
         default, name="crm", scopes=["customers:read", "customers:manage"]
     )
     form = {"grant_type": "client_credentials", "client_id": client.client_id}

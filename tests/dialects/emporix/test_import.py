@@ -47,7 +47,7 @@ async def web(services: Services, settings: Settings) -> AsyncIterator[httpx.Asy
 async def service_token(
     services: Services, web: httpx.AsyncClient, tenant: Tenant, scopes: list[str]
 ) -> dict[str, str]:
-    client, secret = await services.core.back_office.create_client(
+    client, secret = await services.core.staff_accounts.create_client(
         tenant, name="migration", scopes=scopes
     )
     form = {"grant_type": "client_credentials", "client_id": client.client_id}

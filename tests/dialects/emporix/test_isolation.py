@@ -57,7 +57,7 @@ async def _place(
     email = f"anna@{tenant.code}.example"
     customer = await services.core.accounts.register(tenant, registration_for(email))
     await pool.execute("UPDATE customers SET email_verified_at = now() WHERE id = $1", customer.id)
-    pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
+    _, pair = await services.core.auth.login(tenant, email, "change123", client_ip=None)
     claims = services.core.auth.verify(pair.access_token, tenant)
     address = await services.core.addresses.add_own(claims, CustomerRef.me(), draft())
     token = await token_for(http, await make_client(tenant))

@@ -137,7 +137,7 @@ async def test_an_expired_token_gets_the_expiry_fault(
     timed_services: Services, settings: Settings, clock: FrozenClock, tenant: Tenant
 ) -> None:
     shop = await timed_services.core.tenant_admin.create("shop", "Shop", tenant.settings)
-    client, secret = await timed_services.core.back_office.create_client(
+    client, secret = await timed_services.core.staff_accounts.create_client(
         shop, name="integration", scopes=["customers:read"]
     )
     async with emporix_http(timed_services, settings) as http:

@@ -178,7 +178,7 @@ async def test_only_a_storefront_client_of_the_tenant_gets_anonymous_tokens(
     service_client = await make_client(store)
     outlet_client = await storefront_client_id(services, outlet)
     disabled = await storefront_client_id(services, store)
-    await services.core.back_office.set_enabled(
+    await services.core.staff_accounts.set_enabled(
         store, PrincipalKind.CLIENT, disabled, enabled=False
     )
 

@@ -30,7 +30,7 @@ async def test_a_disabled_storefront_clients_visitor_tokens_stop(
     await created_with_password(http, make_client, store, EMAIL)
     client_id = await storefront_client_id(services, store)
     visitor = await anonymous(http, store, client_id)
-    await services.core.back_office.set_enabled(
+    await services.core.staff_accounts.set_enabled(
         store, PrincipalKind.CLIENT, client_id, enabled=False
     )
 

@@ -201,7 +201,7 @@ async def test_a_token_of_another_tenant_is_invalid_here(
     other = await TenantAdmin(clean_db).create("othershop", "Other", TenantSettings())
     customer = await services.core.accounts.register(other, registration_for("x@example.com"))
     await clean_db.execute("UPDATE customers SET email_verified_at = now()")
-    pair = await services.core.auth.login(other, "x@example.com", "change123", client_ip=None)
+    _, pair = await services.core.auth.login(other, "x@example.com", "change123", client_ip=None)
 
     response = await client.get(
         f"/glue/customers/{customer.customer_number}",

@@ -101,10 +101,10 @@ async def make_admin(
     *,
     scopes: frozenset[str] | None = None,
 ) -> Admin:
-    user = await services.core.back_office.create_user(
+    user = await services.core.staff_accounts.create_user(
         tenant, email=email, password=ADMIN_PASSWORD, scopes=scopes, first_name="Ada"
     )
-    token = await services.core.back_office.issue_api_token(tenant, email)
+    token = await services.core.staff_accounts.issue_api_token(tenant, email)
     return Admin(user, token)
 
 

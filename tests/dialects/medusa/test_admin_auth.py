@@ -231,7 +231,7 @@ async def test_an_admin_of_another_tenant_gets_nothing_here(
 async def test_an_api_client_is_no_user(
     services: Services, default_tenant: Tenant, store: httpx.AsyncClient
 ) -> None:
-    client, secret = await services.core.back_office.create_client(
+    client, secret = await services.core.staff_accounts.create_client(
         default_tenant, name="sync", scopes=["customers:read"]
     )
     token, _ = await services.core.back_office.client_token(
