@@ -22,7 +22,7 @@ from patron.dialects.emporix import scopes
 from patron.dialects.emporix.context import EmporixContext
 from patron.dialects.emporix.errors import BODY_TOO_LARGE, EmporixError, GatewayBody
 from patron.dialects.emporix.http import answer
-from patron.http.body import BodyTooLarge, read_bytes
+from patron.http.body import BodyError, BodyTooLarge, read_bytes
 from patron.http.proxies import client_ip
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -44,6 +44,8 @@ async def _form(request: Request, ctx: EmporixContext) -> Mapping[str, str]:
         raw = await read_bytes(request, ctx.config.body_limits)
     except BodyTooLarge:
         raise EmporixError(BODY_TOO_LARGE) from None
+    except BodyError:  # a Content-Length that is no length: no form either
+        return {}
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         return {}

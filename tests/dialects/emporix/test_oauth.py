@@ -229,3 +229,19 @@ async def test_wrong_secrets_from_one_address_do_not_lock_the_client_out_elsewhe
     async with emporix_http(services, settings, peer="198.51.100.23") as own:
         answer = await own.post("/oauth/token", data={**form, "client_secret": client.secret})
     assert answer.status_code == 200  # the integration, from its own address, is not
+
+
+@pytest.mark.parametrize("length", ["abc", "12x"])
+async def test_a_token_request_with_a_broken_content_length_reads_as_no_form(
+    http: httpx.AsyncClient, length: str
+) -> None:
+    """A Content-Length that is no length reads as no form: the gateway's answer to a
+    request without one, never the catch-all's 500."""
+    answer = await http.post(
+        "/oauth/token",
+        content=b"grant_type=client_credentials",
+        headers={"content-type": "application/x-www-form-urlencoded", "content-length": length},
+    )
+    no_form = await http.post("/oauth/token")
+    assert no_form.status_code < 500
+    assert (answer.status_code, answer.json()) == (no_form.status_code, no_form.json())
