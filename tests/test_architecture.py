@@ -12,7 +12,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "patron"
 FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy", "asyncpg", "alembic", "redis", "pydantic")
 
 
+def _is_patron_module(name: str) -> bool:
+    relative = Path(*name.split(".")[1:])
+    return name.startswith("patron.") and (
+        (PACKAGE / relative).with_suffix(".py").is_file() or (PACKAGE / relative).is_dir()
+    )
+
+
 def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports; `from patron import storage` names `patron.storage`
+    (a module imported from its package), not just `patron`, which every check would pass."""
     tree = ast.parse(path.read_text())
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -20,7 +29,21 @@ def imports_of(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            for alias in node.names:
+                if _is_patron_module(joined := f"{node.module}.{alias.name}"):
+                    names.add(joined)
     return names
+
+
+def test_a_module_imported_from_its_package_is_seen(tmp_path: Path) -> None:
+    """The detector itself: the core checks below would pass `from patron import storage`
+    if only `patron` were recorded."""
+    module = tmp_path / "module.py"
+    module.write_text(
+        "from patron import storage\nfrom patron.core import domain\nfrom patron.http import qs\n"
+    )
+    assert {"patron.storage", "patron.core.domain", "patron.http.qs"} <= imports_of(module)
+    assert "patron.core.domain.model" not in imports_of(module)
 
 
 def modules(folder: str) -> list[Path]:
