@@ -75,9 +75,10 @@ class Patron:
         if scope["type"] != "http":
             await self.dispatch(scope, receive, send)
             return
-        scope, send = head_as_get(scope, with_answer_headers(send))
+        scope, send = head_as_get(scope, send)
         if await self.dispatch(scope, receive, send):
-            return
+            return  # a dialect's answer: its mount added the headers (`install_dialect`)
+        send = with_answer_headers(send)
         path: str = scope["path"]
         if path == "/":
             await self._landing(scope, send)

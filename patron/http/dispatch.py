@@ -74,10 +74,9 @@ class PrefixDispatch:
 
 
 async def _run_left_over(ledger: Ledger) -> None:
-    dropped = {id(after) for after in ledger.unclaimed()}
-    for after in ledger.not_run():
+    for after, claimed in ledger.left_over():
         name = _name(after.work)
-        if id(after) in dropped:
+        if not claimed:
             log.error("deferred work %s was never claimed by an answer; running it", name)
         else:
             log.warning("deferred work %s: its answer failed first; running it", name)

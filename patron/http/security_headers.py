@@ -1,5 +1,6 @@
 """Headers every answer carries, whichever dialect (or the root) gave it: installed once,
-around the whole app (`patron.app.Patron`), so no dialect can forget them.
+around each dialect by `patron.http.plumbing.install_dialect` and around the root's own
+answers by `patron.app.Patron` (once per answer: never both), so no dialect can forget them.
 
 - Spryker's security headers (Glue's replay tests hold them, and they are as strict as any
   other dialect needs): no framing by another origin, no MIME sniffing, no referrer to

@@ -14,27 +14,32 @@ class Ledger:
     the answer is out, what is left was either never claimed by an answer (a dialect
     dropped it) or claimed by one that failed before its work ran."""
 
+    __slots__ = ("_open",)
+
     def __init__(self) -> None:
-        self._open: dict[int, AfterAnswer] = {}
-        self._claimed: set[int] = set()
+        # Each not-yet-run `AfterAnswer` (hashed by identity: `eq=False`) -> claimed.
+        self._open: dict[AfterAnswer, bool] = {}
 
     def record(self, after: AfterAnswer) -> None:
-        self._open[id(after)] = after
+        self._open[after] = False
 
     def claim(self, after: AfterAnswer) -> None:
-        if id(after) in self._open:
-            self._claimed.add(id(after))
+        if after in self._open:
+            self._open[after] = True
 
     def ran(self, after: AfterAnswer) -> None:
-        self._open.pop(id(after), None)
-        self._claimed.discard(id(after))
+        self._open.pop(after, None)
 
     def unclaimed(self) -> list[AfterAnswer]:
-        return [after for key, after in self._open.items() if key not in self._claimed]
+        return [after for after, claimed in self._open.items() if not claimed]
 
     def not_run(self) -> list[AfterAnswer]:
         """Every recorded `AfterAnswer` that has not run, claimed or not."""
-        return list(self._open.values())
+        return list(self._open)
+
+    def left_over(self) -> list[tuple[AfterAnswer, bool]]:
+        """Each `AfterAnswer` not run, with whether an answer claimed it."""
+        return list(self._open.items())
 
 
 _LEDGER: ContextVar[Ledger | None] = ContextVar("patron_deferred_ledger", default=None)

@@ -101,9 +101,13 @@ class Cors:
 
 def origin_layer(cors: Cors) -> Callable[[ASGIApp], ASGIApp]:
     """The layer that names the allowed origin on every answer of the app it wraps (for
-    `patron.http.plumbing.install_dialect`)."""
+    `patron.http.plumbing.install_dialect`); no layer at all when no origin is allowed,
+    so a mount without CORS reads no headers for it on each request."""
 
     def wrap(app: ASGIApp) -> ASGIApp:
+        if not cors.origins:
+            return app
+
         async def with_origin(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
                 await app(scope, receive, send)
