@@ -40,8 +40,8 @@ def email_written(
     decide early (to see whether anything is left to write) and `update_locked` again."""
     if changes.email is UNSET:
         return changes
-    same = customer.email is not None and lookup_key(customer.email) == lookup_key(changes.email)
-    if same and edit in (EmailEdit.BACK_OFFICE, EmailEdit.STAFF_RECORD):
+    staff = edit in (EmailEdit.BACK_OFFICE, EmailEdit.STAFF_RECORD)
+    if staff and not email_moves(customer, changes):  # a new letter case is no change
         return replace(changes, email=UNSET)
     if edit is EmailEdit.CONFIRMED:
         return replace(changes, email_verified_at=now)
