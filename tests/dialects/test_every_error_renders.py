@@ -27,14 +27,18 @@ from starlette.responses import Response
 import patron.dialects
 from patron.core.domain.errors.base import DomainError, ErrorCode
 from patron.core.domain.errors.categories import retry_after
+from patron.dialects.aimeos import errors as aimeos_errors
 from patron.dialects.aimeos.app import AimeosApi
 from patron.dialects.aimeos.config import AimeosConfig
 from patron.dialects.aimeos.context import AimeosContext
 from patron.dialects.aimeos.http import Call
+from patron.dialects.emporix import errors as emporix_errors
 from patron.dialects.emporix.app import build_app as emporix_app
 from patron.dialects.emporix.config import EmporixConfig
+from patron.dialects.glue import errors as glue_errors
 from patron.dialects.glue.app import build_app as glue_app
 from patron.dialects.glue.config import GlueConfig
+from patron.dialects.medusa import errors as medusa_errors
 from patron.dialects.medusa.app import build_app as medusa_app
 from patron.dialects.medusa.config import MedusaConfig
 from patron.services import Services
@@ -244,3 +248,50 @@ def test_every_dialect_has_its_rendering_test() -> None:
         if "_answers_every_code" in name
     }
     assert dialects <= tested, f"no every-code test for {sorted(dialects - tested)}"
+
+
+# --- No dead table entry: a code's own answer differs from its category's -----------------
+
+WHERES = [
+    emporix_errors.Where(),
+    emporix_errors.Where(tenant_code="t", customer_number="c", address_id="a", email="e@x.io"),
+]
+"""An Emporix answer may repeat the path; a code's entry counts once it differs for one."""
+
+
+def _comparable(answer: object) -> object:
+    """The answer's content: `AimeosError` is an exception (no `==` of its own)."""
+    return vars(answer) if isinstance(answer, Exception) else answer
+
+
+def _by_code_answers(dialect: str, code: ErrorCode) -> list[tuple[object, object]]:
+    """For each example error of `code`: the dialect's `BY_CODE` answer, its category's."""
+    pairs: list[tuple[object, object]] = []
+    for error in errors_of(code):
+        if dialect == "emporix":
+            render, fallback = emporix_errors.BY_CODE[code], emporix_errors.BY_CATEGORY(error)
+            pairs += [(render(error, w), fallback(error, w)) for w in WHERES]
+        else:
+            table = {"glue": glue_errors, "medusa": medusa_errors, "aimeos": aimeos_errors}
+            module: Any = table[dialect]
+            pairs.append((module.BY_CODE[code](error), module.BY_CATEGORY(error)))
+    return [(_comparable(own), _comparable(category)) for own, category in pairs]
+
+
+BY_CODE_ENTRIES = [
+    (name, code)
+    for name, module in (
+        ("glue", glue_errors),
+        ("medusa", medusa_errors),
+        ("aimeos", aimeos_errors),
+        ("emporix", emporix_errors),
+    )
+    for code in module.BY_CODE
+]
+
+
+@pytest.mark.parametrize(("dialect", "code"), BY_CODE_ENTRIES, ids=str)
+def test_a_by_code_entry_answers_otherwise_than_its_category(dialect: str, code: ErrorCode) -> None:
+    """An entry that repeats its category's answer is dead weight in the table: drop it."""
+    pairs = _by_code_answers(dialect, code)
+    assert any(own != category for own, category in pairs), f"{dialect}: {code!r} is dead"
