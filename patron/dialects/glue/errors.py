@@ -23,7 +23,7 @@ from patron.core.domain.errors.invalid_input import (
     PasswordPolicyViolation,
     PasswordRule,
 )
-from patron.core.domain.errors.throttled import LoginBlocked, Throttled
+from patron.core.domain.errors.throttled import LoginBlocked
 from patron.core.domain.errors.unavailable import Unavailable
 
 
@@ -192,10 +192,6 @@ def _always(*objects: GlueErrorObject) -> Render:
     return lambda _error: list(objects)
 
 
-def _throttled(error: Throttled) -> list[GlueErrorObject]:
-    return [TOO_MANY_REQUESTS]
-
-
 def _password_policy(error: PasswordPolicyViolation) -> list[GlueErrorObject]:
     return [PASSWORD_RULES[v.rule] for v in error.violations]
 
@@ -211,7 +207,7 @@ BY_CATEGORY: ByCategory[list[GlueErrorObject]] = ByCategory(
     unauthorized=_always(INVALID_ACCESS_TOKEN),
     forbidden=_always(UNAUTHORIZED),
     limit_reached=_always(CUSTOMER_SAVE_FAILED),
-    throttled=_throttled,
+    throttled=_always(TOO_MANY_REQUESTS),
     unavailable=_always(UNAVAILABLE),
 )
 """What Glue answers a core error whose code has no answer of its own."""
