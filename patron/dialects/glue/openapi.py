@@ -24,10 +24,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorDocument, "description": "Glue error document"}
 }
 Auth = Literal["required", "optional", "none"]
+In = Literal["path", "query", "header"]
 
 
 def parameter(
-    where: str, name: str, description: str, schema: dict[str, Any] | None = None
+    where: In, name: str, description: str, schema: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """One OpenAPI parameter; only a path parameter is required."""
     return {
